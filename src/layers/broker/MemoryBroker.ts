@@ -1,0 +1,253 @@
+/**
+ * The in-memory broker: the embedded default of `tg-gateway serve` and the unit-test double.
+ * It keeps Pulsar's semantics that tg-gateway relies on — confirmed sends, durable named
+ * subscriptions (shared, exclusive), initial position, ack, nack with a redelivery delay, and
+ * unacked messages going back to the subscription when a consumer closes — so the contract suite
+ * runs unchanged against it and against a real Pulsar broker.
+ */
+import { Duration, Effect, Layer, type Scope } from "effect"
+import { BrokerUnavailable, ConnectionClosed, TopicRefused } from "../../domain/BrokerErrors.ts"
+import {
+  Broker,
+  type BrokerShape,
+  type Consumer,
+  consumerDefaults,
+  type ConsumerOptions,
+  type OutgoingMessage,
+  type Producer,
+  type ReceivedMessage
+} from "../../services/Broker.ts"
+import { ReceiveBuffer } from "./ReceiveBuffer.ts"
+import { parseTopicName, topicNameProblem } from "./topicName.ts"
+
+interface StoredMessage {
+  readonly seq: number
+  readonly id: string
+  readonly payload: Uint8Array
+  readonly properties: Readonly<Record<string, string>>
+}
+
+interface MemoryConsumer {
+  readonly buffer: ReceiveBuffer<ReceivedMessage, ConnectionClosed>
+  /** Messages this consumer may still be handed before `receive` takes some (flow control). */
+  permits: number
+}
+
+class Subscription {
+  private cursor: number
+  /** Nacked or returned messages that are due again, kept in publish order. */
+  private readonly redeliver: Array<StoredMessage> = []
+  private readonly unacked = new Map<string, { readonly message: StoredMessage; readonly owner: MemoryConsumer }>()
+  private readonly redeliveries = new Map<string, number>()
+  readonly consumers: Array<MemoryConsumer> = []
+  private next = 0
+  readonly topic: Topic
+  readonly exclusive: boolean
+
+  constructor(topic: Topic, start: number, exclusive: boolean) {
+    this.topic = topic
+    this.cursor = start
+    this.exclusive = exclusive
+  }
+
+  /** Hands available messages to consumers with permits, round robin. */
+  dispatch(): void {
+    for (;;) {
+      const consumer = this.pickConsumer()
+      if (consumer === undefined) return
+      const message = this.redeliver.shift() ?? this.topic.log[this.cursor++]
+      if (message === undefined) {
+        this.cursor = this.topic.log.length
+        return
+      }
+      consumer.permits--
+      this.unacked.set(message.id, { message, owner: consumer })
+      consumer.buffer.push({
+        id: message.id,
+        payload: message.payload,
+        properties: message.properties,
+        redeliveryCount: this.redeliveries.get(message.id) ?? 0
+      })
+    }
+  }
+
+  ack(id: string): void {
+    if (this.unacked.delete(id)) this.redeliveries.delete(id)
+  }
+
+  /** Takes a message back from its consumer; returns it for redelivery, or undefined if unknown. */
+  reclaim(id: string): StoredMessage | undefined {
+    const entry = this.unacked.get(id)
+    if (entry === undefined) return undefined
+    this.unacked.delete(id)
+    this.redeliveries.set(id, (this.redeliveries.get(id) ?? 0) + 1)
+    return entry.message
+  }
+
+  requeue(message: StoredMessage): void {
+    // Binary search keeps redeliveries in publish order.
+    let low = 0
+    let high = this.redeliver.length
+    while (low < high) {
+      const mid = (low + high) >>> 1
+      if ((this.redeliver[mid] as StoredMessage).seq < message.seq) low = mid + 1
+      else high = mid
+    }
+    this.redeliver.splice(low, 0, message)
+    this.dispatch()
+  }
+
+  detach(consumer: MemoryConsumer): void {
+    const at = this.consumers.indexOf(consumer)
+    if (at >= 0) this.consumers.splice(at, 1)
+    for (const [id, entry] of this.unacked) {
+      if (entry.owner !== consumer) continue
+      const message = this.reclaim(id)
+      if (message !== undefined) this.requeue(message)
+    }
+    this.dispatch()
+  }
+
+  private pickConsumer(): MemoryConsumer | undefined {
+    const count = this.consumers.length
+    for (let i = 0; i < count; i++) {
+      const consumer = this.consumers[(this.next + i) % count] as MemoryConsumer
+      if (consumer.permits > 0 && !consumer.buffer.isPaused) {
+        this.next = (this.next + i + 1) % count
+        return consumer
+      }
+    }
+    return undefined
+  }
+}
+
+class Topic {
+  readonly log: Array<StoredMessage> = []
+  readonly subscriptions = new Map<string, Subscription>()
+  readonly name: string
+
+  constructor(name: string) {
+    this.name = name
+  }
+
+  append(message: OutgoingMessage): string {
+    const seq = this.log.length
+    const id = `${seq}`
+    this.log.push({ seq, id, payload: message.payload, properties: message.properties ?? {} })
+    for (const subscription of this.subscriptions.values()) subscription.dispatch()
+    return id
+  }
+}
+
+export interface MemoryBroker extends BrokerShape {
+  /** How many messages the topic holds: an independent count for tests. */
+  readonly countOnTopic: (topic: string) => number
+}
+
+/** Builds an in-memory broker that lives as long as the scope; afterwards it refuses every request. */
+export const makeMemoryBroker: Effect.Effect<MemoryBroker, never, Scope.Scope> = Effect.gen(function*() {
+  const scope = yield* Effect.scope
+  const topics = new Map<string, Topic>()
+  let open = true
+  yield* Effect.addFinalizer(() => Effect.sync(() => { open = false }))
+
+  const topicFor = (topic: string) =>
+    Effect.suspend((): Effect.Effect<Topic, BrokerUnavailable | TopicRefused> => {
+      if (!open) return Effect.fail(new BrokerUnavailable({ url: "memory:", reason: "the in-memory broker is shut down" }))
+      if (parseTopicName(topic) === undefined) {
+        return Effect.fail(new TopicRefused({ topic, status: 400, reason: topicNameProblem(topic) }))
+      }
+      let found = topics.get(topic)
+      if (found === undefined) {
+        found = new Topic(topic)
+        topics.set(topic, found)
+      }
+      return Effect.succeed(found)
+    })
+
+  const producer = (topicName: string): Effect.Effect<Producer, BrokerUnavailable | TopicRefused, Scope.Scope> =>
+    Effect.gen(function*() {
+      const topic = yield* topicFor(topicName)
+      let closed = false
+      yield* Effect.addFinalizer(() => Effect.sync(() => { closed = true }))
+      return {
+        topic: topicName,
+        // An append is the in-memory broker's "persisted": it completes at once.
+        send: (message: OutgoingMessage) =>
+          Effect.suspend(() =>
+            closed || !open
+              ? Effect.fail(new ConnectionClosed({ topic: topicName, reason: "the producer is closed" }))
+              : Effect.succeed(topic.append(message))
+          ),
+        flush: Effect.void,
+        inFlight: Effect.succeed(0)
+      }
+    })
+
+  const consumer = (options: ConsumerOptions): Effect.Effect<Consumer, BrokerUnavailable | TopicRefused, Scope.Scope> =>
+    Effect.gen(function*() {
+      const settings = { ...consumerDefaults, ...options }
+      const topic = yield* topicFor(settings.topic)
+      const exclusive = settings.type === "Exclusive" || settings.type === "Failover"
+      let subscription = topic.subscriptions.get(settings.subscription)
+      if (subscription === undefined) {
+        const start = settings.initialPosition === "Earliest" ? 0 : topic.log.length
+        subscription = new Subscription(topic, start, exclusive)
+        topic.subscriptions.set(settings.subscription, subscription)
+      } else if ((subscription.exclusive || exclusive) && subscription.consumers.length > 0) {
+        return yield* new TopicRefused({
+          topic: settings.topic,
+          status: 409,
+          reason: `subscription ${settings.subscription} already has an exclusive consumer`
+        })
+      }
+      const sub = subscription
+      const nackDelay = Duration.fromInputUnsafe(settings.nackRedeliveryDelay)
+      const self: MemoryConsumer = {
+        permits: settings.receiverQueueSize,
+        buffer: new ReceiveBuffer<ReceivedMessage, ConnectionClosed>(() => {
+          self.permits++
+          sub.dispatch()
+        })
+      }
+      sub.consumers.push(self)
+      yield* Effect.addFinalizer(() =>
+        Effect.sync(() => {
+          self.buffer.close(new ConnectionClosed({ topic: settings.topic, reason: "the consumer is closed" }))
+          sub.detach(self)
+          if (!settings.durable && sub.consumers.length === 0) topic.subscriptions.delete(settings.subscription)
+        })
+      )
+      sub.dispatch()
+
+      return {
+        topic: settings.topic,
+        subscription: settings.subscription,
+        receive: self.buffer.take,
+        ack: (id: string) => Effect.sync(() => sub.ack(id)),
+        nack: (id: string) =>
+          Effect.suspend(() => {
+            const message = sub.reclaim(id)
+            if (message === undefined) return Effect.void
+            return Effect.sleep(nackDelay).pipe(
+              Effect.andThen(Effect.sync(() => sub.requeue(message))),
+              Effect.forkIn(scope),
+              Effect.asVoid
+            )
+          }),
+        pause: Effect.sync(() => self.buffer.pause()),
+        resume: Effect.sync(() => {
+          self.buffer.resume()
+          sub.dispatch()
+        })
+      }
+    })
+
+  return {
+    producer,
+    consumer,
+    countOnTopic: (topic) => topics.get(topic)?.log.length ?? 0
+  }
+})
+
+export const layerMemoryBroker: Layer.Layer<Broker> = Layer.effect(Broker, makeMemoryBroker)

@@ -1,0 +1,247 @@
+/**
+ * The Apache Pulsar adapter, over the broker's own WebSocket API (`/ws/v2/…` on the web port).
+ *
+ * Producer: sends are pipelined — each carries a `context` and the broker answers each one once
+ * it is persisted, in any order. Consumer: pull mode, so nothing arrives without permits; permits
+ * are returned as `receive` takes messages and withheld while paused. On close the broker keeps
+ * every unacked message with the subscription.
+ */
+import { Duration, Effect, Layer, type Scope } from "effect"
+import type WebSocket from "ws"
+import { type BrokerUnavailable, ConnectionClosed, SendFailed, TopicRefused } from "../../domain/BrokerErrors.ts"
+import {
+  Broker,
+  type BrokerShape,
+  type Consumer,
+  consumerDefaults,
+  type ConsumerOptions,
+  type MessageId,
+  type OutgoingMessage,
+  type Producer,
+  type ReceivedMessage
+} from "../../services/Broker.ts"
+import { closeSocket, openSocket } from "./PulsarSocket.ts"
+import { ReceiveBuffer } from "./ReceiveBuffer.ts"
+import { parseTopicName, pathSegment, type TopicName, topicNameProblem, topicPath } from "./topicName.ts"
+
+export interface PulsarBrokerConfig {
+  /** The broker's web port, e.g. `http://127.0.0.1:8080`: WebSocket API and admin REST API. */
+  readonly httpUrl: string
+  /** Bound on opening a producer or consumer. Default 10 s. */
+  readonly connectTimeout?: Duration.Input
+  /** Bound on waiting for outstanding confirmations when a producer closes. Default 10 s. */
+  readonly closeTimeout?: Duration.Input
+  /** The broker fails a send it could not persist within this time. Default 30 s. */
+  readonly sendTimeout?: Duration.Input
+}
+
+type Resume = (effect: Effect.Effect<MessageId, SendFailed | ConnectionClosed>) => void
+
+interface SendAnswer {
+  readonly result?: string
+  readonly messageId?: string
+  readonly context?: string
+  readonly errorMsg?: string
+}
+
+interface PushedMessage {
+  readonly messageId?: string
+  readonly payload?: string
+  readonly properties?: Record<string, string>
+  readonly redeliveryCount?: number
+}
+
+export const makePulsarBroker = (config: PulsarBrokerConfig): BrokerShape => {
+  const base = config.httpUrl.replace(/\/+$/, "")
+  const wsBase = base.replace(/^http/, "ws")
+  const connectTimeout = config.connectTimeout ?? "10 seconds"
+  const closeTimeout = config.closeTimeout ?? "10 seconds"
+  const sendTimeoutMillis = Duration.toMillis(Duration.fromInputUnsafe(config.sendTimeout ?? "30 seconds"))
+
+  const nameOf = (topic: string): Effect.Effect<TopicName, TopicRefused> => {
+    const name = parseTopicName(topic)
+    return name === undefined
+      ? Effect.fail(new TopicRefused({ topic, status: 400, reason: topicNameProblem(topic) }))
+      : Effect.succeed(name)
+  }
+
+  const connect = (topic: string, url: string) =>
+    Effect.acquireRelease(
+      openSocket({ url, brokerUrl: base, topic, connectTimeout }),
+      (socket) => closeSocket(socket, "2 seconds")
+    )
+
+  const producer = (topic: string): Effect.Effect<Producer, BrokerUnavailable | TopicRefused, Scope.Scope> =>
+    Effect.gen(function*() {
+      const name = yield* nameOf(topic)
+      const query = `sendTimeoutMillis=${sendTimeoutMillis}&batchingEnabled=false`
+      const socket = yield* connect(topic, `${wsBase}/ws/v2/producer/${topicPath(name)}?${query}`)
+
+      const pending = new Map<string, Resume>()
+      let flushWaiters: Array<() => void> = []
+      let nextContext = 0
+      let closedReason: string | undefined
+
+      const settled = () => {
+        if (pending.size > 0 || flushWaiters.length === 0) return
+        const waiters = flushWaiters
+        flushWaiters = []
+        for (const wake of waiters) wake()
+      }
+
+      socket.on("message", (data) => {
+        const answer = parseJson<SendAnswer>(data)
+        const context = answer?.context
+        if (context === undefined) return
+        const resume = pending.get(context)
+        if (resume === undefined) return
+        pending.delete(context)
+        if (answer?.result === "ok" && answer.messageId !== undefined) {
+          resume(Effect.succeed(answer.messageId))
+        } else {
+          const reason = `${answer?.result ?? "no result"}${answer?.errorMsg ? `: ${answer.errorMsg}` : ""}`
+          resume(Effect.fail(new SendFailed({ topic, reason, unknownOutcome: false })))
+        }
+        settled()
+      })
+      socket.on("close", (code, reason) => {
+        closedReason = `the broker closed the connection (${code}${reason.length > 0 ? ` ${reason.toString()}` : ""})`
+        // Sends handed over without an answer may or may not be stored.
+        const failure = Effect.fail(new SendFailed({ topic, reason: closedReason, unknownOutcome: true }))
+        for (const resume of pending.values()) resume(failure)
+        pending.clear()
+        settled()
+      })
+
+      const flush = Effect.callback<void>((resume) => {
+        if (pending.size === 0) return resume(Effect.void)
+        const wake = () => resume(Effect.void)
+        flushWaiters.push(wake)
+        return Effect.sync(() => {
+          flushWaiters = flushWaiters.filter((w) => w !== wake)
+        })
+      })
+
+      // Registered after the socket's release, so it runs first: confirmations, then close.
+      yield* Effect.addFinalizer(() => flush.pipe(Effect.timeoutOption(closeTimeout)))
+
+      const send = (message: OutgoingMessage) =>
+        Effect.callback<MessageId, SendFailed | ConnectionClosed>((resume) => {
+          if (closedReason !== undefined) {
+            return resume(Effect.fail(new ConnectionClosed({ topic, reason: closedReason })))
+          }
+          const context = `${nextContext++}`
+          pending.set(context, resume)
+          socket.send(
+            JSON.stringify({
+              payload: base64(message.payload),
+              properties: message.properties,
+              context,
+              key: message.key
+            })
+          )
+          // An interrupted caller leaves the send in flight: flush still waits for its answer.
+        })
+
+      return {
+        topic,
+        send,
+        flush,
+        inFlight: Effect.sync(() => pending.size)
+      } satisfies Producer
+    })
+
+  const consumer = (options: ConsumerOptions): Effect.Effect<Consumer, BrokerUnavailable | TopicRefused, Scope.Scope> =>
+    Effect.gen(function*() {
+      const settings = { ...consumerDefaults, ...options }
+      const topic = settings.topic
+      const name = yield* nameOf(topic)
+      const window = Math.max(1, Math.min(settings.receiverQueueSize, 1000))
+      const query = new URLSearchParams({
+        subscriptionType: settings.type,
+        subscriptionInitialPosition: settings.initialPosition,
+        subscriptionMode: settings.durable ? "Durable" : "NonDurable",
+        receiverQueueSize: `${window}`,
+        negativeAckRedeliveryDelay: `${Duration.toMillis(Duration.fromInputUnsafe(settings.nackRedeliveryDelay))}`,
+        pullMode: "true"
+      })
+      const url = `${wsBase}/ws/v2/consumer/${topicPath(name)}/${pathSegment(settings.subscription)}?${query}`
+      const socket = yield* connect(topic, url)
+
+      let paused = false
+      // Messages taken by `receive` whose permits have not been returned to the broker yet.
+      let owed = 0
+      const grant = (count: number) => {
+        if (count > 0 && socket.readyState === socket.OPEN) {
+          socket.send(`{"type":"permit","permitMessages":${count}}`)
+        }
+      }
+      const buffer = new ReceiveBuffer<ReceivedMessage, ConnectionClosed>(() => {
+        owed++
+        // Return permits in batches of half the window: fewer frames, the pipe never runs dry.
+        if (!paused && owed * 2 >= window) {
+          grant(owed)
+          owed = 0
+        }
+      })
+
+      socket.on("message", (data) => {
+        const pushed = parseJson<PushedMessage>(data)
+        if (pushed?.messageId === undefined || pushed.payload === undefined) return
+        buffer.push({
+          id: pushed.messageId,
+          payload: Buffer.from(pushed.payload, "base64"),
+          properties: pushed.properties ?? {},
+          redeliveryCount: pushed.redeliveryCount ?? 0
+        })
+      })
+      socket.on("close", (code, reason) => {
+        buffer.close(
+          new ConnectionClosed({ topic, reason: `the broker closed the connection (${code} ${reason.toString()})` })
+        )
+      })
+      yield* Effect.addFinalizer(() =>
+        Effect.sync(() => buffer.close(new ConnectionClosed({ topic, reason: "the consumer is closed" })))
+      )
+      grant(window)
+
+      const command = (text: string) =>
+        Effect.sync(() => {
+          // After the connection ends the broker redelivers anyway: an ack or nack has nothing to do.
+          if (socket.readyState === socket.OPEN) socket.send(text)
+        })
+
+      return {
+        topic,
+        subscription: settings.subscription,
+        receive: buffer.take,
+        ack: (id: MessageId) => command(`{"messageId":${JSON.stringify(id)}}`),
+        nack: (id: MessageId) => command(`{"type":"negativeAcknowledge","messageId":${JSON.stringify(id)}}`),
+        pause: Effect.sync(() => {
+          paused = true
+          buffer.pause()
+        }),
+        resume: Effect.sync(() => {
+          paused = false
+          buffer.resume()
+          grant(owed)
+          owed = 0
+        })
+      } satisfies Consumer
+    })
+
+  return { producer, consumer }
+}
+
+export const layerPulsarBroker = (config: PulsarBrokerConfig): Layer.Layer<Broker> =>
+  Layer.succeed(Broker, makePulsarBroker(config))
+
+const base64 = (bytes: Uint8Array): string => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64")
+
+const parseJson = <A>(data: WebSocket.RawData): A | undefined => {
+  try {
+    return JSON.parse(data.toString()) as A
+  } catch {
+    return undefined
+  }
+}

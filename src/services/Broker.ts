@@ -1,0 +1,89 @@
+/**
+ * The Broker port: the few operations tg-gateway needs from a message broker. Adapters live in
+ * `src/layers/` (Apache Pulsar over its WebSocket API, and an in-memory broker); one contract
+ * suite (`test/broker/contract.test.ts`) holds every adapter to the same semantics.
+ */
+import { Context, type Duration, type Effect, type Scope } from "effect"
+import type { BrokerUnavailable, ConnectionClosed, SendFailed, TopicRefused } from "../domain/BrokerErrors.ts"
+
+/** Opaque broker message id (Pulsar: its base64 form). */
+export type MessageId = string
+
+export interface OutgoingMessage {
+  readonly payload: Uint8Array
+  readonly properties?: Readonly<Record<string, string>>
+  readonly key?: string
+}
+
+export interface ReceivedMessage {
+  readonly id: MessageId
+  readonly payload: Uint8Array
+  readonly properties: Readonly<Record<string, string>>
+  /** How many times this message was handed out before (nack, consumer closed unacked). */
+  readonly redeliveryCount: number
+}
+
+export interface Producer {
+  readonly topic: string
+  /** Completes once the broker has persisted the message. Many sends may be in flight at once. */
+  readonly send: (message: OutgoingMessage) => Effect.Effect<MessageId, SendFailed | ConnectionClosed>
+  /** Waits until every send issued so far has been confirmed or has failed. */
+  readonly flush: Effect.Effect<void>
+  /** Sends issued and not yet confirmed or failed. */
+  readonly inFlight: Effect.Effect<number>
+}
+
+export type SubscriptionType = "Exclusive" | "Shared" | "Failover" | "Key_Shared"
+export type InitialPosition = "Latest" | "Earliest"
+
+export interface ConsumerOptions {
+  readonly topic: string
+  readonly subscription: string
+  /** Default `Shared`. */
+  readonly type?: SubscriptionType
+  /** Where a new subscription starts. Default `Latest`. */
+  readonly initialPosition?: InitialPosition
+  /** Delay before a nacked message is redelivered. Default 1 minute, as Pulsar's. */
+  readonly nackRedeliveryDelay?: Duration.Input
+  /** Messages the broker may push ahead of `receive` (flow-control window). Default 1000. */
+  readonly receiverQueueSize?: number
+  /**
+   * Default true: the subscription and its unacked messages outlive the consumer. A non-durable
+   * subscription disappears with its last consumer (a live tap, as TrustGraph's export uses).
+   */
+  readonly durable?: boolean
+}
+
+export interface Consumer {
+  readonly topic: string
+  readonly subscription: string
+  /** The next message; suspends while none is available or while paused. */
+  readonly receive: Effect.Effect<ReceivedMessage, ConnectionClosed>
+  readonly ack: (id: MessageId) => Effect.Effect<void>
+  /** Gives a message back; the subscription redelivers it after the nack delay. */
+  readonly nack: (id: MessageId) => Effect.Effect<void>
+  /** Stops delivery: no permits to the broker, `receive` suspends until `resume`. */
+  readonly pause: Effect.Effect<void>
+  readonly resume: Effect.Effect<void>
+}
+
+export interface BrokerShape {
+  /** A producer that lives as long as the scope; closing waits (bounded) for outstanding sends. */
+  readonly producer: (
+    topic: string
+  ) => Effect.Effect<Producer, BrokerUnavailable | TopicRefused, Scope.Scope>
+  /** A consumer that lives as long as the scope; closing returns unacked messages to the subscription. */
+  readonly consumer: (
+    options: ConsumerOptions
+  ) => Effect.Effect<Consumer, BrokerUnavailable | TopicRefused, Scope.Scope>
+}
+
+export class Broker extends Context.Service<Broker, BrokerShape>()("tg-gateway/Broker") {}
+
+export const consumerDefaults = {
+  type: "Shared",
+  initialPosition: "Latest",
+  nackRedeliveryDelay: "1 minute",
+  receiverQueueSize: 1000,
+  durable: true
+} as const satisfies Required<Omit<ConsumerOptions, "topic" | "subscription">>
