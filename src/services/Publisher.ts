@@ -1,0 +1,190 @@
+/**
+ * The Publisher: one per import connection. Messages wait in a bounded queue; a worker fiber
+ * hands them to a broker producer with up to `maxInFlight` sends unconfirmed at once. When the
+ * queue is full `publish` suspends, which is what stops the socket being read and pushes back on
+ * the client through TCP — imports are never dropped to make room.
+ *
+ * Closing the scope shuts it down in three bounded steps: drain (stop accepting, send what is
+ * queued, `drainTimeout`), flush (wait for confirmations, `flushTimeout`), close the producer.
+ */
+import { Cause, Clock, Context, Deferred, Duration, Effect, Exit, Fiber, FiberSet, Metric, Queue, type Scope, Semaphore } from "effect"
+import type { BrokerUnavailable, ConnectionClosed, SendFailed, TopicRefused } from "../domain/BrokerErrors.ts"
+import { PublisherClosed } from "../domain/PublisherErrors.ts"
+import { Broker, type MessageId, type OutgoingMessage } from "./Broker.ts"
+import * as Metrics from "./Metrics.ts"
+
+export type PublishError = PublisherClosed | SendFailed | ConnectionClosed
+
+export interface PublisherOptions {
+  readonly topic: string
+  /** PUBLISHER_MAX_QUEUE_SIZE; default 10, as the reference. */
+  readonly maxQueueSize?: number
+  /** Sends handed to the broker and not yet confirmed, at most. Default 500. */
+  readonly maxInFlight?: number
+  /** PUBLISHER_DRAIN_TIMEOUT; default 5 s. */
+  readonly drainTimeout?: Duration.Input
+  /** PUBLISHER_FLUSH_TIMEOUT; default 2 s. */
+  readonly flushTimeout?: Duration.Input
+}
+
+/** What a shutdown achieved; every count is of messages. */
+export interface ShutdownReport {
+  /** The queue emptied before the drain timeout. */
+  readonly drained: boolean
+  /** Left in the queue at the drain timeout: never sent. */
+  readonly dropped: number
+  /** Sent but not confirmed by the flush timeout: the broker may or may not hold them. */
+  readonly unconfirmed: number
+  /** Sends the broker refused over the publisher's life. */
+  readonly failed: number
+  readonly duration: Duration.Duration
+}
+
+export interface PublisherShape {
+  readonly topic: string
+  /** Queues a message; suspends while the queue is full; fails at once after shutdown began. */
+  readonly publish: (message: OutgoingMessage) => Effect.Effect<void, PublisherClosed>
+  /** Queues a message and completes with the broker's id once it is persisted. */
+  readonly publishConfirmed: (message: OutgoingMessage) => Effect.Effect<MessageId, PublishError>
+  /** Drain, flush; idempotent. The scope's finalizer calls it, then closes the producer. */
+  readonly shutdown: Effect.Effect<ShutdownReport>
+  readonly queueDepth: Effect.Effect<number>
+}
+
+export class Publisher extends Context.Service<Publisher, PublisherShape>()("tg-gateway/Publisher") {}
+
+export const publisherDefaults = {
+  maxQueueSize: 10,
+  maxInFlight: 500,
+  drainTimeout: "5 seconds",
+  flushTimeout: "2 seconds"
+} as const
+
+interface Entry {
+  readonly message: OutgoingMessage
+  readonly confirm: Deferred.Deferred<MessageId, PublishError> | undefined
+}
+
+export const makePublisher = Effect.fn("Publisher.make")(function*(
+  options: PublisherOptions
+): Effect.fn.Return<PublisherShape, BrokerUnavailable | TopicRefused, Broker | Scope.Scope> {
+  const settings = { ...publisherDefaults, ...options }
+  const { topic } = settings
+  const broker = yield* Broker
+  // Acquired first so that it is released last: drain → flush → close.
+  const producer = yield* broker.producer(topic)
+  const sends = yield* FiberSet.make<void, never>()
+  const window = yield* Semaphore.make(settings.maxInFlight)
+  const queue = yield* Queue.bounded<Entry, Cause.Done>(settings.maxQueueSize)
+  let accepting = true
+  let failed = 0
+
+  yield* Metric.modify(Metrics.publisherQueueCapacity, settings.maxQueueSize)
+  yield* Effect.addFinalizer(() => Metric.modify(Metrics.publisherQueueCapacity, -settings.maxQueueSize))
+
+  const send = (entry: Entry) =>
+    producer.send(entry.message).pipe(
+      Effect.exit,
+      Effect.flatMap((exit) =>
+        Effect.gen(function*() {
+          yield* window.release(1)
+          if (Exit.isSuccess(exit)) {
+            yield* Metric.update(Metrics.publisherMessagesConfirmed, 1)
+          } else {
+            failed++
+            yield* Metric.update(Metrics.publisherSendFailures, 1)
+            yield* Effect.logWarning("publish failed", Cause.squash(exit.cause))
+          }
+          if (entry.confirm !== undefined) yield* Deferred.done(entry.confirm, exit)
+        })
+      )
+    )
+
+  const worker = Effect.gen(function*() {
+    for (;;) {
+      yield* window.take(1)
+      const entry = yield* Queue.take(queue)
+      yield* Metric.modify(Metrics.publisherQueueDepth, -1)
+      yield* Metric.update(Metrics.publisherMessagesSent, 1)
+      yield* FiberSet.run(sends, send(entry), { startImmediately: true })
+    }
+  }).pipe(Effect.catchIf(Cause.isDone, () => Effect.void))
+  const workerFiber = yield* Effect.forkScoped(worker)
+
+  const enqueue = (entry: Entry) =>
+    Effect.suspend(() =>
+      accepting ? Queue.offer(queue, entry) : Effect.succeed(false)
+    ).pipe(
+      Effect.flatMap((accepted) =>
+        accepted
+          ? Metric.modify(Metrics.publisherQueueDepth, 1)
+          : Effect.fail(new PublisherClosed({ topic, reason: "it is shutting down and accepts no new messages" }))
+      )
+    )
+
+  const publish = (message: OutgoingMessage) => enqueue({ message, confirm: undefined })
+
+  const publishConfirmed = (message: OutgoingMessage) =>
+    Effect.gen(function*() {
+      const confirm = yield* Deferred.make<MessageId, PublishError>()
+      yield* enqueue({ message, confirm })
+      return yield* Deferred.await(confirm)
+    })
+
+  /** Empties the queue of what the worker could not send in time; those messages are lost. */
+  const dropLeftovers = Effect.gen(function*() {
+    let dropped = 0
+    for (;;) {
+      const left = yield* Queue.clear(queue).pipe(Effect.orElseSucceed(() => []))
+      if (left.length === 0) break
+      dropped += left.length
+      const reason = "dropped: still queued when the drain timeout expired"
+      for (const entry of left) {
+        if (entry.confirm !== undefined) yield* Deferred.fail(entry.confirm, new PublisherClosed({ topic, reason }))
+      }
+    }
+    yield* Queue.shutdown(queue)
+    return dropped
+  })
+
+  const runShutdown = Effect.gen(function*() {
+    const started = yield* Clock.currentTimeMillis
+    accepting = false
+    yield* Queue.end(queue)
+
+    const finished = yield* Fiber.await(workerFiber).pipe(Effect.timeoutOption(settings.drainTimeout))
+    let dropped = 0
+    if (finished._tag === "None") {
+      yield* Fiber.interrupt(workerFiber)
+      dropped = yield* dropLeftovers
+      yield* Metric.modify(Metrics.publisherQueueDepth, -dropped)
+      yield* Metric.update(Metrics.publisherMessagesDropped, dropped)
+      yield* Effect.logWarning(
+        `publisher drain timed out after ${Duration.format(Duration.fromInputUnsafe(settings.drainTimeout))}: ` +
+          `${dropped} queued message(s) dropped`
+      ).pipe(Effect.annotateLogs({ topic, dropped }))
+    }
+
+    const flushed = yield* FiberSet.awaitEmpty(sends).pipe(Effect.timeoutOption(settings.flushTimeout))
+    const unconfirmed = flushed._tag === "None" ? yield* FiberSet.size(sends) : 0
+    if (unconfirmed > 0) {
+      yield* Effect.logWarning(
+        `publisher flush timed out: ${unconfirmed} sent message(s) not confirmed; the broker may or may not hold them`
+      ).pipe(Effect.annotateLogs({ topic, unconfirmed }))
+    }
+    const duration = Duration.millis((yield* Clock.currentTimeMillis) - started)
+    yield* Metric.update(Metrics.publisherDrainDuration, Duration.toSeconds(duration))
+    return { drained: finished._tag === "Some", dropped, unconfirmed, failed, duration } satisfies ShutdownReport
+  })
+
+  const shutdown = yield* Effect.cached(runShutdown)
+  yield* Effect.addFinalizer(() => shutdown)
+
+  return Publisher.of({
+    topic,
+    publish,
+    publishConfirmed,
+    shutdown,
+    queueDepth: Queue.size(queue)
+  })
+})

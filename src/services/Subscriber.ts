@@ -1,0 +1,229 @@
+/**
+ * The Subscriber: one per export connection. A receive loop takes messages from a broker consumer
+ * and routes each to the queues registered for it — `subscribe(id)` for messages whose `id`
+ * property matches, `subscribeAll(id)` for every message. A message is acknowledged to the broker
+ * only once the consumer of a queue reports it delivered (for the gateway: once the WebSocket
+ * write completed), never when it merely entered a local queue.
+ *
+ * Full queues follow the backpressure strategy: `block` (Queue.bounded: the loop waits, and so
+ * does the broker), `drop_oldest` (Queue.sliding: the evicted copy is acked and counted as
+ * dropped — the user chose to lose it), `drop_new` (Queue.dropping: the refused copy is counted
+ * as dropped and, if no queue took the message, it is nacked for redelivery).
+ *
+ * Orphans — messages no queue is registered for — are nacked and counted, so nothing is lost to a
+ * moment with no listener; the loop does not even start before the first queue is registered.
+ *
+ * Closing the scope shuts it down in order: pause the consumer, drain (wait until every queued
+ * message is delivered, `drainTimeout`), nack whatever is still undelivered, close the consumer.
+ */
+import { Clock, Context, Duration, Effect, Fiber, Latch, Metric, Queue, type Scope } from "effect"
+import type { BrokerUnavailable, TopicRefused } from "../domain/BrokerErrors.ts"
+import { Broker, type ConsumerOptions, type ReceivedMessage } from "./Broker.ts"
+import * as Metrics from "./Metrics.ts"
+
+export const backpressureStrategies = ["block", "drop_oldest", "drop_new"] as const
+export type BackpressureStrategy = (typeof backpressureStrategies)[number]
+
+export interface SubscriberOptions extends ConsumerOptions {
+  /** SUBSCRIBER_MAX_QUEUE_SIZE; default 100. */
+  readonly maxQueueSize?: number
+  /** BACKPRESSURE_STRATEGY; default `block`. */
+  readonly strategy?: BackpressureStrategy
+  /** SUBSCRIBER_DRAIN_TIMEOUT; default 5 s. */
+  readonly drainTimeout?: Duration.Input
+}
+
+/** One copy of a message in one queue. Report its fate exactly once; later reports are ignored. */
+export interface Delivery {
+  readonly message: ReceivedMessage
+  /** The message reached its destination: it may now be acknowledged. */
+  readonly delivered: Effect.Effect<void>
+  /** It could not be delivered: unless another queue delivers it, it goes back to the broker. */
+  readonly failed: Effect.Effect<void>
+}
+
+export interface SubscriberReport {
+  /** Every queued message was delivered before the drain timeout. */
+  readonly drained: boolean
+  /** Messages still undelivered at the end, nacked for redelivery. */
+  readonly nacked: number
+  readonly duration: Duration.Duration
+}
+
+export interface SubscriberShape {
+  /** A queue of the messages whose `id` property is `id`; unregistered when the scope closes. */
+  readonly subscribe: (id: string) => Effect.Effect<Queue.Dequeue<Delivery>, never, Scope.Scope>
+  /** A queue of every message; unregistered when the scope closes. */
+  readonly subscribeAll: (id: string) => Effect.Effect<Queue.Dequeue<Delivery>, never, Scope.Scope>
+  /** Pause, drain, nack the rest; idempotent. The scope's finalizer calls it, then closes the consumer. */
+  readonly shutdown: Effect.Effect<SubscriberReport>
+}
+
+export class Subscriber extends Context.Service<Subscriber, SubscriberShape>()("tg-gateway/Subscriber") {}
+
+export const subscriberDefaults = {
+  maxQueueSize: 100,
+  strategy: "block",
+  drainTimeout: "5 seconds"
+} as const
+
+/** A message received and not yet settled with the broker, with its copies in queues. */
+interface Tracked {
+  readonly message: ReceivedMessage
+  /** Copies (and the router while routing) that have not reported yet. */
+  holds: number
+  /** Copies delivered, or evicted under drop_oldest: either makes the message ackable. */
+  done: number
+  settled: boolean
+}
+
+const queueFor = (strategy: BackpressureStrategy, size: number) =>
+  strategy === "block"
+    ? Queue.bounded<Delivery>(size)
+    : strategy === "drop_oldest"
+    ? Queue.sliding<Delivery>(size)
+    : Queue.dropping<Delivery>(size)
+
+export const makeSubscriber = Effect.fn("Subscriber.make")(function*(
+  options: SubscriberOptions
+): Effect.fn.Return<SubscriberShape, BrokerUnavailable | TopicRefused, Broker | Scope.Scope> {
+  const settings = { ...subscriberDefaults, ...options }
+  const broker = yield* Broker
+  // Acquired first so that it is closed last, after pause, drain and nack.
+  const consumer = yield* broker.consumer(options)
+  const byId = new Map<string, Queue.Queue<Delivery>>()
+  const everything = new Map<string, Queue.Queue<Delivery>>()
+  const pending = new Map<string, Tracked>()
+  const idle = Latch.makeUnsafe(true)
+  const listening = Latch.makeUnsafe(false)
+
+  const settle = (tracked: Tracked) =>
+    Effect.suspend(() => {
+      if (tracked.settled) return Effect.void
+      tracked.settled = true
+      pending.delete(tracked.message.id)
+      if (pending.size === 0) idle.openUnsafe()
+      return tracked.done > 0
+        ? consumer.ack(tracked.message.id).pipe(Effect.andThen(Metric.update(Metrics.subscriberMessagesAcknowledged, 1)))
+        : consumer.nack(tracked.message.id).pipe(Effect.andThen(Metric.update(Metrics.subscriberMessagesNacked, 1)))
+    })
+
+  const release = (tracked: Tracked, done: boolean) =>
+    Effect.suspend(() => {
+      if (done) tracked.done++
+      return --tracked.holds === 0 ? settle(tracked) : Effect.void
+    })
+
+  /** A copy for one queue; it holds the message unsettled until it reports. */
+  const copyOf = (tracked: Tracked): Delivery => {
+    tracked.holds++
+    let reported = false
+    const report = (delivered: boolean) =>
+      Effect.suspend(() => {
+        if (reported) return Effect.void
+        reported = true
+        return Metric.modify(Metrics.subscriberQueueDepth, -1).pipe(
+          Effect.andThen(delivered ? Metric.update(Metrics.subscriberMessagesDelivered, 1) : Effect.void),
+          Effect.andThen(release(tracked, delivered))
+        )
+      })
+    return { message: tracked.message, delivered: report(true), failed: report(false) }
+  }
+
+  const dropped = (delivery: Delivery, evicted: boolean) =>
+    Metric.update(Metrics.subscriberMessagesDropped, 1).pipe(
+      // An evicted copy counts as done: drop_oldest acknowledges what it throws away.
+      Effect.andThen(evicted ? delivery.delivered : delivery.failed)
+    )
+
+  const offer = (queue: Queue.Queue<Delivery>, delivery: Delivery): Effect.Effect<void> =>
+    Metric.modify(Metrics.subscriberQueueDepth, 1).pipe(
+      Effect.andThen(
+        settings.strategy === "block"
+          ? Queue.offer(queue, delivery).pipe(
+            Effect.onInterrupt(() => delivery.failed),
+            Effect.flatMap((accepted) => accepted ? Effect.void : delivery.failed)
+          )
+          : Effect.suspend(() => {
+            const evicted = settings.strategy === "drop_oldest" && Queue.isFullUnsafe(queue)
+              ? Queue.takeUnsafe(queue)
+              : undefined
+            const accepted = Queue.offerUnsafe(queue, delivery)
+            return Effect.all([
+              evicted !== undefined && evicted._tag === "Success" ? dropped(evicted.value, true) : Effect.void,
+              accepted ? Effect.void : dropped(delivery, false)
+            ], { discard: true })
+          })
+      )
+    )
+
+  const route = (message: ReceivedMessage) =>
+    Effect.gen(function*() {
+      yield* Metric.update(Metrics.subscriberMessagesReceived, 1)
+      const id = message.properties["id"]
+      const targets = [...(id !== undefined ? [byId.get(id)] : []), ...everything.values()]
+        .filter((queue) => queue !== undefined)
+      const tracked: Tracked = { message, holds: 1, done: 0, settled: false }
+      pending.set(message.id, tracked)
+      idle.closeUnsafe()
+      if (targets.length === 0) yield* Metric.update(Metrics.subscriberMessagesOrphaned, 1)
+      yield* Effect.forEach(targets, (queue) => offer(queue, copyOf(tracked)), { discard: true }).pipe(
+        Effect.ensuring(release(tracked, false))
+      )
+    })
+
+  const loop = Effect.gen(function*() {
+    yield* listening.await
+    for (;;) yield* route(yield* consumer.receive)
+  }).pipe(
+    Effect.catchTag("ConnectionClosed", (error) => Effect.logWarning("subscriber stopped receiving", error.message))
+  )
+  const loopFiber = yield* Effect.forkScoped(loop)
+
+  const register = (registry: Map<string, Queue.Queue<Delivery>>, id: string) =>
+    Effect.acquireRelease(
+      Effect.gen(function*() {
+        const queue = yield* queueFor(settings.strategy, settings.maxQueueSize)
+        registry.set(id, queue)
+        listening.openUnsafe()
+        return queue
+      }),
+      (queue) =>
+        Effect.gen(function*() {
+          if (registry.get(id) === queue) registry.delete(id)
+          const left = yield* Queue.clear(queue).pipe(Effect.orElseSucceed(() => []))
+          yield* Effect.forEach(left, (delivery) => delivery.failed, { discard: true })
+          yield* Queue.shutdown(queue)
+        })
+    ).pipe(Effect.map(Queue.asDequeue))
+
+  const runShutdown = Effect.gen(function*() {
+    const started = yield* Clock.currentTimeMillis
+    yield* consumer.pause
+    const drained = yield* idle.await.pipe(Effect.timeoutOption(settings.drainTimeout))
+    yield* Fiber.interrupt(loopFiber)
+    // Copies still queued or out for delivery: unless another copy was delivered, the broker gets
+    // the message back for redelivery.
+    const unsettled = [...pending.values()]
+    const undelivered = unsettled.filter((tracked) => tracked.done === 0)
+    yield* Effect.forEach(unsettled, settle, { discard: true })
+    const duration = Duration.millis((yield* Clock.currentTimeMillis) - started)
+    yield* Metric.update(Metrics.subscriberDrainDuration, Duration.toSeconds(duration))
+    if (undelivered.length > 0) {
+      yield* Effect.logWarning(
+        `subscriber drain ${drained._tag === "None" ? "timed out" : "ended"}: ` +
+          `${undelivered.length} undelivered message(s) nacked for redelivery`
+      ).pipe(Effect.annotateLogs({ topic: settings.topic, subscription: settings.subscription }))
+    }
+    return { drained: drained._tag === "Some", nacked: undelivered.length, duration } satisfies SubscriberReport
+  })
+  const shutdown = yield* Effect.cached(runShutdown)
+  yield* Effect.addFinalizer(() => shutdown)
+
+  return Subscriber.of({
+    subscribe: (id) => register(byId, id),
+    subscribeAll: (id) => register(everything, id),
+    shutdown
+  })
+})
+
