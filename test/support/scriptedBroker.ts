@@ -21,8 +21,7 @@ export const makeScriptedBroker = (script: Script = {}) =>
   })
 
 /** Wraps a broker so that every send, confirmation, ack, nack, pause and close is recorded. */
-export const recording = (inner: BrokerShape, script: Script = {}) => {
-
+export const recording = (underlying: BrokerShape, script: Script = {}) => {
     const events: Array<string> = []
     const texts = new Map<MessageId, string>()
     const record = (event: string) => Effect.sync(() => void events.push(event))
@@ -31,7 +30,7 @@ export const recording = (inner: BrokerShape, script: Script = {}) => {
       producer: (topic) =>
         Effect.gen(function*() {
           yield* Effect.addFinalizer(() => record("producer closed"))
-          const inner = yield* inner.producer(topic)
+          const inner = yield* underlying.producer(topic)
           const send = (message: OutgoingMessage) => {
             const t = text(message.payload)
             return record(`send ${t}`).pipe(
@@ -45,7 +44,7 @@ export const recording = (inner: BrokerShape, script: Script = {}) => {
       consumer: (options) =>
         Effect.gen(function*() {
           yield* Effect.addFinalizer(() => record("consumer closed"))
-          const inner = yield* inner.consumer(options)
+          const inner = yield* underlying.consumer(options)
           const named = (id: MessageId) => texts.get(id) ?? id
           return {
             ...inner,
