@@ -1,0 +1,166 @@
+/**
+ * Every setting of `tg-gateway serve`, described once: its environment variable, its flag, its
+ * default and how its text is read. The configuration layer, `--help` and the README's table
+ * are all driven by this table. Pure: reading the environment and argv happens in the caller.
+ */
+import { Duration } from "effect"
+import { backpressureStrategies, type BackpressureStrategy } from "./Backpressure.ts"
+
+export type Parsed<A> = { readonly ok: true; readonly value: A } | { readonly ok: false; readonly problem: string }
+
+const ok = <A>(value: A): Parsed<A> => ({ ok: true, value })
+const problem = (text: string): Parsed<never> => ({ ok: false, problem: text })
+
+/** Seconds as a plain number (the reference's form, e.g. `5.0`), or `500ms`, `5s`, `2m`, `5 seconds`. */
+const millisPerUnit: Record<string, number> = {
+  ms: 1, millis: 1, millisecond: 1, milliseconds: 1,
+  s: 1000, sec: 1000, secs: 1000, second: 1000, seconds: 1000,
+  m: 60_000, min: 60_000, mins: 60_000, minute: 60_000, minutes: 60_000
+}
+
+/** Seconds as a plain number (the reference's form, e.g. `5.0`), or `500ms`, `5s`, `2m`, `5 seconds`. */
+export const parseDuration = (text: string): Parsed<Duration.Duration> => {
+  const match = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(text.trim())
+  const factor = match === null ? undefined : match[2] === "" ? 1000 : millisPerUnit[(match[2] ?? "").toLowerCase()]
+  return match === null || factor === undefined
+    ? problem(`"${text}" is not a duration (examples: 5, 2.5s, 500ms, 1m)`)
+    : ok(Duration.millis(Number(match[1]) * factor))
+}
+
+const parseInteger = (min: number, max = Number.MAX_SAFE_INTEGER) => (text: string): Parsed<number> => {
+  const value = Number(text.trim())
+  return Number.isInteger(value) && value >= min && value <= max && text.trim() !== ""
+    ? ok(value)
+    : problem(`"${text}" is not a whole number between ${min} and ${max}`)
+}
+
+/** Bytes, with an optional KiB/MiB/GiB (or K/M/G) suffix. */
+export const parseBytes = (text: string): Parsed<number> => {
+  const match = /^(\d+)\s*(k|kb|kib|m|mb|mib|g|gb|gib)?$/i.exec(text.trim())
+  if (match === null) return problem(`"${text}" is not a size in bytes (examples: 1048576, 64KiB, 50MiB)`)
+  const factor = { k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[(match[2] ?? "").charAt(0).toLowerCase()] ?? 1
+  return ok(Number(match[1]) * factor)
+}
+
+const parseBoolean = (text: string): Parsed<boolean> => {
+  const value = text.trim().toLowerCase()
+  if (["true", "1", "yes", "on"].includes(value)) return ok(true)
+  if (["false", "0", "no", "off"].includes(value)) return ok(false)
+  return problem(`"${text}" is not true or false`)
+}
+
+const parseChoice = <const C extends string>(choices: ReadonlyArray<C>) => (text: string): Parsed<C> => {
+  const value = text.trim()
+  return (choices as ReadonlyArray<string>).includes(value)
+    ? ok(value as C)
+    : problem(`"${text}" is not one of ${choices.join(", ")}`)
+}
+
+const parseUrl = (text: string): Parsed<string> => {
+  try {
+    const url = new URL(text.trim())
+    return url.protocol === "http:" || url.protocol === "https:"
+      ? ok(url.toString().replace(/\/+$/, ""))
+      : problem(`"${text}" is not an http:// or https:// URL`)
+  } catch {
+    return problem(`"${text}" is not a URL`)
+  }
+}
+
+const parseText = (text: string): Parsed<string> => ok(text)
+
+const parseTopicTemplate = (text: string): Parsed<string> =>
+  text.includes("{interface}") ? ok(text) : problem(`"${text}" must contain {interface} (and usually {workspace} and {flow})`)
+
+const parseFlowNames = (text: string): Parsed<ReadonlyArray<string>> => {
+  const names = text.split(",").map((name) => name.trim()).filter((name) => name.length > 0)
+  const bad = names.find((name) => !/^[A-Za-z0-9._-]+$/.test(name))
+  return bad !== undefined ? problem(`flow name "${bad}" may only use letters, digits, '.', '_' and '-'`) : ok(names)
+}
+
+export interface Setting<A> {
+  /** Environment variable. */
+  readonly env: string
+  /** Flag of `tg-gateway serve`, without the leading dashes. */
+  readonly flag: string
+  /** Default as the user would write it; undefined for "unset". */
+  readonly default: string | undefined
+  readonly parse: (text: string) => Parsed<A>
+  /** Value shown as the default in help and docs instead of the real one (secrets). */
+  readonly secret?: boolean
+  /** Placeholder shown after the flag in help, e.g. DURATION. */
+  readonly placeholder: string
+}
+
+const setting = <A>(env: string, defaultText: string | undefined, parse: (text: string) => Parsed<A>, placeholder: string, secret = false): Setting<A> => ({
+  env,
+  flag: env.toLowerCase().replaceAll("_", "-"),
+  default: defaultText,
+  parse,
+  placeholder,
+  secret
+})
+
+export const settings = {
+  port: setting("GATEWAY_PORT", "8888", parseInteger(0, 65535), "PORT"),
+  host: setting("GATEWAY_HOST", "0.0.0.0", parseText, "HOST"),
+  secret: setting("GATEWAY_SECRET", undefined, parseText, "SECRET", true),
+  broker: setting("BROKER", "memory", parseChoice(["memory", "pulsar"] as const), "memory|pulsar"),
+  pulsarHttpUrl: setting("PULSAR_HTTP_URL", "http://127.0.0.1:8080", parseUrl, "URL"),
+  flows: setting("FLOWS", "default", parseFlowNames, "NAMES"),
+  flowsFile: setting("FLOWS_FILE", undefined, parseText, "FILE"),
+  topicTemplate: setting("TOPIC_TEMPLATE", "persistent://tg/flow/{interface}:{workspace}:{flow}", parseTopicTemplate, "TEMPLATE"),
+  maxFrameSize: setting("MAX_FRAME_SIZE", "50MiB", parseBytes, "BYTES"),
+  publisherMaxQueueSize: setting("PUBLISHER_MAX_QUEUE_SIZE", "10", parseInteger(1), "N"),
+  publisherMaxInFlight: setting("PUBLISHER_MAX_IN_FLIGHT", "500", parseInteger(1, 1000), "N"),
+  publisherDrainTimeout: setting("PUBLISHER_DRAIN_TIMEOUT", "5s", parseDuration, "DURATION"),
+  publisherFlushTimeout: setting("PUBLISHER_FLUSH_TIMEOUT", "2s", parseDuration, "DURATION"),
+  subscriberMaxQueueSize: setting("SUBSCRIBER_MAX_QUEUE_SIZE", "100", parseInteger(1), "N"),
+  subscriberDrainTimeout: setting("SUBSCRIBER_DRAIN_TIMEOUT", "5s", parseDuration, "DURATION"),
+  subscriberNackDelay: setting("SUBSCRIBER_NACK_DELAY", "5s", parseDuration, "DURATION"),
+  backpressureStrategy: setting<BackpressureStrategy>("BACKPRESSURE_STRATEGY", "block", parseChoice(backpressureStrategies), "block|drop_oldest|drop_new"),
+  shutdownGracePeriod: setting("SHUTDOWN_GRACE_PERIOD", "1s", parseDuration, "DURATION"),
+  maxConsecutiveErrors: setting("MAX_CONSECUTIVE_ERRORS", "5", parseInteger(1), "N"),
+  logQueueStats: setting("LOG_QUEUE_STATS", "true", parseBoolean, "BOOL"),
+  metricsEnabled: setting("METRICS_ENABLED", "true", parseBoolean, "BOOL")
+} as const
+
+export type Settings = typeof settings
+export type SettingName = keyof Settings
+export type SettingValues = { readonly [K in SettingName]: Settings[K] extends Setting<infer A> ? (undefined extends Settings[K]["default"] ? A | undefined : A) : never }
+
+/** A setting that could not be read: names the variable or flag and says what was wrong. */
+export interface SettingProblem {
+  readonly name: SettingName
+  readonly source: string
+  readonly problem: string
+}
+
+/**
+ * Resolves every setting: a flag wins over the environment, which wins over the default.
+ * Returns the values, or every problem at once so a user can fix them in one go.
+ */
+export const resolveSettings = (
+  env: Readonly<Record<string, string | undefined>>,
+  flags: Readonly<Record<string, string | undefined>>
+): { readonly values: SettingValues; readonly problems: ReadonlyArray<SettingProblem> } => {
+  const values: Record<string, unknown> = {}
+  const problems: Array<SettingProblem> = []
+  for (const [name, spec] of Object.entries(settings) as Array<[SettingName, Setting<unknown>]>) {
+    const fromFlag = flags[spec.flag]
+    const fromEnv = env[spec.env]
+    const [text, source] = fromFlag !== undefined
+      ? [fromFlag, `--${spec.flag}`]
+      : fromEnv !== undefined && fromEnv !== ""
+      ? [fromEnv, spec.env]
+      : [spec.default, `default of ${spec.env}`]
+    if (text === undefined) {
+      values[name] = undefined
+      continue
+    }
+    const parsed = spec.parse(text)
+    if (parsed.ok) values[name] = parsed.value
+    else problems.push({ name, source, problem: parsed.problem })
+  }
+  return { values: values as SettingValues, problems }
+}

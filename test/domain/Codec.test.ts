@@ -1,0 +1,491 @@
+import { assert, describe, it } from "@effect/vitest"
+import { Effect, Result } from "effect"
+import {
+  decodeFrame,
+  decodeRecord,
+  encodeFrame,
+  encodeRecord,
+  importPayload,
+  parseFrame,
+  parseRecord,
+  recordToFrame,
+  recordToFrameText
+} from "../../src/domain/Codec.ts"
+import { FrameRejected, RecordRejected, toErrorFrame } from "../../src/domain/errors.ts"
+import type { KindName } from "../../src/domain/Kinds.ts"
+
+const utf8 = new TextDecoder()
+const bytes = (text: string): Uint8Array => new TextEncoder().encode(text)
+
+/** The payload that importing `frame` (JSON text) publishes, as text. */
+const published = (kind: KindName, frame: string): Effect.Effect<string, FrameRejected> =>
+  Effect.map(importPayload(kind, frame), (payload) => utf8.decode(payload))
+
+/** The rejection of a frame that must not decode. */
+const rejection = (kind: KindName, input: string | Uint8Array, frame?: number): FrameRejected => {
+  const result = parseFrame(kind, input, frame)
+  if (Result.isSuccess(result)) throw new Error(`expected ${kind} frame to be rejected: ${String(input)}`)
+  return result.failure
+}
+
+const recordRejection = (kind: KindName, payload: string): RecordRejected => {
+  const result = parseRecord(kind, payload)
+  if (Result.isSuccess(result)) throw new Error(`expected ${kind} record to be rejected: ${payload}`)
+  return result.failure
+}
+
+const iri = (value: string) =>
+  `{"type":"i","iri":${JSON.stringify(value)},"id":"","value":"","datatype":"","language":"","triple":null}`
+
+describe("Codec", () => {
+  describe("import: client frame → Pulsar payload, pinned to the wire reference", () => {
+    it.effect("a triples frame becomes Triples with full field names, empty strings, triple null and g null", () =>
+      Effect.gen(function*() {
+        const payload = yield* published(
+          "triples",
+          JSON.stringify({
+            metadata: { id: "doc1", collection: "default" },
+            triples: [{
+              s: { t: "i", i: "http://example.org/alice" },
+              p: { t: "i", i: "http://xmlns.com/foaf/0.1/name" },
+              o: { t: "l", v: "Alice", ln: "en" }
+            }]
+          })
+        )
+        assert.strictEqual(
+          payload,
+          `{"metadata":{"id":"doc1","root":"","collection":"default"},"triples":[{` +
+            `"s":${iri("http://example.org/alice")},` +
+            `"p":${iri("http://xmlns.com/foaf/0.1/name")},` +
+            `"o":{"type":"l","iri":"","id":"","value":"Alice","datatype":"","language":"en","triple":null},` +
+            `"g":null}]}`
+        )
+      }))
+
+    it.effect("legacy keys such as metadata.metadata and user are ignored, not rejected", () =>
+      Effect.gen(function*() {
+        const payload = yield* published(
+          "triples",
+          JSON.stringify({
+            metadata: { id: "d", metadata: [], user: "trustgraph", collection: "c" },
+            user: "trustgraph",
+            triples: []
+          })
+        )
+        assert.strictEqual(payload, `{"metadata":{"id":"d","root":"","collection":"c"},"triples":[]}`)
+      }))
+
+    it.effect("a root in the metadata is carried to the record", () =>
+      Effect.gen(function*() {
+        const payload = yield* published("triples", `{"metadata":{"id":"d","root":"r","collection":"c"},"triples":[]}`)
+        assert.strictEqual(payload, `{"metadata":{"id":"d","root":"r","collection":"c"},"triples":[]}`)
+      }))
+
+    it.effect("a triple's graph becomes g, and a quoted triple nests its own record", () =>
+      Effect.gen(function*() {
+        const payload = yield* published(
+          "triples",
+          JSON.stringify({
+            metadata: { id: "d", collection: "c" },
+            triples: [{
+              s: { t: "t", tr: { s: { t: "b", d: "b0" }, p: { t: "i", i: "http://ex/p" }, o: { t: "l", v: "1", dt: "xsd:int" }, g: "http://ex/g1" } },
+              p: { t: "i", i: "http://ex/says" },
+              o: { t: "i", i: "http://ex/o" },
+              g: "http://ex/g2"
+            }]
+          })
+        )
+        assert.deepStrictEqual(JSON.parse(payload).triples[0], {
+          s: {
+            type: "t",
+            iri: "",
+            id: "",
+            value: "",
+            datatype: "",
+            language: "",
+            triple: {
+              s: { type: "b", iri: "", id: "b0", value: "", datatype: "", language: "", triple: null },
+              p: JSON.parse(iri("http://ex/p")),
+              o: { type: "l", iri: "", id: "", value: "1", datatype: "xsd:int", language: "", triple: null },
+              g: "http://ex/g1"
+            }
+          },
+          p: JSON.parse(iri("http://ex/says")),
+          o: JSON.parse(iri("http://ex/o")),
+          g: "http://ex/g2"
+        })
+      }))
+
+    it.effect("a graph-embeddings frame becomes GraphEmbeddings whose entities have an empty chunk_id", () =>
+      Effect.gen(function*() {
+        const payload = yield* published(
+          "graph-embeddings",
+          `{"metadata":{"id":"d","collection":"c"},"entities":[{"entity":{"t":"i","i":"http://ex/e"},"vector":[0.25,-1.5,3]}]}`
+        )
+        assert.strictEqual(
+          payload,
+          `{"metadata":{"id":"d","root":"","collection":"c"},"entities":[{"entity":${iri("http://ex/e")},"vector":[0.25,-1.5,3],"chunk_id":""}]}`
+        )
+      }))
+
+    it.effect("an entity-contexts frame becomes EntityContexts whose entities have an empty chunk_id", () =>
+      Effect.gen(function*() {
+        const payload = yield* published(
+          "entity-contexts",
+          `{"metadata":{"id":"d","collection":"c"},"entities":[{"entity":{"t":"i","i":"http://ex/e"},"context":"a person"}]}`
+        )
+        assert.strictEqual(
+          payload,
+          `{"metadata":{"id":"d","root":"","collection":"c"},"entities":[{"entity":${iri("http://ex/e")},"context":"a person","chunk_id":""}]}`
+        )
+      }))
+
+    it.effect("a document-embeddings frame without metadata is filed under collection default", () =>
+      Effect.gen(function*() {
+        const payload = yield* published("document-embeddings", `{"chunks":[{"chunk_id":"doc1/p0/c0","vector":[0.1,0.2]}]}`)
+        assert.strictEqual(
+          payload,
+          `{"metadata":{"id":"","root":"","collection":"default"},"chunks":[{"chunk_id":"doc1/p0/c0","vector":[0.1,0.2]}]}`
+        )
+      }))
+
+    it.effect("a document-embeddings frame may give only some metadata fields", () =>
+      Effect.gen(function*() {
+        const payload = yield* published("document-embeddings", `{"metadata":{"id":"doc1"},"chunks":[]}`)
+        assert.strictEqual(payload, `{"metadata":{"id":"doc1","root":"","collection":"default"},"chunks":[]}`)
+      }))
+
+    it.effect("a rows frame with a single values object publishes an array, confidence 1.0 and an empty source_span", () =>
+      Effect.gen(function*() {
+        const payload = yield* published(
+          "rows",
+          `{"metadata":{"id":"r1","collection":"c"},"schema_name":"customer","values":{"name":"Ada","city":"London"}}`
+        )
+        assert.deepStrictEqual(JSON.parse(payload), {
+          metadata: { id: "r1", root: "", collection: "c" },
+          schema_name: "customer",
+          values: [{ name: "Ada", city: "London" }],
+          confidence: 1,
+          source_span: ""
+        })
+      }))
+
+    it.effect("a rows frame keeps an array of values, its confidence and its source_span", () =>
+      Effect.gen(function*() {
+        const payload = yield* published(
+          "rows",
+          `{"metadata":{"id":"r1","collection":"c"},"schema_name":"s","values":[{"a":"1"},{"a":"2"}],"confidence":0.5,"source_span":"Ada lives in London"}`
+        )
+        assert.deepStrictEqual(JSON.parse(payload), {
+          metadata: { id: "r1", root: "", collection: "c" },
+          schema_name: "s",
+          values: [{ a: "1" }, { a: "2" }],
+          confidence: 0.5,
+          source_span: "Ada lives in London"
+        })
+      }))
+
+    it.effect("a binary frame carrying the same JSON is imported like a text frame", () =>
+      Effect.gen(function*() {
+        const text = `{"metadata":{"id":"d","collection":"c"},"triples":[{"s":{"t":"i","i":"a"},"p":{"t":"i","i":"b"},"o":{"t":"b","d":"c"}}]}`
+        const fromText = yield* importPayload("triples", text)
+        const fromBytes = yield* importPayload("triples", bytes(text))
+        assert.deepStrictEqual(fromBytes, fromText)
+      }))
+
+    it.effect("decodeFrame gives the frame with its defaults filled in, and encodeRecord serialises its record", () =>
+      Effect.gen(function*() {
+        const frame = yield* decodeFrame("document-embeddings", `{"chunks":[]}`)
+        assert.deepStrictEqual(frame, { metadata: { id: "", root: "", collection: "default" }, chunks: [] })
+        assert.strictEqual(
+          utf8.decode(encodeRecord("document-embeddings", frame)),
+          `{"metadata":{"id":"","root":"","collection":"default"},"chunks":[]}`
+        )
+      }))
+  })
+
+  describe("export: Pulsar payload → client frame", () => {
+    it.effect("a Triples record becomes the compact codec, with dt, ln and g left out when empty", () =>
+      Effect.gen(function*() {
+        const record = `{"metadata":{"id":"doc1","root":"","collection":"default"},"triples":[{` +
+          `"s":${iri("http://example.org/alice")},` +
+          `"p":${iri("http://xmlns.com/foaf/0.1/name")},` +
+          `"o":{"type":"l","iri":"","id":"","value":"Alice","datatype":"","language":"en","triple":null},` +
+          `"g":null}]}`
+        const text = yield* recordToFrameText("triples", bytes(record))
+        assert.strictEqual(
+          text,
+          `{"metadata":{"id":"doc1","root":"","collection":"default"},"triples":[{` +
+            `"s":{"t":"i","i":"http://example.org/alice"},` +
+            `"p":{"t":"i","i":"http://xmlns.com/foaf/0.1/name"},` +
+            `"o":{"t":"l","v":"Alice","ln":"en"}}]}`
+        )
+      }))
+
+    it.effect("a record's graph, a literal's datatype and a quoted triple reach the client", () =>
+      Effect.gen(function*() {
+        const quoted = `{"type":"t","iri":"","id":"","value":"","datatype":"","language":"","triple":` +
+          `{"s":${iri("a")},"p":${iri("b")},"o":{"type":"l","iri":"","id":"","value":"1","datatype":"xsd:int","language":"","triple":null},"g":null}}`
+        const record = `{"metadata":{"id":"d","root":"r","collection":"c"},"triples":[{"s":${quoted},"p":${iri("p")},"o":${iri("o")},"g":"G"}]}`
+        const text = yield* recordToFrameText("triples", record)
+        assert.strictEqual(
+          text,
+          `{"metadata":{"id":"d","root":"r","collection":"c"},"triples":[{` +
+            `"s":{"t":"t","tr":{"s":{"t":"i","i":"a"},"p":{"t":"i","i":"b"},"o":{"t":"l","v":"1","dt":"xsd:int"}}},` +
+            `"p":{"t":"i","i":"p"},"o":{"t":"i","i":"o"},"g":"G"}]}`
+        )
+      }))
+
+    it.effect("graph embeddings reach the client as entity and vector, without the chunk_id", () =>
+      Effect.gen(function*() {
+        const text = yield* recordToFrameText(
+          "graph-embeddings",
+          `{"metadata":{"id":"d","root":"","collection":"c"},"entities":[{"entity":${iri("http://ex/e")},"vector":[1,2],"chunk_id":"c7"}]}`
+        )
+        assert.strictEqual(
+          text,
+          `{"metadata":{"id":"d","root":"","collection":"c"},"entities":[{"entity":{"t":"i","i":"http://ex/e"},"vector":[1,2]}]}`
+        )
+      }))
+
+    it.effect("entity contexts reach the client as entity and context, without the chunk_id", () =>
+      Effect.gen(function*() {
+        const text = yield* recordToFrameText(
+          "entity-contexts",
+          `{"metadata":{"id":"d","root":"","collection":"c"},"entities":[{"entity":{"type":"b","iri":"","id":"n1","value":"","datatype":"","language":"","triple":null},"context":"ctx","chunk_id":"c7"}]}`
+        )
+        assert.strictEqual(
+          text,
+          `{"metadata":{"id":"d","root":"","collection":"c"},"entities":[{"entity":{"t":"b","d":"n1"},"context":"ctx"}]}`
+        )
+      }))
+
+    it.effect("document embeddings reach the client as chunk_id and vector", () =>
+      Effect.gen(function*() {
+        const text = yield* recordToFrameText(
+          "document-embeddings",
+          `{"metadata":{"id":"d","root":"","collection":"c"},"chunks":[{"chunk_id":"d/c0","vector":[0.5]}]}`
+        )
+        assert.strictEqual(text, `{"metadata":{"id":"d","root":"","collection":"c"},"chunks":[{"chunk_id":"d/c0","vector":[0.5]}]}`)
+      }))
+
+    it.effect("records from producers that predate root and chunk_id are still exported", () =>
+      Effect.gen(function*() {
+        const record = yield* decodeRecord(
+          "graph-embeddings",
+          `{"metadata":{"id":"d","collection":"c"},"entities":[{"entity":${iri("e")},"vector":[1]}]}`
+        )
+        assert.deepStrictEqual(record.metadata, { id: "d", root: "", collection: "c" })
+        assert.strictEqual(record.entities[0]?.chunk_id, "")
+        assert.deepStrictEqual(recordToFrame("graph-embeddings", record).entities, [{ entity: { t: "i", i: "e" }, vector: [1] }])
+      }))
+
+    it("encodeFrame writes the frame as JSON text", () => {
+      assert.strictEqual(
+        encodeFrame("document-embeddings", { metadata: { id: "a", root: "", collection: "c" }, chunks: [] }),
+        `{"metadata":{"id":"a","root":"","collection":"c"},"chunks":[]}`
+      )
+    })
+  })
+
+  describe("bad frames are rejected with a message and a path, never a crash", () => {
+    it("malformed JSON says so, at the frame as a whole", () => {
+      const rejected = rejection("triples", `{"metadata":{"id":"d",`)
+      assert.match(rejected.message, /^Malformed JSON: /)
+      assert.strictEqual(rejected.path, "")
+    })
+
+    it("an empty frame is malformed JSON", () => {
+      assert.match(rejection("triples", "").message, /^Malformed JSON/)
+    })
+
+    it("a binary frame that is not UTF-8 says so", () => {
+      const rejected = rejection("triples", new Uint8Array([0x7b, 0xff, 0xfe, 0x7d]))
+      assert.strictEqual(rejected.message, "Malformed frame: the bytes are not valid UTF-8 text")
+      assert.strictEqual(rejected.path, "")
+    })
+
+    it("JSON that is not an object names the kind of frame that was expected", () => {
+      assert.strictEqual(rejection("triples", "[]").message, "expected a triples frame (a JSON object), got []")
+      assert.strictEqual(rejection("rows", "42").message, "expected a rows frame (a JSON object), got 42")
+      assert.strictEqual(rejection("triples", "null").path, "")
+    })
+
+    it("another kind's payload names the missing field and the kind it looks like", () => {
+      const rejected = rejection(
+        "triples",
+        `{"metadata":{"id":"d","collection":"c"},"entities":[{"entity":{"t":"i","i":"e"},"vector":[1]}]}`
+      )
+      assert.strictEqual(rejected.path, "triples")
+      assert.strictEqual(
+        rejected.message,
+        "triples: required field is missing (this looks like a graph-embeddings frame, but this connection imports triples)"
+      )
+    })
+
+    it("an entity-contexts frame sent to graph-embeddings is recognised as such", () => {
+      const rejected = rejection(
+        "graph-embeddings",
+        `{"metadata":{"id":"d","collection":"c"},"entities":[{"entity":{"t":"i","i":"e"},"context":"x"}]}`
+      )
+      assert.strictEqual(rejected.path, "entities[0].vector")
+      assert.include(rejected.message, "this looks like an entity-contexts frame")
+    })
+
+    it("a missing metadata field is named by its path", () => {
+      const rejected = rejection("triples", `{"metadata":{"id":"d"},"triples":[]}`)
+      assert.strictEqual(rejected.path, "metadata.collection")
+      assert.strictEqual(rejected.message, "metadata.collection: required field is missing")
+    })
+
+    it("a missing metadata block is named", () => {
+      const rejected = rejection("entity-contexts", `{"entities":[]}`)
+      assert.strictEqual(rejected.path, "metadata")
+      assert.strictEqual(rejected.message, "metadata: required field is missing")
+    })
+
+    it("a value of the wrong type says what was expected and what came", () => {
+      const rejected = rejection(
+        "triples",
+        `{"metadata":{"id":"d","collection":"c"},"triples":[{"s":{"t":"i","i":"a"},"p":{"t":"i","i":"b"},"o":{"t":"l","v":3}}]}`
+      )
+      assert.strictEqual(rejected.path, "triples[0].o.v")
+      assert.strictEqual(rejected.message, "triples[0].o.v: expected string, got 3")
+    })
+
+    it("an unknown term type is reported at the term's t, with the types that exist", () => {
+      const good = `{"s":{"t":"i","i":"a"},"p":{"t":"i","i":"b"},"o":{"t":"i","i":"c"}}`
+      const rejected = rejection(
+        "triples",
+        `{"metadata":{"id":"d","collection":"c"},"triples":[${good},${good},${good},{"s":{"t":"i","i":"a"},"p":{"t":"i","i":"b"},"o":{"t":"u","i":"c"}}]}`
+      )
+      assert.strictEqual(rejected.path, "triples[3].o.t")
+      assert.strictEqual(rejected.message, `triples[3].o.t: expected "i", "b", "l" or "t", got "u"`)
+    })
+
+    it("a term in the 1.x {v, e} form is told that t is missing", () => {
+      const rejected = rejection(
+        "triples",
+        `{"metadata":{"id":"d","collection":"c"},"triples":[{"s":{"v":"http://ex/a","e":true},"p":{"t":"i","i":"b"},"o":{"t":"i","i":"c"}}]}`
+      )
+      assert.strictEqual(rejected.path, "triples[0].s.t")
+      assert.strictEqual(rejected.message, `triples[0].s.t: required field is missing (expected "i", "b", "l" or "t")`)
+    })
+
+    it("a term given as a bare string says a term object was expected", () => {
+      const rejected = rejection(
+        "triples",
+        `{"metadata":{"id":"d","collection":"c"},"triples":[{"s":"http://ex/a","p":{"t":"i","i":"b"},"o":{"t":"i","i":"c"}}]}`
+      )
+      assert.strictEqual(rejected.path, "triples[0].s")
+      assert.strictEqual(rejected.message, `triples[0].s: expected an object whose "t" is "i", "b", "l" or "t", got "http://ex/a"`)
+    })
+
+    it("a field missing inside a term is named down to the field", () => {
+      const rejected = rejection(
+        "triples",
+        `{"metadata":{"id":"d","collection":"c"},"triples":[{"s":{"t":"t","tr":{"s":{"t":"i","i":"a"},"p":{"t":"b"},"o":{"t":"i","i":"c"}}},"p":{"t":"i","i":"b"},"o":{"t":"i","i":"c"}}]}`
+      )
+      assert.strictEqual(rejected.path, "triples[0].s.tr.p.d")
+      assert.strictEqual(rejected.message, "triples[0].s.tr.p.d: required field is missing")
+    })
+
+    it("a vector element that is not a number is named by its index", () => {
+      const rejected = rejection(
+        "graph-embeddings",
+        `{"metadata":{"id":"d","collection":"c"},"entities":[{"entity":{"t":"i","i":"e"},"vector":[0.1,"0.2"]}]}`
+      )
+      assert.strictEqual(rejected.path, "entities[0].vector[1]")
+      assert.strictEqual(rejected.message, `entities[0].vector[1]: expected number, got "0.2"`)
+    })
+
+    it("rows values that are neither an object nor an array say what is accepted", () => {
+      const rejected = rejection("rows", `{"metadata":{"id":"d","collection":"c"},"schema_name":"s","values":"Ada"}`)
+      assert.strictEqual(rejected.path, "values")
+      assert.strictEqual(rejected.message, "values: expected an object of string values, or an array of such objects")
+    })
+
+    it("a rows value that is not a string is named by its key", () => {
+      const rejected = rejection("rows", `{"metadata":{"id":"d","collection":"c"},"schema_name":"s","values":[{"age":42}]}`)
+      assert.strictEqual(rejected.path, "values[0].age")
+      assert.strictEqual(rejected.message, "values[0].age: expected string, got 42")
+    })
+
+    it("keys that are not identifiers are quoted in the path", () => {
+      const rejected = rejection("rows", `{"metadata":{"id":"d","collection":"c"},"schema_name":"s","values":{"first name":1}}`)
+      assert.strictEqual(rejected.path, `values["first name"]`)
+    })
+
+    it("a huge wrong value is cut short in the message", () => {
+      const rejected = rejection("triples", JSON.stringify({ metadata: { id: "d", collection: "c" }, triples: "x".repeat(10_000) }))
+      assert.strictEqual(rejected.path, "triples")
+      assert.isBelow(rejected.message.length, 400)
+      assert.match(rejected.message, /^triples: expected array, got "xxx/)
+    })
+
+    it("the frame number is carried when given and absent when not", () => {
+      assert.strictEqual(rejection("triples", "{", 12).frame, 12)
+      assert.isFalse("frame" in rejection("triples", "{"))
+    })
+
+    it.effect("decodeFrame fails in the error channel with a FrameRejected", () =>
+      Effect.gen(function*() {
+        const error = yield* Effect.flip(decodeFrame("triples", "not json", 3))
+        assert.instanceOf(error, FrameRejected)
+        assert.strictEqual(error._tag, "FrameRejected")
+        assert.strictEqual(error.frame, 3)
+      }))
+
+    it.effect("importPayload fails the same way, so a dispatcher can answer and carry on", () =>
+      Effect.gen(function*() {
+        const error = yield* Effect.flip(importPayload("rows", `{"metadata":{"id":"d","collection":"c"},"values":{}}`, 1))
+        assert.strictEqual(error.path, "schema_name")
+        assert.deepStrictEqual(toErrorFrame(error), {
+          error: { message: "schema_name: required field is missing", path: "schema_name", frame: 1 }
+        })
+      }))
+
+    it("the error frame leaves out the frame number when there is none", () => {
+      assert.deepStrictEqual(toErrorFrame(rejection("triples", "[1]")), {
+        error: { message: "expected a triples frame (a JSON object), got [1]", path: "" }
+      })
+    })
+  })
+
+  describe("bad records from the broker are rejected, never a crash", () => {
+    it("a payload that is not JSON is a RecordRejected naming the kind", () => {
+      const rejected = recordRejection("triples", "{oops")
+      assert.strictEqual(rejected.kind, "triples")
+      assert.match(rejected.message, /^Malformed JSON/)
+    })
+
+    it("a quoted-triple term without its triple cannot be shown to clients", () => {
+      const rejected = recordRejection(
+        "triples",
+        `{"metadata":{"id":"d","root":"","collection":"c"},"triples":[{"s":{"type":"t","iri":"","id":"","value":"","datatype":"","language":"","triple":null},"p":${
+          iri("p")
+        },"o":${iri("o")},"g":null}]}`
+      )
+      assert.strictEqual(rejected.path, "triples[0].s.triple")
+      assert.strictEqual(rejected.message, "triples[0].s.triple: expected object, got null")
+    })
+
+    it("an unknown term type in a record is reported at its type", () => {
+      const rejected = recordRejection(
+        "graph-embeddings",
+        `{"metadata":{"id":"d","root":"","collection":"c"},"entities":[{"entity":{"type":"x","iri":"","id":"","value":"","datatype":"","language":"","triple":null},"vector":[]}]}`
+      )
+      assert.strictEqual(rejected.path, "entities[0].entity.type")
+      assert.strictEqual(rejected.message, `entities[0].entity.type: expected "i", "b", "l" or "t", got "x"`)
+    })
+
+    it.effect("decodeRecord and recordToFrameText fail in the error channel with a RecordRejected", () =>
+      Effect.gen(function*() {
+        const error = yield* Effect.flip(recordToFrameText("document-embeddings", `{"metadata":{"id":"d","root":"","collection":"c"}}`))
+        assert.instanceOf(error, RecordRejected)
+        assert.strictEqual(error.path, "chunks")
+        const again = yield* Effect.flip(decodeRecord("document-embeddings", bytes("[]")))
+        assert.strictEqual(again._tag, "RecordRejected")
+      }))
+  })
+})
