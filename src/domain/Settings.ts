@@ -78,13 +78,13 @@ const parseFlowNames = (text: string): Parsed<ReadonlyArray<string>> => {
   return bad !== undefined ? problem(`flow name "${bad}" may only use letters, digits, '.', '_' and '-'`) : ok(names)
 }
 
-export interface Setting<A> {
+export interface Setting<A, D extends string | undefined = string | undefined> {
   /** Environment variable. */
   readonly env: string
   /** Flag of `tg-gateway serve`, without the leading dashes. */
   readonly flag: string
   /** Default as the user would write it; undefined for "unset". */
-  readonly default: string | undefined
+  readonly default: D
   readonly parse: (text: string) => Parsed<A>
   /** Value shown as the default in help and docs instead of the real one (secrets). */
   readonly secret?: boolean
@@ -92,7 +92,13 @@ export interface Setting<A> {
   readonly placeholder: string
 }
 
-const setting = <A>(env: string, defaultText: string | undefined, parse: (text: string) => Parsed<A>, placeholder: string, secret = false): Setting<A> => ({
+const setting = <A, const D extends string | undefined>(
+  env: string,
+  defaultText: D,
+  parse: (text: string) => Parsed<A>,
+  placeholder: string,
+  secret = false
+): Setting<A, D> => ({
   env,
   flag: env.toLowerCase().replaceAll("_", "-"),
   default: defaultText,
@@ -118,7 +124,7 @@ export const settings = {
   subscriberMaxQueueSize: setting("SUBSCRIBER_MAX_QUEUE_SIZE", "100", parseInteger(1), "N"),
   subscriberDrainTimeout: setting("SUBSCRIBER_DRAIN_TIMEOUT", "5s", parseDuration, "DURATION"),
   subscriberNackDelay: setting("SUBSCRIBER_NACK_DELAY", "5s", parseDuration, "DURATION"),
-  backpressureStrategy: setting<BackpressureStrategy>("BACKPRESSURE_STRATEGY", "block", parseChoice(backpressureStrategies), "block|drop_oldest|drop_new"),
+  backpressureStrategy: setting<BackpressureStrategy, "block">("BACKPRESSURE_STRATEGY", "block", parseChoice(backpressureStrategies), "block|drop_oldest|drop_new"),
   shutdownGracePeriod: setting("SHUTDOWN_GRACE_PERIOD", "1s", parseDuration, "DURATION"),
   maxConsecutiveErrors: setting("MAX_CONSECUTIVE_ERRORS", "5", parseInteger(1), "N"),
   logQueueStats: setting("LOG_QUEUE_STATS", "true", parseBoolean, "BOOL"),
@@ -127,7 +133,9 @@ export const settings = {
 
 export type Settings = typeof settings
 export type SettingName = keyof Settings
-export type SettingValues = { readonly [K in SettingName]: Settings[K] extends Setting<infer A> ? (undefined extends Settings[K]["default"] ? A | undefined : A) : never }
+export type SettingValues = {
+  readonly [K in SettingName]: Settings[K] extends Setting<infer A, infer D> ? (D extends undefined ? A | undefined : A) : never
+}
 
 /** A setting that could not be read: names the variable or flag and says what was wrong. */
 export interface SettingProblem {

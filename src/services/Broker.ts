@@ -68,6 +68,8 @@ export interface Consumer {
 }
 
 export interface BrokerShape {
+  /** Succeeds when the broker answers now (for readiness checks). */
+  readonly ping: Effect.Effect<void, BrokerUnavailable>
   /** A producer that lives as long as the scope; closing waits (bounded) for outstanding sends. */
   readonly producer: (
     topic: string

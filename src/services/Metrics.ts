@@ -67,3 +67,35 @@ export const subscriberDrainDuration = Metric.histogram("subscriber_drain_durati
   description: "Time a subscriber took to drain on shutdown",
   boundaries: durationBoundaries
 })
+
+export const websocketGracefulShutdowns = Metric.counter("websocket_graceful_shutdowns_total", {
+  description: "Connections that shut down with everything drained",
+  incremental: true
+})
+export const websocketForcedShutdowns = Metric.counter("websocket_forced_shutdowns_total", {
+  description: "Connections whose shutdown hit a timeout or an error and dropped or gave back messages",
+  incremental: true
+})
+export const websocketConnectionsOpen = Metric.gauge("websocket_connections_open", {
+  description: "Open import and export connections"
+})
+export const websocketConnectionsTotal = Metric.counter("websocket_connections_total", {
+  description: "Connections accepted since start",
+  incremental: true
+})
+export const importFramesReceived = Metric.counter("import_frames_received_total", {
+  description: "Frames received on import connections",
+  incremental: true
+})
+export const importFramesRejected = Metric.counter("import_frames_rejected_total", {
+  description: "Import frames answered with an error frame (malformed JSON, wrong shape, not UTF-8)",
+  incremental: true
+})
+export const exportFramesSent = Metric.counter("export_frames_sent_total", {
+  description: "Frames written to export connections and confirmed by the socket",
+  incremental: true
+})
+export const exportRecordsRejected = Metric.counter("export_records_rejected_total", {
+  description: "Messages on an export topic that were not records of the expected kind",
+  incremental: true
+})

@@ -46,6 +46,13 @@ export interface PublisherShape {
   readonly publish: (message: OutgoingMessage) => Effect.Effect<void, PublisherClosed>
   /** Queues a message and completes with the broker's id once it is persisted. */
   readonly publishConfirmed: (message: OutgoingMessage) => Effect.Effect<MessageId, PublishError>
+  /**
+   * Queues a message (suspending while the queue is full) and returns at once with an effect
+   * that waits for its confirmation: lets a caller keep reading while confirmations are pending.
+   */
+  readonly publishWithReceipt: (
+    message: OutgoingMessage
+  ) => Effect.Effect<Effect.Effect<MessageId, PublishError>, PublisherClosed>
   /** Drain, flush; idempotent. The scope's finalizer calls it, then closes the producer. */
   readonly shutdown: Effect.Effect<ShutdownReport>
   readonly queueDepth: Effect.Effect<number>
@@ -124,11 +131,11 @@ export const makePublisher = Effect.fn("Publisher.make")(function*(
 
   const publish = (message: OutgoingMessage) => enqueue({ message, confirm: undefined })
 
-  const publishConfirmed = (message: OutgoingMessage) =>
+  const publishWithReceipt = (message: OutgoingMessage) =>
     Effect.gen(function*() {
       const confirm = yield* Deferred.make<MessageId, PublishError>()
       yield* enqueue({ message, confirm })
-      return yield* Deferred.await(confirm)
+      return Deferred.await(confirm)
     })
 
   /** Empties the queue of what the worker could not send in time; those messages are lost. */
@@ -183,7 +190,8 @@ export const makePublisher = Effect.fn("Publisher.make")(function*(
   return Publisher.of({
     topic,
     publish,
-    publishConfirmed,
+    publishConfirmed: (message) => Effect.flatten(publishWithReceipt(message)),
+    publishWithReceipt,
     shutdown,
     queueDepth: Queue.size(queue)
   })

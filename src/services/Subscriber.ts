@@ -17,12 +17,11 @@
  * message is delivered, `drainTimeout`), nack whatever is still undelivered, close the consumer.
  */
 import { Clock, Context, Duration, Effect, Fiber, Latch, Metric, Queue, type Scope } from "effect"
+import type { BackpressureStrategy } from "../domain/Backpressure.ts"
 import type { BrokerUnavailable, TopicRefused } from "../domain/BrokerErrors.ts"
 import { Broker, type ConsumerOptions, type ReceivedMessage } from "./Broker.ts"
 import * as Metrics from "./Metrics.ts"
 
-export const backpressureStrategies = ["block", "drop_oldest", "drop_new"] as const
-export type BackpressureStrategy = (typeof backpressureStrategies)[number]
 
 export interface SubscriberOptions extends ConsumerOptions {
   /** SUBSCRIBER_MAX_QUEUE_SIZE; default 100. */

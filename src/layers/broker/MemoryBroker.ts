@@ -244,6 +244,9 @@ export const makeMemoryBroker: Effect.Effect<MemoryBroker, never, Scope.Scope> =
     })
 
   return {
+    ping: Effect.suspend(() =>
+      open ? Effect.void : Effect.fail(new BrokerUnavailable({ url: "memory:", reason: "the in-memory broker is shut down" }))
+    ),
     producer,
     consumer,
     countOnTopic: (topic) => topics.get(topic)?.log.length ?? 0

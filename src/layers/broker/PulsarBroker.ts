@@ -8,7 +8,7 @@
  */
 import { Duration, Effect, Layer, type Scope } from "effect"
 import type WebSocket from "ws"
-import { type BrokerUnavailable, ConnectionClosed, SendFailed, TopicRefused } from "../../domain/BrokerErrors.ts"
+import { BrokerUnavailable, ConnectionClosed, SendFailed, TopicRefused } from "../../domain/BrokerErrors.ts"
 import {
   Broker,
   type BrokerShape,
@@ -230,7 +230,15 @@ export const makePulsarBroker = (config: PulsarBrokerConfig): BrokerShape => {
       } satisfies Consumer
     })
 
-  return { producer, consumer }
+  const ping = Effect.tryPromise({
+    try: async (signal) => {
+      const response = await fetch(`${base}/admin/v2/brokers/ready`, { signal: AbortSignal.any([signal, AbortSignal.timeout(2000)]) })
+      if (!response.ok) throw new Error(`GET /admin/v2/brokers/ready answered HTTP ${response.status}`)
+    },
+    catch: (cause) => new BrokerUnavailable({ url: base, reason: cause instanceof Error ? cause.message : String(cause) })
+  })
+
+  return { ping, producer, consumer }
 }
 
 export const layerPulsarBroker = (config: PulsarBrokerConfig): Layer.Layer<Broker> =>

@@ -1,0 +1,48 @@
+#!/usr/bin/env node
+/** The `tg-gateway` command: picks the language, then the command, and hands over. */
+import { readFileSync } from "node:fs"
+import { loadMessages } from "../i18n/messages.ts"
+import { parseArgs } from "./args.ts"
+import { serve, serveHelp } from "./serve.ts"
+
+const commands = ["serve", "import", "export"] as const
+const args = parseArgs(process.argv.slice(2), new Set(["help", "version"]))
+const messages = await loadMessages(args.options["lang"], process.env)
+if (messages.notice !== undefined) console.error(messages.notice)
+const { t } = messages
+
+const mainHelp = () =>
+  [
+    t("cli.usage"),
+    "",
+    t("cli.commands"),
+    ...commands.map((c) => `  ${c.padEnd(8)} ${t(`cli.command.${c}`)}`),
+    "",
+    t("cli.options"),
+    `  --lang LANG  ${t("cli.option.lang")}`,
+    `  --help       ${t("cli.option.help")}`,
+    `  --version    ${t("cli.option.version")}`,
+    "",
+    t("cli.seeHelp", { command: "<command>" })
+  ].join("\n")
+
+const fail = (message: string) => {
+  console.error(`tg-gateway: ${message}`)
+  process.exitCode = 2
+}
+
+if (args.switches.has("version")) {
+  const manifest = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }
+  console.log(manifest.version)
+} else if (args.command === undefined) {
+  if (args.switches.has("help")) console.log(mainHelp())
+  else fail(`${t("cli.usage")}\n${t("cli.seeHelp", { command: "serve" })}`)
+} else if (args.missingValue !== undefined) {
+  fail(t("cli.missingValue", { flag: args.missingValue }))
+} else if (args.command === "serve") {
+  const { lang: _lang, ...options } = args.options
+  if (args.switches.has("help")) console.log(serveHelp(messages))
+  else serve(options, process.env, messages)
+} else {
+  fail(`${t("cli.unknownCommand", { command: args.command })}\n${mainHelp()}`)
+}

@@ -1,0 +1,61 @@
+/**
+ * `tg-gateway serve`: resolves the settings from flags and environment, runs the gateway layer
+ * until SIGTERM or SIGINT, and exits 0 when every connection drained, 1 when a shutdown was
+ * forced (saying what), 2 on a configuration error.
+ */
+import { NodeRuntime } from "@effect/platform-node"
+import { Cause, Effect, Exit, Layer } from "effect"
+import { resolveSettings, type SettingName, settings } from "../domain/Settings.ts"
+import type { Messages } from "../i18n/messages.ts"
+import { layerGateway } from "../layers/GatewayLayer.ts"
+import { makeLifecycle } from "../services/Lifecycle.ts"
+
+export const serveHelp = (messages: Messages): string => {
+  const { t } = messages
+  const rows = (Object.keys(settings) as Array<SettingName>).map((name) => {
+    const spec = settings[name]
+    const shown = spec.default === undefined ? t("cli.unset") : spec.default
+    return [
+      `  --${spec.flag} ${spec.placeholder}`,
+      `      ${t(`setting.${spec.env}` as Parameters<typeof t>[0])}`,
+      `      ${t("cli.env", { name: spec.env })}; ${t("cli.default", { value: shown })}`
+    ].join("\n")
+  })
+  return [
+    "Usage: tg-gateway serve [options]",
+    "",
+    t("serve.title"),
+    "",
+    t("cli.options"),
+    ...rows,
+    `  --lang LANG\n      ${t("cli.option.lang")}`,
+    `  --help\n      ${t("cli.option.help")}`
+  ].join("\n")
+}
+
+export const serve = (
+  options: Readonly<Record<string, string>>,
+  env: Readonly<Record<string, string | undefined>>,
+  messages: Messages
+): void => {
+  const { values, problems } = resolveSettings(env, options)
+  if (problems.length > 0) {
+    for (const p of problems) console.error(messages.t("config.invalid", { source: p.source, problem: p.problem }))
+    console.error(messages.t("config.fix"))
+    process.exitCode = 2
+    return
+  }
+  const lifecycle = Effect.runSync(makeLifecycle)
+  const program = Layer.launch(layerGateway(values, lifecycle))
+  NodeRuntime.runMain(program, {
+    disableErrorReporting: false,
+    teardown: (exit, onExit) => {
+      const forced = lifecycle.forced()
+      for (const what of forced) console.error(messages.t("serve.forced", { what }))
+      if (Exit.isFailure(exit) && !Cause.hasInterruptsOnly(exit.cause)) return onExit(1)
+      if (forced.length > 0) return onExit(1)
+      console.error(messages.t("serve.stopped"))
+      onExit(0)
+    }
+  })
+}

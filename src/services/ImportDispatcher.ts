@@ -1,0 +1,83 @@
+/**
+ * The import dispatcher, one for every kind: reads client frames, validates and translates each
+ * into its processor-side record (the kinds table in `src/domain/Kinds.ts` says how), and hands
+ * it to the connection's Publisher. A bad frame is answered with an error frame and costs nothing
+ * else. With `?ack=true` each frame is answered once persisted: `{"ack": n}`, or
+ * `{"nack": n, "error": {…}}` when it could not be.
+ */
+import { Cause, Effect, FiberSet, Metric, type Scope } from "effect"
+import { importPayload } from "../domain/Codec.ts"
+import { type FrameRejected, toErrorFrame } from "../domain/errors.ts"
+import type { KindName } from "../domain/Kinds.ts"
+import type { Connection } from "./Connection.ts"
+import * as Metrics from "./Metrics.ts"
+import type { PublisherShape } from "./Publisher.ts"
+
+export interface ImportOptions {
+  readonly kind: KindName
+  /** Answer every frame with an ack or nack (the `?ack=true` extension). */
+  readonly ack: boolean
+}
+
+export interface ImportRun {
+  /** Reads and publishes until the client closes, reading is stopped, or the publisher closes. */
+  readonly run: Effect.Effect<void>
+  /** Waits until every pending ack or nack has been written. */
+  readonly answered: Effect.Effect<void>
+  /** Frames read so far. */
+  readonly frames: () => number
+}
+
+const ackFrame = (n: number) => `{"ack":${n}}`
+const nackFrame = (n: number, message: string, path = "") =>
+  JSON.stringify({ nack: n, error: { message, path, frame: n } })
+
+export const makeImport = Effect.fn("ImportDispatcher.make")(function*(
+  connection: Connection,
+  publisher: PublisherShape,
+  options: ImportOptions
+): Effect.fn.Return<ImportRun, never, Scope.Scope> {
+  const answers = yield* FiberSet.make<void, never>()
+  let frames = 0
+
+  // Answers to a client that has gone away have nowhere to go: a failed write is not an error.
+  const answer = (text: string) => Effect.ignore(connection.send(text))
+
+  const reject = (rejected: FrameRejected, n: number) =>
+    Metric.update(Metrics.importFramesRejected, 1).pipe(
+      Effect.andThen(
+        answer(options.ack ? nackFrame(n, rejected.message, rejected.path) : JSON.stringify(toErrorFrame(rejected)))
+      )
+    )
+
+  const handle = (data: Buffer, n: number) =>
+    Effect.gen(function*() {
+      const payload = yield* importPayload(options.kind, data, n)
+      if (!options.ack) return yield* publisher.publish({ payload })
+      const receipt = yield* publisher.publishWithReceipt({ payload })
+      yield* FiberSet.run(
+        answers,
+        receipt.pipe(
+          Effect.matchEffect({
+            onSuccess: () => answer(ackFrame(n)),
+            onFailure: (error) => answer(nackFrame(n, error.message))
+          })
+        )
+      )
+    }).pipe(Effect.catchTag("FrameRejected", (rejected) => reject(rejected, n)))
+
+  const run = Effect.gen(function*() {
+    for (;;) {
+      const frame = yield* connection.receive
+      frames++
+      yield* Metric.update(Metrics.importFramesReceived, 1)
+      yield* handle(frame.data, frames)
+    }
+  }).pipe(
+    Effect.catchIf(Cause.isDone, () => Effect.void),
+    Effect.catchTag("PublisherClosed", (closed) =>
+      answer(options.ack ? nackFrame(frames, closed.message) : JSON.stringify({ error: { message: closed.message, path: "", frame: frames } })))
+  )
+
+  return { run, answered: FiberSet.awaitEmpty(answers), frames: () => frames }
+})
