@@ -25,11 +25,18 @@ const files = (dir: string): Array<string> => {
 }
 
 const self = "scripts/lint.ts"
-const problems = roots.flatMap(files).filter((file) => file !== self).flatMap((file) =>
-  readFileSync(file, "utf8").split("\n").flatMap((line, index) =>
-    rules.filter(([pattern]) => pattern.test(line)).map(([, what]) => `${file}:${index + 1}: ${what}: ${line.trim()}`)
+const problems = roots
+  .flatMap(files)
+  .filter((file) => file !== self)
+  .flatMap((file) =>
+    readFileSync(file, "utf8")
+      .split("\n")
+      .flatMap((line, index) =>
+        rules
+          .filter(([pattern]) => pattern.test(line))
+          .map(([, what]) => `${file}:${index + 1}: ${what}: ${line.trim()}`)
+      )
   )
-)
 
 if (problems.length > 0) {
   console.error(problems.join("\n"))

@@ -32,8 +32,10 @@ export class SendFailed extends Schema.TaggedError<SendFailed>()("SendFailed", {
   unknownOutcome: Schema.Boolean
 }) {
   override get message() {
-    return `send to ${this.topic} failed: ${this.reason}` +
+    return (
+      `send to ${this.topic} failed: ${this.reason}` +
       (this.unknownOutcome ? " (the broker may have stored it; a resend can duplicate it)" : "")
+    )
   }
 }
 

@@ -36,11 +36,11 @@ const decoders: {
     readonly record: Decoder<RecordOf<K>>
   }
 } = {
-  "triples": decodersOf(kinds["triples"]),
+  triples: decodersOf(kinds["triples"]),
   "graph-embeddings": decodersOf(kinds["graph-embeddings"]),
   "document-embeddings": decodersOf(kinds["document-embeddings"]),
   "entity-contexts": decodersOf(kinds["entity-contexts"]),
-  "rows": decodersOf(kinds["rows"])
+  rows: decodersOf(kinds["rows"])
 }
 
 const utf8Decoder = new TextDecoder("utf-8", { fatal: true })
@@ -99,7 +99,9 @@ export const parseFrame = <K extends KindName>(
   if (Result.isFailure(json)) return Result.fail(rejectFrame(json.failure, frame))
   if (!isObject(json.success)) {
     const got = JSON.stringify(json.success).slice(0, 100)
-    return Result.fail(rejectFrame({ message: `expected a ${kind} frame (a JSON object), got ${got}`, path: "" }, frame))
+    return Result.fail(
+      rejectFrame({ message: `expected a ${kind} frame (a JSON object), got ${got}`, path: "" }, frame)
+    )
   }
   const decode: Decoder<FrameOf<K>> = decoders[kind].frame
   const decoded = decode(json.success)

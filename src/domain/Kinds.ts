@@ -11,18 +11,28 @@ import {
   DocumentEmbeddingsFrame,
   documentEmbeddingsToRecord
 } from "./DocumentEmbeddings.ts"
-import { EntityContexts, entityContextsFromRecord, EntityContextsFrame, entityContextsToRecord } from "./EntityContexts.ts"
-import { GraphEmbeddings, graphEmbeddingsFromRecord, GraphEmbeddingsFrame, graphEmbeddingsToRecord } from "./GraphEmbeddings.ts"
+import {
+  EntityContexts,
+  entityContextsFromRecord,
+  EntityContextsFrame,
+  entityContextsToRecord
+} from "./EntityContexts.ts"
+import {
+  GraphEmbeddings,
+  graphEmbeddingsFromRecord,
+  GraphEmbeddingsFrame,
+  graphEmbeddingsToRecord
+} from "./GraphEmbeddings.ts"
 import { ExtractedObject, rowsFromRecord, RowsFrame, rowsToRecord } from "./Rows.ts"
 import { Triples, triplesFromRecord, TriplesFrame, triplesToRecord } from "./Triples.ts"
 
 /** Frame and record type of each kind, keyed by the kind's name in the route. */
 export interface KindTypes {
-  readonly "triples": { readonly frame: TriplesFrame; readonly record: Triples }
+  readonly triples: { readonly frame: TriplesFrame; readonly record: Triples }
   readonly "graph-embeddings": { readonly frame: GraphEmbeddingsFrame; readonly record: GraphEmbeddings }
   readonly "document-embeddings": { readonly frame: DocumentEmbeddingsFrame; readonly record: DocumentEmbeddings }
   readonly "entity-contexts": { readonly frame: EntityContextsFrame; readonly record: EntityContexts }
-  readonly "rows": { readonly frame: RowsFrame; readonly record: ExtractedObject }
+  readonly rows: { readonly frame: RowsFrame; readonly record: ExtractedObject }
 }
 
 /** `triples`, `graph-embeddings`, `document-embeddings`, `entity-contexts` or `rows`. */
@@ -65,7 +75,7 @@ const firstEntityHas = (frame: { readonly [key: string]: unknown }, key: string)
 }
 
 export const kinds: { readonly [K in KindName]: Kind<K> } = {
-  "triples": {
+  triples: {
     name: "triples",
     frame: TriplesFrame,
     record: Triples,
@@ -105,7 +115,7 @@ export const kinds: { readonly [K in KindName]: Kind<K> } = {
     exportable: true,
     signature: (frame) => firstEntityHas(frame, "context")
   },
-  "rows": {
+  rows: {
     name: "rows",
     frame: RowsFrame,
     record: ExtractedObject,
@@ -137,7 +147,7 @@ export const isExportable = (kind: KindName): kind is ExportableKindName => kind
 export const exportableKindNames: ReadonlyArray<ExportableKindName> = kindNames.filter(isExportable)
 
 /** Narrows a route segment to a kind name; `undefined` for an unknown kind (HTTP 404). */
-export const parseKindName = (name: string): KindName | undefined => isKindName(name) ? name : undefined
+export const parseKindName = (name: string): KindName | undefined => (isKindName(name) ? name : undefined)
 
 /** Narrows a route segment to a kind with an export route; `undefined` otherwise (HTTP 404). */
 export const parseExportableKindName = (name: string): ExportableKindName | undefined =>

@@ -17,9 +17,11 @@ export type RowValues = typeof RowValues.Type
 export const RowsFrame = Schema.Struct({
   metadata: Metadata,
   schema_name: Schema.String,
-  values: Schema.ArrayEnsure(RowValues).pipe(Schema.annotateEncoded({
-    message: "expected an object of string values, or an array of such objects"
-  })),
+  values: Schema.ArrayEnsure(RowValues).pipe(
+    Schema.annotateEncoded({
+      message: "expected an object of string values, or an array of such objects"
+    })
+  ),
   confidence: Schema.Finite.pipe(Schema.withDecodingDefaultKey(Effect.succeed(1.0))),
   source_span: Schema.String.pipe(Schema.withDecodingDefaultKey(Effect.succeed("")))
 })

@@ -13,9 +13,20 @@ const problem = (text: string): Parsed<never> => ({ ok: false, problem: text })
 
 /** Seconds as a plain number (the reference's form, e.g. `5.0`), or `500ms`, `5s`, `2m`, `5 seconds`. */
 const millisPerUnit: Record<string, number> = {
-  ms: 1, millis: 1, millisecond: 1, milliseconds: 1,
-  s: 1000, sec: 1000, secs: 1000, second: 1000, seconds: 1000,
-  m: 60_000, min: 60_000, mins: 60_000, minute: 60_000, minutes: 60_000
+  ms: 1,
+  millis: 1,
+  millisecond: 1,
+  milliseconds: 1,
+  s: 1000,
+  sec: 1000,
+  secs: 1000,
+  second: 1000,
+  seconds: 1000,
+  m: 60_000,
+  min: 60_000,
+  mins: 60_000,
+  minute: 60_000,
+  minutes: 60_000
 }
 
 /** Seconds as a plain number (the reference's form, e.g. `5.0`), or `500ms`, `5s`, `2m`, `5 seconds`. */
@@ -27,12 +38,14 @@ export const parseDuration = (text: string): Parsed<Duration.Duration> => {
     : ok(Duration.millis(Number(match[1]) * factor))
 }
 
-const parseInteger = (min: number, max = Number.MAX_SAFE_INTEGER) => (text: string): Parsed<number> => {
-  const value = Number(text.trim())
-  return Number.isInteger(value) && value >= min && value <= max && text.trim() !== ""
-    ? ok(value)
-    : problem(`"${text}" is not a whole number between ${min} and ${max}`)
-}
+const parseInteger =
+  (min: number, max = Number.MAX_SAFE_INTEGER) =>
+  (text: string): Parsed<number> => {
+    const value = Number(text.trim())
+    return Number.isInteger(value) && value >= min && value <= max && text.trim() !== ""
+      ? ok(value)
+      : problem(`"${text}" is not a whole number between ${min} and ${max}`)
+  }
 
 /** Bytes, with an optional KiB/MiB/GiB (or K/M/G) suffix. */
 export const parseBytes = (text: string): Parsed<number> => {
@@ -49,12 +62,14 @@ const parseBoolean = (text: string): Parsed<boolean> => {
   return problem(`"${text}" is not true or false`)
 }
 
-const parseChoice = <const C extends string>(choices: ReadonlyArray<C>) => (text: string): Parsed<C> => {
-  const value = text.trim()
-  return (choices as ReadonlyArray<string>).includes(value)
-    ? ok(value as C)
-    : problem(`"${text}" is not one of ${choices.join(", ")}`)
-}
+const parseChoice =
+  <const C extends string>(choices: ReadonlyArray<C>) =>
+  (text: string): Parsed<C> => {
+    const value = text.trim()
+    return (choices as ReadonlyArray<string>).includes(value)
+      ? ok(value as C)
+      : problem(`"${text}" is not one of ${choices.join(", ")}`)
+  }
 
 const parseUrl = (text: string): Parsed<string> => {
   try {
@@ -70,10 +85,15 @@ const parseUrl = (text: string): Parsed<string> => {
 const parseText = (text: string): Parsed<string> => ok(text)
 
 const parseTopicTemplate = (text: string): Parsed<string> =>
-  text.includes("{interface}") ? ok(text) : problem(`"${text}" must contain {interface} (and usually {workspace} and {flow})`)
+  text.includes("{interface}")
+    ? ok(text)
+    : problem(`"${text}" must contain {interface} (and usually {workspace} and {flow})`)
 
 const parseFlowNames = (text: string): Parsed<ReadonlyArray<string>> => {
-  const names = text.split(",").map((name) => name.trim()).filter((name) => name.length > 0)
+  const names = text
+    .split(",")
+    .map((name) => name.trim())
+    .filter((name) => name.length > 0)
   const bad = names.find((name) => !/^[A-Za-z0-9._-]+$/.test(name))
   return bad !== undefined ? problem(`flow name "${bad}" may only use letters, digits, '.', '_' and '-'`) : ok(names)
 }
@@ -115,7 +135,12 @@ export const settings = {
   pulsarHttpUrl: setting("PULSAR_HTTP_URL", "http://127.0.0.1:8080", parseUrl, "URL"),
   flows: setting("FLOWS", "default", parseFlowNames, "NAMES"),
   flowsFile: setting("FLOWS_FILE", undefined, parseText, "FILE"),
-  topicTemplate: setting("TOPIC_TEMPLATE", "persistent://tg/flow/{interface}:{workspace}:{flow}", parseTopicTemplate, "TEMPLATE"),
+  topicTemplate: setting(
+    "TOPIC_TEMPLATE",
+    "persistent://tg/flow/{interface}:{workspace}:{flow}",
+    parseTopicTemplate,
+    "TEMPLATE"
+  ),
   maxFrameSize: setting("MAX_FRAME_SIZE", "50MiB", parseBytes, "BYTES"),
   publisherMaxQueueSize: setting("PUBLISHER_MAX_QUEUE_SIZE", "10", parseInteger(1), "N"),
   publisherMaxInFlight: setting("PUBLISHER_MAX_IN_FLIGHT", "500", parseInteger(1, 1000), "N"),
@@ -124,7 +149,12 @@ export const settings = {
   subscriberMaxQueueSize: setting("SUBSCRIBER_MAX_QUEUE_SIZE", "100", parseInteger(1), "N"),
   subscriberDrainTimeout: setting("SUBSCRIBER_DRAIN_TIMEOUT", "5s", parseDuration, "DURATION"),
   subscriberNackDelay: setting("SUBSCRIBER_NACK_DELAY", "5s", parseDuration, "DURATION"),
-  backpressureStrategy: setting<BackpressureStrategy, "block">("BACKPRESSURE_STRATEGY", "block", parseChoice(backpressureStrategies), "block|drop_oldest|drop_new"),
+  backpressureStrategy: setting<BackpressureStrategy, "block">(
+    "BACKPRESSURE_STRATEGY",
+    "block",
+    parseChoice(backpressureStrategies),
+    "block|drop_oldest|drop_new"
+  ),
   shutdownGracePeriod: setting("SHUTDOWN_GRACE_PERIOD", "1s", parseDuration, "DURATION"),
   maxConsecutiveErrors: setting("MAX_CONSECUTIVE_ERRORS", "5", parseInteger(1), "N"),
   logQueueStats: setting("LOG_QUEUE_STATS", "true", parseBoolean, "BOOL"),
@@ -134,7 +164,11 @@ export const settings = {
 export type Settings = typeof settings
 export type SettingName = keyof Settings
 export type SettingValues = {
-  readonly [K in SettingName]: Settings[K] extends Setting<infer A, infer D> ? (D extends undefined ? A | undefined : A) : never
+  readonly [K in SettingName]: Settings[K] extends Setting<infer A, infer D>
+    ? D extends undefined
+      ? A | undefined
+      : A
+    : never
 }
 
 /** A setting that could not be read: names the variable or flag and says what was wrong. */
@@ -157,11 +191,12 @@ export const resolveSettings = (
   for (const [name, spec] of Object.entries(settings) as Array<[SettingName, Setting<unknown>]>) {
     const fromFlag = flags[spec.flag]
     const fromEnv = env[spec.env]
-    const [text, source] = fromFlag !== undefined
-      ? [fromFlag, `--${spec.flag}`]
-      : fromEnv !== undefined && fromEnv !== ""
-      ? [fromEnv, spec.env]
-      : [spec.default, `default of ${spec.env}`]
+    const [text, source] =
+      fromFlag !== undefined
+        ? [fromFlag, `--${spec.flag}`]
+        : fromEnv !== undefined && fromEnv !== ""
+          ? [fromEnv, spec.env]
+          : [spec.default, `default of ${spec.env}`]
     if (text === undefined) {
       values[name] = undefined
       continue

@@ -160,7 +160,14 @@ export const Triple: Schema.Codec<Triple> = Schema.Struct({
 
 // Records are built field by field, in the reference's field order, so the JSON published to
 // Pulsar has a stable shape regardless of how the frame was written.
-const plain = (type: "i" | "b" | "l", iri: string, id: string, value: string, datatype: string, language: string): PlainTerm => ({
+const plain = (
+  type: "i" | "b" | "l",
+  iri: string,
+  id: string,
+  value: string,
+  datatype: string,
+  language: string
+): PlainTerm => ({
   type,
   iri,
   id,

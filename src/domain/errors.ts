@@ -37,9 +37,10 @@ export interface ErrorFrame {
 }
 
 export const toErrorFrame = (rejected: FrameRejected): ErrorFrame => ({
-  error: rejected.frame === undefined
-    ? { message: rejected.message, path: rejected.path }
-    : { message: rejected.message, path: rejected.path, frame: rejected.frame }
+  error:
+    rejected.frame === undefined
+      ? { message: rejected.message, path: rejected.path }
+      : { message: rejected.message, path: rejected.path, frame: rejected.frame }
 })
 
 /** One problem found in a value: a human-readable message (which names the path) and the path. */
@@ -65,7 +66,7 @@ export const formatPath = (path: ReadonlyArray<PropertyKey>): string => {
 /** Echoed input is cut short so one huge wrong value cannot blow up an error frame. */
 const MAX_DETAIL = 300
 
-const clip = (text: string): string => text.length <= MAX_DETAIL ? text : `${text.slice(0, MAX_DETAIL - 1)}…`
+const clip = (text: string): string => (text.length <= MAX_DETAIL ? text : `${text.slice(0, MAX_DETAIL - 1)}…`)
 
 const located = (path: string, detail: string): Problem => ({
   path,
@@ -118,15 +119,13 @@ const discriminantOf = (
 const literalsOf = (ast: SchemaAST.AST): ReadonlyArray<SchemaAST.LiteralValue> | undefined => {
   if (SchemaAST.isLiteral(ast)) return [ast.literal]
   if (!SchemaAST.isUnion(ast)) return undefined
-  const literals = ast.types.flatMap((member) => SchemaAST.isLiteral(member) ? [member.literal] : [])
+  const literals = ast.types.flatMap((member) => (SchemaAST.isLiteral(member) ? [member.literal] : []))
   return literals.length === ast.types.length ? literals : undefined
 }
 
 const listOf = (values: ReadonlyArray<SchemaAST.LiteralValue>): string => {
   const shown = values.map((value) => JSON.stringify(value))
-  return shown.length <= 1
-    ? shown.join("")
-    : `${shown.slice(0, -1).join(", ")} or ${shown[shown.length - 1]}`
+  return shown.length <= 1 ? shown.join("") : `${shown.slice(0, -1).join(", ")} or ${shown[shown.length - 1]}`
 }
 
 const standard = SchemaIssue.makeFormatterStandardSchemaV1()

@@ -12,13 +12,13 @@ import { createServer, type IncomingMessage, type ServerResponse, STATUS_CODES }
 import type { Duplex } from "node:stream"
 import { Context, Duration, Effect, FiberSet, Layer, Schema } from "effect"
 import { PrometheusMetrics } from "effect/observability"
-import { WebSocketServer } from "ws"
+import { type WebSocket, WebSocketServer } from "ws"
 import { isExportable, kindNames, parseKindName } from "../domain/Kinds.ts"
 import { Broker } from "../services/Broker.ts"
 import { FlowRegistry } from "../services/FlowRegistry.ts"
 import { GatewaySettings } from "../services/GatewaySettings.ts"
 import { Lifecycle } from "../services/Lifecycle.ts"
-import { type Route, serveConnection } from "../services/SocketEndpoint.ts"
+import { openEndpoint, type Route } from "../services/SocketEndpoint.ts"
 import { makeWsConnection } from "./WsConnection.ts"
 
 export class ServerStartFailed extends Schema.TaggedError<ServerStartFailed>()("ServerStartFailed", {
@@ -30,11 +30,16 @@ export class ServerStartFailed extends Schema.TaggedError<ServerStartFailed>()("
   }
 }
 
-export class GatewayServer extends Context.Service<GatewayServer, {
-  /** Where the server listens; the port is the real one when GATEWAY_PORT is 0. */
-  readonly port: number
-  readonly host: string
-}>()("tg-gateway/GatewayServer") {}
+class UpgradeAbandoned extends Schema.TaggedError<UpgradeAbandoned>()("UpgradeAbandoned", {}) {}
+
+export class GatewayServer extends Context.Service<
+  GatewayServer,
+  {
+    /** Where the server listens; the port is the real one when GATEWAY_PORT is 0. */
+    readonly port: number
+    readonly host: string
+  }
+>()("tg-gateway/GatewayServer") {}
 
 interface Refusal {
   readonly status: number
@@ -79,7 +84,7 @@ export const layerGatewayServer: Layer.Layer<
   Broker | FlowRegistry | GatewaySettings | Lifecycle
 > = Layer.effect(
   GatewayServer,
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const settings = yield* GatewaySettings
     const lifecycle = yield* Lifecycle
     const flows = yield* FlowRegistry
@@ -102,17 +107,27 @@ export const layerGatewayServer: Layer.Layer<
       const kind = parseKindName(decodeURIComponent(kindSegment))
       if (kind === undefined || (direction === "export" && !isExportable(kind))) {
         const offered = direction === "export" ? kindNames.filter(isExportable) : kindNames
-        return { ok: false, refusal: { status: 404, error: `unknown kind "${kindSegment}"; ${direction} kinds: ${offered.join(", ")}` } }
+        return {
+          ok: false,
+          refusal: { status: 404, error: `unknown kind "${kindSegment}"; ${direction} kinds: ${offered.join(", ")}` }
+        }
       }
       const workspace = url.searchParams.get("workspace") ?? "default"
       const topic = flows.topicFor(flow, workspace, kind)
       if (topic === undefined) {
-        return { ok: false, refusal: { status: 404, error: `unknown flow "${flow}"; flows: ${flows.flows.join(", ")}` } }
+        return {
+          ok: false,
+          refusal: { status: 404, error: `unknown flow "${flow}"; flows: ${flows.flows.join(", ")}` }
+        }
       }
-      if (direction === "import") return { ok: true, route: { direction, kind, topic, ack: isTrue(url.searchParams.get("ack")) } }
+      if (direction === "import")
+        return { ok: true, route: { direction, kind, topic, ack: isTrue(url.searchParams.get("ack")) } }
       const subscription = url.searchParams.get("subscription") ?? undefined
       if (subscription !== undefined && !subscriptionPattern.test(subscription)) {
-        return { ok: false, refusal: { status: 400, error: "subscription names use 1 to 128 letters, digits, '.', '_' or '-'" } }
+        return {
+          ok: false,
+          refusal: { status: 400, error: "subscription names use 1 to 128 letters, digits, '.', '_' or '-'" }
+        }
       }
       if (!isExportable(kind)) return { ok: false, refusal: { status: 404, error: `unknown kind "${kind}"` } }
       return { ok: true, route: { direction: "export", kind, topic, subscription } }
@@ -126,10 +141,35 @@ export const layerGatewayServer: Layer.Layer<
       if (lifecycle.isStopping()) return writeRefusal(socket, { status: 503, error: "the gateway is shutting down" })
       const resolved = resolve(request, url)
       if (!resolved.ok) return writeRefusal(socket, resolved.refusal)
-      sockets.handleUpgrade(request, socket, head, (ws) => {
-        runConnection(Effect.flatMap(makeWsConnection(ws), (connection) => serveConnection(connection, resolved.route)))
-      })
+      runConnection(
+        Effect.scoped(
+          Effect.gen(function* () {
+            const serve = yield* openEndpoint(resolved.route)
+            const ws = yield* upgrade(request, socket, head)
+            yield* serve(yield* makeWsConnection(ws))
+          })
+        ).pipe(
+          Effect.catchTags({
+            BrokerUnavailable: (error) =>
+              Effect.sync(() => writeRefusal(socket, { status: 503, error: error.message })),
+            TopicRefused: (error) => Effect.sync(() => writeRefusal(socket, { status: 502, error: error.message })),
+            UpgradeAbandoned: () => Effect.void
+          })
+        )
+      )
     }
+
+    /** Completes the upgrade, unless the client went away while its topic was being opened. */
+    const upgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) =>
+      Effect.callback<WebSocket, UpgradeAbandoned>((resume) => {
+        if (socket.destroyed) return resume(Effect.fail(new UpgradeAbandoned()))
+        const abandoned = () => resume(Effect.fail(new UpgradeAbandoned()))
+        socket.once("close", abandoned)
+        sockets.handleUpgrade(request, socket, head, (ws) => {
+          socket.off("close", abandoned)
+          resume(Effect.succeed(ws))
+        })
+      })
 
     let brokerReady = { at: 0, ok: false }
     const readiness = async (): Promise<{ ok: boolean; reason: string }> => {
@@ -145,10 +185,17 @@ export const layerGatewayServer: Layer.Layer<
       const path = new URL(request.url ?? "/", "http://gateway").pathname
       if (path === "/healthz") return respond(response, 200, `{"status":"ok"}`)
       if (path === "/readyz") {
-        return void readiness().then(({ ok, reason }) => respond(response, ok ? 200 : 503, JSON.stringify({ status: reason })))
+        return void readiness().then(({ ok, reason }) =>
+          respond(response, ok ? 200 : 503, JSON.stringify({ status: reason }))
+        )
       }
       if (path === "/metrics" && settings.metricsEnabled) {
-        return respond(response, 200, PrometheusMetrics.formatUnsafe(services), "text/plain; version=0.0.4; charset=utf-8")
+        return respond(
+          response,
+          200,
+          PrometheusMetrics.formatUnsafe(services),
+          "text/plain; version=0.0.4; charset=utf-8"
+        )
       }
       if (routePattern.test(path)) return respond(response, 426, `{"error":"this route needs a WebSocket upgrade"}`)
       respond(response, 404, JSON.stringify({ error: `no such route: ${path}` }))
@@ -167,7 +214,7 @@ export const layerGatewayServer: Layer.Layer<
         })
       }),
       () =>
-        Effect.gen(function*() {
+        Effect.gen(function* () {
           yield* lifecycle.beginShutdown
           server.close()
           const open = yield* FiberSet.size(connections)

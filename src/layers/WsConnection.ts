@@ -18,14 +18,17 @@ export interface WsConnectionOptions {
 }
 
 export const makeWsConnection = (socket: WebSocket, options: WsConnectionOptions = {}): Effect.Effect<Connection> =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const highWater = options.highWaterFrames ?? 16
     const inbound = yield* Queue.unbounded<InboundFrame, Cause.Done>()
     const writeSlots = yield* Semaphore.make(options.maxUnconfirmedWrites ?? 256)
     const closed = yield* Deferred.make<number>()
 
     socket.on("message", (data, isBinary) => {
-      const frame = { data: Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data), isBinary }
+      const frame = {
+        data: Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data),
+        isBinary
+      }
       if (!Queue.offerUnsafe(inbound, frame)) return
       if (Queue.sizeUnsafe(inbound) >= highWater && !socket.isPaused) socket.pause()
     })
@@ -47,7 +50,7 @@ export const makeWsConnection = (socket: WebSocket, options: WsConnectionOptions
     )
 
     const write = (text: string) =>
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         yield* writeSlots.take(1)
         const done = Deferred.makeUnsafe<void, SocketWriteFailed>()
         if (socket.readyState !== WebSocket.OPEN) {
@@ -80,6 +83,8 @@ export const makeWsConnection = (socket: WebSocket, options: WsConnectionOptions
         Effect.callback<void>((resume) => {
           if (socket.readyState === WebSocket.CLOSED) return resume(Effect.void)
           socket.once("close", () => resume(Effect.void))
+          // The peer's answering close frame must be read; frames after `stopReading` are dropped.
+          socket.resume()
           if (socket.readyState === WebSocket.OPEN) socket.close(code, reason)
         }).pipe(
           Effect.timeoutOption(options.closeTimeout ?? 2000),
@@ -87,4 +92,3 @@ export const makeWsConnection = (socket: WebSocket, options: WsConnectionOptions
         )
     } satisfies Connection
   })
-

@@ -32,7 +32,9 @@ const fail = (message: string) => {
 }
 
 if (args.switches.has("version")) {
-  const manifest = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }
+  const manifest = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
+    version: string
+  }
   console.log(manifest.version)
 } else if (args.command === undefined) {
   if (args.switches.has("help")) console.log(mainHelp())

@@ -71,9 +71,7 @@ export interface BrokerShape {
   /** Succeeds when the broker answers now (for readiness checks). */
   readonly ping: Effect.Effect<void, BrokerUnavailable>
   /** A producer that lives as long as the scope; closing waits (bounded) for outstanding sends. */
-  readonly producer: (
-    topic: string
-  ) => Effect.Effect<Producer, BrokerUnavailable | TopicRefused, Scope.Scope>
+  readonly producer: (topic: string) => Effect.Effect<Producer, BrokerUnavailable | TopicRefused, Scope.Scope>
   /** A consumer that lives as long as the scope; closing returns unacked messages to the subscription. */
   readonly consumer: (
     options: ConsumerOptions

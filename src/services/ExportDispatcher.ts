@@ -35,7 +35,7 @@ interface Written {
  * Runs until interrupted or until too many writes fail. Interrupting it reports every delivery it
  * held as failed, so the Subscriber gives those messages back to the broker.
  */
-export const runExport = Effect.fn("ExportDispatcher.run")(function*(
+export const runExport = Effect.fn("ExportDispatcher.run")(function* (
   connection: Connection,
   deliveries: Queue.Dequeue<Delivery>,
   options: ExportOptions
@@ -44,16 +44,20 @@ export const runExport = Effect.fn("ExportDispatcher.run")(function*(
   const written = yield* Queue.unbounded<Written>()
 
   const writer = Effect.forever(
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const delivery = yield* Queue.take(deliveries)
       const text = yield* recordToFrameText(options.kind, delivery.message.payload).pipe(
         Effect.catchTag("RecordRejected", (rejected) =>
-          Effect.logWarning(`a message on the ${options.kind} topic is not a ${options.kind} record`, rejected.message).pipe(
+          Effect.logWarning(
+            `a message on the ${options.kind} topic is not a ${options.kind} record`,
+            rejected.message
+          ).pipe(
             Effect.andThen(Metric.update(Metrics.exportRecordsRejected, 1)),
             // Nothing any client could read: acknowledge it rather than have it redelivered forever.
             Effect.andThen(delivery.delivered),
             Effect.as(undefined)
-          ))
+          )
+        )
       )
       if (text === undefined) return
       const done = yield* connection.write(text).pipe(
@@ -66,7 +70,7 @@ export const runExport = Effect.fn("ExportDispatcher.run")(function*(
 
   let consecutive = 0
   const settler = Effect.forever(
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const { delivery, done } = yield* Queue.take(written)
       const outcome = yield* Effect.result(done).pipe(Effect.onInterrupt(() => delivery.failed))
       if (outcome._tag === "Success") {

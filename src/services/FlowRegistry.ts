@@ -73,7 +73,7 @@ export interface FlowSources {
 
 /** Reads FLOWS_FILE when set; the names in FLOWS are flows with no overrides. */
 export const loadFlowRegistry = (sources: FlowSources): Effect.Effect<FlowRegistryShape, FlowConfigError> =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const named: Array<FlowDefinition> = sources.flows.map((name) => ({ name, topics: {} }))
     if (sources.flowsFile === undefined) return makeFlowRegistry(named, sources.topicTemplate)
     const file = sources.flowsFile

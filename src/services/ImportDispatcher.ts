@@ -32,7 +32,7 @@ const ackFrame = (n: number) => `{"ack":${n}}`
 const nackFrame = (n: number, message: string, path = "") =>
   JSON.stringify({ nack: n, error: { message, path, frame: n } })
 
-export const makeImport = Effect.fn("ImportDispatcher.make")(function*(
+export const makeImport = Effect.fn("ImportDispatcher.make")(function* (
   connection: Connection,
   publisher: PublisherShape,
   options: ImportOptions
@@ -51,7 +51,7 @@ export const makeImport = Effect.fn("ImportDispatcher.make")(function*(
     )
 
   const handle = (data: Buffer, n: number) =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const payload = yield* importPayload(options.kind, data, n)
       if (!options.ack) return yield* publisher.publish({ payload })
       const receipt = yield* publisher.publishWithReceipt({ payload })
@@ -66,7 +66,7 @@ export const makeImport = Effect.fn("ImportDispatcher.make")(function*(
       )
     }).pipe(Effect.catchTag("FrameRejected", (rejected) => reject(rejected, n)))
 
-  const run = Effect.gen(function*() {
+  const run = Effect.gen(function* () {
     for (;;) {
       const frame = yield* connection.receive
       frames++
@@ -76,7 +76,12 @@ export const makeImport = Effect.fn("ImportDispatcher.make")(function*(
   }).pipe(
     Effect.catchIf(Cause.isDone, () => Effect.void),
     Effect.catchTag("PublisherClosed", (closed) =>
-      answer(options.ack ? nackFrame(frames, closed.message) : JSON.stringify({ error: { message: closed.message, path: "", frame: frames } })))
+      answer(
+        options.ack
+          ? nackFrame(frames, closed.message)
+          : JSON.stringify({ error: { message: closed.message, path: "", frame: frames } })
+      )
+    )
   )
 
   return { run, answered: FiberSet.awaitEmpty(answers), frames: () => frames }

@@ -25,7 +25,7 @@ export interface LifecycleShape {
 
 export class Lifecycle extends Context.Service<Lifecycle, LifecycleShape>()("tg-gateway/Lifecycle") {}
 
-export const makeLifecycle = Effect.gen(function*() {
+export const makeLifecycle = Effect.gen(function* () {
   const stopping = yield* Deferred.make<void>()
   const forced: Array<string> = []
   return Lifecycle.of({
@@ -36,9 +36,9 @@ export const makeLifecycle = Effect.gen(function*() {
       outcome.graceful
         ? Metric.update(websocketGracefulShutdowns, 1)
         : Effect.sync(() => forced.push(outcome.forced ?? "forced")).pipe(
-          Effect.andThen(Metric.update(websocketForcedShutdowns, 1)),
-          Effect.andThen(Effect.logWarning("connection shutdown forced", outcome.forced ?? ""))
-        ),
+            Effect.andThen(Metric.update(websocketForcedShutdowns, 1)),
+            Effect.andThen(Effect.logWarning("connection shutdown forced", outcome.forced ?? ""))
+          ),
     forced: () => forced
   })
 })

@@ -7,7 +7,21 @@
  * Closing the scope shuts it down in three bounded steps: drain (stop accepting, send what is
  * queued, `drainTimeout`), flush (wait for confirmations, `flushTimeout`), close the producer.
  */
-import { Cause, Clock, Context, Deferred, Duration, Effect, Exit, Fiber, FiberSet, Metric, Queue, type Scope, Semaphore } from "effect"
+import {
+  Cause,
+  Clock,
+  Context,
+  Deferred,
+  Duration,
+  Effect,
+  Exit,
+  Fiber,
+  FiberSet,
+  Metric,
+  Queue,
+  type Scope,
+  Semaphore
+} from "effect"
 import type { BrokerUnavailable, ConnectionClosed, SendFailed, TopicRefused } from "../domain/BrokerErrors.ts"
 import { PublisherClosed } from "../domain/PublisherErrors.ts"
 import { Broker, type MessageId, type OutgoingMessage } from "./Broker.ts"
@@ -72,7 +86,7 @@ interface Entry {
   readonly confirm: Deferred.Deferred<MessageId, PublishError> | undefined
 }
 
-export const makePublisher = Effect.fn("Publisher.make")(function*(
+export const makePublisher = Effect.fn("Publisher.make")(function* (
   options: PublisherOptions
 ): Effect.fn.Return<PublisherShape, BrokerUnavailable | TopicRefused, Broker | Scope.Scope> {
   const settings = { ...publisherDefaults, ...options }
@@ -93,7 +107,7 @@ export const makePublisher = Effect.fn("Publisher.make")(function*(
     producer.send(entry.message).pipe(
       Effect.exit,
       Effect.flatMap((exit) =>
-        Effect.gen(function*() {
+        Effect.gen(function* () {
           yield* window.release(1)
           if (Exit.isSuccess(exit)) {
             yield* Metric.update(Metrics.publisherMessagesConfirmed, 1)
@@ -107,7 +121,7 @@ export const makePublisher = Effect.fn("Publisher.make")(function*(
       )
     )
 
-  const worker = Effect.gen(function*() {
+  const worker = Effect.gen(function* () {
     for (;;) {
       yield* window.take(1)
       const entry = yield* Queue.take(queue)
@@ -119,9 +133,7 @@ export const makePublisher = Effect.fn("Publisher.make")(function*(
   const workerFiber = yield* Effect.forkScoped(worker)
 
   const enqueue = (entry: Entry) =>
-    Effect.suspend(() =>
-      accepting ? Queue.offer(queue, entry) : Effect.succeed(false)
-    ).pipe(
+    Effect.suspend(() => (accepting ? Queue.offer(queue, entry) : Effect.succeed(false))).pipe(
       Effect.flatMap((accepted) =>
         accepted
           ? Metric.modify(Metrics.publisherQueueDepth, 1)
@@ -132,14 +144,14 @@ export const makePublisher = Effect.fn("Publisher.make")(function*(
   const publish = (message: OutgoingMessage) => enqueue({ message, confirm: undefined })
 
   const publishWithReceipt = (message: OutgoingMessage) =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const confirm = yield* Deferred.make<MessageId, PublishError>()
       yield* enqueue({ message, confirm })
       return Deferred.await(confirm)
     })
 
   /** Empties the queue of what the worker could not send in time; those messages are lost. */
-  const dropLeftovers = Effect.gen(function*() {
+  const dropLeftovers = Effect.gen(function* () {
     let dropped = 0
     for (;;) {
       const left = yield* Queue.clear(queue).pipe(Effect.orElseSucceed(() => []))
@@ -154,7 +166,7 @@ export const makePublisher = Effect.fn("Publisher.make")(function*(
     return dropped
   })
 
-  const runShutdown = Effect.gen(function*() {
+  const runShutdown = Effect.gen(function* () {
     const started = yield* Clock.currentTimeMillis
     accepting = false
     yield* Queue.end(queue)

@@ -14,7 +14,7 @@ import type { Connection } from "./Connection.ts"
 import { runExport } from "./ExportDispatcher.ts"
 import { GatewaySettings } from "./GatewaySettings.ts"
 import { makeImport } from "./ImportDispatcher.ts"
-import { Lifecycle } from "./Lifecycle.ts"
+import { Lifecycle, type LifecycleShape } from "./Lifecycle.ts"
 import * as Metrics from "./Metrics.ts"
 import { makePublisher } from "./Publisher.ts"
 import { makeSubscriber } from "./Subscriber.ts"
@@ -29,43 +29,34 @@ export const closeCodes = {
 
 export type Route =
   | {
-    readonly direction: "import"
-    readonly kind: KindName
-    readonly topic: string
-    /** `?ack=true`: answer each frame once persisted. */
-    readonly ack: boolean
-  }
+      readonly direction: "import"
+      readonly kind: KindName
+      readonly topic: string
+      /** `?ack=true`: answer each frame once persisted. */
+      readonly ack: boolean
+    }
   | {
-    readonly direction: "export"
-    readonly kind: ExportableKindName
-    readonly topic: string
-    /** `?subscription=name`: a durable subscription kept on close; otherwise a private live tap. */
-    readonly subscription: string | undefined
-  }
+      readonly direction: "export"
+      readonly kind: ExportableKindName
+      readonly topic: string
+      /** `?subscription=name`: a durable subscription kept on close; otherwise a private live tap. */
+      readonly subscription: string | undefined
+    }
 
 type Ending = "peer" | "server" | "dispatcher"
 
-const endingOf = (connection: Connection) =>
-  Effect.gen(function*() {
-    const lifecycle = yield* Lifecycle
-    return Effect.raceFirst(
-      Effect.as(connection.peerClosed, "peer" as Ending),
-      Effect.as(lifecycle.stopping, "server" as Ending)
-    )
-  })
+type Serve = (connection: Connection) => Effect.Effect<void, never, Scope.Scope>
+
+const endingOf = (connection: Connection, lifecycle: LifecycleShape) =>
+  Effect.raceFirst(
+    Effect.as(connection.peerClosed, "peer" as Ending),
+    Effect.as(lifecycle.stopping, "server" as Ending)
+  )
 
 const seconds = (input: Duration.Input) => Duration.format(Duration.fromInputUnsafe(input))
 
-/** Reports a broker that refused the connection's topic, then closes with 1011. */
-const refuse = (connection: Connection, message: string) =>
-  connection.send(JSON.stringify({ error: { message, path: "", frame: 0 } })).pipe(
-    Effect.ignore,
-    Effect.andThen(connection.close(closeCodes.internalError, "broker unavailable")),
-    Effect.andThen(Effect.logWarning("connection refused", message))
-  )
-
-const serveImport = (connection: Connection, route: Extract<Route, { direction: "import" }>) =>
-  Effect.gen(function*() {
+const openImport = (route: Extract<Route, { direction: "import" }>) =>
+  Effect.gen(function* () {
     const settings = yield* GatewaySettings
     const lifecycle = yield* Lifecycle
     const publisher = yield* makePublisher({
@@ -75,39 +66,45 @@ const serveImport = (connection: Connection, route: Extract<Route, { direction: 
       drainTimeout: settings.publisherDrainTimeout,
       flushTimeout: settings.publisherFlushTimeout
     })
-    const dispatcher = yield* makeImport(connection, publisher, { kind: route.kind, ack: route.ack })
-    const reader = yield* Effect.forkScoped(dispatcher.run)
-    const ending = yield* Effect.raceFirst(
-      yield* endingOf(connection),
-      Effect.as(Fiber.await(reader), "dispatcher" as Ending)
-    )
-    if (ending === "server") yield* connection.stopReading
+    return (connection: Connection) =>
+      Effect.gen(function* () {
+        const dispatcher = yield* makeImport(connection, publisher, { kind: route.kind, ack: route.ack })
+        const reader = yield* Effect.forkScoped(dispatcher.run)
+        const ending = yield* Effect.raceFirst(
+          endingOf(connection, lifecycle),
+          Effect.as(Fiber.await(reader), "dispatcher" as Ending)
+        )
+        if (ending === "server") yield* connection.stopReading
 
-    // Frames received before the close are the client's data too: publish them all.
-    const read = yield* Fiber.await(reader).pipe(Effect.timeoutOption(settings.publisherDrainTimeout))
-    if (read._tag === "None") yield* Fiber.interrupt(reader)
-    const report = yield* publisher.shutdown
-    const answered = route.ack && connection.isOpen()
-      ? yield* dispatcher.answered.pipe(Effect.timeoutOption(settings.shutdownGracePeriod))
-      : undefined
+        // Frames received before the close are the client's data too: publish them all.
+        const read = yield* Fiber.await(reader).pipe(Effect.timeoutOption(settings.publisherDrainTimeout))
+        if (read._tag === "None") yield* Fiber.interrupt(reader)
+        const report = yield* publisher.shutdown
+        const answered =
+          route.ack && connection.isOpen()
+            ? yield* dispatcher.answered.pipe(Effect.timeoutOption(settings.shutdownGracePeriod))
+            : undefined
 
-    const problems = [
-      read._tag === "None" ? `frames still unread after ${seconds(settings.publisherDrainTimeout)}` : undefined,
-      report.dropped > 0 ? `${report.dropped} message(s) dropped at the publisher drain timeout` : undefined,
-      report.unconfirmed > 0 ? `${report.unconfirmed} message(s) unconfirmed at the flush timeout` : undefined,
-      answered?._tag === "None" ? "acks still unwritten after the grace period" : undefined
-    ].filter((p) => p !== undefined)
-    yield* lifecycle.record(problems.length === 0
-      ? { graceful: true }
-      : { graceful: false, forced: `import to ${route.topic}: ${problems.join("; ")}` })
-    yield* connection.close(
-      ending === "server" ? closeCodes.goingAway : closeCodes.normal,
-      ending === "server" ? "server shutting down" : ""
-    )
+        const problems = [
+          read._tag === "None" ? `frames still unread after ${seconds(settings.publisherDrainTimeout)}` : undefined,
+          report.dropped > 0 ? `${report.dropped} message(s) dropped at the publisher drain timeout` : undefined,
+          report.unconfirmed > 0 ? `${report.unconfirmed} message(s) unconfirmed at the flush timeout` : undefined,
+          answered?._tag === "None" ? "acks still unwritten after the grace period" : undefined
+        ].filter((p) => p !== undefined)
+        yield* lifecycle.record(
+          problems.length === 0
+            ? { graceful: true }
+            : { graceful: false, forced: `import to ${route.topic}: ${problems.join("; ")}` }
+        )
+        yield* connection.close(
+          ending === "server" ? closeCodes.goingAway : closeCodes.normal,
+          ending === "server" ? "server shutting down" : ""
+        )
+      })
   })
 
-const serveExport = (connection: Connection, route: Extract<Route, { direction: "export" }>) =>
-  Effect.gen(function*() {
+const openExport = (route: Extract<Route, { direction: "export" }>) =>
+  Effect.gen(function* () {
     const settings = yield* GatewaySettings
     const lifecycle = yield* Lifecycle
     const durable = route.subscription !== undefined
@@ -125,48 +122,60 @@ const serveExport = (connection: Connection, route: Extract<Route, { direction: 
     // Its own scope: on the client's close it is closed first, giving queued messages back.
     const queueScope = yield* Scope.fork(yield* Effect.scope)
     const deliveries = yield* subscriber.subscribeAll("client").pipe(Scope.provide(queueScope))
-    const exporter = yield* Effect.forkScoped(
-      runExport(connection, deliveries, { kind: route.kind, maxConsecutiveErrors: settings.maxConsecutiveErrors })
-    )
-    const ending = yield* Effect.raceFirst(
-      yield* endingOf(connection),
-      Effect.as(Fiber.await(exporter), "dispatcher" as Ending)
-    )
+    return (connection: Connection) =>
+      Effect.gen(function* () {
+        const exporter = yield* Effect.forkScoped(
+          runExport(connection, deliveries, { kind: route.kind, maxConsecutiveErrors: settings.maxConsecutiveErrors })
+        )
+        const ending = yield* Effect.raceFirst(
+          endingOf(connection, lifecycle),
+          Effect.as(Fiber.await(exporter), "dispatcher" as Ending)
+        )
 
-    // On a server shutdown the socket is still open: keep writing while the subscriber drains.
-    if (ending !== "server") {
-      yield* Fiber.interrupt(exporter)
-      yield* Scope.close(queueScope, Exit.void)
-    }
-    const report = yield* subscriber.shutdown
-    yield* Fiber.interrupt(exporter)
-    const failure = ending === "dispatcher" ? yield* Fiber.await(exporter) : undefined
+        // On a server shutdown the socket is still open: keep writing while the subscriber drains.
+        if (ending !== "server") {
+          yield* Fiber.interrupt(exporter)
+          yield* Scope.close(queueScope, Exit.void)
+        }
+        const report = yield* subscriber.shutdown
+        yield* Fiber.interrupt(exporter)
+        const failure = ending === "dispatcher" ? yield* Fiber.await(exporter) : undefined
 
-    const problems = [
-      !report.drained ? `undelivered after ${seconds(settings.subscriberDrainTimeout)}` : undefined,
-      report.nacked > 0 && ending === "server"
-        ? `${report.nacked} message(s) given back to the ${durable ? "durable " : "private "}subscription`
-        : undefined,
-      failure !== undefined && Exit.isFailure(failure) ? "too many write errors" : undefined
-    ].filter((p) => p !== undefined)
-    yield* lifecycle.record(problems.length === 0
-      ? { graceful: true }
-      : { graceful: false, forced: `export from ${route.topic}: ${problems.join("; ")}` })
-    yield* connection.close(
-      ending === "server" ? closeCodes.goingAway : ending === "dispatcher" ? closeCodes.internalError : closeCodes.normal,
-      ending === "server" ? "server shutting down" : ending === "dispatcher" ? "too many write errors" : ""
-    )
+        const problems = [
+          !report.drained ? `undelivered after ${seconds(settings.subscriberDrainTimeout)}` : undefined,
+          report.nacked > 0 && ending === "server"
+            ? `${report.nacked} message(s) given back to the ${durable ? "durable " : "private "}subscription`
+            : undefined,
+          failure !== undefined && Exit.isFailure(failure) ? "too many write errors" : undefined
+        ].filter((p) => p !== undefined)
+        yield* lifecycle.record(
+          problems.length === 0
+            ? { graceful: true }
+            : { graceful: false, forced: `export from ${route.topic}: ${problems.join("; ")}` }
+        )
+        yield* connection.close(
+          ending === "server"
+            ? closeCodes.goingAway
+            : ending === "dispatcher"
+              ? closeCodes.internalError
+              : closeCodes.normal,
+          ending === "server" ? "server shutting down" : ending === "dispatcher" ? "too many write errors" : ""
+        )
+      })
   })
 
-/** Serves one accepted connection until it is closed; never fails. */
-export const serveConnection = Effect.fn("SocketEndpoint.serve")(function*(connection: Connection, route: Route) {
-  yield* Metric.modify(Metrics.websocketConnectionsOpen, 1)
-  yield* Metric.update(Metrics.websocketConnectionsTotal, 1)
-  yield* Effect.scoped(route.direction === "import" ? serveImport(connection, route) : serveExport(connection, route)).pipe(
-    Effect.catchTags({
-      BrokerUnavailable: (error) => refuse(connection, error.message),
-      TopicRefused: (error) => refuse(connection, error.message)
-    }),
-    Effect.ensuring(Metric.modify(Metrics.websocketConnectionsOpen, -1))
-  )
+/**
+ * Opens what a connection on this route needs — the Publisher's producer or the Subscriber's
+ * subscription — before the WebSocket upgrade, so that a broker problem is answered with an HTTP
+ * error and an export taps the topic from the moment its socket opens. The returned function
+ * serves the upgraded connection until it is closed, within the same scope; it never fails.
+ */
+export const openEndpoint = Effect.fn("SocketEndpoint.open")(function* (route: Route) {
+  const serve: Serve = route.direction === "import" ? yield* openImport(route) : yield* openExport(route)
+  return (connection: Connection): Effect.Effect<void, never, Scope.Scope> =>
+    Effect.gen(function* () {
+      yield* Metric.modify(Metrics.websocketConnectionsOpen, 1)
+      yield* Metric.update(Metrics.websocketConnectionsTotal, 1)
+      yield* serve(connection).pipe(Effect.ensuring(Metric.modify(Metrics.websocketConnectionsOpen, -1)))
+    })
 })

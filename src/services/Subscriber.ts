@@ -22,7 +22,6 @@ import type { BrokerUnavailable, TopicRefused } from "../domain/BrokerErrors.ts"
 import { Broker, type ConsumerOptions, type ReceivedMessage } from "./Broker.ts"
 import * as Metrics from "./Metrics.ts"
 
-
 export interface SubscriberOptions extends ConsumerOptions {
   /** SUBSCRIBER_MAX_QUEUE_SIZE; default 100. */
   readonly maxQueueSize?: number
@@ -80,10 +79,10 @@ const queueFor = (strategy: BackpressureStrategy, size: number) =>
   strategy === "block"
     ? Queue.bounded<Delivery>(size)
     : strategy === "drop_oldest"
-    ? Queue.sliding<Delivery>(size)
-    : Queue.dropping<Delivery>(size)
+      ? Queue.sliding<Delivery>(size)
+      : Queue.dropping<Delivery>(size)
 
-export const makeSubscriber = Effect.fn("Subscriber.make")(function*(
+export const makeSubscriber = Effect.fn("Subscriber.make")(function* (
   options: SubscriberOptions
 ): Effect.fn.Return<SubscriberShape, BrokerUnavailable | TopicRefused, Broker | Scope.Scope> {
   const settings = { ...subscriberDefaults, ...options }
@@ -103,7 +102,9 @@ export const makeSubscriber = Effect.fn("Subscriber.make")(function*(
       pending.delete(tracked.message.id)
       if (pending.size === 0) idle.openUnsafe()
       return tracked.done > 0
-        ? consumer.ack(tracked.message.id).pipe(Effect.andThen(Metric.update(Metrics.subscriberMessagesAcknowledged, 1)))
+        ? consumer
+            .ack(tracked.message.id)
+            .pipe(Effect.andThen(Metric.update(Metrics.subscriberMessagesAcknowledged, 1)))
         : consumer.nack(tracked.message.id).pipe(Effect.andThen(Metric.update(Metrics.subscriberMessagesNacked, 1)))
     })
 
@@ -140,28 +141,31 @@ export const makeSubscriber = Effect.fn("Subscriber.make")(function*(
       Effect.andThen(
         settings.strategy === "block"
           ? Queue.offer(queue, delivery).pipe(
-            Effect.onInterrupt(() => delivery.failed),
-            Effect.flatMap((accepted) => accepted ? Effect.void : delivery.failed)
-          )
+              Effect.onInterrupt(() => delivery.failed),
+              Effect.flatMap((accepted) => (accepted ? Effect.void : delivery.failed))
+            )
           : Effect.suspend(() => {
-            const evicted = settings.strategy === "drop_oldest" && Queue.isFullUnsafe(queue)
-              ? Queue.takeUnsafe(queue)
-              : undefined
-            const accepted = Queue.offerUnsafe(queue, delivery)
-            return Effect.all([
-              evicted !== undefined && evicted._tag === "Success" ? dropped(evicted.value, true) : Effect.void,
-              accepted ? Effect.void : dropped(delivery, false)
-            ], { discard: true })
-          })
+              const evicted =
+                settings.strategy === "drop_oldest" && Queue.isFullUnsafe(queue) ? Queue.takeUnsafe(queue) : undefined
+              const accepted = Queue.offerUnsafe(queue, delivery)
+              return Effect.all(
+                [
+                  evicted !== undefined && evicted._tag === "Success" ? dropped(evicted.value, true) : Effect.void,
+                  accepted ? Effect.void : dropped(delivery, false)
+                ],
+                { discard: true }
+              )
+            })
       )
     )
 
   const route = (message: ReceivedMessage) =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       yield* Metric.update(Metrics.subscriberMessagesReceived, 1)
       const id = message.properties["id"]
-      const targets = [...(id !== undefined ? [byId.get(id)] : []), ...everything.values()]
-        .filter((queue) => queue !== undefined)
+      const targets = [...(id !== undefined ? [byId.get(id)] : []), ...everything.values()].filter(
+        (queue) => queue !== undefined
+      )
       const tracked: Tracked = { message, holds: 1, done: 0, settled: false }
       pending.set(message.id, tracked)
       idle.closeUnsafe()
@@ -171,7 +175,7 @@ export const makeSubscriber = Effect.fn("Subscriber.make")(function*(
       )
     })
 
-  const loop = Effect.gen(function*() {
+  const loop = Effect.gen(function* () {
     yield* listening.await
     for (;;) yield* route(yield* consumer.receive)
   }).pipe(
@@ -181,14 +185,14 @@ export const makeSubscriber = Effect.fn("Subscriber.make")(function*(
 
   const register = (registry: Map<string, Queue.Queue<Delivery>>, id: string) =>
     Effect.acquireRelease(
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         const queue = yield* queueFor(settings.strategy, settings.maxQueueSize)
         registry.set(id, queue)
         listening.openUnsafe()
         return queue
       }),
       (queue) =>
-        Effect.gen(function*() {
+        Effect.gen(function* () {
           if (registry.get(id) === queue) registry.delete(id)
           const left = yield* Queue.clear(queue).pipe(Effect.orElseSucceed(() => []))
           yield* Effect.forEach(left, (delivery) => delivery.failed, { discard: true })
@@ -196,7 +200,7 @@ export const makeSubscriber = Effect.fn("Subscriber.make")(function*(
         })
     ).pipe(Effect.map(Queue.asDequeue))
 
-  const runShutdown = Effect.gen(function*() {
+  const runShutdown = Effect.gen(function* () {
     const started = yield* Clock.currentTimeMillis
     yield* consumer.pause
     const drained = yield* idle.await.pipe(Effect.timeoutOption(settings.drainTimeout))
@@ -225,4 +229,3 @@ export const makeSubscriber = Effect.fn("Subscriber.make")(function*(
     shutdown
   })
 })
-

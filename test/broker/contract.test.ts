@@ -11,7 +11,7 @@ import { brokersUnderTest, bytes, freshTopic, text } from "../support/brokers.ts
 const quietPeriod = "750 millis"
 
 const receiveTexts = (consumer: Consumer, count: number, ack = true) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const texts: Array<string> = []
     for (let i = 0; i < count; i++) {
       const message = yield* consumer.receive
@@ -23,7 +23,7 @@ const receiveTexts = (consumer: Consumer, count: number, ack = true) =>
 
 const sendAll = (broker: BrokerShape, topic: string, texts: ReadonlyArray<string>) =>
   Effect.scoped(
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const producer = yield* broker.producer(topic)
       return yield* Effect.forEach(texts, (t) => producer.send({ payload: bytes(t) }), { concurrency: 256 })
     })
@@ -38,7 +38,7 @@ describe.each(brokersUnderTest())("Broker contract: $name", (adapter) => {
   const name = adapter.name
 
   it.live(`${name}: 1,000 confirmed sends are all received once, in order, by one consumer`, () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const broker = yield* adapter.make
       const topic = freshTopic("contract-order")
       const consumer = yield* broker.consumer({ topic, subscription: "s", initialPosition: "Earliest" })
@@ -47,65 +47,79 @@ describe.each(brokersUnderTest())("Broker contract: $name", (adapter) => {
       const received = yield* receiveTexts(consumer, 1000)
       assert.deepStrictEqual(received, range(1000))
       assert.isTrue(yield* nothingWithin(consumer), "no message is delivered twice")
-    }))
+    })
+  )
 
   it.live(`${name}: ack removes a message; nack redelivers it with a growing redelivery count`, () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const broker = yield* adapter.make
       const topic = freshTopic("contract-nack")
-      const options = { topic, subscription: "s", initialPosition: "Earliest", nackRedeliveryDelay: "100 millis" } as const
+      const options = {
+        topic,
+        subscription: "s",
+        initialPosition: "Earliest",
+        nackRedeliveryDelay: "100 millis"
+      } as const
       yield* sendAll(broker, topic, ["only"])
-      yield* Effect.scoped(Effect.gen(function*() {
-        const consumer = yield* broker.consumer(options)
-        const counts: Array<number> = []
-        for (let i = 0; i < 3; i++) {
-          const message = yield* consumer.receive
-          assert.strictEqual(text(message.payload), "only")
-          counts.push(message.redeliveryCount)
-          if (i < 2) yield* consumer.nack(message.id)
-          else yield* consumer.ack(message.id)
-        }
-        assert.deepStrictEqual(counts, [0, 1, 2])
-      }))
+      yield* Effect.scoped(
+        Effect.gen(function* () {
+          const consumer = yield* broker.consumer(options)
+          const counts: Array<number> = []
+          for (let i = 0; i < 3; i++) {
+            const message = yield* consumer.receive
+            assert.strictEqual(text(message.payload), "only")
+            counts.push(message.redeliveryCount)
+            if (i < 2) yield* consumer.nack(message.id)
+            else yield* consumer.ack(message.id)
+          }
+          assert.deepStrictEqual(counts, [0, 1, 2])
+        })
+      )
       yield* sendAll(broker, topic, ["marker"])
       const again = yield* broker.consumer(options)
       assert.deepStrictEqual(yield* receiveTexts(again, 1), ["marker"])
       assert.isTrue(yield* nothingWithin(again), "the acked message does not come back")
-    }))
+    })
+  )
 
   it.live(`${name}: a consumer closed with unacked messages hands them to the next consumer of the subscription`, () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const broker = yield* adapter.make
       const topic = freshTopic("contract-handover")
       const options = { topic, subscription: "s", initialPosition: "Earliest" } as const
       yield* sendAll(broker, topic, range(10))
-      const first = yield* Effect.scoped(Effect.gen(function*() {
-        const consumer = yield* broker.consumer(options)
-        const received = yield* receiveTexts(consumer, 10, false)
-        return received
-      }))
+      const first = yield* Effect.scoped(
+        Effect.gen(function* () {
+          const consumer = yield* broker.consumer(options)
+          const received = yield* receiveTexts(consumer, 10, false)
+          return received
+        })
+      )
       assert.deepStrictEqual(first, range(10))
       const next = yield* broker.consumer(options)
       const redelivered = yield* receiveTexts(next, 10)
       assert.deepStrictEqual([...redelivered].sort(), [...range(10)].sort())
-    }))
+    })
+  )
 
   it.live(`${name}: closing a producer with sends in flight loses none of them`, () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const broker = yield* adapter.make
       const topic = freshTopic("contract-close")
       const scope = yield* Scope.make()
       const producer = yield* broker.producer(topic).pipe(Scope.provide(scope))
       const sends = yield* Effect.forEach(range(1000), (t) =>
-        producer.send({ payload: bytes(t) }).pipe(Effect.forkChild({ startImmediately: true })))
+        producer.send({ payload: bytes(t) }).pipe(Effect.forkChild({ startImmediately: true }))
+      )
       yield* Scope.close(scope, Exit.void)
       const outcomes = yield* Effect.forEach(sends, (fiber) => Fiber.await(fiber))
       assert.isTrue(outcomes.every(Exit.isSuccess), "every send handed over before the close is confirmed")
       assert.strictEqual(yield* broker.countOnTopic(topic), 1000, "the topic holds all 1,000 messages")
-    }))
+    })
+  )
 
   it.live(`${name}: pause stops delivery and resume restarts it`, () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const broker = yield* adapter.make
       const topic = freshTopic("contract-pause")
       const consumer = yield* broker.consumer({ topic, subscription: "s", initialPosition: "Earliest" })
@@ -114,10 +128,11 @@ describe.each(brokersUnderTest())("Broker contract: $name", (adapter) => {
       assert.isTrue(yield* nothingWithin(consumer), "nothing is delivered while paused")
       yield* consumer.resume
       assert.deepStrictEqual(yield* receiveTexts(consumer, 5), range(5))
-    }))
+    })
+  )
 
   it.live(`${name}: a new subscription starts at the latest message, or the earliest when asked`, () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const broker = yield* adapter.make
       const topic = freshTopic("contract-position")
       yield* sendAll(broker, topic, ["old"])
@@ -126,26 +141,30 @@ describe.each(brokersUnderTest())("Broker contract: $name", (adapter) => {
       yield* sendAll(broker, topic, ["new"])
       assert.deepStrictEqual(yield* receiveTexts(latest, 1), ["new"])
       assert.deepStrictEqual(yield* receiveTexts(earliest, 2), ["old", "new"])
-    }))
+    })
+  )
 
   it.live(`${name}: a non-durable subscription ends with its last consumer, unacked messages and all`, () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const broker = yield* adapter.make
       const topic = freshTopic("contract-nondurable")
       const options = { topic, subscription: "tap", durable: false } as const
-      yield* Effect.scoped(Effect.gen(function*() {
-        const consumer = yield* broker.consumer(options)
-        yield* sendAll(broker, topic, ["before"])
-        assert.deepStrictEqual(yield* receiveTexts(consumer, 1, false), ["before"])
-      }))
+      yield* Effect.scoped(
+        Effect.gen(function* () {
+          const consumer = yield* broker.consumer(options)
+          yield* sendAll(broker, topic, ["before"])
+          assert.deepStrictEqual(yield* receiveTexts(consumer, 1, false), ["before"])
+        })
+      )
       const next = yield* broker.consumer(options)
       yield* sendAll(broker, topic, ["after"])
       assert.deepStrictEqual(yield* receiveTexts(next, 1), ["after"])
       assert.isTrue(yield* nothingWithin(next), "the unacked message went away with the subscription")
-    }))
+    })
+  )
 
   it.live(`${name}: an unreachable broker gives a BrokerUnavailable error naming where it looked`, () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const broker = yield* adapter.unreachable
       const topic = freshTopic("contract-unreachable")
       const producer = yield* Effect.flip(broker.producer(topic))
@@ -154,15 +173,19 @@ describe.each(brokersUnderTest())("Broker contract: $name", (adapter) => {
         assert.strictEqual(error._tag, "BrokerUnavailable")
         assert.match(error.message, /^broker unreachable at /)
       }
-    }))
+    })
+  )
 
   it.live(`${name}: an invalid topic gives a TopicRefused error naming the topic`, () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const broker = yield* adapter.make
       const error = yield* Effect.flip(broker.producer("not a topic"))
       assert.strictEqual(error._tag, "TopicRefused")
       assert.include(error.message, "not a topic")
-      const consumerError = yield* Effect.flip(broker.consumer({ topic: "persistent://tg/only-two", subscription: "s" }))
+      const consumerError = yield* Effect.flip(
+        broker.consumer({ topic: "persistent://tg/only-two", subscription: "s" })
+      )
       assert.strictEqual(consumerError._tag, "TopicRefused")
-    }))
+    })
+  )
 })

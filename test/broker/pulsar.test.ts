@@ -5,7 +5,7 @@ import { pulsarBroker } from "../support/brokers.ts"
 
 describe("Pulsar adapter", () => {
   it.live("pulsar: a topic in a namespace that does not exist is refused with HTTP 404 and the broker's reason", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const broker = yield* pulsarBroker().make
       const error = yield* Effect.flip(broker.producer("persistent://tg/no-such-namespace/t"))
       assert.strictEqual(error._tag, "TopicRefused")
@@ -14,5 +14,6 @@ describe("Pulsar adapter", () => {
         error.message,
         "topic persistent://tg/no-such-namespace/t refused with HTTP 404: Namespace not found"
       )
-    }))
+    })
+  )
 })

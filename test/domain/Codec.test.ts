@@ -40,16 +40,18 @@ const iri = (value: string) =>
 describe("Codec", () => {
   describe("import: client frame → Pulsar payload, pinned to the wire reference", () => {
     it.effect("a triples frame becomes Triples with full field names, empty strings, triple null and g null", () =>
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         const payload = yield* published(
           "triples",
           JSON.stringify({
             metadata: { id: "doc1", collection: "default" },
-            triples: [{
-              s: { t: "i", i: "http://example.org/alice" },
-              p: { t: "i", i: "http://xmlns.com/foaf/0.1/name" },
-              o: { t: "l", v: "Alice", ln: "en" }
-            }]
+            triples: [
+              {
+                s: { t: "i", i: "http://example.org/alice" },
+                p: { t: "i", i: "http://xmlns.com/foaf/0.1/name" },
+                o: { t: "l", v: "Alice", ln: "en" }
+              }
+            ]
           })
         )
         assert.strictEqual(
@@ -60,10 +62,11 @@ describe("Codec", () => {
             `"o":{"type":"l","iri":"","id":"","value":"Alice","datatype":"","language":"en","triple":null},` +
             `"g":null}]}`
         )
-      }))
+      })
+    )
 
     it.effect("legacy keys such as metadata.metadata and user are ignored, not rejected", () =>
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         const payload = yield* published(
           "triples",
           JSON.stringify({
@@ -73,26 +76,38 @@ describe("Codec", () => {
           })
         )
         assert.strictEqual(payload, `{"metadata":{"id":"d","root":"","collection":"c"},"triples":[]}`)
-      }))
+      })
+    )
 
     it.effect("a root in the metadata is carried to the record", () =>
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         const payload = yield* published("triples", `{"metadata":{"id":"d","root":"r","collection":"c"},"triples":[]}`)
         assert.strictEqual(payload, `{"metadata":{"id":"d","root":"r","collection":"c"},"triples":[]}`)
-      }))
+      })
+    )
 
     it.effect("a triple's graph becomes g, and a quoted triple nests its own record", () =>
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         const payload = yield* published(
           "triples",
           JSON.stringify({
             metadata: { id: "d", collection: "c" },
-            triples: [{
-              s: { t: "t", tr: { s: { t: "b", d: "b0" }, p: { t: "i", i: "http://ex/p" }, o: { t: "l", v: "1", dt: "xsd:int" }, g: "http://ex/g1" } },
-              p: { t: "i", i: "http://ex/says" },
-              o: { t: "i", i: "http://ex/o" },
-              g: "http://ex/g2"
-            }]
+            triples: [
+              {
+                s: {
+                  t: "t",
+                  tr: {
+                    s: { t: "b", d: "b0" },
+                    p: { t: "i", i: "http://ex/p" },
+                    o: { t: "l", v: "1", dt: "xsd:int" },
+                    g: "http://ex/g1"
+                  }
+                },
+                p: { t: "i", i: "http://ex/says" },
+                o: { t: "i", i: "http://ex/o" },
+                g: "http://ex/g2"
+              }
+            ]
           })
         )
         assert.deepStrictEqual(JSON.parse(payload).triples[0], {
@@ -114,10 +129,11 @@ describe("Codec", () => {
           o: JSON.parse(iri("http://ex/o")),
           g: "http://ex/g2"
         })
-      }))
+      })
+    )
 
     it.effect("a graph-embeddings frame becomes GraphEmbeddings whose entities have an empty chunk_id", () =>
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         const payload = yield* published(
           "graph-embeddings",
           `{"metadata":{"id":"d","collection":"c"},"entities":[{"entity":{"t":"i","i":"http://ex/e"},"vector":[0.25,-1.5,3]}]}`
@@ -126,10 +142,11 @@ describe("Codec", () => {
           payload,
           `{"metadata":{"id":"d","root":"","collection":"c"},"entities":[{"entity":${iri("http://ex/e")},"vector":[0.25,-1.5,3],"chunk_id":""}]}`
         )
-      }))
+      })
+    )
 
     it.effect("an entity-contexts frame becomes EntityContexts whose entities have an empty chunk_id", () =>
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         const payload = yield* published(
           "entity-contexts",
           `{"metadata":{"id":"d","collection":"c"},"entities":[{"entity":{"t":"i","i":"http://ex/e"},"context":"a person"}]}`
@@ -138,40 +155,49 @@ describe("Codec", () => {
           payload,
           `{"metadata":{"id":"d","root":"","collection":"c"},"entities":[{"entity":${iri("http://ex/e")},"context":"a person","chunk_id":""}]}`
         )
-      }))
+      })
+    )
 
     it.effect("a document-embeddings frame without metadata is filed under collection default", () =>
-      Effect.gen(function*() {
-        const payload = yield* published("document-embeddings", `{"chunks":[{"chunk_id":"doc1/p0/c0","vector":[0.1,0.2]}]}`)
+      Effect.gen(function* () {
+        const payload = yield* published(
+          "document-embeddings",
+          `{"chunks":[{"chunk_id":"doc1/p0/c0","vector":[0.1,0.2]}]}`
+        )
         assert.strictEqual(
           payload,
           `{"metadata":{"id":"","root":"","collection":"default"},"chunks":[{"chunk_id":"doc1/p0/c0","vector":[0.1,0.2]}]}`
         )
-      }))
+      })
+    )
 
     it.effect("a document-embeddings frame may give only some metadata fields", () =>
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         const payload = yield* published("document-embeddings", `{"metadata":{"id":"doc1"},"chunks":[]}`)
         assert.strictEqual(payload, `{"metadata":{"id":"doc1","root":"","collection":"default"},"chunks":[]}`)
-      }))
+      })
+    )
 
-    it.effect("a rows frame with a single values object publishes an array, confidence 1.0 and an empty source_span", () =>
-      Effect.gen(function*() {
-        const payload = yield* published(
-          "rows",
-          `{"metadata":{"id":"r1","collection":"c"},"schema_name":"customer","values":{"name":"Ada","city":"London"}}`
-        )
-        assert.deepStrictEqual(JSON.parse(payload), {
-          metadata: { id: "r1", root: "", collection: "c" },
-          schema_name: "customer",
-          values: [{ name: "Ada", city: "London" }],
-          confidence: 1,
-          source_span: ""
+    it.effect(
+      "a rows frame with a single values object publishes an array, confidence 1.0 and an empty source_span",
+      () =>
+        Effect.gen(function* () {
+          const payload = yield* published(
+            "rows",
+            `{"metadata":{"id":"r1","collection":"c"},"schema_name":"customer","values":{"name":"Ada","city":"London"}}`
+          )
+          assert.deepStrictEqual(JSON.parse(payload), {
+            metadata: { id: "r1", root: "", collection: "c" },
+            schema_name: "customer",
+            values: [{ name: "Ada", city: "London" }],
+            confidence: 1,
+            source_span: ""
+          })
         })
-      }))
+    )
 
     it.effect("a rows frame keeps an array of values, its confidence and its source_span", () =>
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         const payload = yield* published(
           "rows",
           `{"metadata":{"id":"r1","collection":"c"},"schema_name":"s","values":[{"a":"1"},{"a":"2"}],"confidence":0.5,"source_span":"Ada lives in London"}`
@@ -183,31 +209,35 @@ describe("Codec", () => {
           confidence: 0.5,
           source_span: "Ada lives in London"
         })
-      }))
+      })
+    )
 
     it.effect("a binary frame carrying the same JSON is imported like a text frame", () =>
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         const text = `{"metadata":{"id":"d","collection":"c"},"triples":[{"s":{"t":"i","i":"a"},"p":{"t":"i","i":"b"},"o":{"t":"b","d":"c"}}]}`
         const fromText = yield* importPayload("triples", text)
         const fromBytes = yield* importPayload("triples", bytes(text))
         assert.deepStrictEqual(fromBytes, fromText)
-      }))
+      })
+    )
 
     it.effect("decodeFrame gives the frame with its defaults filled in, and encodeRecord serialises its record", () =>
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         const frame = yield* decodeFrame("document-embeddings", `{"chunks":[]}`)
         assert.deepStrictEqual(frame, { metadata: { id: "", root: "", collection: "default" }, chunks: [] })
         assert.strictEqual(
           utf8.decode(encodeRecord("document-embeddings", frame)),
           `{"metadata":{"id":"","root":"","collection":"default"},"chunks":[]}`
         )
-      }))
+      })
+    )
   })
 
   describe("export: Pulsar payload → client frame", () => {
     it.effect("a Triples record becomes the compact codec, with dt, ln and g left out when empty", () =>
-      Effect.gen(function*() {
-        const record = `{"metadata":{"id":"doc1","root":"","collection":"default"},"triples":[{` +
+      Effect.gen(function* () {
+        const record =
+          `{"metadata":{"id":"doc1","root":"","collection":"default"},"triples":[{` +
           `"s":${iri("http://example.org/alice")},` +
           `"p":${iri("http://xmlns.com/foaf/0.1/name")},` +
           `"o":{"type":"l","iri":"","id":"","value":"Alice","datatype":"","language":"en","triple":null},` +
@@ -220,11 +250,13 @@ describe("Codec", () => {
             `"p":{"t":"i","i":"http://xmlns.com/foaf/0.1/name"},` +
             `"o":{"t":"l","v":"Alice","ln":"en"}}]}`
         )
-      }))
+      })
+    )
 
     it.effect("a record's graph, a literal's datatype and a quoted triple reach the client", () =>
-      Effect.gen(function*() {
-        const quoted = `{"type":"t","iri":"","id":"","value":"","datatype":"","language":"","triple":` +
+      Effect.gen(function* () {
+        const quoted =
+          `{"type":"t","iri":"","id":"","value":"","datatype":"","language":"","triple":` +
           `{"s":${iri("a")},"p":${iri("b")},"o":{"type":"l","iri":"","id":"","value":"1","datatype":"xsd:int","language":"","triple":null},"g":null}}`
         const record = `{"metadata":{"id":"d","root":"r","collection":"c"},"triples":[{"s":${quoted},"p":${iri("p")},"o":${iri("o")},"g":"G"}]}`
         const text = yield* recordToFrameText("triples", record)
@@ -234,10 +266,11 @@ describe("Codec", () => {
             `"s":{"t":"t","tr":{"s":{"t":"i","i":"a"},"p":{"t":"i","i":"b"},"o":{"t":"l","v":"1","dt":"xsd:int"}}},` +
             `"p":{"t":"i","i":"p"},"o":{"t":"i","i":"o"},"g":"G"}]}`
         )
-      }))
+      })
+    )
 
     it.effect("graph embeddings reach the client as entity and vector, without the chunk_id", () =>
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         const text = yield* recordToFrameText(
           "graph-embeddings",
           `{"metadata":{"id":"d","root":"","collection":"c"},"entities":[{"entity":${iri("http://ex/e")},"vector":[1,2],"chunk_id":"c7"}]}`
@@ -246,10 +279,11 @@ describe("Codec", () => {
           text,
           `{"metadata":{"id":"d","root":"","collection":"c"},"entities":[{"entity":{"t":"i","i":"http://ex/e"},"vector":[1,2]}]}`
         )
-      }))
+      })
+    )
 
     it.effect("entity contexts reach the client as entity and context, without the chunk_id", () =>
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         const text = yield* recordToFrameText(
           "entity-contexts",
           `{"metadata":{"id":"d","root":"","collection":"c"},"entities":[{"entity":{"type":"b","iri":"","id":"n1","value":"","datatype":"","language":"","triple":null},"context":"ctx","chunk_id":"c7"}]}`
@@ -258,27 +292,35 @@ describe("Codec", () => {
           text,
           `{"metadata":{"id":"d","root":"","collection":"c"},"entities":[{"entity":{"t":"b","d":"n1"},"context":"ctx"}]}`
         )
-      }))
+      })
+    )
 
     it.effect("document embeddings reach the client as chunk_id and vector", () =>
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         const text = yield* recordToFrameText(
           "document-embeddings",
           `{"metadata":{"id":"d","root":"","collection":"c"},"chunks":[{"chunk_id":"d/c0","vector":[0.5]}]}`
         )
-        assert.strictEqual(text, `{"metadata":{"id":"d","root":"","collection":"c"},"chunks":[{"chunk_id":"d/c0","vector":[0.5]}]}`)
-      }))
+        assert.strictEqual(
+          text,
+          `{"metadata":{"id":"d","root":"","collection":"c"},"chunks":[{"chunk_id":"d/c0","vector":[0.5]}]}`
+        )
+      })
+    )
 
     it.effect("records from producers that predate root and chunk_id are still exported", () =>
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         const record = yield* decodeRecord(
           "graph-embeddings",
           `{"metadata":{"id":"d","collection":"c"},"entities":[{"entity":${iri("e")},"vector":[1]}]}`
         )
         assert.deepStrictEqual(record.metadata, { id: "d", root: "", collection: "c" })
         assert.strictEqual(record.entities[0]?.chunk_id, "")
-        assert.deepStrictEqual(recordToFrame("graph-embeddings", record).entities, [{ entity: { t: "i", i: "e" }, vector: [1] }])
-      }))
+        assert.deepStrictEqual(recordToFrame("graph-embeddings", record).entities, [
+          { entity: { t: "i", i: "e" }, vector: [1] }
+        ])
+      })
+    )
 
     it("encodeFrame writes the frame as JSON text", () => {
       assert.strictEqual(
@@ -378,7 +420,10 @@ describe("Codec", () => {
         `{"metadata":{"id":"d","collection":"c"},"triples":[{"s":"http://ex/a","p":{"t":"i","i":"b"},"o":{"t":"i","i":"c"}}]}`
       )
       assert.strictEqual(rejected.path, "triples[0].s")
-      assert.strictEqual(rejected.message, `triples[0].s: expected an object whose "t" is "i", "b", "l" or "t", got "http://ex/a"`)
+      assert.strictEqual(
+        rejected.message,
+        `triples[0].s: expected an object whose "t" is "i", "b", "l" or "t", got "http://ex/a"`
+      )
     })
 
     it("a field missing inside a term is named down to the field", () => {
@@ -406,18 +451,27 @@ describe("Codec", () => {
     })
 
     it("a rows value that is not a string is named by its key", () => {
-      const rejected = rejection("rows", `{"metadata":{"id":"d","collection":"c"},"schema_name":"s","values":[{"age":42}]}`)
+      const rejected = rejection(
+        "rows",
+        `{"metadata":{"id":"d","collection":"c"},"schema_name":"s","values":[{"age":42}]}`
+      )
       assert.strictEqual(rejected.path, "values[0].age")
       assert.strictEqual(rejected.message, "values[0].age: expected string, got 42")
     })
 
     it("keys that are not identifiers are quoted in the path", () => {
-      const rejected = rejection("rows", `{"metadata":{"id":"d","collection":"c"},"schema_name":"s","values":{"first name":1}}`)
+      const rejected = rejection(
+        "rows",
+        `{"metadata":{"id":"d","collection":"c"},"schema_name":"s","values":{"first name":1}}`
+      )
       assert.strictEqual(rejected.path, `values["first name"]`)
     })
 
     it("a huge wrong value is cut short in the message", () => {
-      const rejected = rejection("triples", JSON.stringify({ metadata: { id: "d", collection: "c" }, triples: "x".repeat(10_000) }))
+      const rejected = rejection(
+        "triples",
+        JSON.stringify({ metadata: { id: "d", collection: "c" }, triples: "x".repeat(10_000) })
+      )
       assert.strictEqual(rejected.path, "triples")
       assert.isBelow(rejected.message.length, 400)
       assert.match(rejected.message, /^triples: expected array, got "xxx/)
@@ -429,21 +483,25 @@ describe("Codec", () => {
     })
 
     it.effect("decodeFrame fails in the error channel with a FrameRejected", () =>
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         const error = yield* Effect.flip(decodeFrame("triples", "not json", 3))
         assert.instanceOf(error, FrameRejected)
         assert.strictEqual(error._tag, "FrameRejected")
         assert.strictEqual(error.frame, 3)
-      }))
+      })
+    )
 
     it.effect("importPayload fails the same way, so a dispatcher can answer and carry on", () =>
-      Effect.gen(function*() {
-        const error = yield* Effect.flip(importPayload("rows", `{"metadata":{"id":"d","collection":"c"},"values":{}}`, 1))
+      Effect.gen(function* () {
+        const error = yield* Effect.flip(
+          importPayload("rows", `{"metadata":{"id":"d","collection":"c"},"values":{}}`, 1)
+        )
         assert.strictEqual(error.path, "schema_name")
         assert.deepStrictEqual(toErrorFrame(error), {
           error: { message: "schema_name: required field is missing", path: "schema_name", frame: 1 }
         })
-      }))
+      })
+    )
 
     it("the error frame leaves out the frame number when there is none", () => {
       assert.deepStrictEqual(toErrorFrame(rejection("triples", "[1]")), {
@@ -462,9 +520,9 @@ describe("Codec", () => {
     it("a quoted-triple term without its triple cannot be shown to clients", () => {
       const rejected = recordRejection(
         "triples",
-        `{"metadata":{"id":"d","root":"","collection":"c"},"triples":[{"s":{"type":"t","iri":"","id":"","value":"","datatype":"","language":"","triple":null},"p":${
-          iri("p")
-        },"o":${iri("o")},"g":null}]}`
+        `{"metadata":{"id":"d","root":"","collection":"c"},"triples":[{"s":{"type":"t","iri":"","id":"","value":"","datatype":"","language":"","triple":null},"p":${iri(
+          "p"
+        )},"o":${iri("o")},"g":null}]}`
       )
       assert.strictEqual(rejected.path, "triples[0].s.triple")
       assert.strictEqual(rejected.message, "triples[0].s.triple: expected object, got null")
@@ -480,12 +538,15 @@ describe("Codec", () => {
     })
 
     it.effect("decodeRecord and recordToFrameText fail in the error channel with a RecordRejected", () =>
-      Effect.gen(function*() {
-        const error = yield* Effect.flip(recordToFrameText("document-embeddings", `{"metadata":{"id":"d","root":"","collection":"c"}}`))
+      Effect.gen(function* () {
+        const error = yield* Effect.flip(
+          recordToFrameText("document-embeddings", `{"metadata":{"id":"d","root":"","collection":"c"}}`)
+        )
         assert.instanceOf(error, RecordRejected)
         assert.strictEqual(error.path, "chunks")
         const again = yield* Effect.flip(decodeRecord("document-embeddings", bytes("[]")))
         assert.strictEqual(again._tag, "RecordRejected")
-      }))
+      })
+    )
   })
 })

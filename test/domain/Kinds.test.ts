@@ -20,23 +20,29 @@ const an = (name: string): string => `${/^[aeiou]/.test(name) ? "an" : "a"} ${na
 describe("Kinds", () => {
   describe("the table", () => {
     it("lists the five kinds of the import routes, in route order", () => {
-      assert.deepStrictEqual([...kindNames], ["triples", "graph-embeddings", "document-embeddings", "entity-contexts", "rows"])
+      assert.deepStrictEqual(
+        [...kindNames],
+        ["triples", "graph-embeddings", "document-embeddings", "entity-contexts", "rows"]
+      )
       assert.sameMembers(Object.keys(kinds), [...kindNames])
       for (const name of kindNames) assert.strictEqual(kinds[name].name, name)
     })
 
     it("maps each kind to its flow interface, entity contexts to entity-contexts-load", () => {
       assert.deepStrictEqual(Object.fromEntries(kindNames.map((name) => [name, kinds[name].topicInterface])), {
-        "triples": "triples-store",
+        triples: "triples-store",
         "graph-embeddings": "graph-embeddings-store",
         "document-embeddings": "document-embeddings-store",
         "entity-contexts": "entity-contexts-load",
-        "rows": "rows-store"
+        rows: "rows-store"
       })
     })
 
     it("makes every kind but rows exportable", () => {
-      assert.deepStrictEqual([...exportableKindNames], ["triples", "graph-embeddings", "document-embeddings", "entity-contexts"])
+      assert.deepStrictEqual(
+        [...exportableKindNames],
+        ["triples", "graph-embeddings", "document-embeddings", "entity-contexts"]
+      )
       assert.isFalse(isExportable("rows"))
     })
 
@@ -63,7 +69,8 @@ describe("Kinds", () => {
       it.effect.prop(`${an(name)} frame translated to its record and back is the same frame`, [kind.frame], ([frame]) =>
         Effect.sync(() => {
           assert.deepStrictEqual(kind.fromRecord(kind.toRecord(frame)), normalFrame(frame))
-        }))
+        })
+      )
 
       it.effect.prop(
         `a canonical ${name} record translated to its frame and back is the same record`,
@@ -74,12 +81,16 @@ describe("Kinds", () => {
           })
       )
 
-      it.effect.prop(`${an(name)} frame sent as JSON text decodes to the frame it was made from`, [kind.frame], ([frame]) =>
-        Effect.sync(() => {
-          const decoded = parseFrame(name, encodeFrame(name, frame))
-          assert.isTrue(Result.isSuccess(decoded))
-          if (Result.isSuccess(decoded)) assert.deepStrictEqual(viaJson(decoded.success), viaJson(frame))
-        }))
+      it.effect.prop(
+        `${an(name)} frame sent as JSON text decodes to the frame it was made from`,
+        [kind.frame],
+        ([frame]) =>
+          Effect.sync(() => {
+            const decoded = parseFrame(name, encodeFrame(name, frame))
+            assert.isTrue(Result.isSuccess(decoded))
+            if (Result.isSuccess(decoded)) assert.deepStrictEqual(viaJson(decoded.success), viaJson(frame))
+          })
+      )
 
       it.effect.prop(`${an(name)} frame's Pulsar payload is the UTF-8 JSON of its record`, [kind.frame], ([frame]) =>
         Effect.sync(() => {
@@ -88,13 +99,14 @@ describe("Kinds", () => {
           assert.isTrue(Result.isSuccess(record))
           if (Result.isSuccess(record)) assert.deepStrictEqual(viaJson(record.success), viaJson(kind.toRecord(frame)))
           assert.deepStrictEqual(JSON.parse(utf8.decode(payload)), viaJson(kind.toRecord(frame)))
-        }))
+        })
+      )
 
       it.effect.prop(
         `${an(name)} payload exported to a client reads back as the frame that was imported`,
         [kind.frame],
         ([frame]) =>
-          Effect.gen(function*() {
+          Effect.gen(function* () {
             const text = yield* recordToFrameText(name, encodeRecord(name, frame))
             const reread = parseFrame(name, text)
             assert.isTrue(Result.isSuccess(reread))

@@ -123,30 +123,40 @@ describe("Term", () => {
   })
 
   describe("properties", () => {
-    it.effect.prop("any client term translated to a record and back is the same term, empty dt/ln left out", [T], ([term]) =>
-      Effect.sync(() => {
-        assert.deepStrictEqual(termFromRecord(termToRecord(term)), normalT(term))
-      }))
+    it.effect.prop(
+      "any client term translated to a record and back is the same term, empty dt/ln left out",
+      [T],
+      ([term]) =>
+        Effect.sync(() => {
+          assert.deepStrictEqual(termFromRecord(termToRecord(term)), normalT(term))
+        })
+    )
 
-    it.effect.prop("any client triple translated to a record and back is the same triple, a null g left out", [
-      Schema.Struct({ s: T, p: T, o: T, g: Schema.optionalKey(Schema.NullOr(Schema.String)) })
-    ], ([triple]) =>
-      Effect.sync(() => {
-        assert.deepStrictEqual(tripleFromRecord(tripleToRecord(triple)), normalTripleT(triple))
-      }))
+    it.effect.prop(
+      "any client triple translated to a record and back is the same triple, a null g left out",
+      [Schema.Struct({ s: T, p: T, o: T, g: Schema.optionalKey(Schema.NullOr(Schema.String)) })],
+      ([triple]) =>
+        Effect.sync(() => {
+          assert.deepStrictEqual(tripleFromRecord(tripleToRecord(triple)), normalTripleT(triple))
+        })
+    )
 
-    it.effect.prop("any canonical term record translated to a client term and back is the same record", [
-      CanonicalTerm
-    ], ([record]) =>
-      Effect.sync(() => {
-        assert.deepStrictEqual(termToRecord(termFromRecord(record)), record)
-      }))
+    it.effect.prop(
+      "any canonical term record translated to a client term and back is the same record",
+      [CanonicalTerm],
+      ([record]) =>
+        Effect.sync(() => {
+          assert.deepStrictEqual(termToRecord(termFromRecord(record)), record)
+        })
+    )
 
-    it.effect.prop("any canonical triple record translated to a client triple and back is the same record", [
-      CanonicalTriple
-    ], ([record]) =>
-      Effect.sync(() => {
-        assert.deepStrictEqual(tripleToRecord(tripleFromRecord(record)), record)
-      }))
+    it.effect.prop(
+      "any canonical triple record translated to a client triple and back is the same record",
+      [CanonicalTriple],
+      ([record]) =>
+        Effect.sync(() => {
+          assert.deepStrictEqual(tripleToRecord(tripleFromRecord(record)), record)
+        })
+    )
   })
 })

@@ -21,7 +21,7 @@ describe("errors", () => {
 
     it("quotes keys that are not identifiers", () => {
       assert.strictEqual(formatPath(["values", 0, "first name"]), `values[0]["first name"]`)
-      assert.strictEqual(formatPath(["a\"b"]), `["a\\"b"]`)
+      assert.strictEqual(formatPath(['a"b']), `["a\\"b"]`)
       assert.strictEqual(formatPath([0, "x"]), "[0].x")
     })
   })

@@ -60,7 +60,7 @@ export const CanonicalTriple: Schema.Codec<Triple> = Schema.Struct({
 const Vector = Schema.Array(Schema.Finite)
 
 export const canonicalRecords: { readonly [K in KindName]: Schema.Codec<RecordOf<K>, unknown> } = {
-  "triples": Schema.Struct({
+  triples: Schema.Struct({
     metadata: Metadata,
     triples: Schema.Array(CanonicalTriple)
   }),
@@ -76,7 +76,7 @@ export const canonicalRecords: { readonly [K in KindName]: Schema.Codec<RecordOf
     metadata: Metadata,
     entities: Schema.Array(Schema.Struct({ entity: CanonicalTerm, context: Schema.String, chunk_id: Schema.String }))
   }),
-  "rows": Schema.Struct({
+  rows: Schema.Struct({
     metadata: Metadata,
     schema_name: Schema.String,
     values: Schema.Array(Schema.Record(Schema.String, Schema.String)),
@@ -116,7 +116,7 @@ export const normalTripleT = (triple: TripleT): TripleT => {
 
 /** Frames as the export direction produces them. */
 export const normalFrames: { readonly [K in KindName]: (frame: FrameOf<K>) => FrameOf<K> } = {
-  "triples": (frame) => ({ ...frame, triples: frame.triples.map(normalTripleT) }),
+  triples: (frame) => ({ ...frame, triples: frame.triples.map(normalTripleT) }),
   "graph-embeddings": (frame) => ({
     ...frame,
     entities: frame.entities.map((entity) => ({ ...entity, entity: normalT(entity.entity) }))
@@ -126,12 +126,12 @@ export const normalFrames: { readonly [K in KindName]: (frame: FrameOf<K>) => Fr
     ...frame,
     entities: frame.entities.map((entity) => ({ ...entity, entity: normalT(entity.entity) }))
   }),
-  "rows": (frame) => frame
+  rows: (frame) => frame
 }
 
 /** Records after a trip through the client shape, which has no `chunk_id`. */
 export const normalRecords: { readonly [K in KindName]: (record: RecordOf<K>) => RecordOf<K> } = {
-  "triples": (record) => record,
+  triples: (record) => record,
   "graph-embeddings": (record) => ({
     ...record,
     entities: record.entities.map((entity) => ({ ...entity, chunk_id: "" }))
@@ -141,7 +141,7 @@ export const normalRecords: { readonly [K in KindName]: (record: RecordOf<K>) =>
     ...record,
     entities: record.entities.map((entity) => ({ ...entity, chunk_id: "" }))
   }),
-  "rows": (record) => record
+  rows: (record) => record
 }
 
 /** What a value looks like after a trip through JSON text (`-0` becomes `0`, which chai tells apart). */

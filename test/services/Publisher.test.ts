@@ -17,7 +17,7 @@ const range = (count: number) => Array.from({ length: count }, (_, i) => `m${i}`
 
 /** A publisher in a scope the test closes itself, on a scripted broker. */
 const setup = (script: Script, options: Omit<PublisherOptions, "topic"> = {}) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const { broker, memory, events } = yield* makeScriptedBroker(script)
     const topic = freshTopic("publisher")
     const scope = yield* Scope.make()
@@ -30,7 +30,7 @@ const setup = (script: Script, options: Omit<PublisherOptions, "topic"> = {}) =>
 
 describe("Publisher", () => {
   it.effect("10 queued messages are sent in order, then flushed, then the producer is closed, each once", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const gate = yield* Latch.make(false)
       const { publisher, scope, events, stored } = yield* setup({ beforeSend: () => gate.await })
       for (const t of range(10)) yield* publisher.publish(message(t))
@@ -45,17 +45,19 @@ describe("Publisher", () => {
         "producer closed"
       ])
       assert.strictEqual(stored(), 10)
-    }))
+    })
+  )
 
   it.effect("publishConfirmed completes with the broker's message id once the message is persisted", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const { publisher } = yield* setup({})
       const ids = yield* Effect.forEach(range(3), (t) => publisher.publishConfirmed(message(t)))
       assert.deepStrictEqual(ids, ["0", "1", "2"])
-    }))
+    })
+  )
 
   it.effect("publish suspends while the queue is full and resumes when the worker makes room", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const gate = yield* Latch.make(false)
       const { publisher } = yield* setup({ beforeSend: () => gate.await }, { maxQueueSize: 2, maxInFlight: 1 })
       // m0 is in flight, m1 and m2 fill the queue.
@@ -66,10 +68,11 @@ describe("Publisher", () => {
       assert.strictEqual(yield* publisher.queueDepth, 2)
       yield* gate.open
       yield* Fiber.join(blocked)
-    }))
+    })
+  )
 
   it.effect("once shutdown has begun, publish fails at once with PublisherClosed while the queue drains", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const gate = yield* Latch.make(false)
       const { publisher, scope, stored } = yield* setup({ beforeSend: () => gate.await })
       for (const t of range(3)) yield* publisher.publish(message(t))
@@ -82,59 +85,76 @@ describe("Publisher", () => {
       assert.deepInclude(report, { drained: true, dropped: 0, unconfirmed: 0, failed: 0 })
       yield* Scope.close(scope, Exit.void)
       assert.strictEqual(stored(), 3, "the three accepted messages are on the topic, the late one is not")
-    }))
+    })
+  )
 
-  it.effect("with a stuck producer the drain gives up at exactly 5 s, counts what was left, and flush and close still run", () =>
-    Effect.gen(function*() {
-      const registry = new Map()
-      yield* Effect.gen(function*() {
-        const { publisher, scope, events } = yield* setup(
-          { beforeSend: () => Effect.never },
-          { maxQueueSize: 10, maxInFlight: 1, drainTimeout: "5 seconds", flushTimeout: "2 seconds" }
-        )
-        for (const t of range(5)) yield* publisher.publish(message(t))
-        const shutdown = yield* Effect.forkChild(publisher.shutdown)
-
-        yield* TestClock.adjust("4999 millis")
-        assert.isUndefined(shutdown.pollUnsafe(), "still draining at 4.999 s")
-        assert.strictEqual(yield* publisher.queueDepth, 4, "nothing given up at 4.999 s")
-        assert.strictEqual((yield* Metric.value(Metrics.publisherMessagesDropped)).count, 0)
-
-        yield* TestClock.adjust("1 millis")
-        assert.strictEqual((yield* Metric.value(Metrics.publisherMessagesDropped)).count, 4, "at 5 s the 4 queued are dropped")
-        assert.isUndefined(shutdown.pollUnsafe(), "then the flush waits for the one send in flight")
-
-        yield* TestClock.adjust("2 seconds")
-        const report = yield* Fiber.join(shutdown)
-        assert.deepInclude(report, { drained: false, dropped: 4, unconfirmed: 1, failed: 0 })
-        assert.notInclude(events, "producer closed")
-        yield* Scope.close(scope, Exit.void)
-        assert.deepStrictEqual(events, ["send m0", "producer closed"], "close runs after the flush timeout")
-      }).pipe(Effect.provideService(Metric.MetricRegistry, registry))
-    }))
-
-  it.effect("a send error mid-drain surfaces as SendFailed for that message; the rest are sent, flushed and the producer closed", () =>
-    Effect.gen(function*() {
-      const gate = yield* Latch.make(false)
-      const { publisher, scope, events, stored } = yield* setup({
-        beforeSend: (t) =>
-          gate.await.pipe(
-            Effect.andThen(t === "m2" ? Effect.fail(new SendFailed({ topic: "t", reason: "send-error:8: queue full", unknownOutcome: false })) : Effect.void)
+  it.effect(
+    "with a stuck producer the drain gives up at exactly 5 s, counts what was left, and flush and close still run",
+    () =>
+      Effect.gen(function* () {
+        const registry = new Map()
+        yield* Effect.gen(function* () {
+          const { publisher, scope, events } = yield* setup(
+            { beforeSend: () => Effect.never },
+            { maxQueueSize: 10, maxInFlight: 1, drainTimeout: "5 seconds", flushTimeout: "2 seconds" }
           )
-      })
-      const outcomes = yield* Effect.forEach(range(5), (t) =>
-        Effect.forkChild(Effect.exit(publisher.publishConfirmed(message(t))), { startImmediately: true }))
-      const shutdown = yield* Effect.forkChild(publisher.shutdown, { startImmediately: true })
-      yield* gate.open
-      const report = yield* Fiber.join(shutdown)
-      const exits = yield* Effect.forEach(outcomes, Fiber.join)
-      assert.deepStrictEqual(exits.map(Exit.isSuccess), [true, true, false, true, true])
-      const failure = exits[2]
-      assert.isTrue(failure !== undefined && Exit.isFailure(failure) && String(failure.cause).includes("queue full"))
-      assert.deepInclude(report, { drained: true, dropped: 0, unconfirmed: 0, failed: 1 })
-      yield* Scope.close(scope, Exit.void)
-      assert.strictEqual(events.at(-1), "producer closed")
-      assert.strictEqual(stored(), 4)
-    }))
-})
+          for (const t of range(5)) yield* publisher.publish(message(t))
+          const shutdown = yield* Effect.forkChild(publisher.shutdown)
 
+          yield* TestClock.adjust("4999 millis")
+          assert.isUndefined(shutdown.pollUnsafe(), "still draining at 4.999 s")
+          assert.strictEqual(yield* publisher.queueDepth, 4, "nothing given up at 4.999 s")
+          assert.strictEqual((yield* Metric.value(Metrics.publisherMessagesDropped)).count, 0)
+
+          yield* TestClock.adjust("1 millis")
+          assert.strictEqual(
+            (yield* Metric.value(Metrics.publisherMessagesDropped)).count,
+            4,
+            "at 5 s the 4 queued are dropped"
+          )
+          assert.isUndefined(shutdown.pollUnsafe(), "then the flush waits for the one send in flight")
+
+          yield* TestClock.adjust("2 seconds")
+          const report = yield* Fiber.join(shutdown)
+          assert.deepInclude(report, { drained: false, dropped: 4, unconfirmed: 1, failed: 0 })
+          assert.notInclude(events, "producer closed")
+          yield* Scope.close(scope, Exit.void)
+          assert.deepStrictEqual(events, ["send m0", "producer closed"], "close runs after the flush timeout")
+        }).pipe(Effect.provideService(Metric.MetricRegistry, registry))
+      })
+  )
+
+  it.effect(
+    "a send error mid-drain surfaces as SendFailed for that message; the rest are sent, flushed and the producer closed",
+    () =>
+      Effect.gen(function* () {
+        const gate = yield* Latch.make(false)
+        const { publisher, scope, events, stored } = yield* setup({
+          beforeSend: (t) =>
+            gate.await.pipe(
+              Effect.andThen(
+                t === "m2"
+                  ? Effect.fail(
+                      new SendFailed({ topic: "t", reason: "send-error:8: queue full", unknownOutcome: false })
+                    )
+                  : Effect.void
+              )
+            )
+        })
+        const outcomes = yield* Effect.forEach(range(5), (t) =>
+          Effect.forkChild(Effect.exit(publisher.publishConfirmed(message(t))), { startImmediately: true })
+        )
+        const shutdown = yield* Effect.forkChild(publisher.shutdown, { startImmediately: true })
+        yield* gate.open
+        const report = yield* Fiber.join(shutdown)
+        const exits = yield* Effect.forEach(outcomes, Fiber.join)
+        assert.deepStrictEqual(exits.map(Exit.isSuccess), [true, true, false, true, true])
+        const failure = exits[2]
+        assert.isTrue(failure !== undefined && Exit.isFailure(failure) && String(failure.cause).includes("queue full"))
+        assert.deepInclude(report, { drained: true, dropped: 0, unconfirmed: 0, failed: 1 })
+        yield* Scope.close(scope, Exit.void)
+        assert.strictEqual(events.at(-1), "producer closed")
+        assert.strictEqual(stored(), 4)
+      })
+  )
+})

@@ -15,7 +15,7 @@ type Options = Omit<SubscriberOptions, "topic" | "subscription">
 
 /** A subscriber in a scope the test closes itself, and a way to publish to its topic. */
 const setup = (options: Options = {}) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const { broker, events } = yield* makeScriptedBroker()
     const topic = freshTopic("subscriber")
     const scope = yield* Scope.make()
@@ -32,7 +32,7 @@ const setup = (options: Options = {}) =>
 
 /** Lets the subscriber's fibers run until `done` holds; fails rather than spin forever. */
 const until = (done: () => boolean) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     for (let i = 0; i < 1000 && !done(); i++) yield* Effect.yieldNow
     assert.isTrue(done(), "the expected state was reached")
   })
@@ -41,8 +41,7 @@ const takeText = (queue: Queue.Dequeue<{ readonly message: { readonly payload: U
   Effect.map(Queue.take(queue), (d) => text(d.message.payload))
 
 /** What the consumer side did: acks, nacks, pause, close — without the producer's sends. */
-const consumerSide = (events: ReadonlyArray<string>) =>
-  events.filter((e) => !/^(send|confirmed|producer) /.test(e))
+const consumerSide = (events: ReadonlyArray<string>) => events.filter((e) => !/^(send|confirmed|producer) /.test(e))
 
 const withMetrics = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
   Effect.provideService(effect, Metric.MetricRegistry, new Map())
@@ -52,7 +51,7 @@ const count = (metric: Metric.Metric<number, Metric.CounterState<number>>) =>
 
 describe("Subscriber", () => {
   it.effect("acknowledges a message only after its delivery is reported, never when it is queued", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const { subscriber, events, send } = yield* setup()
       const queue = yield* subscriber.subscribeAll("client")
       yield* send("m0")
@@ -63,10 +62,11 @@ describe("Subscriber", () => {
       assert.include(events, "ack m0")
       yield* delivery.delivered
       assert.strictEqual(events.filter((e) => e === "ack m0").length, 1, "a second report changes nothing")
-    }))
+    })
+  )
 
   it.effect("block: the loop waits for room and acks each message only once it is delivered", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const { subscriber, events, send } = yield* setup({ strategy: "block", maxQueueSize: 1 })
       const queue = yield* subscriber.subscribeAll("client")
       yield* send("m0", "m1", "m2")
@@ -77,44 +77,56 @@ describe("Subscriber", () => {
         yield* delivery.delivered
         assert.include(events, `ack ${t}`)
       }
-      assert.isFalse(events.some((e) => e.startsWith("nack")), "nothing was refused")
-    }))
+      assert.isFalse(
+        events.some((e) => e.startsWith("nack")),
+        "nothing was refused"
+      )
+    })
+  )
 
-  it.effect("drop_new: a full queue refuses the new message, which is nacked (never acked), counted, and redelivered later", () =>
-    withMetrics(Effect.gen(function*() {
-      const { subscriber, events, send } = yield* setup({
-        strategy: "drop_new",
-        maxQueueSize: 1,
-        nackRedeliveryDelay: "1 minute"
-      })
-      const queue = yield* subscriber.subscribeAll("client")
-      yield* send("m0", "m1")
-      yield* until(() => events.includes("nack m1"))
-      assert.notInclude(events, "ack m1")
-      assert.strictEqual(yield* count(Metrics.subscriberMessagesDropped), 1)
-      assert.strictEqual(yield* count(Metrics.subscriberMessagesNacked), 1)
-      const first = yield* Queue.take(queue)
-      assert.strictEqual(text(first.message.payload), "m0")
-      yield* first.delivered
-      yield* TestClock.adjust("1 minute")
-      const again = yield* Queue.take(queue)
-      assert.strictEqual(text(again.message.payload), "m1")
-      assert.strictEqual(again.message.redeliveryCount, 1)
-    })))
+  it.effect(
+    "drop_new: a full queue refuses the new message, which is nacked (never acked), counted, and redelivered later",
+    () =>
+      withMetrics(
+        Effect.gen(function* () {
+          const { subscriber, events, send } = yield* setup({
+            strategy: "drop_new",
+            maxQueueSize: 1,
+            nackRedeliveryDelay: "1 minute"
+          })
+          const queue = yield* subscriber.subscribeAll("client")
+          yield* send("m0", "m1")
+          yield* until(() => events.includes("nack m1"))
+          assert.notInclude(events, "ack m1")
+          assert.strictEqual(yield* count(Metrics.subscriberMessagesDropped), 1)
+          assert.strictEqual(yield* count(Metrics.subscriberMessagesNacked), 1)
+          const first = yield* Queue.take(queue)
+          assert.strictEqual(text(first.message.payload), "m0")
+          yield* first.delivered
+          yield* TestClock.adjust("1 minute")
+          const again = yield* Queue.take(queue)
+          assert.strictEqual(text(again.message.payload), "m1")
+          assert.strictEqual(again.message.redeliveryCount, 1)
+        })
+      )
+  )
 
   it.effect("drop_oldest: a full queue evicts its oldest message, which is acked and counted as dropped", () =>
-    withMetrics(Effect.gen(function*() {
-      const { subscriber, events, send } = yield* setup({ strategy: "drop_oldest", maxQueueSize: 2 })
-      const queue = yield* subscriber.subscribeAll("client")
-      yield* send("m0", "m1", "m2")
-      yield* until(() => events.includes("ack m0"))
-      assert.strictEqual(yield* count(Metrics.subscriberMessagesDropped), 1)
-      assert.deepStrictEqual([yield* takeText(queue), yield* takeText(queue)], ["m1", "m2"])
-      assert.isFalse(events.some((e) => e.startsWith("nack")))
-    })))
+    withMetrics(
+      Effect.gen(function* () {
+        const { subscriber, events, send } = yield* setup({ strategy: "drop_oldest", maxQueueSize: 2 })
+        const queue = yield* subscriber.subscribeAll("client")
+        yield* send("m0", "m1", "m2")
+        yield* until(() => events.includes("ack m0"))
+        assert.strictEqual(yield* count(Metrics.subscriberMessagesDropped), 1)
+        assert.deepStrictEqual([yield* takeText(queue), yield* takeText(queue)], ["m1", "m2"])
+        assert.isFalse(events.some((e) => e.startsWith("nack")))
+      })
+    )
+  )
 
   it.effect("routes by the id property to subscribe(id) queues and every message to subscribeAll queues", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const { subscriber, sendWithId } = yield* setup()
       const a = yield* subscriber.subscribe("a")
       const b = yield* subscriber.subscribe("b")
@@ -130,47 +142,57 @@ describe("Subscriber", () => {
       )
       assert.strictEqual(yield* Queue.size(a), 0)
       assert.strictEqual(yield* Queue.size(b), 0)
-    }))
+    })
+  )
 
-  it.effect("an orphaned message (no queue registered for its id) is nacked for redelivery and counted, not acked", () =>
-    withMetrics(Effect.gen(function*() {
-      const { subscriber, events, sendWithId } = yield* setup()
-      yield* subscriber.subscribe("a")
-      yield* sendWithId("z", "nobody's")
-      yield* until(() => events.includes("nack nobody's"))
-      assert.notInclude(events, "ack nobody's")
-      assert.strictEqual(yield* count(Metrics.subscriberMessagesOrphaned), 1)
-    })))
+  it.effect(
+    "an orphaned message (no queue registered for its id) is nacked for redelivery and counted, not acked",
+    () =>
+      withMetrics(
+        Effect.gen(function* () {
+          const { subscriber, events, sendWithId } = yield* setup()
+          yield* subscriber.subscribe("a")
+          yield* sendWithId("z", "nobody's")
+          yield* until(() => events.includes("nack nobody's"))
+          assert.notInclude(events, "ack nobody's")
+          assert.strictEqual(yield* count(Metrics.subscriberMessagesOrphaned), 1)
+        })
+      )
+  )
 
   it.effect("nothing is received before the first queue is registered", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const { subscriber, events, send } = yield* setup()
       yield* send("early")
       for (let i = 0; i < 50; i++) yield* Effect.yieldNow
       assert.deepStrictEqual(consumerSide(events), [], "not routed, not orphaned")
       const queue = yield* subscriber.subscribeAll("client")
       assert.strictEqual(yield* takeText(queue), "early")
-    }))
+    })
+  )
 
-  it.effect("shutdown runs pause → drain → nack what is undelivered → close, and the drain gives up at exactly 5 s", () =>
-    Effect.gen(function*() {
-      const { subscriber, scope, events, send } = yield* setup({ drainTimeout: "5 seconds" })
-      const queue = yield* subscriber.subscribeAll("client")
-      yield* send("m0", "m1", "m2")
-      const first = yield* Queue.take(queue)
-      const closing = yield* Effect.forkChild(Scope.close(scope, Exit.void))
-      yield* until(() => events.includes("pause"))
-      yield* first.delivered
-      yield* TestClock.adjust("4999 millis")
-      assert.isUndefined(closing.pollUnsafe(), "still draining at 4.999 s")
-      assert.isFalse(events.some((e) => e.startsWith("nack")))
-      yield* TestClock.adjust("1 millis")
-      yield* Fiber.join(closing)
-      assert.deepStrictEqual(consumerSide(events), ["pause", "ack m0", "nack m1", "nack m2", "consumer closed"])
-    }))
+  it.effect(
+    "shutdown runs pause → drain → nack what is undelivered → close, and the drain gives up at exactly 5 s",
+    () =>
+      Effect.gen(function* () {
+        const { subscriber, scope, events, send } = yield* setup({ drainTimeout: "5 seconds" })
+        const queue = yield* subscriber.subscribeAll("client")
+        yield* send("m0", "m1", "m2")
+        const first = yield* Queue.take(queue)
+        const closing = yield* Effect.forkChild(Scope.close(scope, Exit.void))
+        yield* until(() => events.includes("pause"))
+        yield* first.delivered
+        yield* TestClock.adjust("4999 millis")
+        assert.isUndefined(closing.pollUnsafe(), "still draining at 4.999 s")
+        assert.isFalse(events.some((e) => e.startsWith("nack")))
+        yield* TestClock.adjust("1 millis")
+        yield* Fiber.join(closing)
+        assert.deepStrictEqual(consumerSide(events), ["pause", "ack m0", "nack m1", "nack m2", "consumer closed"])
+      })
+  )
 
   it.effect("shutdown ends as soon as everything queued is delivered", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const { subscriber, events, send } = yield* setup()
       const queue = yield* subscriber.subscribeAll("client")
       yield* send("m0", "m1")
@@ -180,6 +202,10 @@ describe("Subscriber", () => {
       for (let i = 0; i < 2; i++) yield* Effect.flatMap(Queue.take(queue), (d) => d.delivered)
       const report = yield* Fiber.join(shutdown)
       assert.deepInclude(report, { drained: true, nacked: 0 })
-      assert.deepStrictEqual(events.filter((e) => e.startsWith("ack") || e.startsWith("nack")), ["ack m0", "ack m1"])
-    }))
+      assert.deepStrictEqual(
+        events.filter((e) => e.startsWith("ack") || e.startsWith("nack")),
+        ["ack m0", "ack m1"]
+      )
+    })
+  )
 })

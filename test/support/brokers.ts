@@ -12,7 +12,11 @@ import { storedOnTopic } from "./pulsarAdmin.ts"
 
 export interface BrokerUnderTest {
   readonly name: "memory" | "pulsar"
-  readonly make: Effect.Effect<BrokerShape & { readonly countOnTopic: (topic: string) => Effect.Effect<number> }, never, Scope.Scope>
+  readonly make: Effect.Effect<
+    BrokerShape & { readonly countOnTopic: (topic: string) => Effect.Effect<number> },
+    never,
+    Scope.Scope
+  >
   readonly unreachable: Effect.Effect<BrokerShape, never, Scope.Scope>
 }
 

@@ -25,6 +25,8 @@ export const ensureNamespace = async (httpUrl: string, namespace: string): Promi
 export const storedOnTopic = async (httpUrl: string, topic: string): Promise<number> => {
   const path = topic.replace("://", "/")
   const response = await fetch(`${httpUrl}/admin/v2/${path}/internalStats`)
+  // A topic nothing has been published to yet does not exist.
+  if (response.status === 404) return 0
   if (!response.ok) throw new Error(`internalStats of ${topic}: HTTP ${response.status} ${await response.text()}`)
   const stats = (await response.json()) as { numberOfEntries?: number }
   return stats.numberOfEntries ?? 0

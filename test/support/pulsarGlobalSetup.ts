@@ -29,7 +29,8 @@ export default async function setup(project: TestProject) {
   const env = {
     ...process.env,
     PULSAR_HTTP_URL: httpUrl,
-    TG_PULSAR_STATE: process.env["TG_PULSAR_STATE"] ?? `${process.env["HOME"] ?? "/tmp"}/.cache/tg-gateway/pulsar-test-run`
+    TG_PULSAR_STATE:
+      process.env["TG_PULSAR_STATE"] ?? `${process.env["HOME"] ?? "/tmp"}/.cache/tg-gateway/pulsar-test-run`
   }
   const started = Date.now()
   console.log(`no Pulsar broker at ${httpUrl}: starting one with scripts/pulsar.sh`)

@@ -15,45 +15,46 @@ export interface Script {
 }
 
 export const makeScriptedBroker = (script: Script = {}) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const memory = yield* makeMemoryBroker
     return { ...recording(memory, script), memory }
   })
 
 /** Wraps a broker so that every send, confirmation, ack, nack, pause and close is recorded. */
 export const recording = (underlying: BrokerShape, script: Script = {}) => {
-    const events: Array<string> = []
-    const texts = new Map<MessageId, string>()
-    const record = (event: string) => Effect.sync(() => void events.push(event))
+  const events: Array<string> = []
+  const texts = new Map<MessageId, string>()
+  const record = (event: string) => Effect.sync(() => void events.push(event))
 
-    const broker: BrokerShape = {
-      producer: (topic) =>
-        Effect.gen(function*() {
-          yield* Effect.addFinalizer(() => record("producer closed"))
-          const inner = yield* underlying.producer(topic)
-          const send = (message: OutgoingMessage) => {
-            const t = text(message.payload)
-            return record(`send ${t}`).pipe(
-              Effect.andThen(script.beforeSend?.(t) ?? Effect.void),
-              Effect.andThen(inner.send(message)),
-              Effect.tap(() => record(`confirmed ${t}`))
-            )
-          }
-          return { ...inner, send }
-        }),
-      consumer: (options) =>
-        Effect.gen(function*() {
-          yield* Effect.addFinalizer(() => record("consumer closed"))
-          const inner = yield* underlying.consumer(options)
-          const named = (id: MessageId) => texts.get(id) ?? id
-          return {
-            ...inner,
-            receive: Effect.tap(inner.receive, (m) => Effect.sync(() => texts.set(m.id, text(m.payload)))),
-            ack: (id) => record(`ack ${named(id)}`).pipe(Effect.andThen(inner.ack(id))),
-            nack: (id) => record(`nack ${named(id)}`).pipe(Effect.andThen(inner.nack(id))),
-            pause: record("pause").pipe(Effect.andThen(inner.pause))
-          }
-        })
-    }
-    return { broker, events }
+  const broker: BrokerShape = {
+    ping: underlying.ping,
+    producer: (topic) =>
+      Effect.gen(function* () {
+        yield* Effect.addFinalizer(() => record("producer closed"))
+        const inner = yield* underlying.producer(topic)
+        const send = (message: OutgoingMessage) => {
+          const t = text(message.payload)
+          return record(`send ${t}`).pipe(
+            Effect.andThen(script.beforeSend?.(t) ?? Effect.void),
+            Effect.andThen(inner.send(message)),
+            Effect.tap(() => record(`confirmed ${t}`))
+          )
+        }
+        return { ...inner, send }
+      }),
+    consumer: (options) =>
+      Effect.gen(function* () {
+        yield* Effect.addFinalizer(() => record("consumer closed"))
+        const inner = yield* underlying.consumer(options)
+        const named = (id: MessageId) => texts.get(id) ?? id
+        return {
+          ...inner,
+          receive: Effect.tap(inner.receive, (m) => Effect.sync(() => texts.set(m.id, text(m.payload)))),
+          ack: (id) => record(`ack ${named(id)}`).pipe(Effect.andThen(inner.ack(id))),
+          nack: (id) => record(`nack ${named(id)}`).pipe(Effect.andThen(inner.nack(id))),
+          pause: record("pause").pipe(Effect.andThen(inner.pause))
+        }
+      })
+  }
+  return { broker, events }
 }

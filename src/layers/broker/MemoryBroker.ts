@@ -145,15 +145,20 @@ export interface MemoryBroker extends BrokerShape {
 }
 
 /** Builds an in-memory broker that lives as long as the scope; afterwards it refuses every request. */
-export const makeMemoryBroker: Effect.Effect<MemoryBroker, never, Scope.Scope> = Effect.gen(function*() {
+export const makeMemoryBroker: Effect.Effect<MemoryBroker, never, Scope.Scope> = Effect.gen(function* () {
   const scope = yield* Effect.scope
   const topics = new Map<string, Topic>()
   let open = true
-  yield* Effect.addFinalizer(() => Effect.sync(() => { open = false }))
+  yield* Effect.addFinalizer(() =>
+    Effect.sync(() => {
+      open = false
+    })
+  )
 
   const topicFor = (topic: string) =>
     Effect.suspend((): Effect.Effect<Topic, BrokerUnavailable | TopicRefused> => {
-      if (!open) return Effect.fail(new BrokerUnavailable({ url: "memory:", reason: "the in-memory broker is shut down" }))
+      if (!open)
+        return Effect.fail(new BrokerUnavailable({ url: "memory:", reason: "the in-memory broker is shut down" }))
       if (parseTopicName(topic) === undefined) {
         return Effect.fail(new TopicRefused({ topic, status: 400, reason: topicNameProblem(topic) }))
       }
@@ -166,10 +171,14 @@ export const makeMemoryBroker: Effect.Effect<MemoryBroker, never, Scope.Scope> =
     })
 
   const producer = (topicName: string): Effect.Effect<Producer, BrokerUnavailable | TopicRefused, Scope.Scope> =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const topic = yield* topicFor(topicName)
       let closed = false
-      yield* Effect.addFinalizer(() => Effect.sync(() => { closed = true }))
+      yield* Effect.addFinalizer(() =>
+        Effect.sync(() => {
+          closed = true
+        })
+      )
       return {
         topic: topicName,
         // An append is the in-memory broker's "persisted": it completes at once.
@@ -185,7 +194,7 @@ export const makeMemoryBroker: Effect.Effect<MemoryBroker, never, Scope.Scope> =
     })
 
   const consumer = (options: ConsumerOptions): Effect.Effect<Consumer, BrokerUnavailable | TopicRefused, Scope.Scope> =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const settings = { ...consumerDefaults, ...options }
       const topic = yield* topicFor(settings.topic)
       const exclusive = settings.type === "Exclusive" || settings.type === "Failover"
@@ -245,7 +254,9 @@ export const makeMemoryBroker: Effect.Effect<MemoryBroker, never, Scope.Scope> =
 
   return {
     ping: Effect.suspend(() =>
-      open ? Effect.void : Effect.fail(new BrokerUnavailable({ url: "memory:", reason: "the in-memory broker is shut down" }))
+      open
+        ? Effect.void
+        : Effect.fail(new BrokerUnavailable({ url: "memory:", reason: "the in-memory broker is shut down" }))
     ),
     producer,
     consumer,

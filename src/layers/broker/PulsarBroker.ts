@@ -66,13 +66,12 @@ export const makePulsarBroker = (config: PulsarBrokerConfig): BrokerShape => {
   }
 
   const connect = (topic: string, url: string) =>
-    Effect.acquireRelease(
-      openSocket({ url, brokerUrl: base, topic, connectTimeout }),
-      (socket) => closeSocket(socket, "2 seconds")
+    Effect.acquireRelease(openSocket({ url, brokerUrl: base, topic, connectTimeout }), (socket) =>
+      closeSocket(socket, "2 seconds")
     )
 
   const producer = (topic: string): Effect.Effect<Producer, BrokerUnavailable | TopicRefused, Scope.Scope> =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const name = yield* nameOf(topic)
       const query = `sendTimeoutMillis=${sendTimeoutMillis}&batchingEnabled=false`
       const socket = yield* connect(topic, `${wsBase}/ws/v2/producer/${topicPath(name)}?${query}`)
@@ -152,7 +151,7 @@ export const makePulsarBroker = (config: PulsarBrokerConfig): BrokerShape => {
     })
 
   const consumer = (options: ConsumerOptions): Effect.Effect<Consumer, BrokerUnavailable | TopicRefused, Scope.Scope> =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const settings = { ...consumerDefaults, ...options }
       const topic = settings.topic
       const name = yield* nameOf(topic)
@@ -232,10 +231,13 @@ export const makePulsarBroker = (config: PulsarBrokerConfig): BrokerShape => {
 
   const ping = Effect.tryPromise({
     try: async (signal) => {
-      const response = await fetch(`${base}/admin/v2/brokers/ready`, { signal: AbortSignal.any([signal, AbortSignal.timeout(2000)]) })
+      const response = await fetch(`${base}/admin/v2/brokers/ready`, {
+        signal: AbortSignal.any([signal, AbortSignal.timeout(2000)])
+      })
       if (!response.ok) throw new Error(`GET /admin/v2/brokers/ready answered HTTP ${response.status}`)
     },
-    catch: (cause) => new BrokerUnavailable({ url: base, reason: cause instanceof Error ? cause.message : String(cause) })
+    catch: (cause) =>
+      new BrokerUnavailable({ url: base, reason: cause instanceof Error ? cause.message : String(cause) })
   })
 
   return { ping, producer, consumer }
@@ -244,7 +246,8 @@ export const makePulsarBroker = (config: PulsarBrokerConfig): BrokerShape => {
 export const layerPulsarBroker = (config: PulsarBrokerConfig): Layer.Layer<Broker> =>
   Layer.succeed(Broker, makePulsarBroker(config))
 
-const base64 = (bytes: Uint8Array): string => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64")
+const base64 = (bytes: Uint8Array): string =>
+  Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64")
 
 const parseJson = <A>(data: WebSocket.RawData): A | undefined => {
   try {

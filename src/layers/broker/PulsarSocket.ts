@@ -25,19 +25,22 @@ export const openSocket = (options: OpenOptions): Effect.Effect<WebSocket, Broke
     }
     socket.once("open", () => settle(Effect.succeed(socket)))
     socket.once("error", (error) =>
-      settle(Effect.fail(new BrokerUnavailable({ url: options.brokerUrl, reason: error.message || String(error) }))))
+      settle(Effect.fail(new BrokerUnavailable({ url: options.brokerUrl, reason: error.message || String(error) })))
+    )
     socket.once("unexpected-response", (_request, response) => {
       const chunks: Array<Buffer> = []
       response.on("data", (chunk: Buffer) => chunks.push(chunk))
       response.on("end", () => {
         const body = Buffer.concat(chunks).toString("utf8").trim()
-        settle(Effect.fail(
-          new TopicRefused({
-            topic: options.topic,
-            status: response.statusCode ?? 0,
-            reason: refusalReason(body, response.statusMessage)
-          })
-        ))
+        settle(
+          Effect.fail(
+            new TopicRefused({
+              topic: options.topic,
+              status: response.statusCode ?? 0,
+              reason: refusalReason(body, response.statusMessage)
+            })
+          )
+        )
         socket.terminate()
       })
     })
@@ -60,14 +63,16 @@ export const openSocket = (options: OpenOptions): Effect.Effect<WebSocket, Broke
  * client's JSON error (`{"errorMsg": …}`); reduce either to the sentence that explains it.
  */
 const refusalReason = (body: string, statusMessage: string | undefined): string => {
-  const text = decodeEntities(body.replace(/<[^>]*>/g, " ")).replace(/\s+/g, " ").trim()
+  const text = decodeEntities(body.replace(/<[^>]*>/g, " "))
+    .replace(/\s+/g, " ")
+    .trim()
   const embedded = /"(?:errorMsg|reason)"\s*:\s*"([^"]*)"/.exec(text)?.[1]
   if (embedded !== undefined && embedded.length > 0) return embedded
   if (text.length > 0) return text.split(" HTTP ERROR ")[0]?.slice(0, 300) ?? text
   return statusMessage ?? "no reason given"
 }
 
-const entities: Record<string, string> = { "&quot;": "\"", "&amp;": "&", "&lt;": "<", "&gt;": ">", "&#39;": "'" }
+const entities: Record<string, string> = { "&quot;": '"', "&amp;": "&", "&lt;": "<", "&gt;": ">", "&#39;": "'" }
 const decodeEntities = (text: string): string => text.replace(/&(?:quot|amp|lt|gt|#39);/g, (e) => entities[e] ?? e)
 
 /** Closes with 1000 and waits for the peer's close, at most `timeout`, then drops the connection. */
@@ -76,8 +81,4 @@ export const closeSocket = (socket: WebSocket, timeout: Duration.Input): Effect.
     if (socket.readyState === WebSocket.CLOSED) return resume(Effect.void)
     socket.once("close", () => resume(Effect.void))
     if (socket.readyState === WebSocket.OPEN) socket.close(1000)
-  }).pipe(
-    Effect.timeoutOption(timeout),
-    Effect.ensuring(Effect.sync(() => socket.terminate())),
-    Effect.asVoid
-  )
+  }).pipe(Effect.timeoutOption(timeout), Effect.ensuring(Effect.sync(() => socket.terminate())), Effect.asVoid)
