@@ -18,6 +18,7 @@ import { Broker } from "../services/Broker.ts"
 import { FlowRegistry } from "../services/FlowRegistry.ts"
 import { GatewaySettings } from "../services/GatewaySettings.ts"
 import { Lifecycle } from "../services/Lifecycle.ts"
+import { registerAll } from "../services/Metrics.ts"
 import { openEndpoint, type Route } from "../services/SocketEndpoint.ts"
 import { makeWsConnection } from "./WsConnection.ts"
 
@@ -90,6 +91,7 @@ export const layerGatewayServer: Layer.Layer<
     const flows = yield* FlowRegistry
     const broker = yield* Broker
     const services = yield* Effect.context<never>()
+    yield* registerAll
     const connections = yield* FiberSet.make<void, never>()
     const runConnection = yield* FiberSet.runtime(connections)<Broker | GatewaySettings | Lifecycle>()
 
@@ -215,8 +217,9 @@ export const layerGatewayServer: Layer.Layer<
       }),
       () =>
         Effect.gen(function* () {
+          // The listener stays open while connections drain: probes see /readyz answer 503 and new
+          // upgrades are refused with 503 rather than with a connection error.
           yield* lifecycle.beginShutdown
-          server.close()
           const open = yield* FiberSet.size(connections)
           yield* Effect.logInfo(`shutting down: draining ${open} connection(s)`)
           const bound = Duration.sum(
@@ -237,6 +240,7 @@ export const layerGatewayServer: Layer.Layer<
           }
           for (const client of sockets.clients) client.terminate()
           sockets.close()
+          server.close()
           server.closeAllConnections()
         })
     )

@@ -5,7 +5,8 @@
  * `subscriber_messages_negatively_acknowledged_total`, `websocket_graceful_shutdowns_total` and
  * `websocket_forced_shutdowns_total`.
  */
-import { Metric } from "effect"
+import { Effect, Metric } from "effect"
+import * as metrics from "./Metrics.ts"
 
 const durationBoundaries = [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30]
 
@@ -99,3 +100,15 @@ export const exportRecordsRejected = Metric.counter("export_records_rejected_tot
   description: "Messages on an export topic that were not records of the expected kind",
   incremental: true
 })
+
+/**
+ * Registers every metric above with its zero value, so `/metrics` lists all of them from the
+ * start — an alert on a counter that has never moved still finds it.
+ */
+export const registerAll: Effect.Effect<void> = Effect.suspend(() =>
+  Effect.forEach(
+    Object.values(metrics as Record<string, unknown>).filter(Metric.isMetric),
+    (metric) => Metric.value(metric),
+    { discard: true }
+  )
+)
