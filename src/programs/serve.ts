@@ -48,11 +48,15 @@ export const serve = (
   const lifecycle = Effect.runSync(makeLifecycle)
   const program = Layer.launch(layerGateway(values, lifecycle))
   NodeRuntime.runMain(program, {
-    disableErrorReporting: false,
+    disableErrorReporting: true,
     teardown: (exit, onExit) => {
       const forced = lifecycle.forced()
       for (const what of forced) console.error(messages.t("serve.forced", { what }))
-      if (Exit.isFailure(exit) && !Cause.hasInterruptsOnly(exit.cause)) return onExit(1)
+      if (Exit.isFailure(exit) && !Cause.hasInterruptsOnly(exit.cause)) {
+        const error = Cause.squash(exit.cause)
+        console.error(`tg-gateway: ${error instanceof Error ? error.message : String(error)}`)
+        return onExit(1)
+      }
       if (forced.length > 0) return onExit(1)
       console.error(messages.t("serve.stopped"))
       onExit(0)

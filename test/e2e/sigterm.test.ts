@@ -1,0 +1,126 @@
+/**
+ * A real `tg-gateway serve` process on a real Pulsar broker gets SIGTERM while 20 clients import
+ * with `?ack=true`: every frame it acknowledged must be on the topic, and it must exit 0.
+ */
+import { type ChildProcess, spawn } from "node:child_process"
+import { createServer } from "node:net"
+import { fileURLToPath } from "node:url"
+import { assert, describe, it } from "@effect/vitest"
+import { Effect } from "effect"
+import { inject } from "vitest"
+import { makePulsarBroker } from "../../src/layers/broker/PulsarBroker.ts"
+import { text } from "../support/brokers.ts"
+import { triplesFrame } from "../support/frames.ts"
+import { connect } from "../support/gateway.ts"
+import { storedOnTopic } from "../support/pulsarAdmin.ts"
+
+const main = fileURLToPath(new URL("../../src/programs/main.ts", import.meta.url))
+
+const freePort = Effect.promise(
+  () =>
+    new Promise<number>((resolve) => {
+      const probe = createServer()
+      probe.listen(0, "127.0.0.1", () => {
+        const address = probe.address()
+        probe.close(() => resolve(typeof address === "object" && address !== null ? address.port : 0))
+      })
+    })
+)
+
+/** Starts `tg-gateway serve` and waits for it to say it is listening. */
+const serve = (env: Record<string, string>) =>
+  Effect.acquireRelease(
+    Effect.callback<{ readonly child: ChildProcess; readonly output: Array<string> }, Error>((resume) => {
+      const child = spawn(process.execPath, [main, "serve"], { env: { ...process.env, ...env }, stdio: "pipe" })
+      const output: Array<string> = []
+      const collect = (chunk: Buffer) => {
+        output.push(chunk.toString())
+        if (chunk.toString().includes("tg-gateway listening")) resume(Effect.succeed({ child, output }))
+      }
+      child.stdout.on("data", collect)
+      child.stderr.on("data", collect)
+      child.once("exit", (code) => resume(Effect.fail(new Error(`serve exited with ${code}: ${output.join("")}`))))
+    }),
+    ({ child }) => Effect.sync(() => child.kill("SIGKILL"))
+  )
+
+const exitOf = (child: ChildProcess) =>
+  Effect.callback<number | null>((resume) => {
+    if (child.exitCode !== null) return resume(Effect.succeed(child.exitCode))
+    child.once("exit", (code) => resume(Effect.succeed(code)))
+  })
+
+describe("tg-gateway serve and SIGTERM", () => {
+  it.live(
+    "pulsar: SIGTERM while 20 clients import with ?ack=true — every acked frame is on the topic and the exit code is 0",
+    () =>
+      Effect.gen(function* () {
+        const httpUrl = inject("pulsarHttpUrl")
+        const flow = `sigterm-${process.pid}-${Date.now().toString(36)}`
+        const topic = `persistent://tg/flow/triples-store:default:${flow}`
+        const port = yield* freePort
+        const { child, output } = yield* serve({
+          BROKER: "pulsar",
+          PULSAR_HTTP_URL: httpUrl,
+          GATEWAY_PORT: String(port),
+          GATEWAY_HOST: "127.0.0.1",
+          FLOWS: flow
+        })
+
+        const clients = yield* Effect.forEach(
+          Array.from({ length: 20 }, (_, c) => c),
+          (c) =>
+            Effect.map(connect(`ws://127.0.0.1:${port}/api/v1/flow/${flow}/import/triples?ack=true`), (client) => {
+              // Keep up to 20 frames unanswered per client, sending the next as each ack arrives.
+              let sent = 0
+              const next = () => {
+                if (client.socket.readyState !== client.socket.OPEN) return
+                client.send(triplesFrame(`c${c}-f${++sent}`, 5))
+              }
+              client.socket.on("message", next)
+              for (let i = 0; i < 20; i++) next()
+              return { c, client }
+            })
+        )
+        const acked = (c: number, received: ReadonlyArray<unknown>) =>
+          received.flatMap((frame) => {
+            const n = (frame as { ack?: number }).ack
+            return n === undefined ? [] : [`c${c}-f${n}`]
+          })
+        yield* Effect.forEach(clients, ({ client }) => client.until((got) => got.length >= 30), { discard: true })
+
+        child.kill("SIGTERM")
+        const code = yield* exitOf(child)
+        yield* Effect.forEach(clients, ({ client }) => client.closed, { discard: true })
+        assert.strictEqual(code, 0, output.join(""))
+        for (const { client } of clients) {
+          assert.isFalse(
+            client.received.some((frame) => "nack" in (frame as object)),
+            "no frame was refused"
+          )
+        }
+
+        const ackedIds = clients.flatMap(({ c, client }) => acked(c, client.received))
+        const stored = yield* Effect.promise(() => storedOnTopic(httpUrl, topic))
+        assert.isAtLeast(stored, ackedIds.length)
+        const onTopic = new Set<string>()
+        yield* Effect.scoped(
+          Effect.gen(function* () {
+            const consumer = yield* makePulsarBroker({ httpUrl }).consumer({
+              topic,
+              subscription: "check",
+              initialPosition: "Earliest"
+            })
+            for (let i = 0; i < stored; i++) {
+              const message = yield* consumer.receive.pipe(Effect.timeout("30 seconds"))
+              onTopic.add((JSON.parse(text(message.payload)) as { metadata: { id: string } }).metadata.id)
+            }
+          })
+        )
+        const missing = ackedIds.filter((id) => !onTopic.has(id))
+        assert.deepStrictEqual(missing, [], `${ackedIds.length} frames acked, ${stored} on the topic`)
+        assert.include(output.join(""), "every connection drained")
+      }),
+    120_000
+  )
+})
