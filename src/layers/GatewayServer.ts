@@ -131,8 +131,13 @@ export const layerGatewayServer: Layer.Layer<
           refusal: { status: 400, error: "subscription names use 1 to 128 letters, digits, '.', '_' or '-'" }
         }
       }
+      const from = url.searchParams.get("from")?.toLowerCase() ?? "latest"
+      if (from !== "latest" && from !== "earliest") {
+        return { ok: false, refusal: { status: 400, error: `from=${from}: expected latest or earliest` } }
+      }
       if (!isExportable(kind)) return { ok: false, refusal: { status: 404, error: `unknown kind "${kind}"` } }
-      return { ok: true, route: { direction: "export", kind, topic, subscription } }
+      const initialPosition = from === "earliest" ? "Earliest" : "Latest"
+      return { ok: true, route: { direction: "export", kind, topic, subscription, from: initialPosition } }
     }
 
     const sockets = new WebSocketServer({ noServer: true, maxPayload: settings.maxFrameSize, perMessageDeflate: false })

@@ -3,6 +3,7 @@
 import { readFileSync } from "node:fs"
 import { loadMessages } from "../i18n/messages.ts"
 import { parseArgs } from "./args.ts"
+import { clientHelp, runClientCommand } from "./clientCommands.ts"
 import { serve, serveHelp } from "./serve.ts"
 
 const commands = ["serve", "import", "export"] as const
@@ -45,6 +46,10 @@ if (args.switches.has("version")) {
   const { lang: _lang, ...options } = args.options
   if (args.switches.has("help")) console.log(serveHelp(messages))
   else serve(options, process.env, messages)
+} else if (args.command === "import" || args.command === "export") {
+  const { lang: _lang, ...options } = args.options
+  if (args.switches.has("help")) console.log(clientHelp(args.command, messages))
+  else process.exitCode = await runClientCommand(args.command, args.positionals, options, process.env, messages)
 } else {
   fail(`${t("cli.unknownCommand", { command: args.command })}\n${mainHelp()}`)
 }

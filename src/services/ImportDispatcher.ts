@@ -29,8 +29,13 @@ export interface ImportRun {
 }
 
 const ackFrame = (n: number) => `{"ack":${n}}`
-const nackFrame = (n: number, message: string, path = "") =>
+/** A frame the gateway refused: sending it again is pointless. */
+const refusedFrame = (n: number, message: string, path: string) =>
   JSON.stringify({ nack: n, error: { message, path, frame: n } })
+
+/** A frame the broker did not take: `retryable` tells a client to send it again. */
+const unpublishedFrame = (n: number, message: string) =>
+  JSON.stringify({ nack: n, error: { message, path: "", frame: n, retryable: true } })
 
 export const makeImport = Effect.fn("ImportDispatcher.make")(function* (
   connection: Connection,
@@ -46,7 +51,7 @@ export const makeImport = Effect.fn("ImportDispatcher.make")(function* (
   const reject = (rejected: FrameRejected, n: number) =>
     Metric.update(Metrics.importFramesRejected, 1).pipe(
       Effect.andThen(
-        answer(options.ack ? nackFrame(n, rejected.message, rejected.path) : JSON.stringify(toErrorFrame(rejected)))
+        answer(options.ack ? refusedFrame(n, rejected.message, rejected.path) : JSON.stringify(toErrorFrame(rejected)))
       )
     )
 
@@ -60,7 +65,7 @@ export const makeImport = Effect.fn("ImportDispatcher.make")(function* (
         receipt.pipe(
           Effect.matchEffect({
             onSuccess: () => answer(ackFrame(n)),
-            onFailure: (error) => answer(nackFrame(n, error.message))
+            onFailure: (error) => answer(unpublishedFrame(n, error.message))
           })
         )
       )
@@ -78,7 +83,7 @@ export const makeImport = Effect.fn("ImportDispatcher.make")(function* (
     Effect.catchTag("PublisherClosed", (closed) =>
       answer(
         options.ack
-          ? nackFrame(frames, closed.message)
+          ? unpublishedFrame(frames, closed.message)
           : JSON.stringify({ error: { message: closed.message, path: "", frame: frames } })
       )
     )

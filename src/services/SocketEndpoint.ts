@@ -10,6 +10,7 @@
  */
 import { Duration, Effect, Exit, Fiber, Metric, Scope } from "effect"
 import type { ExportableKindName, KindName } from "../domain/Kinds.ts"
+import type { InitialPosition } from "./Broker.ts"
 import type { Connection } from "./Connection.ts"
 import { runExport } from "./ExportDispatcher.ts"
 import { GatewaySettings } from "./GatewaySettings.ts"
@@ -41,6 +42,8 @@ export type Route =
       readonly topic: string
       /** `?subscription=name`: a durable subscription kept on close; otherwise a private live tap. */
       readonly subscription: string | undefined
+      /** `?from=earliest`: a new subscription starts at the topic's first message instead of now. */
+      readonly from: InitialPosition
     }
 
 type Ending = "peer" | "server" | "dispatcher"
@@ -91,6 +94,19 @@ const openImport = (route: Extract<Route, { direction: "import" }>) =>
           report.unconfirmed > 0 ? `${report.unconfirmed} message(s) unconfirmed at the flush timeout` : undefined,
           answered?._tag === "None" ? "acks still unwritten after the grace period" : undefined
         ].filter((p) => p !== undefined)
+        if (settings.logQueueStats) {
+          yield* Effect.logInfo("import connection closed").pipe(
+            Effect.annotateLogs({
+              topic: route.topic,
+              ending,
+              frames: dispatcher.frames(),
+              dropped: report.dropped,
+              unconfirmed: report.unconfirmed,
+              failed: report.failed,
+              drain: Duration.format(report.duration)
+            })
+          )
+        }
         yield* lifecycle.record(
           problems.length === 0
             ? { graceful: true }
@@ -113,7 +129,7 @@ const openExport = (route: Extract<Route, { direction: "export" }>) =>
       subscription: route.subscription ?? `gateway-${crypto.randomUUID()}`,
       durable,
       type: "Shared",
-      initialPosition: "Latest",
+      initialPosition: route.from,
       maxQueueSize: settings.subscriberMaxQueueSize,
       strategy: settings.backpressureStrategy,
       drainTimeout: settings.subscriberDrainTimeout,
@@ -148,6 +164,17 @@ const openExport = (route: Extract<Route, { direction: "export" }>) =>
             : undefined,
           failure !== undefined && Exit.isFailure(failure) ? "too many write errors" : undefined
         ].filter((p) => p !== undefined)
+        if (settings.logQueueStats) {
+          yield* Effect.logInfo("export connection closed").pipe(
+            Effect.annotateLogs({
+              topic: route.topic,
+              ending,
+              nacked: report.nacked,
+              drained: report.drained,
+              drain: Duration.format(report.duration)
+            })
+          )
+        }
         yield* lifecycle.record(
           problems.length === 0
             ? { graceful: true }
