@@ -6,10 +6,33 @@
 import { Duration } from "effect"
 import { backpressureStrategies, type BackpressureStrategy } from "./Backpressure.ts"
 
-export type Parsed<A> = { readonly ok: true; readonly value: A } | { readonly ok: false; readonly problem: string }
+/**
+ * Why a value was refused, as a message key and its parameters: the command line shows it in the
+ * user's language (catalog key `problem.<key>`).
+ */
+export interface ValueProblem {
+  readonly key:
+    | "notDuration"
+    | "notInteger"
+    | "notBytes"
+    | "notBoolean"
+    | "notChoice"
+    | "notHttpUrl"
+    | "notUrl"
+    | "topicTemplate"
+    | "flowName"
+    | "notPositive"
+  readonly params: Readonly<Record<string, string | number>>
+}
+
+export type Parsed<A> =
+  { readonly ok: true; readonly value: A } | { readonly ok: false; readonly problem: ValueProblem }
 
 const ok = <A>(value: A): Parsed<A> => ({ ok: true, value })
-const problem = (text: string): Parsed<never> => ({ ok: false, problem: text })
+export const problem = (
+  key: ValueProblem["key"],
+  params: Readonly<Record<string, string | number>>
+): Parsed<never> => ({ ok: false, problem: { key, params } })
 
 /** Seconds as a plain number (the reference's form, e.g. `5.0`), or `500ms`, `5s`, `2m`, `5 seconds`. */
 const millisPerUnit: Record<string, number> = {
@@ -34,7 +57,7 @@ export const parseDuration = (text: string): Parsed<Duration.Duration> => {
   const match = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(text.trim())
   const factor = match === null ? undefined : match[2] === "" ? 1000 : millisPerUnit[(match[2] ?? "").toLowerCase()]
   return match === null || factor === undefined
-    ? problem(`"${text}" is not a duration (examples: 5, 2.5s, 500ms, 1m)`)
+    ? problem("notDuration", { text })
     : ok(Duration.millis(Number(match[1]) * factor))
 }
 
@@ -44,13 +67,13 @@ const parseInteger =
     const value = Number(text.trim())
     return Number.isInteger(value) && value >= min && value <= max && text.trim() !== ""
       ? ok(value)
-      : problem(`"${text}" is not a whole number between ${min} and ${max}`)
+      : problem("notInteger", { text, min, max })
   }
 
 /** Bytes, with an optional KiB/MiB/GiB (or K/M/G) suffix. */
 export const parseBytes = (text: string): Parsed<number> => {
   const match = /^(\d+)\s*(k|kb|kib|m|mb|mib|g|gb|gib)?$/i.exec(text.trim())
-  if (match === null) return problem(`"${text}" is not a size in bytes (examples: 1048576, 64KiB, 50MiB)`)
+  if (match === null) return problem("notBytes", { text })
   const factor = { k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[(match[2] ?? "").charAt(0).toLowerCase()] ?? 1
   return ok(Number(match[1]) * factor)
 }
@@ -59,7 +82,7 @@ const parseBoolean = (text: string): Parsed<boolean> => {
   const value = text.trim().toLowerCase()
   if (["true", "1", "yes", "on"].includes(value)) return ok(true)
   if (["false", "0", "no", "off"].includes(value)) return ok(false)
-  return problem(`"${text}" is not true or false`)
+  return problem("notBoolean", { text })
 }
 
 const parseChoice =
@@ -68,7 +91,7 @@ const parseChoice =
     const value = text.trim()
     return (choices as ReadonlyArray<string>).includes(value)
       ? ok(value as C)
-      : problem(`"${text}" is not one of ${choices.join(", ")}`)
+      : problem("notChoice", { text, choices: choices.join(", ") })
   }
 
 const parseUrl = (text: string): Parsed<string> => {
@@ -76,18 +99,16 @@ const parseUrl = (text: string): Parsed<string> => {
     const url = new URL(text.trim())
     return url.protocol === "http:" || url.protocol === "https:"
       ? ok(url.toString().replace(/\/+$/, ""))
-      : problem(`"${text}" is not an http:// or https:// URL`)
+      : problem("notHttpUrl", { text })
   } catch {
-    return problem(`"${text}" is not a URL`)
+    return problem("notUrl", { text })
   }
 }
 
 const parseText = (text: string): Parsed<string> => ok(text)
 
 const parseTopicTemplate = (text: string): Parsed<string> =>
-  text.includes("{interface}")
-    ? ok(text)
-    : problem(`"${text}" must contain {interface} (and usually {workspace} and {flow})`)
+  text.includes("{interface}") ? ok(text) : problem("topicTemplate", { text })
 
 const parseFlowNames = (text: string): Parsed<ReadonlyArray<string>> => {
   const names = text
@@ -95,7 +116,7 @@ const parseFlowNames = (text: string): Parsed<ReadonlyArray<string>> => {
     .map((name) => name.trim())
     .filter((name) => name.length > 0)
   const bad = names.find((name) => !/^[A-Za-z0-9._-]+$/.test(name))
-  return bad !== undefined ? problem(`flow name "${bad}" may only use letters, digits, '.', '_' and '-'`) : ok(names)
+  return bad !== undefined ? problem("flowName", { name: bad }) : ok(names)
 }
 
 export interface Setting<A, D extends string | undefined = string | undefined> {
@@ -175,7 +196,7 @@ export type SettingValues = {
 export interface SettingProblem {
   readonly name: SettingName
   readonly source: string
-  readonly problem: string
+  readonly problem: ValueProblem
 }
 
 /**

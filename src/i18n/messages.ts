@@ -3,6 +3,7 @@
  * (`es_ES.UTF-8` → `es`); only the catalog of the language in use is loaded. Missing keys fall
  * back to English.
  */
+import type { ValueProblem } from "../domain/Settings.ts"
 import { en, type MessageKey } from "./catalogs/en.ts"
 
 export const languages = ["en", "es", "sw", "pt", "tr", "hi", "he", "ar", "zh", "ru"] as const
@@ -46,3 +47,7 @@ export const loadMessages = async (
     t: (key, params) => fill(catalog[key] ?? en[key], params)
   }
 }
+
+/** A refused setting or option value, in the user's language. */
+export const describeProblem = (messages: Messages, problem: ValueProblem): string =>
+  messages.t(`problem.${problem.key}`, problem.params)

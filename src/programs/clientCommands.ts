@@ -4,7 +4,7 @@
  */
 import { Duration } from "effect"
 import type { Parsed } from "../domain/Settings.ts"
-import type { Messages } from "../i18n/messages.ts"
+import { describeProblem, type Messages } from "../i18n/messages.ts"
 import {
   type ClientOption,
   exportOptions,
@@ -53,12 +53,14 @@ export const clientHelp = (command: "import" | "export", messages: Messages): st
 
 class UsageError extends Error {}
 
-const read = <A>(flag: string, text: string | undefined, parse: (text: string) => Parsed<A>): A | undefined => {
-  if (text === undefined) return undefined
-  const parsed = parse(text)
-  if (!parsed.ok) throw new UsageError(`--${flag}: ${parsed.problem}`)
-  return parsed.value
-}
+const reader =
+  (messages: Messages) =>
+  <A>(flag: string, text: string | undefined, parse: (text: string) => Parsed<A>): A | undefined => {
+    if (text === undefined) return undefined
+    const parsed = parse(text)
+    if (!parsed.ok) throw new UsageError(`--${flag}: ${describeProblem(messages, parsed.problem)}`)
+    return parsed.value
+  }
 
 const checkFlags = (
   table: ReadonlyArray<ClientOption>,
@@ -97,6 +99,7 @@ const importOptionsOf = (
   messages: Messages
 ): ImportOptions => {
   checkFlags(importOptions, given, messages, "import")
+  const read = reader(messages)
   const [input, ...extra] = positionals
   if (input === undefined) throw new UsageError(messages.t("import.noInput"))
   if (extra.length > 0) throw new UsageError(messages.t("import.oneInput", { extra: extra.join(" ") }))
@@ -134,6 +137,7 @@ const exportOptionsOf = (
   messages: Messages
 ): ExportOptions => {
   checkFlags(exportOptions, given, messages, "export")
+  const read = reader(messages)
   if (positionals.length > 0) throw new UsageError(messages.t("export.noPositionals", { extra: positionals.join(" ") }))
   const value = (flag: string) => {
     const option = exportOptions.find((o) => o.flag === flag)

@@ -6,7 +6,7 @@
 import { NodeRuntime } from "@effect/platform-node"
 import { Cause, Effect, Exit, Layer } from "effect"
 import { resolveSettings, type SettingName, settings } from "../domain/Settings.ts"
-import type { Messages } from "../i18n/messages.ts"
+import { describeProblem, type Messages } from "../i18n/messages.ts"
 import { layerGateway } from "../layers/GatewayLayer.ts"
 import { makeLifecycle } from "../services/Lifecycle.ts"
 
@@ -22,7 +22,7 @@ export const serveHelp = (messages: Messages): string => {
     ].join("\n")
   })
   return [
-    "Usage: tg-gateway serve [options]",
+    t("serve.usage"),
     "",
     t("serve.title"),
     "",
@@ -40,7 +40,8 @@ export const serve = (
 ): void => {
   const { values, problems } = resolveSettings(env, options)
   if (problems.length > 0) {
-    for (const p of problems) console.error(messages.t("config.invalid", { source: p.source, problem: p.problem }))
+    for (const p of problems)
+      console.error(messages.t("config.invalid", { source: p.source, problem: describeProblem(messages, p.problem) }))
     console.error(messages.t("config.fix"))
     process.exitCode = 2
     return

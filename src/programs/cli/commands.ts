@@ -2,7 +2,7 @@
  * The options of `tg-gateway import` and `tg-gateway export`, one table each: the help text,
  * the environment variables that back them and how their values are read come from here.
  */
-import { type Parsed, parseDuration } from "../../domain/Settings.ts"
+import { type Parsed, parseDuration, problem } from "../../domain/Settings.ts"
 import type { MessageKey } from "../../i18n/catalogs/en.ts"
 import { type InputFormat, inputFormats } from "./frameSource.ts"
 import { type OutputFormat, outputFormats } from "./exportCommand.ts"
@@ -54,9 +54,7 @@ export const optionValue = (
 
 export const parseCount = (text: string): Parsed<number> => {
   const value = Number(text)
-  return Number.isInteger(value) && value > 0
-    ? { ok: true, value }
-    : { ok: false, problem: `"${text}" is not a positive whole number` }
+  return Number.isInteger(value) && value > 0 ? { ok: true, value } : problem("notPositive", { text })
 }
 
 export const parseChoice =
@@ -64,7 +62,7 @@ export const parseChoice =
   (text: string): Parsed<C> =>
     (choices as ReadonlyArray<string>).includes(text)
       ? { ok: true, value: text as C }
-      : { ok: false, problem: `"${text}" is not one of ${choices.join(", ")}` }
+      : problem("notChoice", { text, choices: choices.join(", ") })
 
 export const parseInputFormat = parseChoice<InputFormat>(inputFormats)
 export const parseOutputFormat = parseChoice<OutputFormat>(outputFormats)
