@@ -39,14 +39,15 @@ export const loadMessages = async (
 ): Promise<Messages> => {
   const requested = languageOf(flag) ?? languageOf(env["LC_ALL"]) ?? languageOf(env["LANG"]) ?? "en"
   const language: Language = isLanguage(requested) ? requested : "en"
-  const catalog = await load(language)
   const notice = isLanguage(requested) ? undefined : fill(en["cli.unknownLanguage"], { lang: requested })
-  return {
-    language,
-    notice,
-    t: (key, params) => fill(catalog[key] ?? en[key], params)
-  }
+  return makeMessages(language, await load(language), notice)
 }
+
+export const makeMessages = (language: Language, catalog: Catalog, notice?: string): Messages => ({
+  language,
+  notice,
+  t: (key, params) => fill(catalog[key] ?? en[key], params)
+})
 
 /** A refused setting or option value, in the user's language. */
 export const describeProblem = (messages: Messages, problem: ValueProblem): string =>
