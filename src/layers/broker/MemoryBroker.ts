@@ -55,9 +55,9 @@ class Subscription {
     for (;;) {
       const consumer = this.pickConsumer()
       if (consumer === undefined) return
-      const message = this.redeliver.shift() ?? this.topic.log[this.cursor++]
+      const message = this.redeliver.shift() ?? this.topic.at(this.cursor++)
       if (message === undefined) {
-        this.cursor = this.topic.log.length
+        this.cursor = this.topic.end
         return
       }
       consumer.permits--
@@ -73,6 +73,15 @@ class Subscription {
 
   ack(id: string): void {
     if (this.unacked.delete(id)) this.redeliveries.delete(id)
+    this.topic.trim()
+  }
+
+  /** The first message this subscription may still need: below it everything is acknowledged. */
+  get lowWater(): number {
+    let low = this.cursor
+    for (const { message } of this.unacked.values()) low = Math.min(low, message.seq)
+    const waiting = this.redeliver[0]
+    return waiting === undefined ? low : Math.min(low, waiting.seq)
   }
 
   /** Takes a message back from its consumer; returns it for redelivery, or undefined if unknown. */
@@ -121,8 +130,15 @@ class Subscription {
   }
 }
 
+/**
+ * A topic's messages. Once every subscription has acknowledged a prefix of the log, that prefix
+ * is let go, as Pulsar does without a retention policy, so a gateway with live exports does not
+ * grow without bound; with no subscription at all everything is kept (for `?from=earliest`).
+ */
 class Topic {
-  readonly log: Array<StoredMessage> = []
+  private log: Array<StoredMessage> = []
+  /** Sequence number of `log[0]`. */
+  private base = 0
   readonly subscriptions = new Map<string, Subscription>()
   readonly name: string
 
@@ -130,18 +146,45 @@ class Topic {
     this.name = name
   }
 
+  /** Sequence number the next message will get; also how many were ever appended. */
+  get end(): number {
+    return this.base + this.log.length
+  }
+
+  /** The oldest message still held (new subscriptions at Earliest start here). */
+  get start(): number {
+    return this.base
+  }
+
+  at(seq: number): StoredMessage | undefined {
+    return this.log[seq - this.base]
+  }
+
   append(message: OutgoingMessage): string {
-    const seq = this.log.length
+    const seq = this.end
     const id = `${seq}`
     this.log.push({ seq, id, payload: message.payload, properties: message.properties ?? {} })
     for (const subscription of this.subscriptions.values()) subscription.dispatch()
     return id
   }
+
+  trim(): void {
+    if (this.subscriptions.size === 0) return
+    let low = this.end
+    for (const subscription of this.subscriptions.values()) low = Math.min(low, subscription.lowWater)
+    // Trimming copies the log: wait until it frees a good share of it.
+    const freed = low - this.base
+    if (freed < 1024 || freed * 4 < this.log.length) return
+    this.log = this.log.slice(freed)
+    this.base = low
+  }
 }
 
 export interface MemoryBroker extends BrokerShape {
-  /** How many messages the topic holds: an independent count for tests. */
+  /** How many messages were ever published to the topic: an independent count for tests. */
   readonly countOnTopic: (topic: string) => number
+  /** How many of them the broker still holds in memory. */
+  readonly heldOnTopic: (topic: string) => number
 }
 
 /** Builds an in-memory broker that lives as long as the scope; afterwards it refuses every request. */
@@ -200,7 +243,7 @@ export const makeMemoryBroker: Effect.Effect<MemoryBroker, never, Scope.Scope> =
       const exclusive = settings.type === "Exclusive" || settings.type === "Failover"
       let subscription = topic.subscriptions.get(settings.subscription)
       if (subscription === undefined) {
-        const start = settings.initialPosition === "Earliest" ? 0 : topic.log.length
+        const start = settings.initialPosition === "Earliest" ? topic.start : topic.end
         subscription = new Subscription(topic, start, exclusive)
         topic.subscriptions.set(settings.subscription, subscription)
       } else if ((subscription.exclusive || exclusive) && subscription.consumers.length > 0) {
@@ -260,7 +303,11 @@ export const makeMemoryBroker: Effect.Effect<MemoryBroker, never, Scope.Scope> =
     ),
     producer,
     consumer,
-    countOnTopic: (topic) => topics.get(topic)?.log.length ?? 0
+    countOnTopic: (topic) => topics.get(topic)?.end ?? 0,
+    heldOnTopic: (topic) => {
+      const found = topics.get(topic)
+      return found === undefined ? 0 : found.end - found.start
+    }
   }
 })
 
