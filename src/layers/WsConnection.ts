@@ -3,8 +3,9 @@
  *
  * Reading: frames go to an in-memory buffer; when it holds `highWaterFrames` the socket is paused,
  * so TCP pushes back on the client, and it resumes once the dispatcher has taken half of them.
- * Writing: `ws.send` queues in memory without limit, so writes not yet confirmed by their
- * callback are counted and a writer waits while `maxUnconfirmedWrites` are out.
+ * Writing: `ws.send` queues in memory without limit, so a writer waits while the socket's
+ * `bufferedAmount` is above `highWaterBytes` or `maxUnconfirmedWrites` writes have not had their
+ * callback yet — a slow client holds back the export instead of filling the gateway's memory.
  */
 import { Cause, Deferred, Effect, Queue, Semaphore } from "effect"
 import WebSocket from "ws"
@@ -13,6 +14,8 @@ import { type Connection, type InboundFrame, SocketWriteFailed } from "../servic
 export interface WsConnectionOptions {
   readonly highWaterFrames?: number
   readonly maxUnconfirmedWrites?: number
+  /** Bytes queued in the socket above which writers wait. Default 4 MiB. */
+  readonly highWaterBytes?: number
   /** Bound on waiting for the peer's close frame. Default 2 s. */
   readonly closeTimeout?: number
 }
@@ -23,6 +26,22 @@ export const makeWsConnection = (socket: WebSocket, options: WsConnectionOptions
     const inbound = yield* Queue.unbounded<InboundFrame, Cause.Done>()
     const writeSlots = yield* Semaphore.make(options.maxUnconfirmedWrites ?? 256)
     const closed = yield* Deferred.make<number>()
+    const highWaterBytes = options.highWaterBytes ?? 4 * 1024 * 1024
+    let unconfirmed = 0
+    let written: Array<() => void> = []
+    /** Waits for the next write callback (or the close): the moment bufferedAmount can have fallen. */
+    const nextWriteDone = Effect.callback<void>((resume) => {
+      const wake = () => resume(Effect.void)
+      written.push(wake)
+      return Effect.sync(() => {
+        written = written.filter((w) => w !== wake)
+      })
+    })
+    const wakeWriters = () => {
+      const waiting = written
+      written = []
+      for (const wake of waiting) wake()
+    }
 
     socket.on("message", (data, isBinary) => {
       const frame = {
@@ -33,6 +52,7 @@ export const makeWsConnection = (socket: WebSocket, options: WsConnectionOptions
       if (Queue.sizeUnsafe(inbound) >= highWater && !socket.isPaused) socket.pause()
     })
     socket.on("close", (code) => {
+      wakeWriters()
       Queue.endUnsafe(inbound)
       Deferred.doneUnsafe(closed, Effect.succeed(code))
     })
@@ -52,13 +72,22 @@ export const makeWsConnection = (socket: WebSocket, options: WsConnectionOptions
     const write = (text: string) =>
       Effect.gen(function* () {
         yield* writeSlots.take(1)
+        yield* Effect.whileLoop({
+          while: () =>
+            unconfirmed > 0 && socket.bufferedAmount > highWaterBytes && socket.readyState === WebSocket.OPEN,
+          body: () => nextWriteDone,
+          step: () => {}
+        }).pipe(Effect.onInterrupt(() => writeSlots.release(1)))
         const done = Deferred.makeUnsafe<void, SocketWriteFailed>()
         if (socket.readyState !== WebSocket.OPEN) {
           yield* writeSlots.release(1)
           return yield* new SocketWriteFailed({ reason: "the connection is closed" })
         }
+        unconfirmed++
         socket.send(text, (error) => {
+          unconfirmed--
           Effect.runSync(writeSlots.release(1))
+          wakeWriters()
           Deferred.doneUnsafe(
             done,
             error === undefined || error === null
