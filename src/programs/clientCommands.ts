@@ -9,7 +9,7 @@ import {
   type ClientOption,
   exportOptions,
   importOptions,
-  optionValue,
+  optionReader,
   parseCount,
   parseDuration,
   parseFrom,
@@ -74,15 +74,7 @@ const checkFlags = (
   }
 }
 
-const targetOf = (
-  table: ReadonlyArray<ClientOption>,
-  given: Readonly<Record<string, string>>,
-  env: Env
-): GatewayTarget => {
-  const value = (flag: string) => {
-    const option = table.find((o) => o.flag === flag)
-    return option === undefined ? undefined : optionValue(option, given, env)
-  }
+const targetOf = (value: (flag: string) => string | undefined): GatewayTarget => {
   return {
     url: value("url") ?? "ws://127.0.0.1:8888",
     flow: value("flow") ?? "default",
@@ -103,13 +95,10 @@ const importOptionsOf = (
   const [input, ...extra] = positionals
   if (input === undefined) throw new UsageError(messages.t("import.noInput"))
   if (extra.length > 0) throw new UsageError(messages.t("import.oneInput", { extra: extra.join(" ") }))
-  const value = (flag: string) => {
-    const option = importOptions.find((o) => o.flag === flag)
-    return option === undefined ? undefined : optionValue(option, given, env)
-  }
+  const value = optionReader(importOptions, given, env)
   const format = read("format", value("format"), parseInputFormat) ?? (input === "-" ? "nt" : formatOf(input))
   if (format === undefined) throw new UsageError(messages.t("import.unknownFormat", { input }))
-  const target = targetOf(importOptions, given, env)
+  const target = targetOf(value)
   if (format !== "jsonl" && target.kind !== "triples")
     throw new UsageError(messages.t("import.rdfOnlyTriples", { kind: target.kind }))
   return {
@@ -139,14 +128,11 @@ const exportOptionsOf = (
   checkFlags(exportOptions, given, messages, "export")
   const read = reader(messages)
   if (positionals.length > 0) throw new UsageError(messages.t("export.noPositionals", { extra: positionals.join(" ") }))
-  const value = (flag: string) => {
-    const option = exportOptions.find((o) => o.flag === flag)
-    return option === undefined ? undefined : optionValue(option, given, env)
-  }
+  const value = optionReader(exportOptions, given, env)
   const output = value("output") ?? "-"
   const idle = read("idle", value("idle"), parseDuration)
   return {
-    target: targetOf(exportOptions, given, env),
+    target: targetOf(value),
     output,
     format:
       read("format", value("format"), parseOutputFormat) ??

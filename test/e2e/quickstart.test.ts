@@ -6,12 +6,12 @@
  */
 import { type ChildProcess, spawn } from "node:child_process"
 import { readFileSync, rmSync } from "node:fs"
-import { createServer } from "node:net"
 import { fileURLToPath } from "node:url"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
 import { Parser } from "n3"
 import { type RdfQuad, tripleFromRdf, tripleToNTriples } from "../../src/domain/Rdf.ts"
+import { freePort } from "../support/process.ts"
 
 const root = fileURLToPath(new URL("../../", import.meta.url))
 
@@ -27,17 +27,6 @@ const triplesOf = (path: string, format: string) =>
   (new Parser({ format }).parse(readFileSync(path, "utf8")) as unknown as Array<RdfQuad>)
     .map((quad) => tripleToNTriples(tripleFromRdf(quad)).replace(/_:\S+/g, "_:b"))
     .sort()
-
-const freePort = Effect.promise(
-  () =>
-    new Promise<number>((resolve) => {
-      const probe = createServer()
-      probe.listen(0, "127.0.0.1", () => {
-        const address = probe.address()
-        probe.close(() => resolve(typeof address === "object" && address !== null ? address.port : 0))
-      })
-    })
-)
 
 const shell = (command: string, env: NodeJS.ProcessEnv, detached = false): ChildProcess =>
   spawn("sh", ["-c", command], { cwd: root, env, stdio: "pipe", detached })

@@ -3,7 +3,6 @@
  * with `?ack=true`: every frame it acknowledged must be on the topic, and it must exit 0.
  */
 import { type ChildProcess, spawn } from "node:child_process"
-import { createServer } from "node:net"
 import { fileURLToPath } from "node:url"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
@@ -13,19 +12,9 @@ import { text } from "../support/brokers.ts"
 import { triplesFrame } from "../support/frames.ts"
 import { connect } from "../support/gateway.ts"
 import { storedOnTopic } from "../support/pulsarAdmin.ts"
+import { freePort } from "../support/process.ts"
 
 const main = fileURLToPath(new URL("../../src/programs/main.ts", import.meta.url))
-
-const freePort = Effect.promise(
-  () =>
-    new Promise<number>((resolve) => {
-      const probe = createServer()
-      probe.listen(0, "127.0.0.1", () => {
-        const address = probe.address()
-        probe.close(() => resolve(typeof address === "object" && address !== null ? address.port : 0))
-      })
-    })
-)
 
 /** Starts `tg-gateway serve` and waits for it to say it is listening. */
 const serve = (env: Record<string, string>) =>

@@ -44,13 +44,18 @@ export const exportOptions: ReadonlyArray<ClientOption> = [
   { flag: "idle", placeholder: "DURATION", help: "option.idle" }
 ]
 
-/** Flag, then environment, then default. */
-export const optionValue = (
-  option: ClientOption,
-  given: Readonly<Record<string, string>>,
-  env: Readonly<Record<string, string | undefined>>
-): string | undefined =>
-  given[option.flag] ?? (option.env === undefined ? undefined : env[option.env]) ?? option.default
+/** Reads options of `table`: the flag, then the environment variable, then the default. */
+export const optionReader =
+  (
+    table: ReadonlyArray<ClientOption>,
+    given: Readonly<Record<string, string>>,
+    env: Readonly<Record<string, string | undefined>>
+  ) =>
+  (flag: string): string | undefined => {
+    const option = table.find((o) => o.flag === flag)
+    if (option === undefined) return undefined
+    return given[option.flag] ?? (option.env === undefined ? undefined : env[option.env]) ?? option.default
+  }
 
 export const parseCount = (text: string): Parsed<number> => {
   const value = Number(text)
