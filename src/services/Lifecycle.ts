@@ -18,7 +18,10 @@ export interface LifecycleShape {
   readonly stopping: Effect.Effect<void>
   readonly isStopping: () => boolean
   readonly beginShutdown: Effect.Effect<void>
-  /** Each connection reports how its shutdown went; forced ones are remembered for the exit code. */
+  /**
+   * Each connection reports how its shutdown went. Forced ones are counted always, and remembered
+   * for the exit code once the server is shutting down.
+   */
   readonly record: (outcome: ShutdownOutcome) => Effect.Effect<void>
   readonly forced: () => ReadonlyArray<string>
 }
@@ -35,7 +38,9 @@ export const makeLifecycle = Effect.gen(function* () {
     record: (outcome) =>
       outcome.graceful
         ? Metric.update(websocketGracefulShutdowns, 1)
-        : Effect.sync(() => forced.push(outcome.forced ?? "forced")).pipe(
+        : Effect.sync(() => {
+            if (Deferred.isDoneUnsafe(stopping)) forced.push(outcome.forced ?? "forced")
+          }).pipe(
             Effect.andThen(Metric.update(websocketForcedShutdowns, 1)),
             Effect.andThen(Effect.logWarning("connection shutdown forced", outcome.forced ?? ""))
           ),
