@@ -31,6 +31,8 @@ export interface Producer {
   readonly flush: Effect.Effect<void>
   /** Sends issued and not yet confirmed or failed. */
   readonly inFlight: Effect.Effect<number>
+  /** Completes if the connection to the broker ends before the producer is closed. */
+  readonly lost: Effect.Effect<ConnectionClosed>
 }
 
 export type SubscriptionType = "Exclusive" | "Shared" | "Failover" | "Key_Shared"
@@ -65,6 +67,8 @@ export interface Consumer {
   /** Stops delivery: no permits to the broker, `receive` suspends until `resume`. */
   readonly pause: Effect.Effect<void>
   readonly resume: Effect.Effect<void>
+  /** Completes if the connection to the broker ends before the consumer is closed. */
+  readonly lost: Effect.Effect<ConnectionClosed>
 }
 
 export interface BrokerShape {

@@ -70,6 +70,8 @@ export interface PublisherShape {
   /** Drain, flush; idempotent. The scope's finalizer calls it, then closes the producer. */
   readonly shutdown: Effect.Effect<ShutdownReport>
   readonly queueDepth: Effect.Effect<number>
+  /** Completes if the producer's connection to the broker is lost: nothing more can be published. */
+  readonly lost: Effect.Effect<ConnectionClosed>
 }
 
 export class Publisher extends Context.Service<Publisher, PublisherShape>()("tg-gateway/Publisher") {}
@@ -205,6 +207,7 @@ export const makePublisher = Effect.fn("Publisher.make")(function* (
     publishConfirmed: (message) => Effect.flatten(publishWithReceipt(message)),
     publishWithReceipt,
     shutdown,
-    queueDepth: Queue.size(queue)
+    queueDepth: Queue.size(queue),
+    lost: producer.lost
   })
 })

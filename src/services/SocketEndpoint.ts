@@ -46,15 +46,33 @@ export type Route =
       readonly from: InitialPosition
     }
 
-type Ending = "peer" | "server" | "dispatcher"
+/** Why a connection ends: the client closed, the server is stopping, its dispatcher stopped, or the broker went away. */
+type Ending = "peer" | "server" | "dispatcher" | "broker"
+
+/** The close frame for each ending; `dispatcher` differs by direction. */
+const closeFor = (ending: Ending, dispatcher: { readonly code: number; readonly reason: string }) =>
+  ending === "server"
+    ? { code: closeCodes.goingAway, reason: "server shutting down" }
+    : ending === "broker"
+      ? { code: closeCodes.internalError, reason: "broker connection lost" }
+      : ending === "dispatcher"
+        ? dispatcher
+        : { code: closeCodes.normal, reason: "" }
 
 type Serve = (connection: Connection) => Effect.Effect<void, never, Scope.Scope>
 
-const endingOf = (connection: Connection, lifecycle: LifecycleShape) =>
-  Effect.raceFirst(
-    Effect.as(connection.peerClosed, "peer" as Ending),
-    Effect.as(lifecycle.stopping, "server" as Ending)
-  )
+const endingOf = (
+  connection: Connection,
+  lifecycle: LifecycleShape,
+  lost: Effect.Effect<unknown>,
+  dispatcher: Fiber.Fiber<unknown, unknown>
+): Effect.Effect<Ending> =>
+  Effect.raceAll([
+    Effect.as(connection.peerClosed, "peer" as const),
+    Effect.as(lifecycle.stopping, "server" as const),
+    Effect.as(lost, "broker" as const),
+    Effect.as(Fiber.await(dispatcher), "dispatcher" as const)
+  ])
 
 const seconds = (input: Duration.Input) => Duration.format(Duration.fromInputUnsafe(input))
 
@@ -73,11 +91,8 @@ const openImport = (route: Extract<Route, { direction: "import" }>) =>
       Effect.gen(function* () {
         const dispatcher = yield* makeImport(connection, publisher, { kind: route.kind, ack: route.ack })
         const reader = yield* Effect.forkScoped(dispatcher.run)
-        const ending = yield* Effect.raceFirst(
-          endingOf(connection, lifecycle),
-          Effect.as(Fiber.await(reader), "dispatcher" as Ending)
-        )
-        if (ending === "server") yield* connection.stopReading
+        const ending = yield* endingOf(connection, lifecycle, publisher.lost, reader)
+        if (ending === "server" || ending === "broker") yield* connection.stopReading
 
         // Frames received before the close are the client's data too: publish them all.
         const read = yield* Fiber.await(reader).pipe(Effect.timeoutOption(settings.publisherDrainTimeout))
@@ -92,7 +107,8 @@ const openImport = (route: Extract<Route, { direction: "import" }>) =>
           read._tag === "None" ? `frames still unread after ${seconds(settings.publisherDrainTimeout)}` : undefined,
           report.dropped > 0 ? `${report.dropped} message(s) dropped at the publisher drain timeout` : undefined,
           report.unconfirmed > 0 ? `${report.unconfirmed} message(s) unconfirmed at the flush timeout` : undefined,
-          answered?._tag === "None" ? "acks still unwritten after the grace period" : undefined
+          answered?._tag === "None" ? "acks still unwritten after the grace period" : undefined,
+          ending === "broker" ? `the broker connection was lost; ${report.failed} message(s) not published` : undefined
         ].filter((p) => p !== undefined)
         if (settings.logQueueStats) {
           yield* Effect.logInfo("import connection closed").pipe(
@@ -112,10 +128,8 @@ const openImport = (route: Extract<Route, { direction: "import" }>) =>
             ? { graceful: true }
             : { graceful: false, forced: `import to ${route.topic}: ${problems.join("; ")}` }
         )
-        yield* connection.close(
-          ending === "server" ? closeCodes.goingAway : closeCodes.normal,
-          ending === "server" ? "server shutting down" : ""
-        )
+        const close = closeFor(ending, { code: closeCodes.normal, reason: "" })
+        yield* connection.close(close.code, close.reason)
       })
   })
 
@@ -143,10 +157,7 @@ const openExport = (route: Extract<Route, { direction: "export" }>) =>
         const exporter = yield* Effect.forkScoped(
           runExport(connection, deliveries, { kind: route.kind, maxConsecutiveErrors: settings.maxConsecutiveErrors })
         )
-        const ending = yield* Effect.raceFirst(
-          endingOf(connection, lifecycle),
-          Effect.as(Fiber.await(exporter), "dispatcher" as Ending)
-        )
+        const ending = yield* endingOf(connection, lifecycle, subscriber.lost, exporter)
 
         // On a server shutdown the socket is still open: keep writing while the subscriber drains.
         if (ending !== "server") {
@@ -162,7 +173,8 @@ const openExport = (route: Extract<Route, { direction: "export" }>) =>
           report.nacked > 0 && ending === "server"
             ? `${report.nacked} message(s) given back to the ${durable ? "durable " : "private "}subscription`
             : undefined,
-          failure !== undefined && Exit.isFailure(failure) ? "too many write errors" : undefined
+          failure !== undefined && Exit.isFailure(failure) ? "too many write errors" : undefined,
+          ending === "broker" ? "the broker connection was lost" : undefined
         ].filter((p) => p !== undefined)
         if (settings.logQueueStats) {
           yield* Effect.logInfo("export connection closed").pipe(
@@ -180,14 +192,8 @@ const openExport = (route: Extract<Route, { direction: "export" }>) =>
             ? { graceful: true }
             : { graceful: false, forced: `export from ${route.topic}: ${problems.join("; ")}` }
         )
-        yield* connection.close(
-          ending === "server"
-            ? closeCodes.goingAway
-            : ending === "dispatcher"
-              ? closeCodes.internalError
-              : closeCodes.normal,
-          ending === "server" ? "server shutting down" : ending === "dispatcher" ? "too many write errors" : ""
-        )
+        const close = closeFor(ending, { code: closeCodes.internalError, reason: "too many write errors" })
+        yield* connection.close(close.code, close.reason)
       })
   })
 

@@ -18,7 +18,7 @@
  */
 import { Clock, Context, Duration, Effect, Fiber, Latch, Metric, Queue, type Scope } from "effect"
 import type { BackpressureStrategy } from "../domain/Backpressure.ts"
-import type { BrokerUnavailable, TopicRefused } from "../domain/BrokerErrors.ts"
+import type { BrokerUnavailable, ConnectionClosed, TopicRefused } from "../domain/BrokerErrors.ts"
 import { Broker, type ConsumerOptions, type ReceivedMessage } from "./Broker.ts"
 import * as Metrics from "./Metrics.ts"
 
@@ -55,6 +55,8 @@ export interface SubscriberShape {
   readonly subscribeAll: (id: string) => Effect.Effect<Queue.Dequeue<Delivery>, never, Scope.Scope>
   /** Pause, drain, nack the rest; idempotent. The scope's finalizer calls it, then closes the consumer. */
   readonly shutdown: Effect.Effect<SubscriberReport>
+  /** Completes if the consumer's connection to the broker is lost: nothing more will arrive. */
+  readonly lost: Effect.Effect<ConnectionClosed>
 }
 
 export class Subscriber extends Context.Service<Subscriber, SubscriberShape>()("tg-gateway/Subscriber") {}
@@ -226,6 +228,7 @@ export const makeSubscriber = Effect.fn("Subscriber.make")(function* (
   return Subscriber.of({
     subscribe: (id) => register(byId, id),
     subscribeAll: (id) => register(everything, id),
-    shutdown
+    shutdown,
+    lost: consumer.lost
   })
 })

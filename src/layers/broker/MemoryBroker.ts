@@ -232,7 +232,9 @@ export const makeMemoryBroker: Effect.Effect<MemoryBroker, never, Scope.Scope> =
               : Effect.succeed(topic.append(message))
           ),
         flush: Effect.void,
-        inFlight: Effect.succeed(0)
+        inFlight: Effect.succeed(0),
+        // The in-memory broker lives in the process: there is no connection to lose.
+        lost: Effect.never
       }
     })
 
@@ -287,6 +289,7 @@ export const makeMemoryBroker: Effect.Effect<MemoryBroker, never, Scope.Scope> =
               Effect.asVoid
             )
           }),
+        lost: Effect.never,
         pause: Effect.sync(() => self.buffer.pause()),
         resume: Effect.sync(() => {
           self.buffer.resume()

@@ -6,7 +6,7 @@
  * are returned as `receive` takes messages and withheld while paused. On close the broker keeps
  * every unacked message with the subscription.
  */
-import { Duration, Effect, Layer, type Scope } from "effect"
+import { Deferred, Duration, Effect, Layer, type Scope } from "effect"
 import type WebSocket from "ws"
 import { BrokerUnavailable, ConnectionClosed, SendFailed, TopicRefused } from "../../domain/BrokerErrors.ts"
 import {
@@ -76,6 +76,8 @@ export const makePulsarBroker = (config: PulsarBrokerConfig): BrokerShape => {
       const query = `sendTimeoutMillis=${sendTimeoutMillis}&batchingEnabled=false`
       const socket = yield* connect(topic, `${wsBase}/ws/v2/producer/${topicPath(name)}?${query}`)
 
+      const lost = yield* Deferred.make<ConnectionClosed>()
+      let closing = false
       const pending = new Map<string, Resume>()
       let flushWaiters: Array<() => void> = []
       let nextContext = 0
@@ -110,6 +112,7 @@ export const makePulsarBroker = (config: PulsarBrokerConfig): BrokerShape => {
         for (const resume of pending.values()) resume(failure)
         pending.clear()
         settled()
+        if (!closing) Deferred.doneUnsafe(lost, Effect.succeed(new ConnectionClosed({ topic, reason: closedReason })))
       })
 
       const flush = Effect.callback<void>((resume) => {
@@ -122,7 +125,11 @@ export const makePulsarBroker = (config: PulsarBrokerConfig): BrokerShape => {
       })
 
       // Registered after the socket's release, so it runs first: confirmations, then close.
-      yield* Effect.addFinalizer(() => flush.pipe(Effect.timeoutOption(closeTimeout)))
+      yield* Effect.addFinalizer(() =>
+        Effect.sync(() => {
+          closing = true
+        }).pipe(Effect.andThen(flush.pipe(Effect.timeoutOption(closeTimeout))))
+      )
 
       const send = (message: OutgoingMessage) =>
         Effect.callback<MessageId, SendFailed | ConnectionClosed>((resume) => {
@@ -146,7 +153,8 @@ export const makePulsarBroker = (config: PulsarBrokerConfig): BrokerShape => {
         topic,
         send,
         flush,
-        inFlight: Effect.sync(() => pending.size)
+        inFlight: Effect.sync(() => pending.size),
+        lost: Deferred.await(lost)
       } satisfies Producer
     })
 
@@ -194,13 +202,21 @@ export const makePulsarBroker = (config: PulsarBrokerConfig): BrokerShape => {
           redeliveryCount: pushed.redeliveryCount ?? 0
         })
       })
+      const lost = yield* Deferred.make<ConnectionClosed>()
+      let closing = false
       socket.on("close", (code, reason) => {
-        buffer.close(
-          new ConnectionClosed({ topic, reason: `the broker closed the connection (${code} ${reason.toString()})` })
-        )
+        const error = new ConnectionClosed({
+          topic,
+          reason: `the broker closed the connection (${code} ${reason.toString()})`
+        })
+        buffer.close(error)
+        if (!closing) Deferred.doneUnsafe(lost, Effect.succeed(error))
       })
       yield* Effect.addFinalizer(() =>
-        Effect.sync(() => buffer.close(new ConnectionClosed({ topic, reason: "the consumer is closed" })))
+        Effect.sync(() => {
+          closing = true
+          buffer.close(new ConnectionClosed({ topic, reason: "the consumer is closed" }))
+        })
       )
       grant(window)
 
@@ -220,6 +236,7 @@ export const makePulsarBroker = (config: PulsarBrokerConfig): BrokerShape => {
           paused = true
           buffer.pause()
         }),
+        lost: Deferred.await(lost),
         resume: Effect.sync(() => {
           paused = false
           buffer.resume()
