@@ -3,7 +3,8 @@
  * until SIGTERM or SIGINT, and exits 0 when every connection drained, 1 when a shutdown was
  * forced (saying what), 2 on a configuration error.
  */
-import { NodeRuntime } from "@effect/platform-node"
+// The module, not the package index: the index loads every platform module (about 25 MiB of RSS).
+import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import { Cause, Effect, Exit, Layer } from "effect"
 import { resolveSettings, type SettingName, settings } from "../domain/Settings.ts"
 import { describeProblem, type Messages } from "../i18n/messages.ts"

@@ -16,7 +16,15 @@ export interface OpenOptions {
 
 export const openSocket = (options: OpenOptions): Effect.Effect<WebSocket, BrokerUnavailable | TopicRefused> =>
   Effect.callback<WebSocket, BrokerUnavailable | TopicRefused>((resume) => {
-    const socket = new WebSocket(options.url, { perMessageDeflate: false, maxPayload: 128 * 1024 * 1024 })
+    const socket = new WebSocket(options.url, {
+      perMessageDeflate: false,
+      maxPayload: 128 * 1024 * 1024,
+      // Masking protects browsers' shared caches; between two servers it only costs a copy of
+      // every payload. A zero mask is valid and leaves the bytes as they are.
+      generateMask: (mask: Buffer) => void mask.fill(0),
+      // The broker's frames are its own JSON; validating their UTF-8 again buys nothing.
+      skipUTF8Validation: true
+    })
     const settle = (effect: Effect.Effect<WebSocket, BrokerUnavailable | TopicRefused>) => {
       socket.removeAllListeners("open").removeAllListeners("error").removeAllListeners("unexpected-response")
       // A late error must not become an uncaught exception.
