@@ -5,13 +5,13 @@
  * else. With `?ack=true` each frame is answered once persisted: `{"ack": n}`, or
  * `{"nack": n, "error": {…}}` when it could not be.
  */
-import { Cause, Effect, FiberSet, Metric, type Scope } from "effect"
+import { Cause, Effect, Latch, Metric, Queue, type Scope } from "effect"
 import { importPayload } from "../domain/Codec.ts"
 import { type FrameRejected, toErrorFrame } from "../domain/errors.ts"
 import type { KindName } from "../domain/Kinds.ts"
 import type { Connection } from "./Connection.ts"
 import * as Metrics from "./Metrics.ts"
-import type { PublisherShape } from "./Publisher.ts"
+import type { PublishError, PublisherShape } from "./Publisher.ts"
 
 export interface ImportOptions {
   readonly kind: KindName
@@ -42,11 +42,29 @@ export const makeImport = Effect.fn("ImportDispatcher.make")(function* (
   publisher: PublisherShape,
   options: ImportOptions
 ): Effect.fn.Return<ImportRun, never, Scope.Scope> {
-  const answers = yield* FiberSet.make<void, never>()
   let frames = 0
 
   // Answers to a client that has gone away have nowhere to go: a failed write is not an error.
-  const answer = (text: string) => Effect.ignore(connection.send(text))
+  // Only room in the socket is waited for, not each write's completion.
+  const answer = (text: string) => Effect.ignore(connection.write(text))
+
+  // Confirmations come back in publish order, so one fiber answers them in that order.
+  const receipts = yield* Queue.unbounded<{
+    readonly n: number
+    readonly receipt: Effect.Effect<unknown, PublishError>
+  }>()
+  let unanswered = 0
+  const allAnswered = Latch.makeUnsafe(true)
+  yield* Effect.forkScoped(
+    Effect.forever(
+      Effect.gen(function* () {
+        const { n, receipt } = yield* Queue.take(receipts)
+        const outcome = yield* Effect.result(receipt)
+        yield* answer(outcome._tag === "Success" ? ackFrame(n) : unpublishedFrame(n, outcome.failure.message))
+        if (--unanswered === 0) allAnswered.openUnsafe()
+      })
+    )
+  )
 
   const reject = (rejected: FrameRejected, n: number) =>
     Metric.update(Metrics.importFramesRejected, 1).pipe(
@@ -60,15 +78,9 @@ export const makeImport = Effect.fn("ImportDispatcher.make")(function* (
       const payload = yield* importPayload(options.kind, data, n)
       if (!options.ack) return yield* publisher.publish({ payload })
       const receipt = yield* publisher.publishWithReceipt({ payload })
-      yield* FiberSet.run(
-        answers,
-        receipt.pipe(
-          Effect.matchEffect({
-            onSuccess: () => answer(ackFrame(n)),
-            onFailure: (error) => answer(unpublishedFrame(n, error.message))
-          })
-        )
-      )
+      unanswered++
+      allAnswered.closeUnsafe()
+      Queue.offerUnsafe(receipts, { n, receipt })
     }).pipe(Effect.catchTag("FrameRejected", (rejected) => reject(rejected, n)))
 
   const run = Effect.gen(function* () {
@@ -89,5 +101,5 @@ export const makeImport = Effect.fn("ImportDispatcher.make")(function* (
     )
   )
 
-  return { run, answered: FiberSet.awaitEmpty(answers), frames: () => frames }
+  return { run, answered: allAnswered.await, frames: () => frames }
 })
