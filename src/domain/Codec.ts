@@ -121,7 +121,7 @@ export const decodeFrame = <K extends KindName>(
 /** Translates a decoded frame into its processor-side record and serialises it: the Pulsar payload. */
 export const encodeRecord = <K extends KindName>(kind: K, frame: FrameOf<K>): Uint8Array => {
   const spec: Kind<K> = kinds[kind]
-  return utf8Encoder.encode(JSON.stringify(spec.toRecord(frame)))
+  return utf8Encoder.encode(spec.recordText?.(frame) ?? JSON.stringify(spec.toRecord(frame)))
 }
 
 /** The import path in one step: client frame text or bytes → Pulsar payload. */
