@@ -64,6 +64,15 @@ const tokenOf = (url: URL, request: IncomingMessage): string | undefined => {
   return header?.startsWith("Bearer ") ? header.slice("Bearer ".length) : undefined
 }
 
+/** A path segment decoded, or undefined when its percent-encoding is malformed. */
+const decodeSegment = (segment: string): string | undefined => {
+  try {
+    return decodeURIComponent(segment)
+  } catch {
+    return undefined
+  }
+}
+
 const isTrue = (value: string | null) => value !== null && ["true", "1", "yes"].includes(value.toLowerCase())
 
 const writeRefusal = (socket: Duplex, refusal: Refusal) => {
@@ -105,8 +114,12 @@ export const layerGatewayServer: Layer.Layer<
         }
       }
       const [, flowSegment = "", direction, kindSegment = ""] = match
-      const flow = decodeURIComponent(flowSegment)
-      const kind = parseKindName(decodeURIComponent(kindSegment))
+      const flow = decodeSegment(flowSegment)
+      const kindName = decodeSegment(kindSegment)
+      if (flow === undefined || kindName === undefined) {
+        return { ok: false, refusal: { status: 400, error: `malformed percent-encoding in ${url.pathname}` } }
+      }
+      const kind = parseKindName(kindName)
       if (kind === undefined || (direction === "export" && !isExportable(kind))) {
         const offered = direction === "export" ? kindNames.filter(isExportable) : kindNames
         return {

@@ -30,19 +30,24 @@ describe("Gateway HTTP", () => {
     })
   )
 
-  it.live("an unknown kind, an unknown flow or an export of rows gets HTTP 404 with a JSON error", () =>
-    Effect.gen(function* () {
-      const gateway = yield* startGateway(yield* makeMemoryBroker)
-      const kind = yield* refusal(gateway.url("/api/v1/flow/default/import/quads"))
-      assert.strictEqual(kind.status, 404)
-      assert.match(JSON.parse(kind.body).error, /unknown kind "quads"; import kinds: triples, graph-embeddings/)
-      const flow = yield* refusal(gateway.url("/api/v1/flow/nope/import/triples"))
-      assert.strictEqual(flow.status, 404)
-      assert.match(JSON.parse(flow.body).error, /unknown flow "nope"; flows: default/)
-      const rows = yield* refusal(gateway.url("/api/v1/flow/default/export/rows"))
-      assert.strictEqual(rows.status, 404)
-      assert.strictEqual((yield* refusal(gateway.url("/api/v2/elsewhere"))).status, 404)
-    })
+  it.live(
+    "an unknown kind, an unknown flow or an export of rows gets HTTP 404 with a JSON error; a malformed path 400",
+    () =>
+      Effect.gen(function* () {
+        const gateway = yield* startGateway(yield* makeMemoryBroker)
+        const kind = yield* refusal(gateway.url("/api/v1/flow/default/import/quads"))
+        assert.strictEqual(kind.status, 404)
+        assert.match(JSON.parse(kind.body).error, /unknown kind "quads"; import kinds: triples, graph-embeddings/)
+        const flow = yield* refusal(gateway.url("/api/v1/flow/nope/import/triples"))
+        assert.strictEqual(flow.status, 404)
+        assert.match(JSON.parse(flow.body).error, /unknown flow "nope"; flows: default/)
+        const rows = yield* refusal(gateway.url("/api/v1/flow/default/export/rows"))
+        assert.strictEqual(rows.status, 404)
+        assert.strictEqual((yield* refusal(gateway.url("/api/v2/elsewhere"))).status, 404)
+        const malformed = yield* refusal(gateway.url("/api/v1/flow/%E0%A4%A/import/triples"))
+        assert.strictEqual(malformed.status, 400)
+        assert.match(JSON.parse(malformed.body).error, /malformed percent-encoding/)
+      })
   )
 
   it.live("a frame over the maximum size closes the socket with 1009; what came before is kept", () =>
