@@ -10,7 +10,7 @@
 import { createHash, timingSafeEqual } from "node:crypto"
 import { createServer, type IncomingMessage, type ServerResponse, STATUS_CODES } from "node:http"
 import type { Duplex } from "node:stream"
-import { Context, Duration, Effect, FiberSet, Layer, Schema } from "effect"
+import { Cause, Context, Duration, Effect, FiberSet, Layer, Schema } from "effect"
 import { PrometheusMetrics } from "effect/observability"
 import { type WebSocket, WebSocketServer } from "ws"
 import { isExportable, kindNames, parseKindName } from "../domain/Kinds.ts"
@@ -166,6 +166,12 @@ export const layerGatewayServer: Layer.Layer<
           Effect.gen(function* () {
             const serve = yield* openEndpoint(resolved.route)
             const ws = yield* upgrade(request, socket, head)
+            // Whatever happens to the connection's fibers, the client is not left with a silent socket.
+            yield* Effect.addFinalizer(() =>
+              Effect.sync(() => {
+                if (ws.readyState === ws.OPEN) ws.close(1011, "internal error")
+              })
+            )
             yield* serve(yield* makeWsConnection(ws))
           })
         ).pipe(
@@ -174,7 +180,10 @@ export const layerGatewayServer: Layer.Layer<
               Effect.sync(() => writeRefusal(socket, { status: 503, error: error.message })),
             TopicRefused: (error) => Effect.sync(() => writeRefusal(socket, { status: 502, error: error.message })),
             UpgradeAbandoned: () => Effect.void
-          })
+          }),
+          Effect.tapCause((cause) =>
+            Cause.hasInterruptsOnly(cause) ? Effect.void : Effect.logError("connection failed", cause)
+          )
         )
       )
     }
