@@ -1,0 +1,823 @@
+/**
+ * End-to-end benchmark of the gateway against a real Pulsar broker, the gateway running as a
+ * child process (`node src/programs/main.ts serve`, BROKER=pulsar) on a free port with a fresh
+ * flow per run.
+ *
+ *   1. import: N frames of 100 triples over `/import/triples?ack=true` with a window of
+ *      unanswered frames, timed until the last ack — versus a bare pipelined producer sending
+ *      the same N processor records (`importPayload`) with `Effect.forEach(…, {concurrency: 500})`.
+ *   2. export: a client on `/export/triples?subscription=…` (connected first: the subscription
+ *      starts at Latest), then N records published by a bare producer, timed from the first
+ *      publish until the client has N frames — versus a bare consumer (created first, then the
+ *      same publishing, timed until N received and acked).
+ *   3. memory: a second, fresh gateway process; its RSS when idle, then 100 connections each
+ *      importing as fast as a window of 16 unanswered frames allows for a fixed time; its peak
+ *      RSS (VmHWM) at the end and the frame rate over all connections.
+ *
+ * Before them, `codec` times the translation alone in this process. Gateway and bare rounds
+ * alternate (ABBA order) after a warm-up of each; the topic's stored message count is checked
+ * after every round. Each round also reports the CPU time per frame of the gateway, of this
+ * process and of a local standalone broker (from /proc), how busy the whole machine was, and how
+ * much of it went to other processes — a round that shared the machine says so. Usage:
+ *
+ *   source scripts/node-env.sh
+ *   node bench/gateway.ts [--frames 2000] [--rounds 7] [--warmup 1] [--window 64]
+ *     [--phases codec,import,export,memory] [--connections 100] [--connection-window 16] [--seconds 20]
+ *     [--profile DIR]    (the gateway runs with --cpu-prof; when it stops, its profile in DIR is
+ *                         summarised: the share of busy samples per kind of work)
+ *
+ * PULSAR_HTTP_URL (default http://127.0.0.1:8080) names the broker; tenant tg and namespace
+ * tg/flow are created if missing.
+ */
+import { type ChildProcess, execFileSync, spawn } from "node:child_process"
+import { once } from "node:events"
+import { readdir, readFile } from "node:fs/promises"
+import { createServer } from "node:net"
+import { cpus, loadavg, totalmem } from "node:os"
+import { fileURLToPath } from "node:url"
+import { parseArgs } from "node:util"
+import { Effect, Fiber, Result } from "effect"
+import WebSocket from "ws"
+import { encodeRecord, importPayload, parseFrame, recordToFrameText } from "../src/domain/Codec.ts"
+import { makePulsarBroker } from "../src/layers/broker/PulsarBroker.ts"
+import type { Producer } from "../src/services/Broker.ts"
+import { triplesFrame } from "../test/support/frames.ts"
+import { ensureNamespace, storedOnTopic } from "../test/support/pulsarAdmin.ts"
+
+const { values: flags } = parseArgs({
+  options: {
+    frames: { type: "string", default: "2000" },
+    triples: { type: "string", default: "100" },
+    rounds: { type: "string", default: "7" },
+    warmup: { type: "string", default: "1" },
+    window: { type: "string", default: "64" },
+    phases: { type: "string", default: "codec,import,export,memory" },
+    connections: { type: "string", default: "100" },
+    "connection-window": { type: "string", default: "16" },
+    seconds: { type: "string", default: "20" },
+    profile: { type: "string" }
+  }
+})
+
+const whole = (name: keyof typeof flags): number => {
+  const value = Number(flags[name])
+  if (!Number.isInteger(value) || value < 0) throw new Error(`--${name} must be a whole number, got ${flags[name]}`)
+  return value
+}
+
+const httpUrl = (process.env["PULSAR_HTTP_URL"] ?? "http://127.0.0.1:8080").replace(/\/+$/, "")
+const frameCount = whole("frames")
+const triplesPerFrame = whole("triples")
+const rounds = whole("rounds")
+const warmup = whole("warmup")
+const window = whole("window")
+const connections = whole("connections")
+const connectionWindow = whole("connection-window")
+const floodSeconds = whole("seconds")
+const phases = new Set((flags.phases ?? "").split(",").map((p) => p.trim()))
+const profileDir = flags.profile
+const repoRoot = fileURLToPath(new URL("..", import.meta.url))
+const receiveTimeout = 180_000
+
+// ---------------------------------------------------------------------------------------------
+// Small helpers
+
+const median = (xs: ReadonlyArray<number>): number => {
+  const sorted = [...xs].sort((a, b) => a - b)
+  const mid = Math.floor(sorted.length / 2)
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
+}
+
+const fmt = (n: number, digits = 0) =>
+  n.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits })
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
+
+const withTimeout = <A>(promise: Promise<A>, ms: number, what: string): Promise<A> => {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: no result after ${ms} ms`)), ms)
+  })
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
+}
+
+const freePort = async (): Promise<number> => {
+  const server = createServer()
+  server.listen(0, "127.0.0.1")
+  await once(server, "listening")
+  const address = server.address()
+  const port = typeof address === "object" && address !== null ? address.port : 0
+  server.close()
+  await once(server, "close")
+  return port
+}
+
+const clockTicks = (() => {
+  try {
+    return Number(execFileSync("getconf", ["CLK_TCK"]).toString().trim()) || 100
+  } catch {
+    return 100
+  }
+})()
+
+/** Kilobytes of VmRSS and VmHWM (peak RSS) from /proc. */
+const memoryOf = async (pid: number): Promise<{ rss: number; peak: number }> => {
+  const status = await readFile(`/proc/${pid}/status`, "utf8")
+  const field = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, "m").exec(status)?.[1] ?? NaN)
+  return { rss: field("VmRSS"), peak: field("VmHWM") }
+}
+
+/** CPU milliseconds (user + system) a process has used so far, from /proc/<pid>/stat. */
+const cpuMillisOf = async (pid: number): Promise<number> => {
+  const stat = await readFile(`/proc/${pid}/stat`, "utf8")
+  // Fields after the command name (which may hold spaces) start at field 3; utime/stime are 14/15.
+  const rest = stat.slice(stat.lastIndexOf(")") + 2).split(" ")
+  return ((Number(rest[11]) + Number(rest[12])) * 1000) / clockTicks
+}
+
+/** Busy and total jiffies of the whole machine, from /proc/stat. */
+const machineTicks = async (): Promise<{ busy: number; total: number }> => {
+  const fields = (await readFile("/proc/stat", "utf8")).split("\n")[0]!.trim().split(/\s+/).slice(1, 9).map(Number)
+  const total = fields.reduce((a, b) => a + b, 0)
+  // idle and iowait
+  return { busy: total - (fields[3] ?? 0) - (fields[4] ?? 0), total }
+}
+
+/** The local standalone broker's process, when there is one, to count its CPU time too. */
+const findPulsarPid = async (): Promise<number | undefined> => {
+  for (const entry of await readdir("/proc")) {
+    if (!/^\d+$/.test(entry)) continue
+    const cmdline = await readFile(`/proc/${entry}/cmdline`, "utf8").catch(() => "")
+    if (cmdline.includes("org.apache.pulsar.PulsarStandaloneStarter")) return Number(entry)
+  }
+  return undefined
+}
+
+/** CPU of the gateway, this process, the broker and the whole machine over a timed window. */
+interface CpuWindow {
+  readonly gateway?: number
+  readonly bench: number
+  readonly pulsar?: number
+  /** Share of all cores busy, 0..1, whoever used them. */
+  readonly machineBusy: number
+  /** CPU ms used by every other process on the machine. */
+  readonly others: number
+}
+
+const startCpuWindow = async (gatewayPid: number | undefined) => {
+  const read = async () => ({
+    gateway: gatewayPid === undefined ? undefined : await cpuMillisOf(gatewayPid),
+    pulsar: pulsarPid === undefined ? undefined : await cpuMillisOf(pulsarPid).catch(() => undefined),
+    bench: ownCpuMillis(),
+    machine: await machineTicks()
+  })
+  const before = await read()
+  const startedAt = performance.now()
+  return async (): Promise<CpuWindow> => {
+    const after = await read()
+    const millis = performance.now() - startedAt
+    const diff = (a: number | undefined, b: number | undefined) =>
+      a === undefined || b === undefined ? undefined : a - b
+    const gateway = diff(after.gateway, before.gateway)
+    const pulsar = diff(after.pulsar, before.pulsar)
+    const bench = after.bench - before.bench
+    const machineBusy = (after.machine.busy - before.machine.busy) / (after.machine.total - before.machine.total)
+    return {
+      ...(gateway !== undefined ? { gateway } : {}),
+      ...(pulsar !== undefined ? { pulsar } : {}),
+      bench,
+      machineBusy,
+      others: Math.max(0, machineBusy * cpus().length * millis - bench - (gateway ?? 0) - (pulsar ?? 0))
+    }
+  }
+}
+
+const ownCpuMillis = () => {
+  const usage = process.cpuUsage()
+  return (usage.user + usage.system) / 1000
+}
+
+const mib = (kb: number) => `${fmt(kb / 1024, 1)} MiB`
+
+// ---------------------------------------------------------------------------------------------
+// The gateway child process
+
+interface Gateway {
+  readonly pid: number
+  readonly port: number
+  /** The last lines the gateway printed. */
+  readonly output: () => string
+  readonly stop: () => Promise<number | null>
+}
+
+const startGateway = async (flow: string): Promise<Gateway> => {
+  const port = await freePort()
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    BROKER: "pulsar",
+    PULSAR_HTTP_URL: httpUrl,
+    GATEWAY_PORT: `${port}`,
+    GATEWAY_HOST: "127.0.0.1",
+    FLOWS: flow
+  }
+  if (profileDir !== undefined) {
+    env["NODE_OPTIONS"] = `${process.env["NODE_OPTIONS"] ?? ""} --cpu-prof --cpu-prof-dir=${profileDir}`.trim()
+  }
+  const child: ChildProcess = spawn(process.execPath, ["src/programs/main.ts", "serve"], {
+    cwd: repoRoot,
+    env,
+    stdio: ["ignore", "pipe", "pipe"]
+  })
+  const tail: Array<string> = []
+  const ready = new Promise<void>((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      for (const line of chunk.toString().split("\n")) {
+        if (line.length === 0) continue
+        tail.push(line)
+        if (tail.length > 40) tail.shift()
+        if (line.includes("tg-gateway listening")) resolve()
+      }
+    }
+    child.stdout?.on("data", onData)
+    child.stderr?.on("data", onData)
+    child.once("exit", (code) =>
+      reject(new Error(`the gateway exited (${code}) before listening:\n${tail.join("\n")}`))
+    )
+  })
+  await withTimeout(ready, 30_000, "starting the gateway")
+  const pid = child.pid
+  if (pid === undefined) throw new Error("the gateway process has no pid")
+  const exited = once(child, "exit").then(([code]) => code as number | null)
+  return {
+    pid,
+    port,
+    output: () => tail.join("\n"),
+    stop: async () => {
+      child.kill("SIGTERM")
+      const code = await withTimeout(exited, 30_000, "stopping the gateway").catch(() => {
+        child.kill("SIGKILL")
+        return null
+      })
+      if (code !== 0) console.log(`  gateway exited with ${code}; last output:\n    ${tail.join("\n    ")}`)
+      if (profileDir !== undefined) await summarizeProfile(profileDir, pid)
+      return code
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Where the gateway's time went, from its --cpu-prof profile
+
+interface ProfileNode {
+  readonly id: number
+  readonly callFrame: { readonly functionName: string; readonly url: string }
+  readonly children?: ReadonlyArray<number>
+}
+
+/**
+ * Each sample goes to the first category (in this order) that matches a frame on its stack. The
+ * profile samples wall time while the process is busy: on a saturated machine time spent waiting
+ * for a core lands in whatever was running, so shares are a guide, not CPU accounting.
+ */
+const startupFrame =
+  /^(compileSourceTextModule|wrapSafe|internalModuleStat|compileForInternalLoader)@|@node:internal\/(modules|deps\/amaro)/
+
+const profileCategories: ReadonlyArray<readonly [string, (frames: ReadonlyArray<string>) => boolean]> = [
+  ["startup (loading modules)", (f) => f.some((x) => startupFrame.test(x))],
+  ["garbage collector", (f) => f[0] === "(garbage collector)@"],
+  ["socket write system calls (both sockets)", (f) => /^(writev|writeBuffer|write\w*String)@/.test(f[0] ?? "")],
+  [
+    "import codec: JSON.parse of client frames",
+    (f) => f.some((x) => x.startsWith("parseFrame@")) && f[0]?.startsWith("parseText@") === true
+  ],
+  ["import codec: UTF-8 check + schema validation", (f) => f.some((x) => x.startsWith("parseFrame@"))],
+  ["import codec: record building + JSON.stringify + UTF-8", (f) => f.some((x) => x.startsWith("encodeRecord@"))],
+  [
+    "export codec: JSON.parse of records",
+    (f) => f.some((x) => x.startsWith("parseRecord@")) && f[0]?.startsWith("parseText@") === true
+  ],
+  ["export codec: frame JSON.stringify", (f) => f.some((x) => x.startsWith("encodeFrame@"))],
+  ["export codec: UTF-8 decode, validation, frame building", (f) => f.some((x) => x.startsWith("recordToFrameText@"))],
+  [
+    "Pulsar sockets: ws framing and masking of sends",
+    (f) => f.some((x) => /^send@.*ws\/lib\/websocket/.test(x)) && f.some((x) => x.includes("/PulsarBroker.ts"))
+  ],
+  ["Pulsar adapter: envelope JSON, base64, answers/deliveries", (f) => f.some((x) => x.includes("/PulsarBroker.ts"))],
+  ["client socket: ws framing (acks, export frames)", (f) => f.some((x) => /^send@.*ws\/lib\/websocket/.test(x))],
+  [
+    "ws receiving, unmasking (client and Pulsar sockets)",
+    (f) => f.some((x) => /ws\/lib\/(receiver|buffer-util)/.test(x))
+  ],
+  ["Effect runtime, services, metrics", (f) => f.some((x) => /node_modules\/effect\/|\/src\/services\//.test(x))]
+]
+
+const summarizeProfile = async (dir: string, pid: number) => {
+  const file = (await readdir(dir)).find((name) => name.endsWith(`.${pid}.0.001.cpuprofile`))
+  if (file === undefined) return console.log(`  no profile of process ${pid} in ${dir}`)
+  const profile = JSON.parse(await readFile(`${dir}/${file}`, "utf8")) as {
+    nodes: ReadonlyArray<ProfileNode>
+    samples: ReadonlyArray<number>
+    timeDeltas: ReadonlyArray<number>
+  }
+  const nodes = new Map(profile.nodes.map((n) => [n.id, n]))
+  const parents = new Map<number, number>()
+  for (const n of profile.nodes) for (const child of n.children ?? []) parents.set(child, n.id)
+  const timeOf = new Map<number, number>()
+  profile.samples.forEach((id, i) => timeOf.set(id, (timeOf.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)))
+  const totals = new Map<string, number>()
+  let busy = 0
+  for (const [id, micros] of timeOf) {
+    const stack: Array<string> = []
+    for (let at: number | undefined = id; at !== undefined; at = parents.get(at)) {
+      const frame = nodes.get(at)?.callFrame
+      if (frame !== undefined) stack.push(`${frame.functionName}@${frame.url}`)
+    }
+    if (stack[0] === "(idle)@") continue
+    busy += micros
+    const category = profileCategories.find(([, matches]) => matches(stack))?.[0] ?? "other"
+    totals.set(category, (totals.get(category) ?? 0) + micros)
+  }
+  console.log(`  profile ${dir}/${file}: ${fmt(busy / 1000)} ms of non-idle samples`)
+  for (const [category, micros] of [...totals].sort((a, b) => b[1] - a[1])) {
+    console.log(`    ${fmt((micros / busy) * 100, 1).padStart(5)} %  ${category}`)
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Client sockets
+
+const openSocket = async (url: string): Promise<WebSocket> => {
+  const ws = new WebSocket(url, { perMessageDeflate: false })
+  await withTimeout(
+    new Promise<void>((resolve, reject) => {
+      ws.once("open", () => resolve())
+      ws.once("error", reject)
+      ws.once("unexpected-response", (_request, response) =>
+        reject(new Error(`${url}: HTTP ${response.statusCode} instead of an upgrade`))
+      )
+    }),
+    30_000,
+    `opening ${url}`
+  )
+  return ws
+}
+
+const closeSocket = async (ws: WebSocket) => {
+  if (ws.readyState === WebSocket.CLOSED) return
+  const closed = once(ws, "close")
+  ws.close(1000)
+  await withTimeout(closed, 30_000, "closing a client socket").catch(() => ws.terminate())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Import: one client with a window of unanswered frames
+
+interface Answer {
+  readonly ack?: number
+  readonly nack?: number
+  readonly error?: { readonly message?: string }
+}
+
+/**
+ * Sends frames over an open import socket, keeping at most `limit` unanswered, until `more()`
+ * says stop; resolves with the number acked and the time of the last ack.
+ */
+const pump = (
+  ws: WebSocket,
+  frames: ReadonlyArray<string>,
+  limit: number,
+  more: (sent: number) => boolean
+): Promise<{ acked: number; end: number }> =>
+  new Promise((resolve, reject) => {
+    let sent = 0
+    let acked = 0
+    const fill = () => {
+      while (sent - acked < limit && more(sent)) ws.send(frames[sent++ % frames.length]!)
+      if (acked === sent && !more(sent)) {
+        ws.off("message", onMessage)
+        resolve({ acked, end: performance.now() })
+      }
+    }
+    const onMessage = (data: WebSocket.RawData) => {
+      const answer = JSON.parse(data.toString()) as Answer
+      if (answer.ack === undefined) {
+        ws.off("message", onMessage)
+        return reject(new Error(`the gateway answered ${data.toString().slice(0, 300)}`))
+      }
+      acked++
+      fill()
+    }
+    ws.on("message", onMessage)
+    ws.once("close", (code) => reject(new Error(`the gateway closed the socket (${code}) after ${acked} acks`)))
+    fill()
+  })
+
+// ---------------------------------------------------------------------------------------------
+// Rounds
+
+interface Round {
+  readonly side: "gateway" | "bare"
+  readonly millis: number
+  /** CPU used during the timed window. */
+  readonly cpu: CpuWindow
+  /** The gateway's RSS in KiB just after the round (gateway rounds). */
+  readonly rss?: number
+}
+
+const broker = makePulsarBroker({ httpUrl })
+const pulsarPid = await findPulsarPid()
+
+let expectedStored = 0
+const checkStored = async (topic: string, what: string) => {
+  const stored = await storedOnTopic(httpUrl, topic)
+  if (stored !== expectedStored) {
+    throw new Error(`${what}: the topic holds ${stored} messages, expected ${expectedStored}`)
+  }
+  return stored
+}
+
+const sendAll = (producer: Producer, payloads: ReadonlyArray<Uint8Array>) =>
+  Effect.forEach(payloads, (payload) => producer.send({ payload }), { concurrency: 500, discard: true })
+
+const gatewayImport = async (gateway: Gateway, flow: string, frames: ReadonlyArray<string>): Promise<Round> => {
+  const ws = await openSocket(`ws://127.0.0.1:${gateway.port}/api/v1/flow/${flow}/import/triples?ack=true`)
+  const stopCpu = await startCpuWindow(gateway.pid)
+  const started = performance.now()
+  const { acked, end } = await withTimeout(
+    pump(ws, frames, window, (sent) => sent < frames.length),
+    receiveTimeout,
+    "gateway import"
+  )
+  const cpu = await stopCpu()
+  if (acked !== frames.length) throw new Error(`gateway import: ${acked} acks for ${frames.length} frames`)
+  await closeSocket(ws)
+  const { rss } = await memoryOf(gateway.pid)
+  return { side: "gateway", millis: end - started, cpu, rss }
+}
+
+const bareImport = (topic: string, payloads: ReadonlyArray<Uint8Array>): Promise<Round> =>
+  Effect.runPromise(
+    Effect.scoped(
+      Effect.gen(function* () {
+        const producer = yield* broker.producer(topic)
+        const stopCpu = yield* Effect.promise(() => startCpuWindow(undefined))
+        const started = performance.now()
+        yield* sendAll(producer, payloads)
+        const end = performance.now()
+        const cpu = yield* Effect.promise(stopCpu)
+        return { side: "bare", millis: end - started, cpu } satisfies Round
+      })
+    )
+  )
+
+const deleteSubscription = async (topic: string, subscription: string) => {
+  const path = topic.replace("://", "/")
+  const response = await fetch(
+    `${httpUrl}/admin/v2/${path}/subscription/${encodeURIComponent(subscription)}?force=true`,
+    { method: "DELETE" }
+  )
+  if (!response.ok && response.status !== 404) {
+    throw new Error(`deleting subscription ${subscription}: HTTP ${response.status} ${await response.text()}`)
+  }
+}
+
+const frameIdPattern = /^\{"metadata":\{"id":"([^"]+)"/
+
+const gatewayExport = async (
+  gateway: Gateway,
+  flow: string,
+  topic: string,
+  payloads: ReadonlyArray<Uint8Array>,
+  subscription: string
+): Promise<Round> => {
+  // The subscription exists once the upgrade completed: it sees everything published after this.
+  const ws = await openSocket(
+    `ws://127.0.0.1:${gateway.port}/api/v1/flow/${flow}/export/triples?subscription=${subscription}`
+  )
+  const received: Array<Buffer> = []
+  const done = new Promise<number>((resolve) => {
+    ws.on("message", (data) => {
+      received.push(data as Buffer)
+      if (received.length === payloads.length) resolve(performance.now())
+    })
+  })
+  const { started, stopCpu } = await Effect.runPromise(
+    Effect.scoped(
+      Effect.gen(function* () {
+        const producer = yield* broker.producer(topic)
+        const stopCpu = yield* Effect.promise(() => startCpuWindow(gateway.pid))
+        const started = performance.now()
+        yield* sendAll(producer, payloads)
+        return { started, stopCpu }
+      })
+    )
+  )
+  const end = await withTimeout(done, receiveTimeout, `gateway export (${received.length} received)`)
+  const cpu = await stopCpu()
+  // Checked after the clock stopped: every record arrived once, as a whole client frame.
+  const ids = new Set(received.map((b) => frameIdPattern.exec(b.toString("utf8", 0, 200))?.[1]))
+  if (ids.size !== payloads.length || ids.has(undefined)) {
+    throw new Error(`gateway export: ${received.length} frames with ${ids.size} distinct ids`)
+  }
+  const first = JSON.parse(received[0]!.toString()) as { triples?: Array<unknown> }
+  if (first.triples?.length !== triplesPerFrame) throw new Error("gateway export: the first frame is not whole")
+  await closeSocket(ws)
+  await deleteSubscription(topic, subscription)
+  const { rss } = await memoryOf(gateway.pid)
+  return { side: "gateway", millis: end - started, cpu, rss }
+}
+
+const bareExport = async (topic: string, payloads: ReadonlyArray<Uint8Array>, subscription: string) => {
+  const round = await Effect.runPromise(
+    Effect.scoped(
+      Effect.gen(function* () {
+        const consumer = yield* broker.consumer({ topic, subscription, initialPosition: "Latest" })
+        const producer = yield* broker.producer(topic)
+        const stopCpu = yield* Effect.promise(() => startCpuWindow(undefined))
+        const started = performance.now()
+        const publishing = yield* Effect.forkChild(sendAll(producer, payloads))
+        for (let i = 0; i < payloads.length; i++) {
+          const message = yield* consumer.receive
+          yield* consumer.ack(message.id)
+        }
+        const end = performance.now()
+        const cpu = yield* Effect.promise(stopCpu)
+        yield* Fiber.join(publishing)
+        return { side: "bare", millis: end - started, cpu } satisfies Round
+      }).pipe(Effect.timeout(receiveTimeout))
+    )
+  )
+  await deleteSubscription(topic, subscription)
+  return round
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reporting
+
+const perSecond = (count: number, millis: number) => (count * 1000) / millis
+
+const microsPerFrame = (millis: number | undefined, count: number) =>
+  millis === undefined ? "–" : fmt((millis * 1000) / count)
+
+const describeRound = (label: string, round: Round, count: number) => {
+  const { cpu } = round
+  const details = [
+    round.side === "gateway" ? `gateway ${microsPerFrame(cpu.gateway, count)}` : undefined,
+    `bench ${microsPerFrame(cpu.bench, count)}`,
+    `pulsar ${microsPerFrame(cpu.pulsar, count)} µs cpu/frame`,
+    `machine ${fmt(cpu.machineBusy * 100)} % busy, others ${fmt((cpu.others / round.millis) * 100)} % of a core`,
+    round.rss !== undefined ? `gateway RSS ${mib(round.rss)}` : undefined
+  ]
+    .filter((x) => x !== undefined)
+    .join(", ")
+  console.log(
+    `  ${label.padEnd(11)} ${round.side.padEnd(7)} ${fmt(round.millis).padStart(6)} ms ` +
+      `${fmt(perSecond(count, round.millis)).padStart(6)} frames/s ` +
+      `${fmt(perSecond(count * triplesPerFrame, round.millis)).padStart(8)} triples/s  (${details})`
+  )
+}
+
+const summarize = (what: string, measured: ReadonlyArray<Round>, count: number) => {
+  const of = (side: Round["side"]) => measured.filter((r) => r.side === side)
+  const rates = (side: Round["side"]) => of(side).map((r) => perSecond(count, r.millis))
+  const g = median(rates("gateway"))
+  const b = median(rates("bare"))
+  const cpu = (side: Round["side"], pick: (c: CpuWindow) => number | undefined) =>
+    microsPerFrame(median(of(side).map((r) => pick(r.cpu) ?? NaN)), count)
+  console.log(
+    `  ${what}: gateway frames/s per round: ${rates("gateway")
+      .map((x) => fmt(x))
+      .join(", ")}`
+  )
+  console.log(
+    `  ${what}: bare    frames/s per round: ${rates("bare")
+      .map((x) => fmt(x))
+      .join(", ")}`
+  )
+  console.log(
+    `  ${what}: median gateway ${fmt(g)} frames/s (${fmt(g * triplesPerFrame)} triples/s), ` +
+      `bare ${fmt(b)} frames/s (${fmt(b * triplesPerFrame)} triples/s); ratio gateway/bare ${fmt(g / b, 2)}`
+  )
+  console.log(
+    `  ${what}: median cpu µs/frame — gateway rounds: gateway ${cpu("gateway", (c) => c.gateway)}, ` +
+      `bench ${cpu("gateway", (c) => c.bench)}, pulsar ${cpu("gateway", (c) => c.pulsar)}; ` +
+      `bare rounds: bench ${cpu("bare", (c) => c.bench)}, pulsar ${cpu("bare", (c) => c.pulsar)}`
+  )
+  return { gateway: g, bare: b, ratio: g / b }
+}
+
+/** Warm-up of each side, then `rounds` of each in ABBA order. */
+const alternate = async (
+  what: string,
+  count: number,
+  gatewayRound: (label: string) => Promise<Round>,
+  bareRound: (label: string) => Promise<Round>,
+  afterRound: (label: string, round: Round) => Promise<void>
+) => {
+  const measured: Array<Round> = []
+  const run = async (label: string, side: Round["side"], keep: boolean) => {
+    const round = side === "gateway" ? await gatewayRound(label) : await bareRound(label)
+    await afterRound(label, round)
+    describeRound(label, round, count)
+    if (keep) measured.push(round)
+  }
+  for (let i = 0; i < warmup; i++) {
+    await run(`warm-up ${i + 1}`, "gateway", false)
+    await run(`warm-up ${i + 1}`, "bare", false)
+  }
+  for (let i = 0; i < rounds; i++) {
+    const order: ReadonlyArray<Round["side"]> = i % 2 === 0 ? ["gateway", "bare"] : ["bare", "gateway"]
+    for (const side of order) await run(`round ${i + 1}`, side, true)
+  }
+  return summarize(what, measured, count)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Phases
+
+const importPhase = async (gateway: Gateway, flow: string, topic: string, frames: ReadonlyArray<string>) => {
+  const payloads = await Effect.runPromise(Effect.forEach(frames, (text) => importPayload("triples", text)))
+  console.log(
+    `\nImport: ${fmt(frames.length)} frames × ${triplesPerFrame} triples ` +
+      `(client frame ${fmt(Buffer.byteLength(frames[0]!))} B, record ${fmt(payloads[0]!.byteLength)} B); ` +
+      `gateway window ${window} unanswered frames, bare producer concurrency 500`
+  )
+  return alternate(
+    "import",
+    frames.length,
+    () => gatewayImport(gateway, flow, frames),
+    () => bareImport(topic, payloads),
+    async (label) => {
+      expectedStored += frames.length
+      await checkStored(topic, `import ${label}`)
+    }
+  )
+}
+
+const exportPhase = async (gateway: Gateway, flow: string, topic: string, frames: ReadonlyArray<string>) => {
+  const payloads = await Effect.runPromise(Effect.forEach(frames, (text) => importPayload("triples", text)))
+  console.log(
+    `\nExport: ${fmt(payloads.length)} records published by a bare producer (concurrency 500) while ` +
+      `a gateway export client / a bare consumer reads them`
+  )
+  let n = 0
+  return alternate(
+    "export",
+    payloads.length,
+    () => gatewayExport(gateway, flow, topic, payloads, `bench-${process.pid}-${n++}`),
+    () => bareExport(topic, payloads, `bench-bare-${process.pid}-${n++}`),
+    async (label) => {
+      expectedStored += payloads.length
+      await checkStored(topic, `export ${label}`)
+    }
+  )
+}
+
+/** The translation alone, in this process: what each frame costs the gateway before any I/O. */
+const codecPhase = async (frames: ReadonlyArray<string>) => {
+  // The gateway receives frames as bytes and records as bytes.
+  const frameBytes = frames.map((text) => Buffer.from(text))
+  const payloads = await Effect.runPromise(Effect.forEach(frameBytes, (bytes) => importPayload("triples", bytes)))
+  const parsed = frameBytes.map((bytes) => {
+    const result = parseFrame("triples", bytes)
+    if (Result.isFailure(result)) throw result.failure
+    return result.success
+  })
+  const time = (run: () => void) => {
+    const times: Array<number> = []
+    for (let i = 0; i < 9; i++) {
+      const started = performance.now()
+      run()
+      times.push(performance.now() - started)
+    }
+    return fmt((median(times.slice(1)) * 1000) / frames.length)
+  }
+  const importing = time(() => frameBytes.forEach((b) => Effect.runSync(importPayload("triples", b))))
+  const frameParse = time(() => frameBytes.forEach((b) => JSON.parse(b.toString("utf8"))))
+  const frameDecode = time(() => frameBytes.forEach((b) => parseFrame("triples", b)))
+  const recordEncode = time(() => parsed.forEach((frame) => encodeRecord("triples", frame)))
+  const exporting = time(() => payloads.forEach((p) => Effect.runSync(recordToFrameText("triples", p))))
+  const recordParse = time(() => payloads.forEach((p) => JSON.parse(Buffer.from(p).toString("utf8"))))
+  console.log(
+    `\nCodec alone, µs per frame (this process, median of 8 passes after a warm-up, over ${fmt(frames.length)} frames):\n` +
+      `  import frame → record ${importing}: JSON.parse ${frameParse}, parse + UTF-8 check + validation ` +
+      `${frameDecode}, record building + JSON.stringify + UTF-8 ${recordEncode}\n` +
+      `  record → export frame ${exporting}: JSON.parse of the record ${recordParse}`
+  )
+}
+
+const memoryPhase = async (flow: string, topic: string, frames: ReadonlyArray<string>) => {
+  console.log(
+    `\nMemory: a fresh gateway process; ${connections} connections importing for ${floodSeconds} s, ` +
+      `each with up to ${connectionWindow} unanswered frames`
+  )
+  const gateway = await startGateway(flow)
+  try {
+    await sleep(2000)
+    const idle = await memoryOf(gateway.pid)
+    console.log(`  idle after start: RSS ${mib(idle.rss)} (peak so far ${mib(idle.peak)})`)
+    const url = `ws://127.0.0.1:${gateway.port}/api/v1/flow/${flow}/import/triples?ack=true`
+    const sockets = await Promise.all(Array.from({ length: connections }, () => openSocket(url)))
+    const connected = await memoryOf(gateway.pid)
+    console.log(`  ${connections} connections open, idle: RSS ${mib(connected.rss)}`)
+
+    let sampledMax = 0
+    const sampler = setInterval(() => {
+      void memoryOf(gateway.pid).then((m) => (sampledMax = Math.max(sampledMax, m.rss)))
+    }, 250)
+    const stopCpu = await startCpuWindow(gateway.pid)
+    const started = performance.now()
+    const deadline = started + floodSeconds * 1000
+    const results = await withTimeout(
+      Promise.all(
+        sockets.map((ws, i) =>
+          // Each connection starts at a different frame so that the topic sees a mix.
+          pump(
+            ws,
+            [...frames.slice(i % frames.length), ...frames.slice(0, i % frames.length)],
+            connectionWindow,
+            () => performance.now() < deadline
+          )
+        )
+      ),
+      floodSeconds * 1000 + receiveTimeout,
+      "the memory phase"
+    )
+    clearInterval(sampler)
+    const end = Math.max(...results.map((r) => r.end))
+    const cpu = await stopCpu()
+    const total = results.reduce((sum, r) => sum + r.acked, 0)
+    const after = await memoryOf(gateway.pid)
+    await Promise.all(sockets.map(closeSocket))
+    expectedStored += total
+    await checkStored(topic, "memory phase")
+    const perConnection = results.map((r) => r.acked)
+    const seconds = (end - started) / 1000
+    console.log(
+      `  ${fmt(total)} frames acked in ${fmt(seconds, 1)} s: ${fmt(total / seconds)} frames/s ` +
+        `(${fmt((total * triplesPerFrame) / seconds)} triples/s); per connection min ${fmt(Math.min(...perConnection))}, ` +
+        `median ${fmt(median(perConnection))}, max ${fmt(Math.max(...perConnection))} frames`
+    )
+    console.log(
+      `  gateway: peak RSS (VmHWM) ${mib(after.peak)}, RSS at the end ${mib(after.rss)}, ` +
+        `highest sampled RSS ${mib(sampledMax)}`
+    )
+    console.log(
+      `  cpu µs/frame: gateway ${microsPerFrame(cpu.gateway, total)} ` +
+        `(${fmt(((cpu.gateway ?? NaN) / (seconds * 1000)) * 100)} % of one core), ` +
+        `bench ${microsPerFrame(cpu.bench, total)}, pulsar ${microsPerFrame(cpu.pulsar, total)}; ` +
+        `machine ${fmt(cpu.machineBusy * 100)} % busy, others ${fmt((cpu.others / (seconds * 1000)) * 100)} % of a core`
+    )
+    return { idle, connected, after, total, seconds }
+  } catch (error) {
+    console.log(`The gateway's last output:\n${gateway.output()}`)
+    throw error
+  } finally {
+    await gateway.stop()
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+const main = async () => {
+  const version = await fetch(`${httpUrl}/admin/v2/brokers/version`).then((r) => r.text())
+  const cpuList = cpus()
+  console.log(
+    `Machine: ${cpuList.length} cores (${cpuList[0]?.model ?? "?"}), ${fmt(totalmem() / 2 ** 30, 1)} GiB, ` +
+      `Node ${process.version}, Pulsar ${version.trim()} at ${httpUrl}; load average ${loadavg()
+        .map((x) => x.toFixed(2))
+        .join(" ")}`
+  )
+  await ensureNamespace(httpUrl, "tg/flow")
+  const flow = `bench-${Date.now().toString(36)}`
+  const topic = `persistent://tg/flow/triples-store:default:${flow}`
+  console.log(`Flow ${flow}, topic ${topic}`)
+  const frames = Array.from({ length: frameCount }, (_, i) =>
+    JSON.stringify(triplesFrame(`${flow}-${i}`, triplesPerFrame))
+  )
+
+  if (phases.has("codec")) await codecPhase(frames)
+  if (phases.has("import") || phases.has("export")) {
+    const gateway = await startGateway(flow)
+    console.log(`Gateway pid ${gateway.pid} on port ${gateway.port}`)
+    try {
+      if (phases.has("import")) await importPhase(gateway, flow, topic, frames)
+      if (phases.has("export")) await exportPhase(gateway, flow, topic, frames)
+      const memory = await memoryOf(gateway.pid)
+      console.log(`\nGateway after the throughput phases: RSS ${mib(memory.rss)}, peak ${mib(memory.peak)}`)
+    } catch (error) {
+      console.log(`The gateway's last output:\n${gateway.output()}`)
+      throw error
+    } finally {
+      await gateway.stop()
+    }
+  }
+  if (phases.has("memory")) await memoryPhase(flow, topic, frames)
+  console.log(
+    `\nLoad average at the end: ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(" ")}`
+  )
+}
+
+await main()
