@@ -1,9 +1,9 @@
 /** `tg-gateway export` against a scripted gateway: formats, stopping conditions, Ctrl-C. */
-import { mkdtempSync, readFileSync } from "node:fs"
+import { mkdtempSync, rmSync, readFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { PassThrough } from "node:stream"
-import { assert, describe, it } from "@effect/vitest"
+import { afterAll, assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
 import { en } from "../../src/i18n/catalogs/en.ts"
 import { makeMessages } from "../../src/i18n/messages.ts"
@@ -13,6 +13,7 @@ import { captureStream, fakeGateway } from "../support/fakeGateway.ts"
 
 const messages = makeMessages("en", en)
 const directory = mkdtempSync(join(tmpdir(), "tg-export-"))
+afterAll(() => rmSync(directory, { recursive: true, force: true }))
 
 const options = (url: string, overrides: Partial<ExportOptions>): ExportOptions => ({
   target: { url, flow: "default", kind: "triples", workspace: undefined, token: undefined },

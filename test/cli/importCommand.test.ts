@@ -1,8 +1,8 @@
 /** `tg-gateway import` against a scripted gateway: acks, refusals, dropped connections, bad input. */
-import { mkdtempSync, writeFileSync } from "node:fs"
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { assert, describe, it } from "@effect/vitest"
+import { afterAll, assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
 import { en } from "../../src/i18n/catalogs/en.ts"
 import { makeMessages } from "../../src/i18n/messages.ts"
@@ -11,6 +11,7 @@ import { captureStream, fakeGateway } from "../support/fakeGateway.ts"
 
 const messages = makeMessages("en", en)
 const directory = mkdtempSync(join(tmpdir(), "tg-import-"))
+afterAll(() => rmSync(directory, { recursive: true, force: true }))
 const file = (name: string, text: string) => {
   const path = join(directory, name)
   writeFileSync(path, text)

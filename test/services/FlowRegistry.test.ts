@@ -1,4 +1,4 @@
-import { writeFileSync } from "node:fs"
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { assert, describe, it } from "@effect/vitest"
@@ -26,7 +26,9 @@ describe("FlowRegistry", () => {
 
   it.effect("a flows file adds flows with per-interface overrides and can replace the template", () =>
     Effect.gen(function* () {
-      const file = join(tmpdir(), `flows-${process.pid}.json`)
+      const directory = mkdtempSync(join(tmpdir(), "tg-flows-"))
+      yield* Effect.addFinalizer(() => Effect.sync(() => rmSync(directory, { recursive: true, force: true })))
+      const file = join(directory, "flows.json")
       writeFileSync(
         file,
         JSON.stringify({
@@ -48,7 +50,9 @@ describe("FlowRegistry", () => {
 
   it.effect("a malformed flows file is a FlowConfigError naming the file", () =>
     Effect.gen(function* () {
-      const file = join(tmpdir(), `flows-bad-${process.pid}.json`)
+      const directory = mkdtempSync(join(tmpdir(), "tg-flows-"))
+      yield* Effect.addFinalizer(() => Effect.sync(() => rmSync(directory, { recursive: true, force: true })))
+      const file = join(directory, "flows.json")
       writeFileSync(file, `{"flows": {"f": {"topics": 3}}}`)
       const error = yield* Effect.flip(
         loadFlowRegistry({ flows: [], flowsFile: file, topicTemplate: defaultTopicTemplate })
