@@ -105,7 +105,6 @@ export const makeWsConnection = (socket: WebSocket, options: WsConnectionOptions
         Queue.endUnsafe(inbound)
       }),
       write,
-      send: (text) => Effect.flatten(write(text)),
       peerClosed: Deferred.await(closed),
       isOpen: () => socket.readyState === WebSocket.OPEN,
       close: (code, reason) =>

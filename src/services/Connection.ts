@@ -28,8 +28,6 @@ export interface Connection {
    * effect completes when the write has gone out (the `ws.send` callback), or fails.
    */
   readonly write: (text: string) => Effect.Effect<Effect.Effect<void, SocketWriteFailed>, SocketWriteFailed>
-  /** Writes a frame and waits for it to go out. */
-  readonly send: (text: string) => Effect.Effect<void, SocketWriteFailed>
   /** Completes when the peer has closed (or the connection broke), with the close code. */
   readonly peerClosed: Effect.Effect<number>
   readonly isOpen: () => boolean

@@ -23,8 +23,6 @@ import { makeSubscriber } from "./Subscriber.ts"
 export const closeCodes = {
   normal: 1000,
   goingAway: 1001,
-  policy: 1008,
-  tooBig: 1009,
   internalError: 1011
 } as const
 
@@ -74,6 +72,34 @@ const endingOf = (
     Effect.as(Fiber.await(dispatcher), "dispatcher" as const)
   ])
 
+interface Finish {
+  readonly ending: Ending
+  /** "import to <topic>", for the record of a forced shutdown. */
+  readonly subject: string
+  /** What was forced, if anything; undefined entries are not problems. */
+  readonly problems: ReadonlyArray<string | undefined>
+  /** The connection's figures to log (LOG_QUEUE_STATS), with the log line's message as `log`. */
+  readonly stats: ({ readonly log: string } & Record<string, unknown>) | undefined
+  readonly dispatcherClose: { readonly code: number; readonly reason: string }
+}
+
+/** The end of every connection: log its figures, record how its shutdown went, close the socket last. */
+const finish = (connection: Connection, lifecycle: LifecycleShape, options: Finish) =>
+  Effect.gen(function* () {
+    const problems = options.problems.filter((p) => p !== undefined)
+    if (options.stats !== undefined) {
+      const { log, ...stats } = options.stats
+      yield* Effect.logInfo(log).pipe(Effect.annotateLogs({ ...stats, ending: options.ending }))
+    }
+    yield* lifecycle.record(
+      problems.length === 0
+        ? { graceful: true }
+        : { graceful: false, forced: `${options.subject}: ${problems.join("; ")}` }
+    )
+    const close = closeFor(options.ending, options.dispatcherClose)
+    yield* connection.close(close.code, close.reason)
+  })
+
 const seconds = (input: Duration.Input) => Duration.format(Duration.fromInputUnsafe(input))
 
 const openImport = (route: Extract<Route, { direction: "import" }>) =>
@@ -103,33 +129,31 @@ const openImport = (route: Extract<Route, { direction: "import" }>) =>
             ? yield* dispatcher.answered.pipe(Effect.timeoutOption(settings.shutdownGracePeriod))
             : undefined
 
-        const problems = [
-          read._tag === "None" ? `frames still unread after ${seconds(settings.publisherDrainTimeout)}` : undefined,
-          report.dropped > 0 ? `${report.dropped} message(s) dropped at the publisher drain timeout` : undefined,
-          report.unconfirmed > 0 ? `${report.unconfirmed} message(s) unconfirmed at the flush timeout` : undefined,
-          answered?._tag === "None" ? "acks still unwritten after the grace period" : undefined,
-          ending === "broker" ? `the broker connection was lost; ${report.failed} message(s) not published` : undefined
-        ].filter((p) => p !== undefined)
-        if (settings.logQueueStats) {
-          yield* Effect.logInfo("import connection closed").pipe(
-            Effect.annotateLogs({
-              topic: route.topic,
-              ending,
-              frames: dispatcher.frames(),
-              dropped: report.dropped,
-              unconfirmed: report.unconfirmed,
-              failed: report.failed,
-              drain: Duration.format(report.duration)
-            })
-          )
-        }
-        yield* lifecycle.record(
-          problems.length === 0
-            ? { graceful: true }
-            : { graceful: false, forced: `import to ${route.topic}: ${problems.join("; ")}` }
-        )
-        const close = closeFor(ending, { code: closeCodes.normal, reason: "" })
-        yield* connection.close(close.code, close.reason)
+        yield* finish(connection, lifecycle, {
+          ending,
+          subject: `import to ${route.topic}`,
+          problems: [
+            read._tag === "None" ? `frames still unread after ${seconds(settings.publisherDrainTimeout)}` : undefined,
+            report.dropped > 0 ? `${report.dropped} message(s) dropped at the publisher drain timeout` : undefined,
+            report.unconfirmed > 0 ? `${report.unconfirmed} message(s) unconfirmed at the flush timeout` : undefined,
+            answered?._tag === "None" ? "acks still unwritten after the grace period" : undefined,
+            ending === "broker"
+              ? `the broker connection was lost; ${report.failed} message(s) not published`
+              : undefined
+          ],
+          stats: settings.logQueueStats
+            ? {
+                log: "import connection closed",
+                topic: route.topic,
+                frames: dispatcher.frames(),
+                dropped: report.dropped,
+                unconfirmed: report.unconfirmed,
+                failed: report.failed,
+                drain: Duration.format(report.duration)
+              }
+            : undefined,
+          dispatcherClose: { code: closeCodes.normal, reason: "" }
+        })
       })
   })
 
@@ -168,32 +192,28 @@ const openExport = (route: Extract<Route, { direction: "export" }>) =>
         yield* Fiber.interrupt(exporter)
         const failure = ending === "dispatcher" ? yield* Fiber.await(exporter) : undefined
 
-        const problems = [
-          !report.drained ? `undelivered after ${seconds(settings.subscriberDrainTimeout)}` : undefined,
-          report.nacked > 0 && ending === "server"
-            ? `${report.nacked} message(s) given back to the ${durable ? "durable " : "private "}subscription`
+        yield* finish(connection, lifecycle, {
+          ending,
+          subject: `export from ${route.topic}`,
+          problems: [
+            !report.drained ? `undelivered after ${seconds(settings.subscriberDrainTimeout)}` : undefined,
+            report.nacked > 0 && ending === "server"
+              ? `${report.nacked} message(s) given back to the ${durable ? "durable " : "private "}subscription`
+              : undefined,
+            failure !== undefined && Exit.isFailure(failure) ? "too many write errors" : undefined,
+            ending === "broker" ? "the broker connection was lost" : undefined
+          ],
+          stats: settings.logQueueStats
+            ? {
+                log: "export connection closed",
+                topic: route.topic,
+                nacked: report.nacked,
+                drained: report.drained,
+                drain: Duration.format(report.duration)
+              }
             : undefined,
-          failure !== undefined && Exit.isFailure(failure) ? "too many write errors" : undefined,
-          ending === "broker" ? "the broker connection was lost" : undefined
-        ].filter((p) => p !== undefined)
-        if (settings.logQueueStats) {
-          yield* Effect.logInfo("export connection closed").pipe(
-            Effect.annotateLogs({
-              topic: route.topic,
-              ending,
-              nacked: report.nacked,
-              drained: report.drained,
-              drain: Duration.format(report.duration)
-            })
-          )
-        }
-        yield* lifecycle.record(
-          problems.length === 0
-            ? { graceful: true }
-            : { graceful: false, forced: `export from ${route.topic}: ${problems.join("; ")}` }
-        )
-        const close = closeFor(ending, { code: closeCodes.internalError, reason: "too many write errors" })
-        yield* connection.close(close.code, close.reason)
+          dispatcherClose: { code: closeCodes.internalError, reason: "too many write errors" }
+        })
       })
   })
 
