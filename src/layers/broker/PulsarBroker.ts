@@ -90,23 +90,21 @@ export const makePulsarBroker = (config: PulsarBrokerConfig): BrokerShape => {
         for (const wake of waiters) wake()
       }
 
-      socket.on("message", (data) =>
-        guarded(topic, () => {
-          const answer = parseJson<SendAnswer>(data)
-          const context = answer?.context
-          if (context === undefined) return
-          const resume = pending.get(context)
-          if (resume === undefined) return
-          pending.delete(context)
-          if (answer?.result === "ok" && answer.messageId !== undefined) {
-            resume(Effect.succeed(answer.messageId))
-          } else {
-            const reason = `${answer?.result ?? "no result"}${answer?.errorMsg ? `: ${answer.errorMsg}` : ""}`
-            resume(Effect.fail(new SendFailed({ topic, reason, unknownOutcome: false })))
-          }
-          settled()
-        })
-      )
+      socket.on("message", (data) => {
+        const answer = parseJson<SendAnswer>(data)
+        const context = answer?.context
+        if (context === undefined) return
+        const resume = pending.get(context)
+        if (resume === undefined) return
+        pending.delete(context)
+        if (answer?.result === "ok" && answer.messageId !== undefined) {
+          resume(Effect.succeed(answer.messageId))
+        } else {
+          const reason = `${answer?.result ?? "no result"}${answer?.errorMsg ? `: ${answer.errorMsg}` : ""}`
+          resume(Effect.fail(new SendFailed({ topic, reason, unknownOutcome: false })))
+        }
+        settled()
+      })
       socket.on("close", (code, reason) => {
         closedReason = `the broker closed the connection (${code}${reason.length > 0 ? ` ${reason.toString()}` : ""})`
         // Sends handed over without an answer may or may not be stored.
@@ -187,18 +185,16 @@ export const makePulsarBroker = (config: PulsarBrokerConfig): BrokerShape => {
         }
       })
 
-      socket.on("message", (data) =>
-        guarded(topic, () => {
-          const pushed = parseJson<PushedMessage>(data)
-          if (pushed?.messageId === undefined || pushed.payload === undefined) return
-          buffer.push({
-            id: pushed.messageId,
-            payload: Buffer.from(pushed.payload, "base64"),
-            properties: pushed.properties ?? {},
-            redeliveryCount: pushed.redeliveryCount ?? 0
-          })
+      socket.on("message", (data) => {
+        const pushed = parseJson<PushedMessage>(data)
+        if (pushed?.messageId === undefined || pushed.payload === undefined) return
+        buffer.push({
+          id: pushed.messageId,
+          payload: Buffer.from(pushed.payload, "base64"),
+          properties: pushed.properties ?? {},
+          redeliveryCount: pushed.redeliveryCount ?? 0
         })
-      )
+      })
       const lost = yield* Deferred.make<ConnectionClosed>()
       let closing = false
       socket.on("close", (code, reason) => {
@@ -272,18 +268,6 @@ const sendFrame = (message: OutgoingMessage, context: string): string =>
 
 const base64 = (bytes: Uint8Array): string =>
   Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64")
-
-/**
- * Runs a socket event handler. What it resumes runs synchronously inside it; should that ever
- * throw, the error is reported here instead of escaping the event loop and ending the process.
- */
-const guarded = (topic: string, handler: () => void): void => {
-  try {
-    handler()
-  } catch (error) {
-    console.error(`tg-gateway: unexpected error while handling the broker's answer for ${topic}:`, error)
-  }
-}
 
 const parseJson = <A>(data: WebSocket.RawData): A | undefined => {
   try {
