@@ -20,7 +20,7 @@ import * as Metrics from "./Metrics.ts"
 import { makePublisher } from "./Publisher.ts"
 import { makeSubscriber } from "./Subscriber.ts"
 
-export const closeCodes = {
+const closeCodes = {
   normal: 1000,
   goingAway: 1001,
   internalError: 1011
