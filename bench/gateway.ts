@@ -25,12 +25,18 @@
  *     [--phases codec,import,export,memory] [--connections 100] [--connection-window 16] [--seconds 20]
  *     [--profile DIR]    (the gateway runs with --cpu-prof; when it stops, its profile in DIR is
  *                         summarised: the share of busy samples per kind of work)
+ *     [--relay translate|forward]  (adds `bench/relay.ts` to the import rounds: the least a relay
+ *                         can do, with the gateway's translation or none — a yardstick for how
+ *                         much of the gap to the bare producer any gateway on this machine has)
+ *     [--node-flags "…"]  (extra Node flags for the gateway and relay processes, e.g. --trace-gc)
+ *     [--server-log PREFIX]  (everything the gateway and relay print goes to PREFIX.<script>.log)
  *
  * PULSAR_HTTP_URL (default http://127.0.0.1:8080) names the broker; tenant tg and namespace
  * tg/flow are created if missing.
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process"
 import { once } from "node:events"
+import { appendFileSync } from "node:fs"
 import { readdir, readFile } from "node:fs/promises"
 import { createServer } from "node:net"
 import { cpus, loadavg, totalmem } from "node:os"
@@ -55,7 +61,10 @@ const { values: flags } = parseArgs({
     connections: { type: "string", default: "100" },
     "connection-window": { type: "string", default: "16" },
     seconds: { type: "string", default: "20" },
-    profile: { type: "string" }
+    profile: { type: "string" },
+    relay: { type: "string" },
+    "node-flags": { type: "string", default: "" },
+    "server-log": { type: "string" }
   }
 })
 
@@ -76,6 +85,12 @@ const connectionWindow = whole("connection-window")
 const floodSeconds = whole("seconds")
 const phases = new Set((flags.phases ?? "").split(",").map((p) => p.trim()))
 const profileDir = flags.profile
+const relayMode = flags.relay
+const nodeFlags = (flags["node-flags"] ?? "").split(" ").filter((flag) => flag.length > 0)
+const serverLog = flags["server-log"]
+if (relayMode !== undefined && relayMode !== "translate" && relayMode !== "forward") {
+  throw new Error(`--relay must be translate or forward, got ${relayMode}`)
+}
 const repoRoot = fileURLToPath(new URL("..", import.meta.url))
 const receiveTimeout = 180_000
 
@@ -213,17 +228,32 @@ interface Gateway {
 const startGateway = async (flow: string): Promise<Gateway> => {
   const port = await freePort()
   const env: NodeJS.ProcessEnv = {
-    ...process.env,
     BROKER: "pulsar",
     PULSAR_HTTP_URL: httpUrl,
     GATEWAY_PORT: `${port}`,
     GATEWAY_HOST: "127.0.0.1",
     FLOWS: flow
   }
+  return startServer(port, ["src/programs/main.ts", "serve"], env, "tg-gateway listening")
+}
+
+/** `bench/relay.ts`: the yardstick a gateway is compared with in `--relay` rounds. */
+const startRelay = async (topic: string, mode: string): Promise<Gateway> => {
+  const port = await freePort()
+  return startServer(port, ["bench/relay.ts", `${port}`, httpUrl, topic, mode], {}, "relay listening")
+}
+
+const startServer = async (
+  port: number,
+  args: ReadonlyArray<string>,
+  extraEnv: NodeJS.ProcessEnv,
+  readyLine: string
+): Promise<Gateway> => {
+  const env: NodeJS.ProcessEnv = { ...process.env, ...extraEnv }
   if (profileDir !== undefined) {
     env["NODE_OPTIONS"] = `${process.env["NODE_OPTIONS"] ?? ""} --cpu-prof --cpu-prof-dir=${profileDir}`.trim()
   }
-  const child: ChildProcess = spawn(process.execPath, ["src/programs/main.ts", "serve"], {
+  const child: ChildProcess = spawn(process.execPath, [...nodeFlags, ...args], {
     cwd: repoRoot,
     env,
     stdio: ["ignore", "pipe", "pipe"]
@@ -231,22 +261,21 @@ const startGateway = async (flow: string): Promise<Gateway> => {
   const tail: Array<string> = []
   const ready = new Promise<void>((resolve, reject) => {
     const onData = (chunk: Buffer) => {
+      if (serverLog !== undefined) appendFileSync(`${serverLog}.${args[0]?.replace(/\W+/g, "-")}.log`, chunk)
       for (const line of chunk.toString().split("\n")) {
         if (line.length === 0) continue
         tail.push(line)
         if (tail.length > 40) tail.shift()
-        if (line.includes("tg-gateway listening")) resolve()
+        if (line.includes(readyLine)) resolve()
       }
     }
     child.stdout?.on("data", onData)
     child.stderr?.on("data", onData)
-    child.once("exit", (code) =>
-      reject(new Error(`the gateway exited (${code}) before listening:\n${tail.join("\n")}`))
-    )
+    child.once("exit", (code) => reject(new Error(`${args[0]} exited (${code}) before listening:\n${tail.join("\n")}`)))
   })
-  await withTimeout(ready, 30_000, "starting the gateway")
+  await withTimeout(ready, 30_000, `starting ${args[0]}`)
   const pid = child.pid
-  if (pid === undefined) throw new Error("the gateway process has no pid")
+  if (pid === undefined) throw new Error(`${args[0]} has no pid`)
   const exited = once(child, "exit").then(([code]) => code as number | null)
   return {
     pid,
@@ -254,11 +283,14 @@ const startGateway = async (flow: string): Promise<Gateway> => {
     output: () => tail.join("\n"),
     stop: async () => {
       child.kill("SIGTERM")
-      const code = await withTimeout(exited, 30_000, "stopping the gateway").catch(() => {
+      const code = await withTimeout(exited, 30_000, `stopping ${args[0]}`).catch(() => {
         child.kill("SIGKILL")
         return null
       })
-      if (code !== 0) console.log(`  gateway exited with ${code}; last output:\n    ${tail.join("\n    ")}`)
+      // The relay has no shutdown of its own: SIGTERM ends it at once.
+      if (code !== 0 && readyLine !== "relay listening") {
+        console.log(`  gateway exited with ${code}; last output:\n    ${tail.join("\n    ")}`)
+      }
       if (profileDir !== undefined) await summarizeProfile(profileDir, pid)
       return code
     }
@@ -415,8 +447,10 @@ const pump = (
 // ---------------------------------------------------------------------------------------------
 // Rounds
 
+type Side = "gateway" | "relay" | "bare"
+
 interface Round {
-  readonly side: "gateway" | "bare"
+  readonly side: Side
   readonly millis: number
   /** CPU used during the timed window. */
   readonly cpu: CpuWindow
@@ -439,7 +473,12 @@ const checkStored = async (topic: string, what: string) => {
 const sendAll = (producer: Producer, payloads: ReadonlyArray<Uint8Array>) =>
   Effect.forEach(payloads, (payload) => producer.send({ payload }), { concurrency: 500, discard: true })
 
-const gatewayImport = async (gateway: Gateway, flow: string, frames: ReadonlyArray<string>): Promise<Round> => {
+const gatewayImport = async (
+  gateway: Gateway,
+  flow: string,
+  frames: ReadonlyArray<string>,
+  side: Side = "gateway"
+): Promise<Round> => {
   const ws = await openSocket(`ws://127.0.0.1:${gateway.port}/api/v1/flow/${flow}/import/triples?ack=true`)
   const stopCpu = await startCpuWindow(gateway.pid)
   const started = performance.now()
@@ -449,10 +488,10 @@ const gatewayImport = async (gateway: Gateway, flow: string, frames: ReadonlyArr
     "gateway import"
   )
   const cpu = await stopCpu()
-  if (acked !== frames.length) throw new Error(`gateway import: ${acked} acks for ${frames.length} frames`)
+  if (acked !== frames.length) throw new Error(`${side} import: ${acked} acks for ${frames.length} frames`)
   await closeSocket(ws)
   const { rss } = await memoryOf(gateway.pid)
-  return { side: "gateway", millis: end - started, cpu, rss }
+  return { side, millis: end - started, cpu, rss }
 }
 
 const bareImport = (topic: string, payloads: ReadonlyArray<Uint8Array>): Promise<Round> =>
@@ -562,11 +601,11 @@ const microsPerFrame = (millis: number | undefined, count: number) =>
 const describeRound = (label: string, round: Round, count: number) => {
   const { cpu } = round
   const details = [
-    round.side === "gateway" ? `gateway ${microsPerFrame(cpu.gateway, count)}` : undefined,
+    round.side === "bare" ? undefined : `${round.side} ${microsPerFrame(cpu.gateway, count)}`,
     `bench ${microsPerFrame(cpu.bench, count)}`,
     `pulsar ${microsPerFrame(cpu.pulsar, count)} µs cpu/frame`,
     `machine ${fmt(cpu.machineBusy * 100)} % busy, others ${fmt((cpu.others / round.millis) * 100)} % of a core`,
-    round.rss !== undefined ? `gateway RSS ${mib(round.rss)}` : undefined
+    round.rss !== undefined ? `${round.side} RSS ${mib(round.rss)}` : undefined
   ]
     .filter((x) => x !== undefined)
     .join(", ")
@@ -578,56 +617,52 @@ const describeRound = (label: string, round: Round, count: number) => {
 }
 
 const summarize = (what: string, measured: ReadonlyArray<Round>, count: number) => {
-  const of = (side: Round["side"]) => measured.filter((r) => r.side === side)
-  const rates = (side: Round["side"]) => of(side).map((r) => perSecond(count, r.millis))
-  const g = median(rates("gateway"))
-  const b = median(rates("bare"))
-  const cpu = (side: Round["side"], pick: (c: CpuWindow) => number | undefined) =>
+  const of = (side: Side) => measured.filter((r) => r.side === side)
+  const rates = (side: Side) => of(side).map((r) => perSecond(count, r.millis))
+  const sides = (["gateway", "relay", "bare"] as const).filter((side) => of(side).length > 0)
+  const bare = median(rates("bare"))
+  const cpu = (side: Side, pick: (c: CpuWindow) => number | undefined) =>
     microsPerFrame(median(of(side).map((r) => pick(r.cpu) ?? NaN)), count)
-  console.log(
-    `  ${what}: gateway frames/s per round: ${rates("gateway")
-      .map((x) => fmt(x))
-      .join(", ")}`
-  )
-  console.log(
-    `  ${what}: bare    frames/s per round: ${rates("bare")
-      .map((x) => fmt(x))
-      .join(", ")}`
-  )
-  console.log(
-    `  ${what}: median gateway ${fmt(g)} frames/s (${fmt(g * triplesPerFrame)} triples/s), ` +
-      `bare ${fmt(b)} frames/s (${fmt(b * triplesPerFrame)} triples/s); ratio gateway/bare ${fmt(g / b, 2)}`
-  )
-  console.log(
-    `  ${what}: median cpu µs/frame — gateway rounds: gateway ${cpu("gateway", (c) => c.gateway)}, ` +
-      `bench ${cpu("gateway", (c) => c.bench)}, pulsar ${cpu("gateway", (c) => c.pulsar)}; ` +
-      `bare rounds: bench ${cpu("bare", (c) => c.bench)}, pulsar ${cpu("bare", (c) => c.pulsar)}`
-  )
-  return { gateway: g, bare: b, ratio: g / b }
+  for (const side of sides) {
+    console.log(
+      `  ${what}: ${side.padEnd(7)} frames/s per round: ${rates(side)
+        .map((x) => fmt(x))
+        .join(", ")}`
+    )
+  }
+  for (const side of sides) {
+    const rate = median(rates(side))
+    const ratio = side === "bare" ? "" : `; ratio ${side}/bare ${fmt(rate / bare, 2)}`
+    const server = side === "bare" ? "" : `${side} ${cpu(side, (c) => c.gateway)}, `
+    console.log(
+      `  ${what}: median ${side.padEnd(7)} ${fmt(rate)} frames/s (${fmt(rate * triplesPerFrame)} triples/s)${ratio}; ` +
+        `cpu µs/frame: ${server}bench ${cpu(side, (c) => c.bench)}, pulsar ${cpu(side, (c) => c.pulsar)}`
+    )
+  }
+  const gateway = median(rates("gateway"))
+  return { gateway, bare, ratio: gateway / bare }
 }
 
-/** Warm-up of each side, then `rounds` of each in ABBA order. */
+/** Warm-up of each side, then `rounds` of each, the order reversed every other round (ABBA). */
 const alternate = async (
   what: string,
   count: number,
-  gatewayRound: (label: string) => Promise<Round>,
-  bareRound: (label: string) => Promise<Round>,
+  contenders: ReadonlyArray<readonly [Side, (label: string) => Promise<Round>]>,
   afterRound: (label: string, round: Round) => Promise<void>
 ) => {
   const measured: Array<Round> = []
-  const run = async (label: string, side: Round["side"], keep: boolean) => {
-    const round = side === "gateway" ? await gatewayRound(label) : await bareRound(label)
+  const run = async (label: string, runRound: (label: string) => Promise<Round>, keep: boolean) => {
+    const round = await runRound(label)
     await afterRound(label, round)
     describeRound(label, round, count)
     if (keep) measured.push(round)
   }
   for (let i = 0; i < warmup; i++) {
-    await run(`warm-up ${i + 1}`, "gateway", false)
-    await run(`warm-up ${i + 1}`, "bare", false)
+    for (const [, runRound] of contenders) await run(`warm-up ${i + 1}`, runRound, false)
   }
   for (let i = 0; i < rounds; i++) {
-    const order: ReadonlyArray<Round["side"]> = i % 2 === 0 ? ["gateway", "bare"] : ["bare", "gateway"]
-    for (const side of order) await run(`round ${i + 1}`, side, true)
+    const order = i % 2 === 0 ? contenders : [...contenders].reverse()
+    for (const [, runRound] of order) await run(`round ${i + 1}`, runRound, true)
   }
   return summarize(what, measured, count)
 }
@@ -635,18 +670,28 @@ const alternate = async (
 // ---------------------------------------------------------------------------------------------
 // Phases
 
-const importPhase = async (gateway: Gateway, flow: string, topic: string, frames: ReadonlyArray<string>) => {
+const importPhase = async (
+  gateway: Gateway,
+  relay: Gateway | undefined,
+  flow: string,
+  topic: string,
+  frames: ReadonlyArray<string>
+) => {
   const payloads = await Effect.runPromise(Effect.forEach(frames, (text) => importPayload("triples", text)))
   console.log(
     `\nImport: ${fmt(frames.length)} frames × ${triplesPerFrame} triples ` +
       `(client frame ${fmt(Buffer.byteLength(frames[0]!))} B, record ${fmt(payloads[0]!.byteLength)} B); ` +
-      `gateway window ${window} unanswered frames, bare producer concurrency 500`
+      `gateway window ${window} unanswered frames, bare producer concurrency 500` +
+      (relay === undefined ? "" : `; relay (${relayMode}) with the same window`)
   )
   return alternate(
     "import",
     frames.length,
-    () => gatewayImport(gateway, flow, frames),
-    () => bareImport(topic, payloads),
+    [
+      ["gateway", () => gatewayImport(gateway, flow, frames)],
+      ...(relay === undefined ? [] : [["relay", () => gatewayImport(relay, flow, frames, "relay")] as const]),
+      ["bare", () => bareImport(topic, payloads)]
+    ],
     async (label) => {
       expectedStored += frames.length
       await checkStored(topic, `import ${label}`)
@@ -664,8 +709,10 @@ const exportPhase = async (gateway: Gateway, flow: string, topic: string, frames
   return alternate(
     "export",
     payloads.length,
-    () => gatewayExport(gateway, flow, topic, payloads, `bench-${process.pid}-${n++}`),
-    () => bareExport(topic, payloads, `bench-bare-${process.pid}-${n++}`),
+    [
+      ["gateway", () => gatewayExport(gateway, flow, topic, payloads, `bench-${process.pid}-${n++}`)],
+      ["bare", () => bareExport(topic, payloads, `bench-bare-${process.pid}-${n++}`)]
+    ],
     async (label) => {
       expectedStored += payloads.length
       await checkStored(topic, `export ${label}`)
@@ -800,8 +847,9 @@ const main = async () => {
   if (phases.has("import") || phases.has("export")) {
     const gateway = await startGateway(flow)
     console.log(`Gateway pid ${gateway.pid} on port ${gateway.port}`)
+    const relay = relayMode === undefined ? undefined : await startRelay(topic, relayMode)
     try {
-      if (phases.has("import")) await importPhase(gateway, flow, topic, frames)
+      if (phases.has("import")) await importPhase(gateway, relay, flow, topic, frames)
       if (phases.has("export")) await exportPhase(gateway, flow, topic, frames)
       const memory = await memoryOf(gateway.pid)
       console.log(`\nGateway after the throughput phases: RSS ${mib(memory.rss)}, peak ${mib(memory.peak)}`)
@@ -810,6 +858,7 @@ const main = async () => {
       throw error
     } finally {
       await gateway.stop()
+      await relay?.stop()
     }
   }
   if (phases.has("memory")) await memoryPhase(flow, topic, frames)

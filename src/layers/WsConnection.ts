@@ -44,10 +44,8 @@ export const makeWsConnection = (socket: WebSocket, options: WsConnectionOptions
     }
 
     socket.on("message", (data, isBinary) => {
-      const frame = {
-        data: Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data),
-        isBinary
-      }
+      const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data)
+      const frame = { data: isBinary ? bytes : bytes.toString("utf8"), isBinary }
       if (!Queue.offerUnsafe(inbound, frame)) return
       if (Queue.sizeUnsafe(inbound) >= highWater && !socket.isPaused) socket.pause()
     })
@@ -59,7 +57,7 @@ export const makeWsConnection = (socket: WebSocket, options: WsConnectionOptions
     // Errors are followed by 'close'; without a listener they would crash the process.
     socket.on("error", () => {})
 
-    const receive = Queue.take(inbound).pipe(
+    const receive = Queue.takeAll(inbound).pipe(
       Effect.tap(() =>
         Effect.sync(() => {
           if (socket.isPaused && Queue.sizeUnsafe(inbound) * 2 <= highWater && socket.readyState === WebSocket.OPEN) {
@@ -69,15 +67,32 @@ export const makeWsConnection = (socket: WebSocket, options: WsConnectionOptions
       )
     )
 
+    const roomToWrite = Effect.whileLoop({
+      while: () => unconfirmed > 0 && socket.bufferedAmount > highWaterBytes && socket.readyState === WebSocket.OPEN,
+      body: () => nextWriteDone,
+      step: () => {}
+    })
+
+    const sendAll = (texts: ReadonlyArray<string>) =>
+      Effect.andThen(
+        roomToWrite,
+        Effect.sync(() => {
+          if (socket.readyState !== WebSocket.OPEN || texts.length === 0) return
+          for (let i = 0; i < texts.length - 1; i++) socket.send(texts[i]!)
+          // Only the last write is followed: the socket writes in order, and its callback is the
+          // moment the buffered amount can have fallen.
+          unconfirmed++
+          socket.send(texts[texts.length - 1]!, () => {
+            unconfirmed--
+            wakeWriters()
+          })
+        })
+      )
+
     const write = (text: string) =>
       Effect.gen(function* () {
         yield* writeSlots.take(1)
-        yield* Effect.whileLoop({
-          while: () =>
-            unconfirmed > 0 && socket.bufferedAmount > highWaterBytes && socket.readyState === WebSocket.OPEN,
-          body: () => nextWriteDone,
-          step: () => {}
-        }).pipe(Effect.onInterrupt(() => writeSlots.release(1)))
+        yield* roomToWrite.pipe(Effect.onInterrupt(() => writeSlots.release(1)))
         const done = Deferred.makeUnsafe<void, SocketWriteFailed>()
         if (socket.readyState !== WebSocket.OPEN) {
           yield* writeSlots.release(1)
@@ -100,6 +115,7 @@ export const makeWsConnection = (socket: WebSocket, options: WsConnectionOptions
 
     return {
       receive,
+      sendAll,
       stopReading: Effect.sync(() => {
         socket.pause()
         Queue.endUnsafe(inbound)

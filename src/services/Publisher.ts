@@ -67,12 +67,22 @@ export interface PublisherShape {
   readonly publishWithReceipt: (
     message: OutgoingMessage
   ) => Effect.Effect<Effect.Effect<MessageId, PublishError>, PublisherClosed>
+  /**
+   * Queues a message (suspending while the queue is full); `settled` is called exactly once, with
+   * the broker's id once the message is persisted or with why it was not. The callback form of
+   * `publishWithReceipt`, for a caller answering every message of a stream without a fiber or a
+   * Deferred for each; it runs on the broker's callback, so it must be quick and must not throw.
+   */
+  readonly publishNotify: (message: OutgoingMessage, settled: Settled) => Effect.Effect<void, PublisherClosed>
   /** Drain, flush; idempotent. The scope's finalizer calls it, then closes the producer. */
   readonly shutdown: Effect.Effect<ShutdownReport>
   readonly queueDepth: Effect.Effect<number>
   /** Completes if the producer's connection to the broker is lost: nothing more can be published. */
   readonly lost: Effect.Effect<ConnectionClosed>
 }
+
+/** Told the outcome of one published message. */
+export type Settled = (outcome: Exit.Exit<MessageId, PublishError>) => void
 
 export class Publisher extends Context.Service<Publisher, PublisherShape>()("tg-gateway/Publisher") {}
 
@@ -85,7 +95,7 @@ export const publisherDefaults = {
 
 interface Entry {
   readonly message: OutgoingMessage
-  readonly confirm: Deferred.Deferred<MessageId, PublishError> | undefined
+  readonly settled: Settled | undefined
 }
 
 export const makePublisher = Effect.fn("Publisher.make")(function* (
@@ -113,7 +123,7 @@ export const makePublisher = Effect.fn("Publisher.make")(function* (
   /** What follows a send; the success path, taken by nearly every message, stays small. */
   const settle = (entry: Entry, exit: Exit.Exit<MessageId, SendFailed | ConnectionClosed>): Effect.Effect<void> => {
     if (--inFlight < settings.maxInFlight) room.openUnsafe()
-    if (entry.confirm !== undefined) Deferred.doneUnsafe(entry.confirm, exit)
+    entry.settled?.(exit)
     if (Exit.isSuccess(exit)) {
       Metrics.publisherMessagesConfirmed.updateUnsafe(1, context)
       return Effect.void
@@ -152,13 +162,17 @@ export const makePublisher = Effect.fn("Publisher.make")(function* (
       })
     )
 
-  const publish = (message: OutgoingMessage) => enqueue({ message, confirm: undefined })
+  const publish = (message: OutgoingMessage) => enqueue({ message, settled: undefined })
+
+  const publishNotify = (message: OutgoingMessage, settled: Settled) => enqueue({ message, settled })
 
   const publishWithReceipt = (message: OutgoingMessage) =>
-    Effect.gen(function* () {
-      const confirm = yield* Deferred.make<MessageId, PublishError>()
-      yield* enqueue({ message, confirm })
-      return Deferred.await(confirm)
+    Effect.suspend(() => {
+      const confirm = Deferred.makeUnsafe<MessageId, PublishError>()
+      return Effect.as(
+        enqueue({ message, settled: (exit) => Deferred.doneUnsafe(confirm, exit) }),
+        Deferred.await(confirm)
+      )
     })
 
   /** Empties the queue of what the worker could not send in time; those messages are lost. */
@@ -169,9 +183,7 @@ export const makePublisher = Effect.fn("Publisher.make")(function* (
       if (left.length === 0) break
       dropped += left.length
       const reason = "dropped: still queued when the drain timeout expired"
-      for (const entry of left) {
-        if (entry.confirm !== undefined) yield* Deferred.fail(entry.confirm, new PublisherClosed({ topic, reason }))
-      }
+      for (const entry of left) entry.settled?.(Exit.fail(new PublisherClosed({ topic, reason })))
     }
     yield* Queue.shutdown(queue)
     return dropped
@@ -215,6 +227,7 @@ export const makePublisher = Effect.fn("Publisher.make")(function* (
     publish,
     publishConfirmed: (message) => Effect.flatten(publishWithReceipt(message)),
     publishWithReceipt,
+    publishNotify,
     shutdown,
     queueDepth: Queue.size(queue),
     lost: producer.lost

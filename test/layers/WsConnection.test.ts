@@ -7,6 +7,7 @@ import { assert, describe, it } from "@effect/vitest"
 import { Effect, Fiber, Schedule } from "effect"
 import WebSocket, { WebSocketServer } from "ws"
 import { makeWsConnection } from "../../src/layers/WsConnection.ts"
+import type { Connection } from "../../src/services/Connection.ts"
 
 /** A server-side socket and the client connected to it. */
 const socketPair = Effect.acquireRelease(
@@ -46,40 +47,54 @@ const until = (condition: () => boolean) =>
   )
 
 describe("WsConnection", () => {
-  it.live("frames the dispatcher has not taken pause the socket at 16, and taking them resumes it", () =>
+  it.live("frames the dispatcher has not taken pause the socket at 16, and taking them resumes it, in order", () =>
     Effect.gen(function* () {
       const { server, client } = yield* socketPair
       const connection = yield* makeWsConnection(server, { highWaterFrames: 16 })
       for (let i = 0; i < 40; i++) client.send(`{"n":${i}}`)
       yield* until(() => server.isPaused)
-      for (let i = 0; i < 40; i++) {
-        const frame = yield* connection.receive
-        assert.strictEqual(frame.data.toString(), `{"n":${i}}`)
+      const received: Array<string> = []
+      while (received.length < 40) {
+        const batch = yield* connection.receive
+        received.push(...batch.map((frame) => frame.data.toString()))
       }
+      assert.deepStrictEqual(
+        received,
+        Array.from({ length: 40 }, (_, i) => `{"n":${i}}`)
+      )
       assert.isFalse(server.isPaused)
     })
   )
 
-  it.live("a client that does not read holds writers back once the socket buffers more than the high-water mark", () =>
-    Effect.gen(function* () {
-      const { server, client } = yield* socketPair
-      client.pause()
-      const connection = yield* makeWsConnection(server, { highWaterBytes: 1024 * 1024 })
-      const frame = "x".repeat(256 * 1024)
-      let written = 0
-      const writer = yield* Effect.forkChild(
-        Effect.forever(Effect.flatMap(connection.write(frame), () => Effect.sync(() => written++)))
-      )
-      // TCP buffers fill, then the socket's own buffer passes 1 MiB and the writer waits.
-      yield* until(() => server.bufferedAmount > 1024 * 1024)
-      // Give the writer every chance to go on: without the wait it would reach 256 unconfirmed
-      // writes, 64 MiB in memory.
-      for (let i = 0; i < 500; i++) yield* Effect.yieldNow
-      assert.isBelow(server.bufferedAmount, 1024 * 1024 + 2 * frame.length, "memory stays bounded")
-      const stalledAt = written
-      client.resume()
-      yield* until(() => written > stalledAt + 20)
-      yield* Fiber.interrupt(writer)
-    })
-  )
+  const writers = [
+    ["write", (connection: Connection, frame: string) => Effect.asVoid(connection.write(frame))],
+    ["sendAll", (connection: Connection, frame: string) => connection.sendAll([frame, frame])]
+  ] as const
+
+  for (const [name, writeOnce] of writers) {
+    it.live(
+      `a client that does not read holds ${name} back once the socket buffers more than the high-water mark`,
+      () =>
+        Effect.gen(function* () {
+          const { server, client } = yield* socketPair
+          client.pause()
+          const connection = yield* makeWsConnection(server, { highWaterBytes: 1024 * 1024 })
+          const frame = "x".repeat(256 * 1024)
+          let written = 0
+          const writer = yield* Effect.forkChild(
+            Effect.forever(Effect.flatMap(writeOnce(connection, frame), () => Effect.sync(() => written++)))
+          )
+          // TCP buffers fill, then the socket's own buffer passes 1 MiB and the writer waits.
+          yield* until(() => server.bufferedAmount > 1024 * 1024)
+          // Give the writer every chance to go on: without the wait it would reach hundreds of
+          // writes, tens of MiB in memory.
+          for (let i = 0; i < 500; i++) yield* Effect.yieldNow
+          assert.isBelow(server.bufferedAmount, 1024 * 1024 + 3 * frame.length, "memory stays bounded")
+          const stalledAt = written
+          client.resume()
+          yield* until(() => written > stalledAt + 20)
+          yield* Fiber.interrupt(writer)
+        })
+    )
+  }
 })

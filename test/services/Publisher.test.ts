@@ -56,6 +56,31 @@ describe("Publisher", () => {
     })
   )
 
+  it.effect(
+    "publishNotify tells each message's outcome once: the id when persisted, PublisherClosed when dropped at the drain timeout",
+    () =>
+      Effect.gen(function* () {
+        const gate = yield* Latch.make(false)
+        const { publisher } = yield* setup(
+          { beforeSend: () => gate.await },
+          { maxInFlight: 1, drainTimeout: "5 seconds", flushTimeout: "2 seconds" }
+        )
+        const outcomes: Array<string> = []
+        const tell = (t: string) => (outcome: Exit.Exit<string, { readonly _tag: string }>) =>
+          void outcomes.push(Exit.isSuccess(outcome) ? `${t} ${outcome.value}` : `${t} ${String(outcome.cause)}`)
+        // m0 is in flight, held at the gate; m1 and m2 wait in the queue.
+        for (const t of range(3)) yield* publisher.publishNotify(message(t), tell(t))
+        const shutdown = yield* Effect.forkChild(publisher.shutdown, { startImmediately: true })
+        yield* TestClock.adjust("5 seconds")
+        assert.strictEqual(outcomes.length, 2, "the two dropped are told at the drain timeout")
+        assert.match(outcomes[0]!, /^m1 .*PublisherClosed/)
+        assert.match(outcomes[1]!, /^m2 .*PublisherClosed/)
+        yield* gate.open
+        yield* Fiber.join(shutdown)
+        assert.deepStrictEqual(outcomes.slice(2), ["m0 0"], "the one in flight is told its id once persisted")
+      })
+  )
+
   it.effect("publish suspends while the queue is full and resumes when the worker makes room", () =>
     Effect.gen(function* () {
       const gate = yield* Latch.make(false)

@@ -138,7 +138,8 @@ export const makePulsarBroker = (config: PulsarBrokerConfig): BrokerShape => {
           }
           const context = `${nextContext++}`
           pending.set(context, resume)
-          socket.send(sendFrame(message, context))
+          // A text frame, as the WebSocket API expects; the bytes are ASCII and UTF-8 JSON.
+          socket.send(sendFrame(message, context), { binary: false })
           // An interrupted caller leaves the send in flight: flush still waits for its answer.
         })
 
@@ -257,17 +258,26 @@ export const layerPulsarBroker = (config: PulsarBrokerConfig): Layer.Layer<Broke
   Layer.succeed(Broker, makePulsarBroker(config))
 
 /**
- * The producer's send command. Base64 and the decimal context need no JSON escaping, so the
- * payload — most of the frame — is spliced in rather than scanned again by JSON.stringify.
+ * The producer's send command, written straight into one buffer: base64 and the decimal context
+ * need no JSON escaping, so the payload — most of the frame — is encoded in place rather than
+ * built as a string, scanned again by JSON.stringify and copied once more by the socket.
  */
-const sendFrame = (message: OutgoingMessage, context: string): string =>
-  `{"payload":"${base64(message.payload)}","context":"${context}"` +
-  (message.properties === undefined ? "" : `,"properties":${JSON.stringify(message.properties)}`) +
-  (message.key === undefined ? "" : `,"key":${JSON.stringify(message.key)}`) +
-  "}"
+const sendFrame = (message: OutgoingMessage, context: string): Buffer => {
+  const payload = Buffer.from(message.payload.buffer, message.payload.byteOffset, message.payload.byteLength)
+  const tail =
+    `","context":"${context}"` +
+    (message.properties === undefined ? "" : `,"properties":${JSON.stringify(message.properties)}`) +
+    (message.key === undefined ? "" : `,"key":${JSON.stringify(message.key)}`) +
+    "}"
+  const encodedLength = 4 * Math.ceil(payload.byteLength / 3)
+  const frame = Buffer.allocUnsafe(sendHead.byteLength + encodedLength + Buffer.byteLength(tail))
+  let at = sendHead.copy(frame, 0)
+  at += frame.write(payload.toString("base64"), at, "latin1")
+  frame.write(tail, at, "utf8")
+  return frame
+}
 
-const base64 = (bytes: Uint8Array): string =>
-  Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64")
+const sendHead = Buffer.from('{"payload":"')
 
 const parseJson = <A>(data: WebSocket.RawData): A | undefined => {
   try {

@@ -1,0 +1,128 @@
+/**
+ * The import dispatcher on a scripted connection and the in-memory broker: frames arrive in
+ * batches, and every frame of a batch is answered — acked once persisted, refused when bad, or
+ * nacked as retryable when the publisher no longer accepts messages.
+ */
+import { assert, describe, it } from "@effect/vitest"
+import { Cause, Effect, Exit, Fiber, Latch, Queue, Scope } from "effect"
+import * as Arr from "effect/Array"
+import type { NonEmptyReadonlyArray } from "effect/Array"
+import { Broker } from "../../src/services/Broker.ts"
+import type { Connection, InboundFrame } from "../../src/services/Connection.ts"
+import { makeImport } from "../../src/services/ImportDispatcher.ts"
+import { makePublisher } from "../../src/services/Publisher.ts"
+import { freshTopic } from "../support/brokers.ts"
+import { triplesFrame } from "../support/frames.ts"
+import { makeScriptedBroker, type Script } from "../support/scriptedBroker.ts"
+
+/** A connection fed batch by batch by the test, recording every answer sent. */
+const scriptedConnection = Effect.gen(function* () {
+  const batches = yield* Queue.unbounded<NonEmptyReadonlyArray<InboundFrame>, Cause.Done>()
+  const sent: Array<unknown> = []
+  const connection: Connection = {
+    receive: Queue.take(batches),
+    sendAll: (texts) => Effect.sync(() => void sent.push(...texts.map((text) => JSON.parse(text)))),
+    stopReading: Queue.end(batches).pipe(Effect.asVoid),
+    write: () => Effect.succeed(Effect.void),
+    peerClosed: Effect.never,
+    isOpen: () => true,
+    close: () => Effect.void
+  }
+  const deliver = (...frames: NonEmptyReadonlyArray<string>) =>
+    Queue.offer(
+      batches,
+      Arr.map(frames, (data): InboundFrame => ({ data, isBinary: false }))
+    )
+  return { connection, deliver, sent, end: Queue.end(batches) }
+})
+
+const setup = (script: Script = {}) =>
+  Effect.gen(function* () {
+    const { broker, memory } = yield* makeScriptedBroker(script)
+    const topic = freshTopic("import")
+    const publisherScope = yield* Scope.make()
+    const publisher = yield* makePublisher({ topic, maxInFlight: 1 }).pipe(
+      Effect.provideService(Broker, broker),
+      Scope.provide(publisherScope)
+    )
+    const { connection, deliver, sent, end } = yield* scriptedConnection
+    const dispatcher = yield* makeImport(connection, publisher, { kind: "triples", ack: true })
+    const reader = yield* Effect.forkChild(dispatcher.run)
+    return { publisher, dispatcher, reader, deliver, sent, end, stored: () => memory.countOnTopic(topic) }
+  })
+
+const frame = (id: string) => JSON.stringify(triplesFrame(id))
+
+describe("ImportDispatcher", () => {
+  it.effect("every frame of a batch is published in order and acked by its number on the connection", () =>
+    Effect.scoped(
+      Effect.gen(function* () {
+        const { dispatcher, reader, deliver, sent, end, stored } = yield* setup()
+        yield* deliver(frame("a"), frame("b"), frame("c"))
+        yield* deliver(frame("d"))
+        yield* end
+        yield* Fiber.join(reader)
+        yield* dispatcher.answered
+        assert.deepStrictEqual(sent, [{ ack: 1 }, { ack: 2 }, { ack: 3 }, { ack: 4 }])
+        assert.strictEqual(dispatcher.frames(), 4)
+        assert.strictEqual(stored(), 4)
+      })
+    )
+  )
+
+  it.effect("a bad frame in a batch is refused by number and path; the frames around it are published", () =>
+    Effect.scoped(
+      Effect.gen(function* () {
+        const { dispatcher, reader, deliver, sent, end, stored } = yield* setup()
+        yield* deliver(frame("a"), `{"metadata": 3}`, frame("c"))
+        yield* end
+        yield* Fiber.join(reader)
+        yield* dispatcher.answered
+        const refused = sent.find((answer) => (answer as { nack?: number }).nack === 2) as {
+          readonly error: { readonly path: string; readonly frame: number; readonly retryable?: boolean }
+        }
+        assert.strictEqual(refused.error.path, "metadata")
+        assert.strictEqual(refused.error.frame, 2)
+        assert.isUndefined(refused.error.retryable, "resending a bad frame is pointless")
+        assert.sameDeepMembers(
+          sent.filter((answer) => "ack" in (answer as object)),
+          [{ ack: 1 }, { ack: 3 }]
+        )
+        assert.strictEqual(stored(), 2)
+      })
+    )
+  )
+
+  it.effect("once the publisher is shutting down, every frame of the batch is nacked as retryable", () =>
+    Effect.scoped(
+      Effect.gen(function* () {
+        const gate = yield* Latch.make(false)
+        const { publisher, dispatcher, reader, deliver, sent } = yield* setup({ beforeSend: () => gate.await })
+        yield* deliver(frame("a"))
+        for (let i = 0; i < 10; i++) yield* Effect.yieldNow
+        const shutdown = yield* Effect.forkChild(publisher.shutdown, { startImmediately: true })
+        yield* deliver(frame("b"), frame("c"), frame("d"))
+        yield* Fiber.join(reader)
+        yield* gate.open
+        yield* Fiber.join(shutdown)
+        yield* dispatcher.answered
+        const nacks = sent.filter((answer) => "nack" in (answer as object)) as ReadonlyArray<{
+          readonly nack: number
+          readonly error: { readonly retryable?: boolean; readonly message: string }
+        }>
+        assert.deepStrictEqual(
+          nacks.map((nack) => [nack.nack, nack.error.retryable]),
+          [
+            [2, true],
+            [3, true],
+            [4, true]
+          ]
+        )
+        assert.include(nacks[0]!.error.message, "shutting down")
+        assert.deepInclude(sent, { ack: 1 }, "the frame accepted before the shutdown is still acked")
+        assert.strictEqual(dispatcher.frames(), 4)
+        assert.isTrue(Exit.isSuccess(yield* Fiber.await(reader)))
+      })
+    )
+  )
+})
