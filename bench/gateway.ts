@@ -28,7 +28,7 @@
  *     [--relay translate|forward]  (adds `bench/relay.ts` to the import rounds: the least a relay
  *                         can do, with the gateway's translation or none — a yardstick for how
  *                         much of the gap to the bare producer any gateway on this machine has)
- *     [--node-flags "…"]  (extra Node flags for the gateway and relay processes, e.g. --trace-gc)
+ *     [--node-flags "…"]  (extra Node flags for the gateway and relay processes, e.g. --node-flags=--trace-gc)
  *     [--server-log PREFIX]  (everything the gateway and relay print goes to PREFIX.<script>.log)
  *
  * PULSAR_HTTP_URL (default http://127.0.0.1:8080) names the broker; tenant tg and namespace

@@ -5,7 +5,9 @@
  *   export: record bytes ──decodeRecord──▶ record ──fromRecord──▶ frame ──encodeFrame──▶ frame text
  *
  * Each frame is parsed once and validated once; a rejected frame fails with `FrameRejected`
- * (message and JSON path), never with a defect.
+ * (message and JSON path), never with a defect. For kinds with a fast path (the kinds table's
+ * `fastPath`), `translateFrame` and `recordToFrameText` try it first; whatever it is not sure of
+ * takes the path above.
  */
 import { Effect, Result, type Schema, type SchemaIssue, SchemaParser } from "effect"
 import { SchemaJITCompiler } from "effect/schema"
@@ -124,15 +126,38 @@ export const encodeRecord = <K extends KindName>(kind: K, frame: FrameOf<K>): Ui
   return utf8Encoder.encode(spec.recordText?.(frame) ?? JSON.stringify(spec.toRecord(frame)))
 }
 
-/** The import path in one step: client frame text or bytes → Pulsar payload. */
+/** Text for the fast path: bytes that are not UTF-8 are left to the general path to report. */
+const textOf = (input: string | Uint8Array): string | undefined => {
+  if (typeof input === "string") return input
+  try {
+    return utf8Decoder.decode(input)
+  } catch {
+    return undefined
+  }
+}
+
+/** The import path in one step: client frame text or bytes → Pulsar payload, or why not. */
+export const translateFrame = <K extends KindName>(
+  kind: K,
+  input: string | Uint8Array,
+  frame?: number
+): Result.Result<Uint8Array, FrameRejected> => {
+  const fastPath = kinds[kind].fastPath
+  if (fastPath !== undefined) {
+    const text = textOf(input)
+    const record = text === undefined ? undefined : fastPath.recordText(text)
+    if (record !== undefined) return Result.succeed(utf8Encoder.encode(record))
+  }
+  const parsed = parseFrame(kind, input, frame)
+  return Result.isSuccess(parsed) ? Result.succeed(encodeRecord(kind, parsed.success)) : Result.fail(parsed.failure)
+}
+
+/** `translateFrame` as an Effect. */
 export const importPayload = <K extends KindName>(
   kind: K,
   input: string | Uint8Array,
   frame?: number
-): Effect.Effect<Uint8Array, FrameRejected> => {
-  const parsed = parseFrame(kind, input, frame)
-  return Result.isSuccess(parsed) ? Effect.succeed(encodeRecord(kind, parsed.success)) : Effect.fail(parsed.failure)
-}
+): Effect.Effect<Uint8Array, FrameRejected> => Effect.fromResult(translateFrame(kind, input, frame))
 
 const rejectRecord = (kind: KindName, problem: Problem): RecordRejected =>
   new RecordRejected({ kind, message: problem.message, path: problem.path })
@@ -143,9 +168,12 @@ export const parseRecord = <K extends KindName>(
   payload: string | Uint8Array
 ): Result.Result<RecordOf<K>, RecordRejected> => {
   const json = parseJson(payload)
-  if (Result.isFailure(json)) return Result.fail(rejectRecord(kind, json.failure))
+  return Result.isSuccess(json) ? decodeParsedRecord(kind, json.success) : Result.fail(rejectRecord(kind, json.failure))
+}
+
+const decodeParsedRecord = <K extends KindName>(kind: K, json: unknown): Result.Result<RecordOf<K>, RecordRejected> => {
   const decode: Decoder<RecordOf<K>> = decoders[kind].record
-  const decoded = decode(json.success)
+  const decoded = decode(json)
   return Result.isSuccess(decoded)
     ? Result.succeed(decoded.success)
     : Result.fail(rejectRecord(kind, describeIssue(decoded.failure)))
@@ -171,8 +199,12 @@ export const recordToFrameText = <K extends KindName>(
   kind: K,
   payload: string | Uint8Array
 ): Effect.Effect<string, RecordRejected> => {
-  const parsed = parseRecord(kind, payload)
-  return Result.isSuccess(parsed)
-    ? Effect.succeed(encodeFrame(kind, recordToFrame(kind, parsed.success)))
-    : Effect.fail(parsed.failure)
+  const json = parseJson(payload)
+  if (Result.isFailure(json)) return Effect.fail(rejectRecord(kind, json.failure))
+  const fast = kinds[kind].fastPath?.frameText(json.success)
+  if (fast !== undefined) return Effect.succeed(fast)
+  const decoded = decodeParsedRecord(kind, json.success)
+  return Result.isSuccess(decoded)
+    ? Effect.succeed(encodeFrame(kind, recordToFrame(kind, decoded.success)))
+    : Effect.fail(decoded.failure)
 }

@@ -26,6 +26,7 @@ import {
 import { ExtractedObject, rowsFromRecord, RowsFrame, rowsToRecord } from "./Rows.ts"
 import { Triples, triplesFromRecord, TriplesFrame, triplesToRecord } from "./Triples.ts"
 import { triplesRecordText } from "./TriplesText.ts"
+import { triplesFrameToRecordText, triplesRecordToFrameText } from "./TriplesTranscoder.ts"
 
 /** Frame and record type of each kind, keyed by the kind's name in the route. */
 export interface KindTypes {
@@ -59,6 +60,16 @@ export interface Kind<K extends KindName> {
   readonly fromRecord: (record: RecordOf<K>) => FrameOf<K>
   /** Writes `JSON.stringify(toRecord(frame))` faster, for the kinds imported in bulk. */
   readonly recordText?: (frame: FrameOf<K>) => string
+  /**
+   * Shortcuts for the kinds moved in bulk, each checking its input exactly as the schemas would.
+   * `undefined` from either means "not sure": the general path decides, and explains.
+   */
+  readonly fastPath?: {
+    /** Client frame text → record text, never building either as objects. */
+    readonly recordText: (frameText: string) => string | undefined
+    /** Parsed record → client frame text, in one walk. */
+    readonly frameText: (record: unknown) => string | undefined
+  }
   /** The flow interface whose topic carries the records, e.g. `triples-store`. */
   readonly topicInterface: string
   /** Whether `/api/v1/flow/{flow}/export/{kind}` exists for this kind. */
@@ -85,6 +96,7 @@ export const kinds: { readonly [K in KindName]: Kind<K> } = {
     toRecord: triplesToRecord,
     fromRecord: triplesFromRecord,
     recordText: triplesRecordText,
+    fastPath: { recordText: triplesFrameToRecordText, frameText: triplesRecordToFrameText },
     topicInterface: "triples-store",
     exportable: true,
     signature: (frame) => "triples" in frame

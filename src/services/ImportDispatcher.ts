@@ -11,7 +11,7 @@
  * the bookkeeping would otherwise cost as much as the translation.
  */
 import { Cause, Effect, Exit, Latch, Result, type Scope } from "effect"
-import { encodeRecord, parseFrame } from "../domain/Codec.ts"
+import { translateFrame } from "../domain/Codec.ts"
 import { type FrameRejected, toErrorFrame } from "../domain/errors.ts"
 import type { KindName } from "../domain/Kinds.ts"
 import type { Connection, InboundFrame } from "./Connection.ts"
@@ -100,9 +100,9 @@ export const makeImport = Effect.fn("ImportDispatcher.make")(function* (
 
   /** Translates and queues one frame; fails only when the publisher no longer accepts messages. */
   const handle = (frame: InboundFrame, n: number) => {
-    const parsed = parseFrame(options.kind, frame.data, n)
-    if (Result.isFailure(parsed)) return Effect.sync(() => reject(parsed.failure, n))
-    const message = { payload: encodeRecord(options.kind, parsed.success) }
+    const translated = translateFrame(options.kind, frame.data, n)
+    if (Result.isFailure(translated)) return Effect.sync(() => reject(translated.failure, n))
+    const message = { payload: translated.success }
     if (!options.ack) return publisher.publish(message)
     expectAnswer()
     return publisher.publishNotify(message, settledAs(n))

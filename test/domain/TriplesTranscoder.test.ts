@@ -1,0 +1,205 @@
+/**
+ * The triples fast path against the general path (schema decoding, toRecord/fromRecord): for
+ * every input the fast path either gives up or gives the same answer — byte for byte for the
+ * canonical form, as the same JSON value for reformatted input — and it never accepts what the
+ * general path rejects.
+ */
+import { assert, describe, it } from "@effect/vitest"
+import { Effect, Result } from "effect"
+import { encodeFrame, encodeRecord, parseFrame, parseRecord, recordToFrame } from "../../src/domain/Codec.ts"
+import { Triples, TriplesFrame, triplesToRecord } from "../../src/domain/Triples.ts"
+import { triplesFrameToRecordText, triplesRecordToFrameText } from "../../src/domain/TriplesTranscoder.ts"
+import { triplesFrame } from "../support/frames.ts"
+
+const utf8 = new TextDecoder()
+
+/** The general path's record text for a frame, or undefined if it rejects the frame. */
+const generalRecord = (frame: string): string | undefined => {
+  const parsed = parseFrame("triples", frame)
+  return Result.isSuccess(parsed) ? utf8.decode(encodeRecord("triples", parsed.success)) : undefined
+}
+
+/** The general path's frame text for a record, or undefined if it rejects the record. */
+const generalFrame = (record: string): string | undefined => {
+  const parsed = parseRecord("triples", record)
+  return Result.isSuccess(parsed) ? encodeFrame("triples", recordToFrame("triples", parsed.success)) : undefined
+}
+
+/** A small seeded generator, so that every run varies its inputs the same way. */
+const seeded = (seed: number) => {
+  let state = seed >>> 0
+  return (below: number): number => {
+    state = (state + 0x6d2b79f5) >>> 0
+    let t = state
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return (((t ^ (t >>> 14)) >>> 0) % below) as number
+  }
+}
+type Random = ReturnType<typeof seeded>
+
+const seedOf = (text: string): number => {
+  let hash = 2166136261
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 16777619)
+  return hash
+}
+
+const spaces = ["", "", "", " ", "\n", "\t", "\r\n  "]
+const extras: ReadonlyArray<unknown> = [1, -0.5e3, true, false, null, [], { x: [1, "y", { z: null }] }, "extra", ""]
+
+/** A string written with some characters as `\uXXXX` or `\/` escapes: the same value. */
+const escaped = (value: string, random: Random): string => {
+  let out = '"'
+  for (let i = 0; i < value.length; i++) {
+    const c = value[i]!
+    if (c === "/" && random(2) === 0) out += "\\/"
+    else if (/[A-Za-z0-9 ]/.test(c) && random(8) === 0) out += `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`
+    else out += JSON.stringify(c).slice(1, -1)
+  }
+  return out + '"'
+}
+
+/**
+ * The same JSON value written differently: whitespace between tokens, keys in another order,
+ * extra keys the schemas ignore, escapes in string values (and in keys, when asked).
+ */
+const reformat = (value: unknown, random: Random, escapeKeys: boolean): string => {
+  const pad = () => spaces[random(spaces.length)]!
+  if (typeof value === "string") return escaped(value, random)
+  if (Array.isArray(value))
+    return `[${pad()}${value.map((v) => reformat(v, random, escapeKeys)).join(`${pad()},${pad()}`)}${pad()}]`
+  if (typeof value === "object" && value !== null) {
+    const entries: Array<[string, unknown]> = Object.entries(value)
+    if (random(3) === 0) entries.push([`x-${random(100)}`, extras[random(extras.length)]])
+    for (let i = entries.length - 1; i > 0; i--) {
+      const j = random(i + 1)
+      ;[entries[i], entries[j]] = [entries[j]!, entries[i]!]
+    }
+    const members = entries.map(
+      ([k, v]) =>
+        `${pad()}${escapeKeys && random(4) === 0 ? escaped(k, () => 0) : JSON.stringify(k)}${pad()}:${pad()}${reformat(v, random, escapeKeys)}`
+    )
+    return `{${members.join(",")}${pad()}}`
+  }
+  return JSON.stringify(value)
+}
+
+const damage = (text: string, random: Random): string => {
+  const at = random(text.length)
+  const pieces = ["", "{", "}", "[", "]", ",", ":", '"', "\\", "0", "-", "a", "null", " ", "\u0001"]
+  const piece = pieces[random(pieces.length)]!
+  return random(2) === 0 ? text.slice(0, at) + piece + text.slice(at + 1) : text.slice(0, at) + piece + text.slice(at)
+}
+
+/** Takes a field of some object in the value away, or gives it a value of the wrong type. */
+const mistype = (value: unknown, random: Random): unknown => {
+  const copy = JSON.parse(JSON.stringify(value)) as unknown
+  const objects: Array<Record<string, unknown>> = []
+  const collect = (v: unknown) => {
+    if (Array.isArray(v)) v.forEach(collect)
+    else if (typeof v === "object" && v !== null) {
+      objects.push(v as Record<string, unknown>)
+      Object.values(v).forEach(collect)
+    }
+  }
+  collect(copy)
+  const target = objects[random(objects.length)]!
+  const keys = Object.keys(target)
+  const key = keys[random(keys.length)]!
+  const wrong: ReadonlyArray<unknown> = [undefined, null, 7, "x", [], {}, true, "t"]
+  const replacement = wrong[random(wrong.length)]
+  if (replacement === undefined) delete target[key]
+  else target[key] = replacement
+  return copy
+}
+
+describe("TriplesTranscoder", () => {
+  describe("import: frame text → record text", () => {
+    it.effect.prop(
+      "takes every canonical frame and writes exactly the general path's record",
+      [TriplesFrame],
+      ([frame]) =>
+        Effect.sync(() => {
+          const text = JSON.stringify(frame)
+          assert.strictEqual(triplesFrameToRecordText(text), generalRecord(text))
+        }),
+      { arbitrary: { runs: 300 } }
+    )
+
+    it.effect.prop(
+      "takes reformatted frames — whitespace, key order, extra keys, escaped values — and writes the same record",
+      [TriplesFrame],
+      ([frame]) =>
+        Effect.sync(() => {
+          const random = seeded(seedOf(JSON.stringify(frame)))
+          for (let i = 0; i < 4; i++) {
+            const text = reformat(frame, random, false)
+            const fast = triplesFrameToRecordText(text)
+            assert.isDefined(fast, `the fast path gave up on ${JSON.stringify(text)}`)
+            assert.deepStrictEqual(JSON.parse(fast!), JSON.parse(generalRecord(text)!))
+          }
+        }),
+      { arbitrary: { runs: 200 } }
+    )
+
+    it.effect.prop(
+      "gives up or agrees when keys are escaped, and never accepts a damaged frame the general path rejects",
+      [TriplesFrame],
+      ([frame]) =>
+        Effect.sync(() => {
+          const random = seeded(seedOf(JSON.stringify(frame)) ^ 0x5eed)
+          const texts = [
+            reformat(frame, random, true),
+            ...Array.from({ length: 12 }, () => damage(reformat(frame, random, false), random)),
+            ...Array.from({ length: 6 }, () => JSON.stringify(mistype(frame, random)))
+          ]
+          for (const text of texts) {
+            const fast = triplesFrameToRecordText(text)
+            if (fast === undefined) continue
+            const general = generalRecord(text)
+            assert.isDefined(general, `the fast path accepted what the general path rejects: ${text}`)
+            assert.deepStrictEqual(JSON.parse(fast), JSON.parse(general!))
+          }
+        }),
+      { arbitrary: { runs: 200 } }
+    )
+
+    it("takes the frames TrustGraph clients send, with the legacy metadata fields", () => {
+      const frame = {
+        metadata: { id: "doc-1", metadata: [], user: "trustgraph", collection: "default" },
+        triples: triplesFrame("doc-1", 3).triples
+      }
+      const text = JSON.stringify(frame)
+      assert.strictEqual(triplesFrameToRecordText(text), generalRecord(text))
+    })
+  })
+
+  describe("export: parsed record → frame text", () => {
+    it.effect.prop(
+      "takes every record the schema accepts and writes exactly the general path's frame",
+      [Triples],
+      ([record]) =>
+        Effect.sync(() => {
+          const text = JSON.stringify(record)
+          assert.strictEqual(triplesRecordToFrameText(JSON.parse(text)), generalFrame(text))
+        }),
+      { arbitrary: { runs: 300 } }
+    )
+
+    it.effect.prop(
+      "never accepts a record with a field missing or mistyped that the general path rejects, and agrees otherwise",
+      [TriplesFrame],
+      ([frame]) =>
+        Effect.sync(() => {
+          const record = triplesToRecord(frame)
+          const random = seeded(seedOf(JSON.stringify(record)))
+          for (let i = 0; i < 8; i++) {
+            const text = JSON.stringify(mistype(record, random))
+            const fast = triplesRecordToFrameText(JSON.parse(text))
+            assert.strictEqual(fast, generalFrame(text), text)
+          }
+        }),
+      { arbitrary: { runs: 200 } }
+    )
+  })
+})
