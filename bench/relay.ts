@@ -8,12 +8,12 @@
  *   node bench/relay.ts PORT PULSAR_HTTP_URL TOPIC translate|forward
  *
  * `translate` turns each triples frame into its processor record with the gateway's codec
- * (`parseFrame` + `encodeRecord`); `forward` publishes the client's bytes as they are, which is
+ * (`translateFrame`); `forward` publishes the client's bytes as they are, which is
  * the floor for any relay on this machine. Prints "relay listening" when ready.
  */
 import { Result } from "effect"
 import WebSocket, { WebSocketServer } from "ws"
-import { encodeRecord, parseFrame } from "../src/domain/Codec.ts"
+import { translateFrame } from "../src/domain/Codec.ts"
 
 const [port, httpUrl, topic, mode] = process.argv.slice(2)
 if (
@@ -30,9 +30,9 @@ const producerUrl = `${httpUrl.replace(/^http/, "ws")}/ws/v2/producer/${topic.re
 
 const payloadOf = (data: Buffer): Uint8Array => {
   if (mode === "forward") return data
-  const frame = parseFrame("triples", data)
-  if (Result.isFailure(frame)) throw new Error(frame.failure.message)
-  return encodeRecord("triples", frame.success)
+  const record = translateFrame("triples", data.toString("utf8"))
+  if (Result.isFailure(record)) throw new Error(record.failure.message)
+  return record.success
 }
 
 const base64 = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64")

@@ -194,17 +194,23 @@ export const recordToFrame = <K extends KindName>(kind: K, record: RecordOf<K>):
   return spec.fromRecord(record)
 }
 
-/** The export path in one step: Pulsar payload → client frame text. */
+/** The export path in one step: Pulsar payload → client frame text, or why not. */
+export const translateRecord = <K extends KindName>(
+  kind: K,
+  payload: string | Uint8Array
+): Result.Result<string, RecordRejected> => {
+  const json = parseJson(payload)
+  if (Result.isFailure(json)) return Result.fail(rejectRecord(kind, json.failure))
+  const fast = kinds[kind].fastPath?.frameText(json.success)
+  if (fast !== undefined) return Result.succeed(fast)
+  const decoded = decodeParsedRecord(kind, json.success)
+  return Result.isSuccess(decoded)
+    ? Result.succeed(encodeFrame(kind, recordToFrame(kind, decoded.success)))
+    : Result.fail(decoded.failure)
+}
+
+/** `translateRecord` as an Effect. */
 export const recordToFrameText = <K extends KindName>(
   kind: K,
   payload: string | Uint8Array
-): Effect.Effect<string, RecordRejected> => {
-  const json = parseJson(payload)
-  if (Result.isFailure(json)) return Effect.fail(rejectRecord(kind, json.failure))
-  const fast = kinds[kind].fastPath?.frameText(json.success)
-  if (fast !== undefined) return Effect.succeed(fast)
-  const decoded = decodeParsedRecord(kind, json.success)
-  return Result.isSuccess(decoded)
-    ? Effect.succeed(encodeFrame(kind, recordToFrame(kind, decoded.success)))
-    : Effect.fail(decoded.failure)
-}
+): Effect.Effect<string, RecordRejected> => Effect.fromResult(translateRecord(kind, payload))

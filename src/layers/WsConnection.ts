@@ -2,18 +2,18 @@
  * A `Connection` over a `ws` WebSocket.
  *
  * Reading: frames go to an in-memory buffer; when it holds `highWaterFrames` the socket is paused,
- * so TCP pushes back on the client, and it resumes once the dispatcher has taken half of them.
+ * so TCP pushes back on the client, and it resumes once the dispatcher has taken them. Text
+ * frames are decoded as they arrive, so that waiting frames do not hold the socket's read buffers.
  * Writing: `ws.send` queues in memory without limit, so a writer waits while the socket's
- * `bufferedAmount` is above `highWaterBytes` or `maxUnconfirmedWrites` writes have not had their
- * callback yet — a slow client holds back the export instead of filling the gateway's memory.
+ * `bufferedAmount` is above `highWaterBytes` — a slow client holds back the export (and, through
+ * unwritten acks, the import) instead of filling the gateway's memory.
  */
-import { Cause, Deferred, Effect, Queue, Semaphore } from "effect"
+import { Cause, Deferred, Effect, Exit, Queue } from "effect"
 import WebSocket from "ws"
-import { type Connection, type InboundFrame, SocketWriteFailed } from "../services/Connection.ts"
+import { type Connection, type InboundFrame, SocketWriteFailed, type Written } from "../services/Connection.ts"
 
 export interface WsConnectionOptions {
   readonly highWaterFrames?: number
-  readonly maxUnconfirmedWrites?: number
   /** Bytes queued in the socket above which writers wait. Default 4 MiB. */
   readonly highWaterBytes?: number
   /** Bound on waiting for the peer's close frame. Default 2 s. */
@@ -24,7 +24,6 @@ export const makeWsConnection = (socket: WebSocket, options: WsConnectionOptions
   Effect.gen(function* () {
     const highWater = options.highWaterFrames ?? 16
     const inbound = yield* Queue.unbounded<InboundFrame, Cause.Done>()
-    const writeSlots = yield* Semaphore.make(options.maxUnconfirmedWrites ?? 256)
     const closed = yield* Deferred.make<number>()
     const highWaterBytes = options.highWaterBytes ?? 4 * 1024 * 1024
     let unconfirmed = 0
@@ -73,49 +72,36 @@ export const makeWsConnection = (socket: WebSocket, options: WsConnectionOptions
       step: () => {}
     })
 
-    const sendAll = (texts: ReadonlyArray<string>) =>
+    const write = (texts: ReadonlyArray<string>) =>
       Effect.andThen(
         roomToWrite,
-        Effect.sync(() => {
-          if (socket.readyState !== WebSocket.OPEN || texts.length === 0) return
-          for (let i = 0; i < texts.length - 1; i++) socket.send(texts[i]!)
-          // Only the last write is followed: the socket writes in order, and its callback is the
-          // moment the buffered amount can have fallen.
-          unconfirmed++
-          socket.send(texts[texts.length - 1]!, () => {
+        Effect.suspend(() => {
+          if (socket.readyState !== WebSocket.OPEN) {
+            return Effect.fail(new SocketWriteFailed({ reason: "the connection is closed" }))
+          }
+          const done = Deferred.makeUnsafe<Written>()
+          let settled = 0
+          let written = 0
+          let failure: SocketWriteFailed | undefined
+          unconfirmed += texts.length
+          const confirm = (error?: Error | null) => {
             unconfirmed--
+            // The socket writes in order: once one write failed, the rest do too.
+            if (error !== undefined && error !== null) failure ??= new SocketWriteFailed({ reason: error.message })
+            else if (failure === undefined) written++
             wakeWriters()
-          })
+            if (++settled === texts.length) {
+              Deferred.doneUnsafe(done, Exit.succeed(failure === undefined ? { written } : { written, failure }))
+            }
+          }
+          for (const text of texts) socket.send(text, confirm)
+          if (texts.length === 0) Deferred.doneUnsafe(done, Exit.succeed({ written: 0 }))
+          return Effect.succeed(Deferred.await(done))
         })
       )
 
-    const write = (text: string) =>
-      Effect.gen(function* () {
-        yield* writeSlots.take(1)
-        yield* roomToWrite.pipe(Effect.onInterrupt(() => writeSlots.release(1)))
-        const done = Deferred.makeUnsafe<void, SocketWriteFailed>()
-        if (socket.readyState !== WebSocket.OPEN) {
-          yield* writeSlots.release(1)
-          return yield* new SocketWriteFailed({ reason: "the connection is closed" })
-        }
-        unconfirmed++
-        socket.send(text, (error) => {
-          unconfirmed--
-          Effect.runSync(writeSlots.release(1))
-          wakeWriters()
-          Deferred.doneUnsafe(
-            done,
-            error === undefined || error === null
-              ? Effect.void
-              : Effect.fail(new SocketWriteFailed({ reason: error.message }))
-          )
-        })
-        return Deferred.await(done)
-      })
-
     return {
       receive,
-      sendAll,
       stopReading: Effect.sync(() => {
         socket.pause()
         Queue.endUnsafe(inbound)

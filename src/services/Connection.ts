@@ -20,6 +20,12 @@ export class SocketWriteFailed extends Schema.TaggedError<SocketWriteFailed>()("
   }
 }
 
+/** How a `write` ended: the first `written` frames went out; `failure` says why the rest did not. */
+export interface Written {
+  readonly written: number
+  readonly failure?: SocketWriteFailed
+}
+
 export interface Connection {
   /**
    * Every frame that has arrived and not been taken yet, oldest first — at least one, waiting
@@ -29,17 +35,13 @@ export interface Connection {
   /** Stops reading: no more frames are accepted; those already received are still handed out. */
   readonly stopReading: Effect.Effect<void>
   /**
-   * Hands a frame to the socket, waiting while too many writes are unconfirmed. The returned
-   * effect completes when the write has gone out (the `ws.send` callback), or fails.
+   * Hands frames to the socket in order, first waiting while it holds more than its high-water
+   * mark — so a client that does not read holds the writer back instead of filling memory. The
+   * returned effect completes once every one of them has gone out or failed (the `ws.send`
+   * callbacks), saying how many went out; those are always the first ones. Fails at once if the
+   * socket is closed. Callers with nothing to wait for (acks, error frames) drop that effect.
    */
-  readonly write: (text: string) => Effect.Effect<Effect.Effect<void, SocketWriteFailed>, SocketWriteFailed>
-  /**
-   * Hands frames to the socket without waiting for their writes — for answers that nothing
-   * waits on (acks, error frames). Waits only while the socket holds more than its high-water
-   * mark, so a client that does not read its answers is pushed back too. Frames for a closed
-   * socket are dropped.
-   */
-  readonly sendAll: (texts: ReadonlyArray<string>) => Effect.Effect<void>
+  readonly write: (texts: ReadonlyArray<string>) => Effect.Effect<Effect.Effect<Written>, SocketWriteFailed>
   /** Completes when the peer has closed (or the connection broke), with the close code. */
   readonly peerClosed: Effect.Effect<number>
   readonly isOpen: () => boolean

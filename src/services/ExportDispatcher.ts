@@ -4,11 +4,14 @@
  * A delivery is reported delivered — and so acknowledged to the broker — only when the socket
  * has written it (the `ws.send` callback), in the order written; a failed write gives the message
  * back. `maxConsecutiveErrors` failed writes in a row end the export.
+ *
+ * Deliveries are taken in batches — all that are waiting — and written together; the settler
+ * reports each batch once its writes are confirmed. Per frame there is no fiber and no Deferred.
  */
-import { Effect, Metric, Queue, Schema } from "effect"
-import { recordToFrameText } from "../domain/Codec.ts"
+import { Effect, Queue, Result, Schema } from "effect"
+import { translateRecord } from "../domain/Codec.ts"
 import type { ExportableKindName } from "../domain/Kinds.ts"
-import type { Connection, SocketWriteFailed } from "./Connection.ts"
+import type { Connection, Written } from "./Connection.ts"
 import * as Metrics from "./Metrics.ts"
 import type { Delivery } from "./Subscriber.ts"
 
@@ -26,10 +29,14 @@ export interface ExportOptions {
   readonly maxConsecutiveErrors: number
 }
 
-interface Written {
-  readonly delivery: Delivery
-  readonly done: Effect.Effect<void, SocketWriteFailed>
+/** Deliveries handed to the socket together, and the outcome of their writes. */
+interface Batch {
+  readonly deliveries: ReadonlyArray<Delivery>
+  readonly done: Effect.Effect<Written>
 }
+
+const reportAll = (deliveries: ReadonlyArray<Delivery>, pick: (delivery: Delivery) => Effect.Effect<void>) =>
+  Effect.forEach(deliveries, pick, { discard: true })
 
 /**
  * Runs until interrupted or until too many writes fail. Interrupting it reports every delivery it
@@ -40,47 +47,58 @@ export const runExport = Effect.fn("ExportDispatcher.run")(function* (
   deliveries: Queue.Dequeue<Delivery>,
   options: ExportOptions
 ): Effect.fn.Return<never, TooManyWriteErrors> {
+  // Per-frame metric updates are made directly against the registry: this is the hot path.
+  const context = yield* Effect.context<never>()
   // Writes go out in order and their callbacks fire in order: settle them in that order.
-  const written = yield* Queue.unbounded<Written>()
+  const written = yield* Queue.unbounded<Batch>()
+
+  /** A record no client could read: acknowledged rather than redelivered forever. */
+  const unreadable = (delivery: Delivery, reason: string) =>
+    Effect.logWarning(`a message on the ${options.kind} topic is not a ${options.kind} record`, reason).pipe(
+      Effect.andThen(Effect.sync(() => Metrics.exportRecordsRejected.updateUnsafe(1, context))),
+      Effect.andThen(delivery.delivered)
+    )
 
   const writer = Effect.forever(
     Effect.gen(function* () {
-      const delivery = yield* Queue.take(deliveries)
-      const text = yield* recordToFrameText(options.kind, delivery.message.payload).pipe(
-        Effect.catchTag("RecordRejected", (rejected) =>
-          Effect.logWarning(
-            `a message on the ${options.kind} topic is not a ${options.kind} record`,
-            rejected.message
-          ).pipe(
-            Effect.andThen(Metric.update(Metrics.exportRecordsRejected, 1)),
-            // Nothing any client could read: acknowledge it rather than have it redelivered forever.
-            Effect.andThen(delivery.delivered),
-            Effect.as(undefined)
-          )
-        )
+      const taken = yield* Queue.takeAll(deliveries)
+      const texts: Array<string> = []
+      const sent: Array<Delivery> = []
+      for (const delivery of taken) {
+        const frame = translateRecord(options.kind, delivery.message.payload)
+        if (Result.isFailure(frame)) {
+          yield* unreadable(delivery, frame.failure.message)
+          continue
+        }
+        texts.push(frame.success)
+        sent.push(delivery)
+      }
+      if (sent.length === 0) return
+      const done = yield* connection.write(texts).pipe(
+        Effect.catchTag("SocketWriteFailed", (failure) => Effect.succeed(Effect.succeed({ written: 0, failure }))),
+        Effect.onInterrupt(() => reportAll(sent, (delivery) => delivery.failed))
       )
-      if (text === undefined) return
-      const done = yield* connection.write(text).pipe(
-        Effect.catchTag("SocketWriteFailed", (failed) => Effect.succeed(Effect.fail(failed))),
-        Effect.onInterrupt(() => delivery.failed)
-      )
-      yield* Queue.offer(written, { delivery, done })
+      yield* Queue.offer(written, { deliveries: sent, done })
     })
   )
 
   let consecutive = 0
   const settler = Effect.forever(
     Effect.gen(function* () {
-      const { delivery, done } = yield* Queue.take(written)
-      const outcome = yield* Effect.result(done).pipe(Effect.onInterrupt(() => delivery.failed))
-      if (outcome._tag === "Success") {
+      const batch = yield* Queue.take(written)
+      const outcome = yield* batch.done.pipe(
+        Effect.onInterrupt(() => reportAll(batch.deliveries, (delivery) => delivery.failed))
+      )
+      const delivered = batch.deliveries.slice(0, outcome.written)
+      yield* reportAll(delivered, (delivery) => delivery.delivered)
+      Metrics.exportFramesSent.updateUnsafe(delivered.length, context)
+      if (outcome.failure === undefined) {
         consecutive = 0
-        yield* delivery.delivered
-        yield* Metric.update(Metrics.exportFramesSent, 1)
         return
       }
-      yield* delivery.failed
-      consecutive++
+      if (delivered.length > 0) consecutive = 0
+      yield* reportAll(batch.deliveries.slice(outcome.written), (delivery) => delivery.failed)
+      consecutive += batch.deliveries.length - outcome.written
       if (consecutive >= options.maxConsecutiveErrors) {
         return yield* new TooManyWriteErrors({ count: consecutive, last: outcome.failure.reason })
       }
@@ -88,7 +106,12 @@ export const runExport = Effect.fn("ExportDispatcher.run")(function* (
   )
 
   const giveBackUnsettled = Queue.clear(written).pipe(
-    Effect.flatMap((left) => Effect.forEach(left, ({ delivery }) => delivery.failed, { discard: true }))
+    Effect.flatMap((left) =>
+      reportAll(
+        left.flatMap((batch) => batch.deliveries),
+        (delivery) => delivery.failed
+      )
+    )
   )
 
   return yield* Effect.raceFirst(writer, settler).pipe(Effect.ensuring(giveBackUnsettled))

@@ -77,7 +77,7 @@ export const makeImport = Effect.fn("ImportDispatcher.make")(function* (
         answersReady.closeUnsafe()
         const texts = ready
         ready = []
-        yield* connection.sendAll(texts)
+        yield* Effect.ignore(connection.write(texts))
         unanswered -= texts.length
         if (unanswered === 0) allAnswered.openUnsafe()
       })

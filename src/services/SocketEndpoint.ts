@@ -169,6 +169,9 @@ const openExport = (route: Extract<Route, { direction: "export" }>) =>
       type: "Shared",
       initialPosition: route.from,
       maxQueueSize: settings.subscriberMaxQueueSize,
+      // The broker pushes no further ahead than the queue holds: a client that reads slowly
+      // keeps the rest on the subscription (where other consumers can have it), not in memory.
+      receiverQueueSize: settings.subscriberMaxQueueSize,
       strategy: settings.backpressureStrategy,
       drainTimeout: settings.subscriberDrainTimeout,
       nackRedeliveryDelay: settings.subscriberNackDelay

@@ -96,6 +96,8 @@ export const makeSubscriber = Effect.fn("Subscriber.make")(function* (
   const pending = new Map<string, Tracked>()
   const idle = Latch.makeUnsafe(true)
   const listening = Latch.makeUnsafe(false)
+  // Per-message metric updates are made directly against the registry: this is the hot path.
+  const context = yield* Effect.context<never>()
 
   const settle = (tracked: Tracked) =>
     Effect.suspend(() => {
@@ -103,11 +105,12 @@ export const makeSubscriber = Effect.fn("Subscriber.make")(function* (
       tracked.settled = true
       pending.delete(tracked.message.id)
       if (pending.size === 0) idle.openUnsafe()
-      return tracked.done > 0
-        ? consumer
-            .ack(tracked.message.id)
-            .pipe(Effect.andThen(Metric.update(Metrics.subscriberMessagesAcknowledged, 1)))
-        : consumer.nack(tracked.message.id).pipe(Effect.andThen(Metric.update(Metrics.subscriberMessagesNacked, 1)))
+      if (tracked.done > 0) {
+        Metrics.subscriberMessagesAcknowledged.updateUnsafe(1, context)
+        return consumer.ack(tracked.message.id)
+      }
+      Metrics.subscriberMessagesNacked.updateUnsafe(1, context)
+      return consumer.nack(tracked.message.id)
     })
 
   const release = (tracked: Tracked, done: boolean) =>
@@ -124,10 +127,9 @@ export const makeSubscriber = Effect.fn("Subscriber.make")(function* (
       Effect.suspend(() => {
         if (reported) return Effect.void
         reported = true
-        return Metric.modify(Metrics.subscriberQueueDepth, -1).pipe(
-          Effect.andThen(delivered ? Metric.update(Metrics.subscriberMessagesDelivered, 1) : Effect.void),
-          Effect.andThen(release(tracked, delivered))
-        )
+        Metrics.subscriberQueueDepth.modifyUnsafe(-1, context)
+        if (delivered) Metrics.subscriberMessagesDelivered.updateUnsafe(1, context)
+        return release(tracked, delivered)
       })
     return { message: tracked.message, delivered: report(true), failed: report(false) }
   }
@@ -139,7 +141,7 @@ export const makeSubscriber = Effect.fn("Subscriber.make")(function* (
     )
 
   const offer = (queue: Queue.Queue<Delivery>, delivery: Delivery): Effect.Effect<void> =>
-    Metric.modify(Metrics.subscriberQueueDepth, 1).pipe(
+    Effect.sync(() => Metrics.subscriberQueueDepth.modifyUnsafe(1, context)).pipe(
       Effect.andThen(
         settings.strategy === "block"
           ? Queue.offer(queue, delivery).pipe(
@@ -163,7 +165,7 @@ export const makeSubscriber = Effect.fn("Subscriber.make")(function* (
 
   const route = (message: ReceivedMessage) =>
     Effect.gen(function* () {
-      yield* Metric.update(Metrics.subscriberMessagesReceived, 1)
+      Metrics.subscriberMessagesReceived.updateUnsafe(1, context)
       const id = message.properties["id"]
       const targets = [...(id !== undefined ? [byId.get(id)] : []), ...everything.values()].filter(
         (queue) => queue !== undefined
@@ -171,7 +173,7 @@ export const makeSubscriber = Effect.fn("Subscriber.make")(function* (
       const tracked: Tracked = { message, holds: 1, done: 0, settled: false }
       pending.set(message.id, tracked)
       idle.closeUnsafe()
-      if (targets.length === 0) yield* Metric.update(Metrics.subscriberMessagesOrphaned, 1)
+      if (targets.length === 0) Metrics.subscriberMessagesOrphaned.updateUnsafe(1, context)
       yield* Effect.forEach(targets, (queue) => offer(queue, copyOf(tracked)), { discard: true }).pipe(
         Effect.ensuring(release(tracked, false))
       )

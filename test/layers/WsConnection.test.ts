@@ -67,8 +67,8 @@ describe("WsConnection", () => {
   )
 
   const writers = [
-    ["write", (connection: Connection, frame: string) => Effect.asVoid(connection.write(frame))],
-    ["sendAll", (connection: Connection, frame: string) => connection.sendAll([frame, frame])]
+    ["a batch of one", (connection: Connection, frame: string) => Effect.asVoid(connection.write([frame]))],
+    ["a batch of two", (connection: Connection, frame: string) => Effect.asVoid(connection.write([frame, frame]))]
   ] as const
 
   for (const [name, writeOnce] of writers) {

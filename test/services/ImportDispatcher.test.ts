@@ -21,9 +21,12 @@ const scriptedConnection = Effect.gen(function* () {
   const sent: Array<unknown> = []
   const connection: Connection = {
     receive: Queue.take(batches),
-    sendAll: (texts) => Effect.sync(() => void sent.push(...texts.map((text) => JSON.parse(text)))),
+    write: (texts) =>
+      Effect.sync(() => {
+        sent.push(...texts.map((text) => JSON.parse(text)))
+        return Effect.succeed({ written: texts.length })
+      }),
     stopReading: Queue.end(batches).pipe(Effect.asVoid),
-    write: () => Effect.succeed(Effect.void),
     peerClosed: Effect.never,
     isOpen: () => true,
     close: () => Effect.void
