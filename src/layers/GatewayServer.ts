@@ -172,7 +172,7 @@ export const layerGatewayServer: Layer.Layer<
                 if (ws.readyState === ws.OPEN) ws.close(1011, "internal error")
               })
             )
-            yield* serve(yield* makeWsConnection(ws))
+            yield* serve(yield* makeWsConnection(ws, { transport: socket }))
           })
         ).pipe(
           Effect.catchTags({

@@ -18,6 +18,11 @@ export interface WsConnectionOptions {
   readonly highWaterBytes?: number
   /** Bound on waiting for the peer's close frame. Default 2 s. */
   readonly closeTimeout?: number
+  /**
+   * The stream under the WebSocket (the upgraded request's socket). When given, the frames of
+   * one `write` are corked into a single system call instead of one each.
+   */
+  readonly transport?: { readonly cork: () => void; readonly uncork: () => void }
 }
 
 export const makeWsConnection = (socket: WebSocket, options: WsConnectionOptions = {}): Effect.Effect<Connection> =>
@@ -94,7 +99,9 @@ export const makeWsConnection = (socket: WebSocket, options: WsConnectionOptions
               Deferred.doneUnsafe(done, Exit.succeed(failure === undefined ? { written } : { written, failure }))
             }
           }
+          options.transport?.cork()
           for (const text of texts) socket.send(text, confirm)
+          options.transport?.uncork()
           if (texts.length === 0) Deferred.doneUnsafe(done, Exit.succeed({ written: 0 }))
           return Effect.succeed(Deferred.await(done))
         })
