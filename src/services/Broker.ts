@@ -17,6 +17,7 @@ export interface OutgoingMessage {
 
 export interface ReceivedMessage {
   readonly id: MessageId
+  /** The message's bytes. An adapter may decode them afresh on every read: read them once. */
   readonly payload: Uint8Array
   readonly properties: Readonly<Record<string, string>>
   /** How many times this message was handed out before (nack, consumer closed unacked). */

@@ -189,12 +189,7 @@ export const makePulsarBroker = (config: PulsarBrokerConfig): BrokerShape => {
       socket.on("message", (data) => {
         const pushed = parseJson<PushedMessage>(data)
         if (pushed?.messageId === undefined || pushed.payload === undefined) return
-        buffer.push({
-          id: pushed.messageId,
-          payload: Buffer.from(pushed.payload, "base64"),
-          properties: pushed.properties ?? {},
-          redeliveryCount: pushed.redeliveryCount ?? 0
-        })
+        buffer.push(new PulsarMessage(pushed.messageId, pushed.payload, pushed.properties, pushed.redeliveryCount))
       })
       const lost = yield* Deferred.make<ConnectionClosed>()
       let closing = false
@@ -256,6 +251,36 @@ export const makePulsarBroker = (config: PulsarBrokerConfig): BrokerShape => {
 
 export const layerPulsarBroker = (config: PulsarBrokerConfig): Layer.Layer<Broker> =>
   Layer.succeed(Broker, makePulsarBroker(config))
+
+/**
+ * A message as the WebSocket API pushed it. Its payload arrives as base64 text and is decoded on
+ * each read (the gateway reads it once, to translate it): a message waiting in a queue holds only
+ * ordinary heap memory. Decoded bytes are off-heap, and off-heap buffers that outlive a young-
+ * generation collection are freed only by a full one, which a steady stream of queued messages
+ * would otherwise trigger again and again.
+ */
+class PulsarMessage implements ReceivedMessage {
+  readonly id: MessageId
+  readonly properties: Readonly<Record<string, string>>
+  readonly redeliveryCount: number
+  readonly #base64: string
+
+  constructor(
+    id: MessageId,
+    base64: string,
+    properties: Readonly<Record<string, string>> | undefined,
+    redeliveryCount: number | undefined
+  ) {
+    this.id = id
+    this.#base64 = base64
+    this.properties = properties ?? {}
+    this.redeliveryCount = redeliveryCount ?? 0
+  }
+
+  get payload(): Uint8Array {
+    return Buffer.from(this.#base64, "base64")
+  }
+}
 
 /**
  * The producer's send command, written straight into one buffer: base64 and the decimal context
