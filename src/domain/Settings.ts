@@ -168,6 +168,7 @@ export const settings = {
   publisherDrainTimeout: setting("PUBLISHER_DRAIN_TIMEOUT", "5s", parseDuration, "DURATION"),
   publisherFlushTimeout: setting("PUBLISHER_FLUSH_TIMEOUT", "2s", parseDuration, "DURATION"),
   subscriberMaxQueueSize: setting("SUBSCRIBER_MAX_QUEUE_SIZE", "100", parseInteger(1), "N"),
+  subscriberPrefetch: setting("SUBSCRIBER_PREFETCH", "1000", parseInteger(1, 1000), "N"),
   subscriberDrainTimeout: setting("SUBSCRIBER_DRAIN_TIMEOUT", "5s", parseDuration, "DURATION"),
   subscriberNackDelay: setting("SUBSCRIBER_NACK_DELAY", "5s", parseDuration, "DURATION"),
   backpressureStrategy: setting<BackpressureStrategy, "block">(

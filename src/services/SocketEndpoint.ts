@@ -169,9 +169,7 @@ const openExport = (route: Extract<Route, { direction: "export" }>) =>
       type: "Shared",
       initialPosition: route.from,
       maxQueueSize: settings.subscriberMaxQueueSize,
-      // The broker pushes no further ahead than the queue holds: a client that reads slowly
-      // keeps the rest on the subscription (where other consumers can have it), not in memory.
-      receiverQueueSize: settings.subscriberMaxQueueSize,
+      receiverQueueSize: settings.subscriberPrefetch,
       strategy: settings.backpressureStrategy,
       drainTimeout: settings.subscriberDrainTimeout,
       nackRedeliveryDelay: settings.subscriberNackDelay

@@ -109,6 +109,7 @@ export const catalog: Catalog = {
   "setting.PUBLISHER_DRAIN_TIMEOUT": "عند الإغلاق، المهلة المتاحة لإرسال ما في قائمة الانتظار",
   "setting.PUBLISHER_FLUSH_TIMEOUT": "عند الإغلاق، مهلة انتظار تأكيدات الوسيط",
   "setting.SUBSCRIBER_MAX_QUEUE_SIZE": "عدد الرسائل في قائمة الانتظار لكل اتصال تصدير",
+  "setting.SUBSCRIBER_PREFETCH": "عدد الرسائل التي يجوز للوسيط دفعها مسبقًا إلى اتصال تصدير قبل قائمة انتظاره",
   "setting.SUBSCRIBER_DRAIN_TIMEOUT": "عند إيقاف التشغيل، المهلة المتاحة لتسليم ما في قائمة الانتظار",
   "setting.SUBSCRIBER_NACK_DELAY": "التأخير قبل إعادة تسليم رسالة أُعيدت إلى الوسيط",
   "setting.BACKPRESSURE_STRATEGY": "ما تفعله قائمة انتظار التصدير الممتلئة: الانتظار، أو إسقاط الأقدم، أو رفض الجديد",

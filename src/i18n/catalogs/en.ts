@@ -108,6 +108,7 @@ export const en = {
   "setting.PUBLISHER_DRAIN_TIMEOUT": "on close, time to send what is queued",
   "setting.PUBLISHER_FLUSH_TIMEOUT": "on close, time to wait for the broker's confirmations",
   "setting.SUBSCRIBER_MAX_QUEUE_SIZE": "messages queued per export connection",
+  "setting.SUBSCRIBER_PREFETCH": "messages the broker may push to an export connection ahead of its queue",
   "setting.SUBSCRIBER_DRAIN_TIMEOUT": "on shutdown, time to deliver what is queued",
   "setting.SUBSCRIBER_NACK_DELAY": "delay before a message given back to the broker is redelivered",
   "setting.BACKPRESSURE_STRATEGY": "what a full export queue does: wait, drop the oldest, or refuse the new",

@@ -113,6 +113,8 @@ export const catalog: Catalog = {
   "setting.PUBLISHER_DRAIN_TIMEOUT": "al cerrar, tiempo para enviar lo que está en cola",
   "setting.PUBLISHER_FLUSH_TIMEOUT": "al cerrar, tiempo de espera de las confirmaciones del bróker",
   "setting.SUBSCRIBER_MAX_QUEUE_SIZE": "mensajes en cola por conexión de exportación",
+  "setting.SUBSCRIBER_PREFETCH":
+    "mensajes que el bróker puede enviar a una conexión de exportación por delante de su cola",
   "setting.SUBSCRIBER_DRAIN_TIMEOUT": "al apagar, tiempo para entregar lo que está en cola",
   "setting.SUBSCRIBER_NACK_DELAY": "espera antes de volver a entregar un mensaje devuelto al bróker",
   "setting.BACKPRESSURE_STRATEGY":

@@ -105,6 +105,7 @@ export const catalog: Catalog = {
   "setting.PUBLISHER_DRAIN_TIMEOUT": "בסגירה, הזמן לשליחת מה שממתין בתור",
   "setting.PUBLISHER_FLUSH_TIMEOUT": "בסגירה, הזמן להמתנה לאישורי הברוקר",
   "setting.SUBSCRIBER_MAX_QUEUE_SIZE": "הודעות בתור לכל חיבור ייצוא",
+  "setting.SUBSCRIBER_PREFETCH": "הודעות שהברוקר רשאי לדחוף לחיבור ייצוא לפני התור שלו",
   "setting.SUBSCRIBER_DRAIN_TIMEOUT": "בכיבוי, הזמן למסירת מה שממתין בתור",
   "setting.SUBSCRIBER_NACK_DELAY": "השהיה לפני מסירה חוזרת של הודעה שהוחזרה לברוקר",
   "setting.BACKPRESSURE_STRATEGY": "מה עושה תור ייצוא מלא: ממתין, משליך את הישנה ביותר, או דוחה את החדשה",

@@ -106,6 +106,7 @@ export const catalog: Catalog = {
   "setting.PUBLISHER_DRAIN_TIMEOUT": "बंद होते समय, कतार में जो है उसे भेजने का समय",
   "setting.PUBLISHER_FLUSH_TIMEOUT": "बंद होते समय, ब्रोकर की पुष्टियों की प्रतीक्षा का समय",
   "setting.SUBSCRIBER_MAX_QUEUE_SIZE": "प्रति एक्सपोर्ट कनेक्शन कतार में रखे जाने वाले संदेश",
+  "setting.SUBSCRIBER_PREFETCH": "वे संदेश जिन्हें ब्रोकर किसी एक्सपोर्ट कनेक्शन की कतार से आगे पहले ही भेज सकता है",
   "setting.SUBSCRIBER_DRAIN_TIMEOUT": "शटडाउन पर, कतार में जो है उसे पहुँचाने का समय",
   "setting.SUBSCRIBER_NACK_DELAY": "ब्रोकर को लौटाए गए संदेश को दोबारा भेजे जाने से पहले की देरी",
   "setting.BACKPRESSURE_STRATEGY": "भरी हुई एक्सपोर्ट कतार क्या करे: प्रतीक्षा, सबसे पुराना हटाना, या नया अस्वीकार करना",

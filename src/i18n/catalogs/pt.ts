@@ -110,6 +110,8 @@ export const catalog: Catalog = {
   "setting.PUBLISHER_DRAIN_TIMEOUT": "no fechamento, tempo para enviar o que está na fila",
   "setting.PUBLISHER_FLUSH_TIMEOUT": "no fechamento, tempo de espera pelas confirmações do broker",
   "setting.SUBSCRIBER_MAX_QUEUE_SIZE": "mensagens enfileiradas por conexão de exportação",
+  "setting.SUBSCRIBER_PREFETCH":
+    "mensagens que o broker pode enviar antecipadamente a uma conexão de exportação além da sua fila",
   "setting.SUBSCRIBER_DRAIN_TIMEOUT": "no desligamento, tempo para entregar o que está na fila",
   "setting.SUBSCRIBER_NACK_DELAY": "atraso antes de reentregar uma mensagem devolvida ao broker",
   "setting.BACKPRESSURE_STRATEGY":

@@ -113,6 +113,8 @@ export const catalog: Catalog = {
   "setting.PUBLISHER_DRAIN_TIMEOUT": "при закрытии — время на отправку содержимого очереди",
   "setting.PUBLISHER_FLUSH_TIMEOUT": "при закрытии — время ожидания подтверждений брокера",
   "setting.SUBSCRIBER_MAX_QUEUE_SIZE": "число сообщений в очереди на одно соединение экспорта",
+  "setting.SUBSCRIBER_PREFETCH":
+    "число сообщений, которые брокер может заранее отправить соединению экспорта сверх его очереди",
   "setting.SUBSCRIBER_DRAIN_TIMEOUT": "при остановке — время на доставку содержимого очереди",
   "setting.SUBSCRIBER_NACK_DELAY": "задержка перед повторной доставкой сообщения, возвращённого брокеру",
   "setting.BACKPRESSURE_STRATEGY":

@@ -112,6 +112,8 @@ export const catalog: Catalog = {
   "setting.PUBLISHER_DRAIN_TIMEOUT": "wakati wa kufunga, muda wa kutuma kilicho kwenye foleni",
   "setting.PUBLISHER_FLUSH_TIMEOUT": "wakati wa kufunga, muda wa kusubiri uthibitisho wa dalali",
   "setting.SUBSCRIBER_MAX_QUEUE_SIZE": "jumbe zilizo kwenye foleni kwa kila muunganisho wa kutoa",
+  "setting.SUBSCRIBER_PREFETCH":
+    "jumbe ambazo dalali anaweza kusukuma mapema kwa muunganisho wa kutoa kabla ya foleni yake",
   "setting.SUBSCRIBER_DRAIN_TIMEOUT": "wakati wa kuzima, muda wa kuwasilisha kilicho kwenye foleni",
   "setting.SUBSCRIBER_NACK_DELAY": "muda wa kusubiri kabla ujumbe uliorudishwa kwa dalali haujawasilishwa tena",
   "setting.BACKPRESSURE_STRATEGY":

@@ -112,6 +112,8 @@ export const catalog: Catalog = {
   "setting.PUBLISHER_DRAIN_TIMEOUT": "kapanışta kuyruktakileri göndermek için tanınan süre",
   "setting.PUBLISHER_FLUSH_TIMEOUT": "kapanışta broker onaylarını bekleme süresi",
   "setting.SUBSCRIBER_MAX_QUEUE_SIZE": "dışa aktarma bağlantısı başına kuyruktaki mesaj sayısı",
+  "setting.SUBSCRIBER_PREFETCH":
+    "broker'ın bir dışa aktarma bağlantısına kuyruğunun ötesinde önceden gönderebileceği mesaj sayısı",
   "setting.SUBSCRIBER_DRAIN_TIMEOUT": "kapatılırken kuyruktakileri teslim etmek için tanınan süre",
   "setting.SUBSCRIBER_NACK_DELAY": "broker'a geri verilen bir mesaj yeniden teslim edilmeden önceki gecikme",
   "setting.BACKPRESSURE_STRATEGY":

@@ -104,6 +104,7 @@ export const catalog: Catalog = {
   "setting.PUBLISHER_DRAIN_TIMEOUT": "关闭时发送队列中剩余内容的时间",
   "setting.PUBLISHER_FLUSH_TIMEOUT": "关闭时等待代理确认的时间",
   "setting.SUBSCRIBER_MAX_QUEUE_SIZE": "每个导出连接可排队的消息数",
+  "setting.SUBSCRIBER_PREFETCH": "代理可提前推送给每个导出连接、尚未进入其队列的消息数",
   "setting.SUBSCRIBER_DRAIN_TIMEOUT": "停机时投递队列中剩余内容的时间",
   "setting.SUBSCRIBER_NACK_DELAY": "退回给代理的消息重新投递前的延迟",
   "setting.BACKPRESSURE_STRATEGY": "导出队列已满时的处理方式：等待、丢弃最旧的消息或拒绝新消息",
