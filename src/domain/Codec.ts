@@ -199,9 +199,13 @@ export const translateRecord = <K extends KindName>(
   kind: K,
   payload: string | Uint8Array
 ): Result.Result<string, RecordRejected> => {
-  const json = parseJson(payload)
+  const fastPath = kinds[kind].fastPath
+  const text = fastPath === undefined ? undefined : textOf(payload)
+  const compact = text === undefined ? undefined : fastPath?.frameTextOfText(text)
+  if (compact !== undefined) return Result.succeed(compact)
+  const json = text === undefined ? parseJson(payload) : parseText(text)
   if (Result.isFailure(json)) return Result.fail(rejectRecord(kind, json.failure))
-  const fast = kinds[kind].fastPath?.frameText(json.success)
+  const fast = fastPath?.frameText(json.success)
   if (fast !== undefined) return Result.succeed(fast)
   const decoded = decodeParsedRecord(kind, json.success)
   return Result.isSuccess(decoded)

@@ -120,6 +120,13 @@ export class JsonCursor {
     }
   }
 
+  /** Consumes `literal` if the text continues with exactly it, whitespace and all. */
+  expect(literal: string): boolean {
+    if (!this.text.startsWith(literal, this.at)) return false
+    this.at += literal.length
+    return true
+  }
+
   /** A string's raw JSON form, quotes included. */
   string(): string | undefined {
     this.space()

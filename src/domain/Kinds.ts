@@ -26,7 +26,11 @@ import {
 import { ExtractedObject, rowsFromRecord, RowsFrame, rowsToRecord } from "./Rows.ts"
 import { Triples, triplesFromRecord, TriplesFrame, triplesToRecord } from "./Triples.ts"
 import { triplesRecordText } from "./TriplesText.ts"
-import { triplesFrameToRecordText, triplesRecordToFrameText } from "./TriplesTranscoder.ts"
+import {
+  triplesFrameToRecordText,
+  triplesRecordTextToFrameText,
+  triplesRecordToFrameText
+} from "./TriplesTranscoder.ts"
 
 /** Frame and record type of each kind, keyed by the kind's name in the route. */
 export interface KindTypes {
@@ -67,6 +71,8 @@ export interface Kind<K extends KindName> {
   readonly fastPath?: {
     /** Client frame text → record text, never building either as objects. */
     readonly recordText: (frameText: string) => string | undefined
+    /** Record text → client frame text, for records in the compact layout, without parsing. */
+    readonly frameTextOfText: (recordText: string) => string | undefined
     /** Parsed record → client frame text, in one walk. */
     readonly frameText: (record: unknown) => string | undefined
   }
@@ -96,7 +102,11 @@ export const kinds: { readonly [K in KindName]: Kind<K> } = {
     toRecord: triplesToRecord,
     fromRecord: triplesFromRecord,
     recordText: triplesRecordText,
-    fastPath: { recordText: triplesFrameToRecordText, frameText: triplesRecordToFrameText },
+    fastPath: {
+      recordText: triplesFrameToRecordText,
+      frameTextOfText: triplesRecordTextToFrameText,
+      frameText: triplesRecordToFrameText
+    },
     topicInterface: "triples-store",
     exportable: true,
     signature: (frame) => "triples" in frame

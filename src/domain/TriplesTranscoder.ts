@@ -3,16 +3,22 @@
  * triples into objects, checking them and building the other shape as objects only to write it
  * out again costs more than everything else the gateway does with the frame.
  *
- * - import: frame text → record text in one pass over the text (`JsonCursor`), nothing built.
- *   Strings are copied in their raw JSON form, so where the frame escapes a character the record
- *   does too: the same value.
- * - export: a parsed record → frame text in one walk, checking as it goes. (A record is mostly
- *   field names, which `JSON.parse` steps over natively faster than a scanner could.)
+ * - text in the compact layout (no whitespace, keys in the usual order — what `JSON.stringify`
+ *   and tg-gateway's own record writer produce) is matched piece by piece and rewritten, in
+ *   either direction, without parsing;
+ * - other import frames: frame text → record text in one pass over the text (`JsonCursor`),
+ *   nothing built;
+ * - other export records: the parsed record → frame text in one walk, checking as it goes. (A
+ *   record is mostly field names, which `JSON.parse` steps over natively faster than a general
+ *   scanner could.)
+ *
+ * Strings are copied in their raw JSON form, so where the input escapes a character the output
+ * does too: the same value.
  *
  * Each accepts exactly what the schemas accept, or gives up (`undefined`) — on a key written
  * with escapes, a missing or mistyped field, anything unusual — and the general path (schema
  * decoding, `toRecord`/`fromRecord`) decides and writes the error message. Property tests hold
- * both equal to the general path: as JSON values for reformatted, reordered and damaged input,
+ * every path equal to the general path: as JSON values for reformatted, reordered and damaged input,
  * byte for byte for canonical input.
  */
 import {
@@ -213,7 +219,8 @@ const tripleRecordText = (cursor: JsonCursor): string | undefined => {
 }
 
 /** A triples frame's record, or `undefined` when the general path must decide. */
-export const triplesFrameToRecordText = (frame: string): string | undefined => documentText(frame, tripleRecordText)
+export const triplesFrameToRecordText = (frame: string): string | undefined =>
+  compactFrameToRecordText(frame) ?? documentText(frame, tripleRecordText)
 
 // ---------------------------------------------------------------------------------------------
 // Export: processor record → client frame
@@ -289,3 +296,142 @@ export const triplesRecordToFrameText = (record: unknown): string | undefined =>
   }
   return `{"metadata":${metadata},"triples":[${out}]}`
 }
+
+// ---------------------------------------------------------------------------------------------
+// The compact layout
+//
+// Records written by tg-gateway itself, and frames written by `JSON.stringify` — as tg-gateway's
+// own client and most JavaScript clients send them — have one exact layout: no whitespace, keys
+// in the reference's order, a record's empty fields written out. Such text is checked piece by
+// piece with native string comparisons and needs no parsing at all; anything else takes the
+// paths above.
+
+const PLAIN_AFTER_IRI = ',"id":"","value":"","datatype":"","language":"","triple":null}'
+const PLAIN_AFTER_ID = ',"value":"","datatype":"","language":"","triple":null}'
+
+const compactTermFrameText = (cursor: JsonCursor): string | undefined => {
+  if (!cursor.expect('{"type":"')) return undefined
+  if (cursor.expect('i","iri":')) {
+    const iri = cursor.string()
+    return iri !== undefined && cursor.expect(PLAIN_AFTER_IRI) ? `{"t":"i","i":${iri}}` : undefined
+  }
+  if (cursor.expect('l","iri":"","id":"","value":')) {
+    const value = cursor.string()
+    if (value === undefined || !cursor.expect(',"datatype":')) return undefined
+    const datatype = cursor.string()
+    if (datatype === undefined || !cursor.expect(',"language":')) return undefined
+    const language = cursor.string()
+    if (language === undefined || !cursor.expect(',"triple":null}')) return undefined
+    return `{"t":"l","v":${value}${datatype === EMPTY ? "" : `,"dt":${datatype}`}${
+      language === EMPTY ? "" : `,"ln":${language}`
+    }}`
+  }
+  if (cursor.expect('b","iri":"","id":')) {
+    const id = cursor.string()
+    return id !== undefined && cursor.expect(PLAIN_AFTER_ID) ? `{"t":"b","d":${id}}` : undefined
+  }
+  if (cursor.expect('t","iri":"","id":"","value":"","datatype":"","language":"","triple":')) {
+    const triple = compactTripleFrameText(cursor)
+    return triple !== undefined && cursor.expect("}") ? `{"t":"t","tr":${triple}}` : undefined
+  }
+  return undefined
+}
+
+const compactTripleFrameText = (cursor: JsonCursor): string | undefined => {
+  if (!cursor.expect('{"s":')) return undefined
+  const s = compactTermFrameText(cursor)
+  if (s === undefined || !cursor.expect(',"p":')) return undefined
+  const p = compactTermFrameText(cursor)
+  if (p === undefined || !cursor.expect(',"o":')) return undefined
+  const o = compactTermFrameText(cursor)
+  if (o === undefined || !cursor.expect(',"g":')) return undefined
+  if (cursor.expect("null}")) return `{"s":${s},"p":${p},"o":${o}}`
+  const g = cursor.string()
+  return g !== undefined && cursor.expect("}") ? `{"s":${s},"p":${p},"o":${o},"g":${g}}` : undefined
+}
+
+const compactTermRecordText = (cursor: JsonCursor): string | undefined => {
+  if (cursor.expect('{"t":"i","i":')) {
+    const i = cursor.string()
+    return i !== undefined && cursor.expect("}")
+      ? `{"type":"i","iri":${i},"id":"","value":"","datatype":"","language":"","triple":null}`
+      : undefined
+  }
+  if (cursor.expect('{"t":"l","v":')) {
+    const v = cursor.string()
+    if (v === undefined) return undefined
+    const dt = cursor.expect(',"dt":') ? cursor.string() : EMPTY
+    const ln = dt !== undefined && cursor.expect(',"ln":') ? cursor.string() : EMPTY
+    if (dt === undefined || ln === undefined || !cursor.expect("}")) return undefined
+    return `{"type":"l","iri":"","id":"","value":${v},"datatype":${dt},"language":${ln},"triple":null}`
+  }
+  if (cursor.expect('{"t":"b","d":')) {
+    const d = cursor.string()
+    return d !== undefined && cursor.expect("}")
+      ? `{"type":"b","iri":"","id":${d},"value":"","datatype":"","language":"","triple":null}`
+      : undefined
+  }
+  if (cursor.expect('{"t":"t","tr":')) {
+    const tr = compactTripleRecordText(cursor)
+    return tr !== undefined && cursor.expect("}")
+      ? `{"type":"t","iri":"","id":"","value":"","datatype":"","language":"","triple":${tr}}`
+      : undefined
+  }
+  return undefined
+}
+
+const compactTripleRecordText = (cursor: JsonCursor): string | undefined => {
+  if (!cursor.expect('{"s":')) return undefined
+  const s = compactTermRecordText(cursor)
+  if (s === undefined || !cursor.expect(',"p":')) return undefined
+  const p = compactTermRecordText(cursor)
+  if (p === undefined || !cursor.expect(',"o":')) return undefined
+  const o = compactTermRecordText(cursor)
+  if (o === undefined) return undefined
+  if (cursor.expect("}")) return `{"s":${s},"p":${p},"o":${o},"g":null}`
+  if (!cursor.expect(',"g":')) return undefined
+  const g = cursor.expect("null") ? "null" : cursor.string()
+  return g !== undefined && cursor.expect("}") ? `{"s":${s},"p":${p},"o":${o},"g":${g}}` : undefined
+}
+
+/**
+ * `{"metadata":{"id":…,"root":…,"collection":…},"triples":[…]}` in the compact layout, each
+ * triple rewritten; `root` may be left out (frames only: a record has all three).
+ */
+const compactDocumentText = (
+  text: string,
+  rootOptional: boolean,
+  tripleText: (cursor: JsonCursor) => string | undefined
+): string | undefined => {
+  const cursor = new JsonCursor(text)
+  if (!cursor.expect('{"metadata":{"id":')) return undefined
+  const id = cursor.string()
+  if (id === undefined) return undefined
+  const hasRoot = cursor.expect(',"root":')
+  if (!hasRoot && !rootOptional) return undefined
+  const root = hasRoot ? cursor.string() : EMPTY
+  if (root === undefined || !cursor.expect(',"collection":')) return undefined
+  const collection = cursor.string()
+  if (collection === undefined || !cursor.expect('},"triples":[')) return undefined
+  let triples = ""
+  if (!cursor.expect("]")) {
+    for (;;) {
+      const triple = tripleText(cursor)
+      if (triple === undefined) return undefined
+      triples += triples === "" ? triple : "," + triple
+      if (cursor.expect(",")) continue
+      if (cursor.expect("]")) break
+      return undefined
+    }
+  }
+  if (!cursor.expect("}") || !cursor.end()) return undefined
+  return `{"metadata":{"id":${id},"root":${root},"collection":${collection}},"triples":[${triples}]}`
+}
+
+/** A triples record's client frame, when the record text is in the compact layout. */
+export const triplesRecordTextToFrameText = (record: string): string | undefined =>
+  compactDocumentText(record, false, compactTripleFrameText)
+
+/** A triples frame's record, when the frame is in the compact layout. */
+const compactFrameToRecordText = (frame: string): string | undefined =>
+  compactDocumentText(frame, true, compactTripleRecordText)

@@ -8,7 +8,12 @@ import { assert, describe, it } from "@effect/vitest"
 import { Effect, Result } from "effect"
 import { encodeFrame, encodeRecord, parseFrame, parseRecord, recordToFrame } from "../../src/domain/Codec.ts"
 import { Triples, TriplesFrame, triplesToRecord } from "../../src/domain/Triples.ts"
-import { triplesFrameToRecordText, triplesRecordToFrameText } from "../../src/domain/TriplesTranscoder.ts"
+import { triplesRecordText } from "../../src/domain/TriplesText.ts"
+import {
+  triplesFrameToRecordText,
+  triplesRecordTextToFrameText,
+  triplesRecordToFrameText
+} from "../../src/domain/TriplesTranscoder.ts"
 import { triplesFrame } from "../support/frames.ts"
 
 const utf8 = new TextDecoder()
@@ -148,8 +153,10 @@ describe("TriplesTranscoder", () => {
       ([frame]) =>
         Effect.sync(() => {
           const random = seeded(seedOf(JSON.stringify(frame)) ^ 0x5eed)
+          const compact = JSON.stringify(frame)
           const texts = [
             reformat(frame, random, true),
+            ...Array.from({ length: 6 }, () => damage(compact, random)),
             ...Array.from({ length: 12 }, () => damage(reformat(frame, random, false), random)),
             ...Array.from({ length: 6 }, () => JSON.stringify(mistype(frame, random)))
           ]
@@ -172,6 +179,45 @@ describe("TriplesTranscoder", () => {
       const text = JSON.stringify(frame)
       assert.strictEqual(triplesFrameToRecordText(text), generalRecord(text))
     })
+  })
+
+  describe("export: record text in the compact layout → frame text", () => {
+    it.effect.prop(
+      "takes every record as tg-gateway writes it and writes exactly the general path's frame",
+      [TriplesFrame],
+      ([frame]) =>
+        Effect.sync(() => {
+          const text = triplesRecordText(frame)
+          const fast = triplesRecordTextToFrameText(text)
+          assert.isDefined(fast, `the compact path gave up on ${JSON.stringify(text)}`)
+          assert.strictEqual(fast, generalFrame(text))
+        }),
+      { arbitrary: { runs: 300 } }
+    )
+
+    it.effect.prop(
+      "gives up or agrees on any other record, and never accepts a damaged one the general path rejects",
+      [Triples],
+      ([record]) =>
+        Effect.sync(() => {
+          const text = JSON.stringify(record)
+          const random = seeded(seedOf(text))
+          const texts = [
+            text,
+            reformat(record, random, false),
+            ...Array.from({ length: 12 }, () => damage(text, random)),
+            ...Array.from({ length: 6 }, () => JSON.stringify(mistype(record, random)))
+          ]
+          for (const candidate of texts) {
+            const fast = triplesRecordTextToFrameText(candidate)
+            if (fast === undefined) continue
+            const general = generalFrame(candidate)
+            assert.isDefined(general, `the compact path accepted what the general path rejects: ${candidate}`)
+            assert.deepStrictEqual(JSON.parse(fast), JSON.parse(general!))
+          }
+        }),
+      { arbitrary: { runs: 200 } }
+    )
   })
 
   describe("export: parsed record → frame text", () => {
