@@ -118,16 +118,16 @@ export const makeImport = Effect.fn("ImportDispatcher.make")(function* (
         if (Result.isSuccess(handled)) continue
         // The publisher is shutting down: this frame and the rest of the batch go unpublished.
         const closed = handled.failure
-        for (let m = n; m <= frames + batch.length - 1 - i; m++) {
-          if (options.ack) {
-            if (m !== n) expectAnswer()
-            queueAnswer(unpublishedFrame(m, closed.message))
-          } else if (m === n) {
-            expectAnswer()
-            queueAnswer(JSON.stringify({ error: { message: closed.message, path: "", frame: m } }))
-          }
+        const last = n + (batch.length - 1 - i)
+        frames = last
+        if (options.ack) {
+          // Frame n's answer was expected when it was handed over; the others' are expected now.
+          for (let m = n + 1; m <= last; m++) expectAnswer()
+          for (let m = n; m <= last; m++) queueAnswer(unpublishedFrame(m, closed.message))
+        } else {
+          expectAnswer()
+          queueAnswer(JSON.stringify({ error: { message: closed.message, path: "", frame: n } }))
         }
-        frames += batch.length - 1 - i
         return
       }
     }
