@@ -89,6 +89,17 @@ const reformat = (value: unknown, random: Random, escapeKeys: boolean): string =
   return JSON.stringify(value)
 }
 
+/** JSON as Python's `json.dumps` writes it by default: ", " between items, ": " after keys. */
+const pythonJson = (value: unknown): string => {
+  if (Array.isArray(value)) return `[${value.map(pythonJson).join(", ")}]`
+  if (typeof value === "object" && value !== null) {
+    return `{${Object.entries(value)
+      .map(([k, v]) => `${JSON.stringify(k)}: ${pythonJson(v)}`)
+      .join(", ")}}`
+  }
+  return JSON.stringify(value)
+}
+
 const damage = (text: string, random: Random): string => {
   const at = random(text.length)
   const pieces = ["", "{", "}", "[", "]", ",", ":", '"', "\\", "0", "-", "a", "null", " ", "\u0001"]
@@ -171,6 +182,17 @@ describe("TriplesTranscoder", () => {
       { arbitrary: { runs: 200 } }
     )
 
+    it.effect.prop(
+      "takes frames as Python's json.dumps writes them and writes exactly the general path's record",
+      [TriplesFrame],
+      ([frame]) =>
+        Effect.sync(() => {
+          const text = pythonJson(frame)
+          assert.strictEqual(triplesFrameToRecordText(text), generalRecord(text))
+        }),
+      { arbitrary: { runs: 200 } }
+    )
+
     it("takes the frames TrustGraph clients send, with the legacy metadata fields", () => {
       const frame = {
         metadata: { id: "doc-1", metadata: [], user: "trustgraph", collection: "default" },
@@ -204,6 +226,7 @@ describe("TriplesTranscoder", () => {
           const random = seeded(seedOf(text))
           const texts = [
             text,
+            pythonJson(record),
             reformat(record, random, false),
             ...Array.from({ length: 12 }, () => damage(text, random)),
             ...Array.from({ length: 6 }, () => JSON.stringify(mistype(record, random)))
