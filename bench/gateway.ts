@@ -296,10 +296,7 @@ const startServer = async (
         child.kill("SIGKILL")
         return null
       })
-      // The relay has no shutdown of its own: SIGTERM ends it at once.
-      if (code !== 0 && readyLine !== "relay listening") {
-        console.log(`  gateway exited with ${code}; last output:\n    ${tail.join("\n    ")}`)
-      }
+      if (code !== 0) console.log(`  ${args[0]} exited with ${code}; last output:\n    ${tail.join("\n    ")}`)
       if (profileDir !== undefined) await summarizeProfile(profileDir, pid)
       return code
     }

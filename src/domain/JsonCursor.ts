@@ -55,6 +55,12 @@ export class JsonCursor {
     this.noControls = !controlCharacter.test(text)
   }
 
+  /** Back to the start of the text, to read it another way. */
+  rewind(): void {
+    this.at = 0
+    this.nextBackslash = -1
+  }
+
   /** Skips the whitespace JSON allows between tokens. */
   space(): void {
     const text = this.text

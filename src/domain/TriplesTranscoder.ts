@@ -97,8 +97,10 @@ const triplesText = (cursor: JsonCursor, tripleText: (cursor: JsonCursor) => str
  * `{"metadata":…,"triples":[…]}` with the metadata and each triple rewritten; other keys
  * ignored. The last occurrence of a repeated key wins, as in `JSON.parse`.
  */
-const documentText = (text: string, tripleText: (cursor: JsonCursor) => string | undefined): string | undefined => {
-  const cursor = new JsonCursor(text)
+const documentText = (
+  cursor: JsonCursor,
+  tripleText: (cursor: JsonCursor) => string | undefined
+): string | undefined => {
   let metadata: string | undefined
   let triples: string | undefined
   let more = openObject(cursor)
@@ -219,8 +221,14 @@ const tripleRecordText = (cursor: JsonCursor): string | undefined => {
 }
 
 /** A triples frame's record, or `undefined` when the general path must decide. */
-export const triplesFrameToRecordText = (frame: string): string | undefined =>
-  compactFrameToRecordText(frame) ?? documentText(frame, tripleRecordText)
+export const triplesFrameToRecordText = (frame: string): string | undefined => {
+  // One cursor, so the text is checked for control characters once whichever way it is read.
+  const cursor = new JsonCursor(frame)
+  const compact = compactDocumentText(cursor, compactTripleRecordText)
+  if (compact !== undefined) return compact
+  cursor.rewind()
+  return documentText(cursor, tripleRecordText)
+}
 
 // ---------------------------------------------------------------------------------------------
 // Export: processor record → client frame
@@ -401,12 +409,10 @@ const compactTripleRecordText = (cursor: JsonCursor): string | undefined => {
  * `"user"` or a missing `root` do not turn a frame away.
  */
 const compactDocumentText = (
-  text: string,
+  cursor: JsonCursor,
   tripleText: (cursor: JsonCursor) => string | undefined
 ): string | undefined => {
-  const cursor = new JsonCursor(text)
-  if (!cursor.expect('{"metadata":{')) return undefined
-  cursor.at-- // the general reader reads the metadata object from its brace
+  if (!cursor.expect('{"metadata":')) return undefined
   const metadata = metadataText(cursor)
   if (metadata === undefined || !cursor.expect(',"triples":[')) return undefined
   let triples = ""
@@ -426,8 +432,4 @@ const compactDocumentText = (
 
 /** A triples record's client frame, when the record text is in the compact layout. */
 export const triplesRecordTextToFrameText = (record: string): string | undefined =>
-  compactDocumentText(record, compactTripleFrameText)
-
-/** A triples frame's record, when the frame is in the compact layout. */
-const compactFrameToRecordText = (frame: string): string | undefined =>
-  compactDocumentText(frame, compactTripleRecordText)
+  compactDocumentText(new JsonCursor(record), compactTripleFrameText)
