@@ -77,12 +77,34 @@ interface Tracked {
   settled: boolean
 }
 
+/** What became of one copy: written to the client, thrown out of a full queue (drop_oldest), or not delivered. */
+type Fate = "delivered" | "evicted" | "failed"
+
+/** A copy as the Subscriber keeps it: a Delivery, plus the report drop_oldest makes when it evicts it. */
+interface Copy extends Delivery {
+  readonly evicted: Effect.Effect<void>
+}
+
 const queueFor = (strategy: BackpressureStrategy, size: number) =>
   strategy === "block"
-    ? Queue.bounded<Delivery>(size)
+    ? Queue.bounded<Copy>(size)
     : strategy === "drop_oldest"
-      ? Queue.sliding<Delivery>(size)
-      : Queue.dropping<Delivery>(size)
+      ? Queue.sliding<Copy>(size)
+      : Queue.dropping<Copy>(size)
+
+/**
+ * Shuts a queue and returns every copy it held. Taking makes room, and room lets a blocked offer
+ * in at once; taking until nothing is left, in one synchronous step, returns those copies too —
+ * `Queue.shutdown` alone would discard them without a report.
+ */
+const closeQueue = (queue: Queue.Queue<Copy>): Array<Copy> => {
+  const left: Array<Copy> = []
+  for (let taken = Queue.takeUnsafe(queue); taken?._tag === "Success"; taken = Queue.takeUnsafe(queue)) {
+    left.push(taken.value)
+  }
+  Queue.shutdownUnsafe(queue)
+  return left
+}
 
 export const makeSubscriber = Effect.fn("Subscriber.make")(function* (
   options: SubscriberOptions
@@ -91,8 +113,8 @@ export const makeSubscriber = Effect.fn("Subscriber.make")(function* (
   const broker = yield* Broker
   // Acquired first so that it is closed last, after pause, drain and nack.
   const consumer = yield* broker.consumer(options)
-  const byId = new Map<string, Queue.Queue<Delivery>>()
-  const everything = new Map<string, Queue.Queue<Delivery>>()
+  const byId = new Map<string, Queue.Queue<Copy>>()
+  const everything = new Map<string, Queue.Queue<Copy>>()
   const pending = new Map<string, Tracked>()
   const idle = Latch.makeUnsafe(true)
   const listening = Latch.makeUnsafe(false)
@@ -119,28 +141,33 @@ export const makeSubscriber = Effect.fn("Subscriber.make")(function* (
       return --tracked.holds === 0 ? settle(tracked) : Effect.void
     })
 
-  /** A copy for one queue; it holds the message unsettled until it reports. */
-  const copyOf = (tracked: Tracked): Delivery => {
+  /** A copy for one queue; it holds the message unsettled until it reports, once. */
+  const copyOf = (tracked: Tracked): Copy => {
     tracked.holds++
     let reported = false
-    const report = (delivered: boolean) =>
+    const report = (fate: Fate) =>
       Effect.suspend(() => {
         if (reported) return Effect.void
         reported = true
         Metrics.subscriberQueueDepth.modifyUnsafe(-1, context)
-        if (delivered) Metrics.subscriberMessagesDelivered.updateUnsafe(1, context)
-        return release(tracked, delivered)
+        if (fate === "delivered") Metrics.subscriberMessagesDelivered.updateUnsafe(1, context)
+        else if (fate === "evicted") Metrics.subscriberMessagesDropped.updateUnsafe(1, context)
+        // An evicted copy counts as done: drop_oldest acknowledges what it throws away.
+        return release(tracked, fate !== "failed")
       })
-    return { message: tracked.message, delivered: report(true), failed: report(false) }
+    return {
+      message: tracked.message,
+      delivered: report("delivered"),
+      failed: report("failed"),
+      evicted: report("evicted")
+    }
   }
 
-  const dropped = (delivery: Delivery, evicted: boolean) =>
-    Metric.update(Metrics.subscriberMessagesDropped, 1).pipe(
-      // An evicted copy counts as done: drop_oldest acknowledges what it throws away.
-      Effect.andThen(evicted ? delivery.delivered : delivery.failed)
-    )
+  /** A copy the queue refused (drop_new): counted as dropped, and given back unless another copy is delivered. */
+  const refused = (copy: Copy) =>
+    Effect.sync(() => Metrics.subscriberMessagesDropped.updateUnsafe(1, context)).pipe(Effect.andThen(copy.failed))
 
-  const offer = (queue: Queue.Queue<Delivery>, delivery: Delivery): Effect.Effect<void> =>
+  const offer = (queue: Queue.Queue<Copy>, delivery: Copy): Effect.Effect<void> =>
     Effect.sync(() => Metrics.subscriberQueueDepth.modifyUnsafe(1, context)).pipe(
       Effect.andThen(
         settings.strategy === "block"
@@ -154,8 +181,8 @@ export const makeSubscriber = Effect.fn("Subscriber.make")(function* (
               const accepted = Queue.offerUnsafe(queue, delivery)
               return Effect.all(
                 [
-                  evicted !== undefined && evicted._tag === "Success" ? dropped(evicted.value, true) : Effect.void,
-                  accepted ? Effect.void : dropped(delivery, false)
+                  evicted !== undefined && evicted._tag === "Success" ? evicted.value.evicted : Effect.void,
+                  accepted ? Effect.void : refused(delivery)
                 ],
                 { discard: true }
               )
@@ -187,7 +214,7 @@ export const makeSubscriber = Effect.fn("Subscriber.make")(function* (
   )
   const loopFiber = yield* Effect.forkScoped(loop)
 
-  const register = (registry: Map<string, Queue.Queue<Delivery>>, id: string) =>
+  const register = (registry: Map<string, Queue.Queue<Copy>>, id: string) =>
     Effect.acquireRelease(
       Effect.gen(function* () {
         const queue = yield* queueFor(settings.strategy, settings.maxQueueSize)
@@ -198,9 +225,8 @@ export const makeSubscriber = Effect.fn("Subscriber.make")(function* (
       (queue) =>
         Effect.gen(function* () {
           if (registry.get(id) === queue) registry.delete(id)
-          const left = yield* Queue.clear(queue).pipe(Effect.orElseSucceed(() => []))
-          yield* Effect.forEach(left, (delivery) => delivery.failed, { discard: true })
-          yield* Queue.shutdown(queue)
+          const left = yield* Effect.sync(() => closeQueue(queue))
+          yield* Effect.forEach(left, (copy) => copy.failed, { discard: true })
         })
     ).pipe(Effect.map(Queue.asDequeue))
 

@@ -37,6 +37,17 @@ const until = (done: () => boolean) =>
     assert.isTrue(done(), "the expected state was reached")
   })
 
+/** As `until`, for a condition that is itself an effect. */
+const untilEffect = (done: Effect.Effect<boolean>) =>
+  Effect.gen(function* () {
+    let reached = yield* done
+    for (let i = 0; i < 1000 && !reached; i++) {
+      yield* Effect.yieldNow
+      reached = yield* done
+    }
+    assert.isTrue(reached, "the expected state was reached")
+  })
+
 const takeText = (queue: Queue.Dequeue<{ readonly message: { readonly payload: Uint8Array } }>) =>
   Effect.map(Queue.take(queue), (d) => text(d.message.payload))
 
@@ -123,6 +134,51 @@ describe("Subscriber", () => {
         assert.isFalse(events.some((e) => e.startsWith("nack")))
       })
     )
+  )
+
+  it.effect("drop_oldest: only copies written to the client count as delivered, evicted ones as dropped", () =>
+    withMetrics(
+      Effect.gen(function* () {
+        const { subscriber, events, send } = yield* setup({ strategy: "drop_oldest", maxQueueSize: 2 })
+        const queue = yield* subscriber.subscribeAll("client")
+        yield* send("m0", "m1", "m2", "m3", "m4")
+        yield* until(() => events.includes("ack m2"))
+        for (let i = 0; i < 2; i++) yield* Effect.flatMap(Queue.take(queue), (d) => d.delivered)
+        assert.strictEqual(yield* count(Metrics.subscriberMessagesDelivered), 2)
+        assert.strictEqual(yield* count(Metrics.subscriberMessagesDropped), 3)
+        assert.strictEqual(yield* count(Metrics.subscriberMessagesAcknowledged), 5)
+      })
+    )
+  )
+
+  it.effect(
+    "block: a client leaving while the loop waits on its full queue gives every copy back once, and the drain ends at once",
+    () =>
+      withMetrics(
+        Effect.gen(function* () {
+          const { subscriber, events, send } = yield* setup({
+            strategy: "block",
+            maxQueueSize: 1,
+            drainTimeout: "5 seconds"
+          })
+          const client = yield* Scope.make()
+          yield* subscriber.subscribeAll("client").pipe(Scope.provide(client))
+          yield* send("m0", "m1")
+          // m0 is queued and the loop is offering m1 to the full queue.
+          yield* untilEffect(Effect.map(Metric.value(Metrics.subscriberQueueDepth), (gauge) => gauge.value === 2))
+          yield* Scope.close(client, Exit.void)
+          // The TestClock never moves: a drain that waited for its timeout would never end.
+          const shutdown = yield* Effect.forkChild(subscriber.shutdown)
+          yield* until(() => shutdown.pollUnsafe() !== undefined)
+          const report = yield* Fiber.join(shutdown)
+          assert.isTrue(report.drained, "nothing was left pending")
+          assert.deepStrictEqual(
+            consumerSide(events).filter((e) => e.startsWith("ack") || e.startsWith("nack")),
+            ["nack m0", "nack m1"]
+          )
+          assert.strictEqual(yield* count(Metrics.subscriberMessagesNacked), 2)
+        })
+      )
   )
 
   it.effect("routes by the id property to subscribe(id) queues and every message to subscribeAll queues", () =>
