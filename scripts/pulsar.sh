@@ -8,8 +8,10 @@
 #   scripts/pulsar.sh status   exit 0 when a broker answers at PULSAR_HTTP_URL
 #
 # Environment: PULSAR_VERSION (4.0.6), TG_CACHE_DIR (~/.cache/tg-gateway),
-# PULSAR_HTTP_URL (http://127.0.0.1:8080), PULSAR_READY_TIMEOUT seconds (180),
-# TG_PULSAR_STATE (the run's state dir, default $TG_CACHE_DIR/pulsar-run).
+# PULSAR_HTTP_URL (http://127.0.0.1:8080), PULSAR_BROKER_PORT (6650), PULSAR_READY_TIMEOUT
+# seconds (180), TG_PULSAR_STATE (the run's state dir, default $TG_CACHE_DIR/pulsar-run),
+# PULSAR_WS_IDLE_TIMEOUT_MS (Pulsar's webSocketSessionIdleTimeoutMillis, 300000 as shipped: the
+# broker closes a WebSocket session that has been idle this long).
 set -euo pipefail
 
 version="${PULSAR_VERSION:-4.0.6}"
@@ -60,6 +62,7 @@ write_conf() {
   set_key "$conf" brokerShutdownTimeoutMs 3000
   set_key "$conf" webSocketNumIoThreads 2
   set_key "$conf" webSocketConnectionsPerBroker 2
+  set_key "$conf" webSocketSessionIdleTimeoutMillis "${PULSAR_WS_IDLE_TIMEOUT_MS:-300000}"
   # The gateway's largest frame (50 MiB) base64-encoded, plus the JSON around it.
   set_key "$conf" webSocketMaxTextFrameSize 73400320
   set_key "$conf" transactionCoordinatorEnabled false

@@ -107,6 +107,10 @@ const parseUrl = (text: string): Parsed<string> => {
 
 const parseText = (text: string): Parsed<string> => ok(text)
 
+/** A duration, or `0`/`off` for none: the interval of something that can be turned off. */
+const parseInterval = (text: string): Parsed<Duration.Duration> =>
+  text.trim().toLowerCase() === "off" ? ok(Duration.zero) : parseDuration(text)
+
 const parseTopicTemplate = (text: string): Parsed<string> =>
   text.includes("{interface}") ? ok(text) : problem("topicTemplate", { text })
 
@@ -154,6 +158,7 @@ export const settings = {
   secret: setting("GATEWAY_SECRET", undefined, parseText, "SECRET", true),
   broker: setting("BROKER", "memory", parseChoice(["memory", "pulsar"] as const), "memory|pulsar"),
   pulsarHttpUrl: setting("PULSAR_HTTP_URL", "http://127.0.0.1:8080", parseUrl, "URL"),
+  pulsarPingInterval: setting("PULSAR_PING_INTERVAL", "30s", parseInterval, "DURATION|off"),
   flows: setting("FLOWS", "default", parseFlowNames, "NAMES"),
   flowsFile: setting("FLOWS_FILE", undefined, parseText, "FILE"),
   topicTemplate: setting(
@@ -163,6 +168,7 @@ export const settings = {
     "TEMPLATE"
   ),
   maxFrameSize: setting("MAX_FRAME_SIZE", "50MiB", parseBytes, "BYTES"),
+  wsPingInterval: setting("WS_PING_INTERVAL", "30s", parseInterval, "DURATION|off"),
   publisherMaxQueueSize: setting("PUBLISHER_MAX_QUEUE_SIZE", "10", parseInteger(1), "N"),
   publisherMaxInFlight: setting("PUBLISHER_MAX_IN_FLIGHT", "500", parseInteger(1, 1000), "N"),
   publisherDrainTimeout: setting("PUBLISHER_DRAIN_TIMEOUT", "5s", parseDuration, "DURATION"),

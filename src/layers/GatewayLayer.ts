@@ -14,7 +14,9 @@ import { layerPulsarBroker } from "./broker/PulsarBroker.ts"
 import { GatewayServer, layerGatewayServer, type ServerStartFailed } from "./GatewayServer.ts"
 
 export const layerBroker = (settings: SettingValues): Layer.Layer<Broker> =>
-  settings.broker === "pulsar" ? layerPulsarBroker({ httpUrl: settings.pulsarHttpUrl }) : layerMemoryBroker
+  settings.broker === "pulsar"
+    ? layerPulsarBroker({ httpUrl: settings.pulsarHttpUrl, pingInterval: settings.pulsarPingInterval })
+    : layerMemoryBroker
 
 /**
  * `lifecycle` is passed in so that the caller can still ask, after the layer is released, whether

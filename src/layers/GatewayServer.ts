@@ -172,7 +172,12 @@ export const layerGatewayServer: Layer.Layer<
                 if (ws.readyState === ws.OPEN) ws.close(1011, "internal error")
               })
             )
-            yield* serve(yield* makeWsConnection(ws, { transport: socket }))
+            yield* serve(
+              yield* makeWsConnection(ws, {
+                transport: socket,
+                pingInterval: Duration.toMillis(settings.wsPingInterval)
+              })
+            )
           })
         ).pipe(
           Effect.catchTags({

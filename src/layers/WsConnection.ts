@@ -11,6 +11,7 @@
 import { Cause, Deferred, Effect, Exit, Queue } from "effect"
 import WebSocket from "ws"
 import { type Connection, type InboundFrame, SocketWriteFailed, type Written } from "../services/Connection.ts"
+import { keepAlive } from "./Keepalive.ts"
 
 export interface WsConnectionOptions {
   readonly highWaterFrames?: number
@@ -23,6 +24,8 @@ export interface WsConnectionOptions {
    * one `write` are corked into a single system call instead of one each.
    */
   readonly transport?: { readonly cork: () => void; readonly uncork: () => void }
+  /** Milliseconds between the pings that keep an idle connection open (see Keepalive.ts). 0: none. */
+  readonly pingInterval?: number
 }
 
 export const makeWsConnection = (socket: WebSocket, options: WsConnectionOptions = {}): Effect.Effect<Connection> =>
@@ -60,6 +63,7 @@ export const makeWsConnection = (socket: WebSocket, options: WsConnectionOptions
     })
     // Errors are followed by 'close'; without a listener they would crash the process.
     socket.on("error", () => {})
+    keepAlive(socket, options.pingInterval ?? 0)
 
     const receive = Queue.takeAll(inbound).pipe(
       Effect.tap(() =>

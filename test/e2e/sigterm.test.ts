@@ -13,6 +13,7 @@ import { triplesFrame } from "../support/frames.ts"
 import { connect } from "../support/gateway.ts"
 import { storedOnTopic } from "../support/pulsarAdmin.ts"
 import { freePort } from "../support/process.ts"
+import { testPulsarPingInterval } from "../support/pulsarScript.ts"
 
 const main = fileURLToPath(new URL("../../src/programs/main.ts", import.meta.url))
 
@@ -51,6 +52,7 @@ describe("tg-gateway serve and SIGTERM", () => {
         const { child, output } = yield* serve({
           BROKER: "pulsar",
           PULSAR_HTTP_URL: httpUrl,
+          PULSAR_PING_INTERVAL: testPulsarPingInterval,
           GATEWAY_PORT: String(port),
           GATEWAY_HOST: "127.0.0.1",
           FLOWS: flow
@@ -95,7 +97,7 @@ describe("tg-gateway serve and SIGTERM", () => {
         const onTopic = new Set<string>()
         yield* Effect.scoped(
           Effect.gen(function* () {
-            const consumer = yield* makePulsarBroker({ httpUrl }).consumer({
+            const consumer = yield* makePulsarBroker({ httpUrl, pingInterval: testPulsarPingInterval }).consumer({
               topic,
               subscription: "check",
               initialPosition: "Earliest"

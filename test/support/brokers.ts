@@ -9,6 +9,7 @@ import type { BrokerShape } from "../../src/services/Broker.ts"
 import { makeMemoryBroker, type MemoryBroker } from "../../src/layers/broker/MemoryBroker.ts"
 import { makePulsarBroker } from "../../src/layers/broker/PulsarBroker.ts"
 import { storedOnTopic } from "./pulsarAdmin.ts"
+import { testPulsarPingInterval } from "./pulsarScript.ts"
 
 export interface BrokerUnderTest {
   readonly name: "memory" | "pulsar"
@@ -37,7 +38,7 @@ export const pulsarBroker = (): BrokerUnderTest => {
   return {
     name: "pulsar",
     make: Effect.sync(() => ({
-      ...makePulsarBroker({ httpUrl }),
+      ...makePulsarBroker({ httpUrl, pingInterval: testPulsarPingInterval }),
       countOnTopic: (topic: string) => Effect.promise(() => storedOnTopic(httpUrl, topic))
     })),
     // Port 9 (discard) is closed on test machines: the connection is refused at once.

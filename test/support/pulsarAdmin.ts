@@ -31,3 +31,13 @@ export const storedOnTopic = async (httpUrl: string, topic: string): Promise<num
   const stats = (await response.json()) as { numberOfEntries?: number }
   return stats.numberOfEntries ?? 0
 }
+
+/** The broker's `webSocketSessionIdleTimeoutMillis`: how long a WebSocket session may stay idle before it is closed. */
+export const webSocketIdleTimeoutMillis = async (httpUrl: string): Promise<number> => {
+  const response = await fetch(`${httpUrl}/admin/v2/brokers/configuration/runtime`)
+  if (!response.ok)
+    throw new Error(`runtime configuration of ${httpUrl}: HTTP ${response.status} ${await response.text()}`)
+  const value = Number(((await response.json()) as Record<string, unknown>)["webSocketSessionIdleTimeoutMillis"])
+  if (!Number.isFinite(value)) throw new Error(`${httpUrl} does not report webSocketSessionIdleTimeoutMillis`)
+  return value
+}

@@ -100,10 +100,14 @@ export const catalog: Catalog = {
   "setting.BROKER": "وسيط الرسائل: الوسيط المدمج العامل في الذاكرة، أو Apache Pulsar",
   "setting.PULSAR_HTTP_URL":
     "منفذ الويب في Pulsar (واجهة WebSocket البرمجية وواجهة الإدارة البرمجية)، مع BROKER=pulsar",
+  "setting.PULSAR_PING_INTERVAL":
+    "عدد مرات إرسال ping إلى كل جلسة Pulsar كي لا يغلقها الوسيط لخمولها (أقل من قيمة webSocketSessionIdleTimeoutMillis لديه)؛ 0 أو off: أبدًا",
   "setting.FLOWS": "أسماء التدفقات التي تُخدَم، مفصولة بفواصل (يُخدَم التدفق default دائمًا)",
   "setting.FLOWS_FILE": "ملف JSON للتدفقات وللمواضيع المخصّصة لكل تدفق",
   "setting.TOPIC_TEMPLATE": "موضوع واجهة التدفق",
   "setting.MAX_FRAME_SIZE": "أكبر إطار يجوز للعميل إرساله؛ الإطار الأكبر منه يُغلق المقبس بالرمز 1009",
+  "setting.WS_PING_INTERVAL":
+    "عدد مرات إرسال ping إلى العملاء كي لا تغلق الخوادم الوكيلة المقابس الخاملة؛ العميل الذي لا يجيب يبقى متصلًا؛ 0 أو off: أبدًا",
   "setting.PUBLISHER_MAX_QUEUE_SIZE": "عدد الأطر في قائمة الانتظار لكل اتصال استيراد قبل التوقف عن القراءة من المقبس",
   "setting.PUBLISHER_MAX_IN_FLIGHT": "عدد عمليات الإرسال لكل اتصال استيراد التي تنتظر تأكيد الوسيط",
   "setting.PUBLISHER_DRAIN_TIMEOUT": "عند الإغلاق، المهلة المتاحة لإرسال ما في قائمة الانتظار",

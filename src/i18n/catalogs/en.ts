@@ -99,10 +99,14 @@ export const en = {
   "setting.GATEWAY_SECRET": "when set, clients must send ?token= with this value (else HTTP 401)",
   "setting.BROKER": "message broker: the embedded in-memory broker, or Apache Pulsar",
   "setting.PULSAR_HTTP_URL": "Pulsar web port (WebSocket API and admin API), with BROKER=pulsar",
+  "setting.PULSAR_PING_INTERVAL":
+    "how often each Pulsar session is pinged so that the broker does not close it as idle (keep it below the broker's webSocketSessionIdleTimeoutMillis); 0 or off: never",
   "setting.FLOWS": "comma-separated names of the flows to serve (default is always served)",
   "setting.FLOWS_FILE": "JSON file of flows and per-flow topic overrides",
   "setting.TOPIC_TEMPLATE": "topic of a flow's interface",
   "setting.MAX_FRAME_SIZE": "largest frame a client may send; larger closes the socket with 1009",
+  "setting.WS_PING_INTERVAL":
+    "how often clients are pinged so that proxies do not close idle sockets; a client that does not answer stays connected; 0 or off: never",
   "setting.PUBLISHER_MAX_QUEUE_SIZE": "frames queued per import connection before the socket stops being read",
   "setting.PUBLISHER_MAX_IN_FLIGHT": "sends per import connection awaiting the broker's confirmation",
   "setting.PUBLISHER_DRAIN_TIMEOUT": "on close, time to send what is queued",

@@ -103,10 +103,14 @@ export const catalog: Catalog = {
   "setting.GATEWAY_SECRET": "si está definido, los clientes deben enviar ?token= con este valor (si no, HTTP 401)",
   "setting.BROKER": "bróker de mensajes: el bróker integrado en memoria o Apache Pulsar",
   "setting.PULSAR_HTTP_URL": "puerto web de Pulsar (API WebSocket y API de administración), con BROKER=pulsar",
+  "setting.PULSAR_PING_INTERVAL":
+    "cada cuánto se envía un ping a cada sesión de Pulsar para que el broker no la cierre por inactividad (menos que su webSocketSessionIdleTimeoutMillis); 0 u off: nunca",
   "setting.FLOWS": "nombres de los flujos que se sirven, separados por comas (default se sirve siempre)",
   "setting.FLOWS_FILE": "archivo JSON de flujos y de temas redefinidos por flujo",
   "setting.TOPIC_TEMPLATE": "tema de la interfaz de un flujo",
   "setting.MAX_FRAME_SIZE": "trama más grande que puede enviar un cliente; una mayor cierra el socket con 1009",
+  "setting.WS_PING_INTERVAL":
+    "cada cuánto se envía un ping a los clientes para que los proxies no cierren sockets inactivos; un cliente que no responde sigue conectado; 0 u off: nunca",
   "setting.PUBLISHER_MAX_QUEUE_SIZE":
     "tramas en cola por conexión de importación antes de que se deje de leer el socket",
   "setting.PUBLISHER_MAX_IN_FLIGHT": "envíos por conexión de importación a la espera de la confirmación del bróker",

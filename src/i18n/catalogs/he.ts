@@ -96,10 +96,14 @@ export const catalog: Catalog = {
   "setting.GATEWAY_SECRET": "כאשר מוגדר, על הלקוחות לשלוח ?token= עם ערך זה (אחרת HTTP 401)",
   "setting.BROKER": "ברוקר ההודעות: הברוקר המובנה שפועל בזיכרון, או Apache Pulsar",
   "setting.PULSAR_HTTP_URL": "פורט ה-HTTP של Pulsar (ממשק ה-WebSocket וממשק הניהול), כאשר BROKER=pulsar",
+  "setting.PULSAR_PING_INTERVAL":
+    "באיזו תדירות נשלח ping לכל סשן של Pulsar כדי שהברוקר לא יסגור אותו כלא פעיל (פחות מ-webSocketSessionIdleTimeoutMillis שלו); 0 או off: אף פעם",
   "setting.FLOWS": "שמות הזרימות שיש להגיש, מופרדים בפסיקים (הזרימה default מוגשת תמיד)",
   "setting.FLOWS_FILE": "קובץ JSON של זרימות ושל דריסות נושאים לכל זרימה",
   "setting.TOPIC_TEMPLATE": "הנושא של ממשק בזרימה",
   "setting.MAX_FRAME_SIZE": "המסגרת הגדולה ביותר שלקוח רשאי לשלוח; מסגרת גדולה יותר סוגרת את השקע עם 1009",
+  "setting.WS_PING_INTERVAL":
+    "באיזו תדירות נשלח ping ללקוחות כדי ששרתי proxy לא יסגרו שקעים לא פעילים; לקוח שאינו עונה נשאר מחובר; 0 או off: אף פעם",
   "setting.PUBLISHER_MAX_QUEUE_SIZE": "מסגרות בתור לכל חיבור ייבוא לפני שהקריאה מהשקע נעצרת",
   "setting.PUBLISHER_MAX_IN_FLIGHT": "שליחות לכל חיבור ייבוא שממתינות לאישור הברוקר",
   "setting.PUBLISHER_DRAIN_TIMEOUT": "בסגירה, הזמן לשליחת מה שממתין בתור",

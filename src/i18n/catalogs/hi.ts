@@ -97,10 +97,14 @@ export const catalog: Catalog = {
   "setting.GATEWAY_SECRET": "सेट होने पर, क्लाइंट को इसी मान के साथ ?token= भेजना होगा (अन्यथा HTTP 401)",
   "setting.BROKER": "मैसेज ब्रोकर: अंतर्निहित इन-मेमोरी ब्रोकर, या Apache Pulsar",
   "setting.PULSAR_HTTP_URL": "Pulsar का वेब पोर्ट (WebSocket API और एडमिन API), BROKER=pulsar के साथ",
+  "setting.PULSAR_PING_INTERVAL":
+    "हर Pulsar सत्र को कितनी बार ping भेजा जाए ताकि ब्रोकर उसे निष्क्रिय मानकर बंद न करे (ब्रोकर के webSocketSessionIdleTimeoutMillis से कम रखें); 0 या off: कभी नहीं",
   "setting.FLOWS": "सर्व किए जाने वाले फ़्लो के नाम, अल्पविराम से अलग किए हुए (default हमेशा सर्व होता है)",
   "setting.FLOWS_FILE": "फ़्लो और प्रति-फ़्लो टॉपिक ओवरराइड की JSON फ़ाइल",
   "setting.TOPIC_TEMPLATE": "किसी फ़्लो के इंटरफ़ेस का टॉपिक",
   "setting.MAX_FRAME_SIZE": "क्लाइंट द्वारा भेजा जा सकने वाला सबसे बड़ा फ़्रेम; इससे बड़ा फ़्रेम आने पर सॉकेट 1009 के साथ बंद हो जाता है",
+  "setting.WS_PING_INTERVAL":
+    "क्लाइंटों को कितनी बार ping भेजा जाए ताकि प्रॉक्सी निष्क्रिय सॉकेट बंद न करें; जवाब न देने वाला क्लाइंट जुड़ा रहता है; 0 या off: कभी नहीं",
   "setting.PUBLISHER_MAX_QUEUE_SIZE": "प्रति इम्पोर्ट कनेक्शन कतार में रखे जाने वाले फ़्रेम, जिसके बाद सॉकेट से पढ़ना रुक जाता है",
   "setting.PUBLISHER_MAX_IN_FLIGHT": "प्रति इम्पोर्ट कनेक्शन ऐसे भेजे गए संदेश जो ब्रोकर की पुष्टि की प्रतीक्षा में हैं",
   "setting.PUBLISHER_DRAIN_TIMEOUT": "बंद होते समय, कतार में जो है उसे भेजने का समय",

@@ -100,10 +100,14 @@ export const catalog: Catalog = {
   "setting.GATEWAY_SECRET": "quando definido, os clientes devem enviar ?token= com este valor (senão, HTTP 401)",
   "setting.BROKER": "broker de mensagens: o broker embutido em memória ou o Apache Pulsar",
   "setting.PULSAR_HTTP_URL": "porta web do Pulsar (API WebSocket e API de administração), com BROKER=pulsar",
+  "setting.PULSAR_PING_INTERVAL":
+    "com que frequência cada sessão do Pulsar recebe um ping para que o broker não a feche por inatividade (abaixo do webSocketSessionIdleTimeoutMillis dele); 0 ou off: nunca",
   "setting.FLOWS": "nomes dos fluxos a servir, separados por vírgula (default é sempre servido)",
   "setting.FLOWS_FILE": "arquivo JSON de fluxos e de tópicos redefinidos por fluxo",
   "setting.TOPIC_TEMPLATE": "tópico da interface de um fluxo",
   "setting.MAX_FRAME_SIZE": "maior quadro que um cliente pode enviar; um maior fecha o socket com 1009",
+  "setting.WS_PING_INTERVAL":
+    "com que frequência os clientes recebem um ping para que proxies não fechem sockets inativos; um cliente que não responde continua conectado; 0 ou off: nunca",
   "setting.PUBLISHER_MAX_QUEUE_SIZE":
     "quadros enfileirados por conexão de importação antes que o socket deixe de ser lido",
   "setting.PUBLISHER_MAX_IN_FLIGHT": "envios por conexão de importação aguardando a confirmação do broker",

@@ -102,10 +102,14 @@ export const catalog: Catalog = {
   "setting.BROKER": "dalali wa ujumbe: dalali aliyejengwa ndani anayetumia kumbukumbu pekee, au Apache Pulsar",
   "setting.PULSAR_HTTP_URL":
     "bandari ya wavuti ya Pulsar (API ya WebSocket na API ya usimamizi), pamoja na BROKER=pulsar",
+  "setting.PULSAR_PING_INTERVAL":
+    "mara ngapi kila kikao cha Pulsar kinatumiwa ping ili broker isikifunge kwa kukaa bila kazi (chini ya webSocketSessionIdleTimeoutMillis yake); 0 au off: kamwe",
   "setting.FLOWS": "majina ya mitiririko ya kuhudumia, yakitenganishwa kwa koma (default huhudumiwa kila wakati)",
   "setting.FLOWS_FILE": "faili la JSON la mitiririko na ubatilishaji wa mada kwa kila mtiririko",
   "setting.TOPIC_TEMPLATE": "mada ya kiolesura cha mtiririko",
   "setting.MAX_FRAME_SIZE": "fremu kubwa zaidi ambayo mteja anaweza kutuma; iliyo kubwa zaidi hufunga soketi kwa 1009",
+  "setting.WS_PING_INTERVAL":
+    "mara ngapi wateja wanatumiwa ping ili proksi zisifunge soketi zisizo na shughuli; mteja asiyejibu anabaki ameunganishwa; 0 au off: kamwe",
   "setting.PUBLISHER_MAX_QUEUE_SIZE":
     "fremu zilizo kwenye foleni kwa kila muunganisho wa kuingiza kabla soketi haijaacha kusomwa",
   "setting.PUBLISHER_MAX_IN_FLIGHT": "utumaji kwa kila muunganisho wa kuingiza unaosubiri uthibitisho wa dalali",

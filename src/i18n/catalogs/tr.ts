@@ -102,10 +102,14 @@ export const catalog: Catalog = {
   "setting.GATEWAY_SECRET": "ayarlıysa istemciler bu değerle ?token= göndermelidir (aksi hâlde HTTP 401)",
   "setting.BROKER": "mesaj broker'ı: gömülü bellek içi broker veya Apache Pulsar",
   "setting.PULSAR_HTTP_URL": "Pulsar web portu (WebSocket API'si ve yönetim API'si); BROKER=pulsar ile kullanılır",
+  "setting.PULSAR_PING_INTERVAL":
+    "her Pulsar oturumuna ne sıklıkla ping gönderileceği, böylece aracı onu boşta diye kapatmaz (aracının webSocketSessionIdleTimeoutMillis değerinden kısa olmalı); 0 veya off: hiç",
   "setting.FLOWS": "sunulacak akışların virgülle ayrılmış adları (default her zaman sunulur)",
   "setting.FLOWS_FILE": "akışları ve akış başına konu geçersiz kılmalarını içeren JSON dosyası",
   "setting.TOPIC_TEMPLATE": "bir akışın arayüzüne ait konu",
   "setting.MAX_FRAME_SIZE": "bir istemcinin gönderebileceği en büyük çerçeve; daha büyüğü soketi 1009 ile kapatır",
+  "setting.WS_PING_INTERVAL":
+    "istemcilere ne sıklıkla ping gönderileceği, böylece vekil sunucular boştaki soketleri kapatmaz; yanıt vermeyen istemcinin bağlantısı kesilmez; 0 veya off: hiç",
   "setting.PUBLISHER_MAX_QUEUE_SIZE":
     "soketin okunması durdurulmadan önce içe aktarma bağlantısı başına kuyruğa alınabilecek çerçeve sayısı",
   "setting.PUBLISHER_MAX_IN_FLIGHT": "içe aktarma bağlantısı başına broker onayını bekleyen gönderim sayısı",

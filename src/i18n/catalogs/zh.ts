@@ -95,10 +95,14 @@ export const catalog: Catalog = {
   "setting.GATEWAY_SECRET": "设置后，客户端必须以此值发送 ?token=（否则返回 HTTP 401）",
   "setting.BROKER": "消息代理：内置的内存代理或 Apache Pulsar",
   "setting.PULSAR_HTTP_URL": "Pulsar 的 Web 端口（WebSocket API 和管理 API），用于 BROKER=pulsar",
+  "setting.PULSAR_PING_INTERVAL":
+    "向每个 Pulsar 会话发送 ping 的间隔，使代理不会因空闲而关闭它（应小于代理的 webSocketSessionIdleTimeoutMillis）；0 或 off：从不",
   "setting.FLOWS": "要提供服务的流名称，以逗号分隔（default 始终提供服务）",
   "setting.FLOWS_FILE": "定义流及各流主题覆盖设置的 JSON 文件",
   "setting.TOPIC_TEMPLATE": "流接口的主题",
   "setting.MAX_FRAME_SIZE": "客户端可发送的最大帧；超出时以 1009 关闭套接字",
+  "setting.WS_PING_INTERVAL":
+    "向客户端发送 ping 的间隔，使代理服务器不会关闭空闲的套接字；不应答的客户端不会被断开；0 或 off：从不",
   "setting.PUBLISHER_MAX_QUEUE_SIZE": "每个导入连接在停止读取套接字之前可排队的帧数",
   "setting.PUBLISHER_MAX_IN_FLIGHT": "每个导入连接中等待代理确认的发送数",
   "setting.PUBLISHER_DRAIN_TIMEOUT": "关闭时发送队列中剩余内容的时间",

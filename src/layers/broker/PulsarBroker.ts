@@ -33,6 +33,11 @@ export interface PulsarBrokerConfig {
   readonly closeTimeout?: Duration.Input
   /** The broker fails a send it could not persist within this time. Default 30 s. */
   readonly sendTimeout?: Duration.Input
+  /**
+   * How often each producer and consumer session is pinged, so that Pulsar does not close it as
+   * idle (`webSocketSessionIdleTimeoutMillis`, 300 s by default). Default 30 s; zero sends none.
+   */
+  readonly pingInterval?: Duration.Input
 }
 
 type Resume = (effect: Effect.Effect<MessageId, SendFailed | ConnectionClosed>) => void
@@ -56,6 +61,7 @@ export const makePulsarBroker = (config: PulsarBrokerConfig): BrokerShape => {
   const wsBase = base.replace(/^http/, "ws")
   const connectTimeout = config.connectTimeout ?? "10 seconds"
   const closeTimeout = config.closeTimeout ?? "10 seconds"
+  const pingInterval = config.pingInterval ?? "30 seconds"
   const sendTimeoutMillis = Duration.toMillis(Duration.fromInputUnsafe(config.sendTimeout ?? "30 seconds"))
 
   const nameOf = (topic: string): Effect.Effect<TopicName, TopicRefused> => {
@@ -66,7 +72,7 @@ export const makePulsarBroker = (config: PulsarBrokerConfig): BrokerShape => {
   }
 
   const connect = (topic: string, url: string) =>
-    Effect.acquireRelease(openSocket({ url, brokerUrl: base, topic, connectTimeout }), (socket) =>
+    Effect.acquireRelease(openSocket({ url, brokerUrl: base, topic, connectTimeout, pingInterval }), (socket) =>
       closeSocket(socket, "2 seconds")
     )
 

@@ -1,10 +1,12 @@
 /**
  * Opening one WebSocket to Pulsar's WebSocket API, with the broker's set-up refusals (an HTTP
- * status on the upgrade) turned into tagged errors, and a bounded close.
+ * status on the upgrade) turned into tagged errors, pings that keep the session from being closed
+ * as idle, and a bounded close.
  */
 import { Duration, Effect } from "effect"
 import WebSocket from "ws"
 import { BrokerUnavailable, TopicRefused } from "../../domain/BrokerErrors.ts"
+import { keepAlive } from "../Keepalive.ts"
 
 export interface OpenOptions {
   readonly url: string
@@ -12,6 +14,12 @@ export interface OpenOptions {
   readonly brokerUrl: string
   readonly topic: string
   readonly connectTimeout: Duration.Input
+  /**
+   * How often the open session is pinged. Pulsar closes a WebSocket session that has been idle
+   * for `webSocketSessionIdleTimeoutMillis` (300 s by default) — an export waiting for data, an
+   * import between files — and a ping resets that timer. Zero sends none.
+   */
+  readonly pingInterval: Duration.Input
 }
 
 export const openSocket = (options: OpenOptions): Effect.Effect<WebSocket, BrokerUnavailable | TopicRefused> =>
@@ -31,7 +39,10 @@ export const openSocket = (options: OpenOptions): Effect.Effect<WebSocket, Broke
       socket.on("error", () => {})
       resume(effect)
     }
-    socket.once("open", () => settle(Effect.succeed(socket)))
+    socket.once("open", () => {
+      keepAlive(socket, Duration.toMillis(Duration.fromInputUnsafe(options.pingInterval)))
+      settle(Effect.succeed(socket))
+    })
     socket.once("error", (error) =>
       settle(Effect.fail(new BrokerUnavailable({ url: options.brokerUrl, reason: error.message || String(error) })))
     )

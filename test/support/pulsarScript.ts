@@ -1,0 +1,62 @@
+/**
+ * Starting and stopping a Pulsar broker with scripts/pulsar.sh, and the WebSocket idle timeout
+ * the tests' brokers run with.
+ *
+ * Brokers the tests start close WebSocket sessions idle for `testIdleTimeoutMillis` (a few
+ * seconds, where Pulsar ships 300 s), so that a connection the gateway does not keep alive fails
+ * within the run. Every Pulsar broker adapter a test builds therefore pings its sessions every
+ * `testPulsarPingInterval`, well inside that.
+ */
+import { execFile } from "node:child_process"
+import { createServer } from "node:net"
+import { fileURLToPath } from "node:url"
+import { promisify } from "node:util"
+
+export const testIdleTimeoutMillis = 5000
+export const testPulsarPingInterval = "1 second"
+
+const run = promisify(execFile)
+const script = fileURLToPath(new URL("../../scripts/pulsar.sh", import.meta.url))
+
+export interface PulsarScriptEnv {
+  readonly httpUrl: string
+  /** Where pulsar.sh keeps the broker's configuration, data and logs. */
+  readonly state: string
+  readonly brokerPort?: number
+  readonly idleTimeoutMillis?: number
+}
+
+const envOf = (options: PulsarScriptEnv) => ({
+  ...process.env,
+  PULSAR_HTTP_URL: options.httpUrl,
+  TG_PULSAR_STATE: options.state,
+  ...(options.brokerPort === undefined ? {} : { PULSAR_BROKER_PORT: String(options.brokerPort) }),
+  ...(options.idleTimeoutMillis === undefined ? {} : { PULSAR_WS_IDLE_TIMEOUT_MS: String(options.idleTimeoutMillis) })
+})
+
+/** Starts a broker and waits until it is ready; resolves to what pulsar.sh said (version, time taken). */
+export const startPulsar = async (options: PulsarScriptEnv): Promise<string> => {
+  const { stderr } = await run(script, ["start"], { env: envOf(options), maxBuffer: 16 * 1024 * 1024 }).catch(
+    (error: unknown) => {
+      const detail = error instanceof Error && "stderr" in error ? String(error.stderr) : String(error)
+      throw new Error(`could not start a Pulsar broker at ${options.httpUrl} (scripts/pulsar.sh start):\n${detail}`)
+    }
+  )
+  return stderr.trim()
+}
+
+export const stopPulsar = async (options: PulsarScriptEnv): Promise<string> => {
+  const { stderr } = await run(script, ["stop"], { env: envOf(options) })
+  return stderr.trim()
+}
+
+/** A TCP port nothing listens on right now. */
+export const freeTcpPort = (): Promise<number> =>
+  new Promise((resolve, reject) => {
+    const probe = createServer()
+    probe.once("error", reject)
+    probe.listen(0, "127.0.0.1", () => {
+      const address = probe.address()
+      probe.close(() => resolve(typeof address === "object" && address !== null ? address.port : 0))
+    })
+  })
