@@ -36,6 +36,15 @@ export interface Producer {
   readonly lost: Effect.Effect<ConnectionClosed>
 }
 
+export interface ProducerOptions {
+  /**
+   * Bound on waiting for outstanding confirmations when the producer closes; the adapter's own
+   * default when absent. A caller that has already waited for them, as the Publisher's flush
+   * does, passes 0 so that closing costs nothing more.
+   */
+  readonly closeTimeout?: Duration.Input
+}
+
 export type SubscriptionType = "Exclusive" | "Shared" | "Failover" | "Key_Shared"
 export type InitialPosition = "Latest" | "Earliest"
 
@@ -76,7 +85,10 @@ export interface BrokerShape {
   /** Succeeds when the broker answers now (for readiness checks). */
   readonly ping: Effect.Effect<void, BrokerUnavailable>
   /** A producer that lives as long as the scope; closing waits (bounded) for outstanding sends. */
-  readonly producer: (topic: string) => Effect.Effect<Producer, BrokerUnavailable | TopicRefused, Scope.Scope>
+  readonly producer: (
+    topic: string,
+    options?: ProducerOptions
+  ) => Effect.Effect<Producer, BrokerUnavailable | TopicRefused, Scope.Scope>
   /** A consumer that lives as long as the scope; closing returns unacked messages to the subscription. */
   readonly consumer: (
     options: ConsumerOptions

@@ -22,7 +22,7 @@ import {
   Queue,
   type Scope
 } from "effect"
-import type { BrokerUnavailable, ConnectionClosed, SendFailed, TopicRefused } from "../domain/BrokerErrors.ts"
+import { type BrokerUnavailable, type ConnectionClosed, SendFailed, type TopicRefused } from "../domain/BrokerErrors.ts"
 import { PublisherClosed } from "../domain/PublisherErrors.ts"
 import { Broker, type MessageId, type OutgoingMessage } from "./Broker.ts"
 import * as Metrics from "./Metrics.ts"
@@ -45,6 +45,8 @@ export interface PublisherOptions {
 export interface ShutdownReport {
   /** The queue emptied before the drain timeout. */
   readonly drained: boolean
+  /** The caller's last publishes (`shutdownAfter`) completed before the drain timeout. */
+  readonly handedOver: boolean
   /** Left in the queue at the drain timeout: never sent. */
   readonly dropped: number
   /** Sent but not confirmed by the flush timeout: the broker may or may not hold them. */
@@ -74,8 +76,17 @@ export interface PublisherShape {
    * Deferred for each; it runs on the broker's callback, so it must be quick and must not throw.
    */
   readonly publishNotify: (message: OutgoingMessage, settled: Settled) => Effect.Effect<void, PublisherClosed>
-  /** Drain, flush; idempotent. The scope's finalizer calls it, then closes the producer. */
+  /**
+   * Drain, flush; idempotent. The scope's finalizer calls it, then closes the producer. Its
+   * deadlines are fixed by the first call: a later call after an interrupted one only finishes
+   * what is left within them.
+   */
   readonly shutdown: Effect.Effect<ShutdownReport>
+  /**
+   * As `shutdown`, but first waits for `lastPublishes` — the caller handing over what it still
+   * holds, e.g. frames already read from a socket — within the same drain bound.
+   */
+  readonly shutdownAfter: (lastPublishes: Effect.Effect<unknown, unknown>) => Effect.Effect<ShutdownReport>
   readonly queueDepth: Effect.Effect<number>
   /** Completes if the producer's connection to the broker is lost: nothing more can be published. */
   readonly lost: Effect.Effect<ConnectionClosed>
@@ -96,6 +107,8 @@ export const publisherDefaults = {
 interface Entry {
   readonly message: OutgoingMessage
   readonly settled: Settled | undefined
+  /** `settled` has been called: it is called once. */
+  answered: boolean
 }
 
 export const makePublisher = Effect.fn("Publisher.make")(function* (
@@ -105,7 +118,8 @@ export const makePublisher = Effect.fn("Publisher.make")(function* (
   const { topic } = settings
   const broker = yield* Broker
   // Acquired first so that it is released last: drain → flush → close.
-  const producer = yield* broker.producer(topic)
+  // Its close need not wait for confirmations again: the flush has waited for them, within its bound.
+  const producer = yield* broker.producer(topic, { closeTimeout: 0 })
   const sends = yield* FiberSet.make<void, never>()
   // The send window: how many sends are unconfirmed, and a latch open while there is room.
   let inFlight = 0
@@ -123,6 +137,7 @@ export const makePublisher = Effect.fn("Publisher.make")(function* (
   /** What follows a send; the success path, taken by nearly every message, stays small. */
   const settle = (entry: Entry, exit: Exit.Exit<MessageId, SendFailed | ConnectionClosed>): Effect.Effect<void> => {
     if (--inFlight < settings.maxInFlight) room.openUnsafe()
+    entry.answered = true
     entry.settled?.(exit)
     if (Exit.isSuccess(exit)) {
       Metrics.publisherMessagesConfirmed.updateUnsafe(1, context)
@@ -134,7 +149,21 @@ export const makePublisher = Effect.fn("Publisher.make")(function* (
   }
 
   const send = (entry: Entry) =>
-    Effect.flatMap(Effect.exit(producer.send(entry.message)), (exit) => settle(entry, exit))
+    Effect.flatMap(Effect.exit(producer.send(entry.message)), (exit) => settle(entry, exit)).pipe(
+      Effect.onInterrupt(() => Effect.sync(() => giveUp(entry)))
+    )
+
+  /** A send abandoned at the flush timeout: its caller learns that the outcome is unknown. */
+  const giveUp = (entry: Entry) => {
+    if (entry.answered) return
+    entry.answered = true
+    entry.settled?.(Exit.fail(unconfirmed))
+  }
+  const unconfirmed = new SendFailed({
+    topic,
+    reason: "no confirmation from the broker within the flush timeout",
+    unknownOutcome: true
+  })
 
   // Each turn takes as many queued messages as the window has room for, at least one: a
   // confirmation that wakes the worker refills the window with everything waiting, not one message.
@@ -162,15 +191,15 @@ export const makePublisher = Effect.fn("Publisher.make")(function* (
       })
     )
 
-  const publish = (message: OutgoingMessage) => enqueue({ message, settled: undefined })
+  const publish = (message: OutgoingMessage) => enqueue({ message, settled: undefined, answered: false })
 
-  const publishNotify = (message: OutgoingMessage, settled: Settled) => enqueue({ message, settled })
+  const publishNotify = (message: OutgoingMessage, settled: Settled) => enqueue({ message, settled, answered: false })
 
   const publishWithReceipt = (message: OutgoingMessage) =>
     Effect.suspend(() => {
       const confirm = Deferred.makeUnsafe<MessageId, PublishError>()
       return Effect.as(
-        enqueue({ message, settled: (exit) => Deferred.doneUnsafe(confirm, exit) }),
+        enqueue({ message, settled: (exit) => Deferred.doneUnsafe(confirm, exit), answered: false }),
         Deferred.await(confirm)
       )
     })
@@ -189,37 +218,62 @@ export const makePublisher = Effect.fn("Publisher.make")(function* (
     return dropped
   })
 
-  const runShutdown = Effect.gen(function* () {
-    const started = yield* Clock.currentTimeMillis
-    accepting = false
-    yield* Queue.end(queue)
+  // The shutdown's deadlines are fixed when it begins: a second call — the scope's finalizer after
+  // an interrupted first one — finishes within them instead of waiting the full bounds again.
+  let deadlines: { readonly started: number; readonly drainEnds: number; flushEnds: number } | undefined
+  let dropped = 0
+  let report: ShutdownReport | undefined
+  const drainMillis = Duration.toMillis(Duration.fromInputUnsafe(settings.drainTimeout))
+  const flushMillis = Duration.toMillis(Duration.fromInputUnsafe(settings.flushTimeout))
+  const until = (deadline: number) =>
+    Effect.map(Clock.currentTimeMillis, (now) => Duration.millis(Math.max(0, deadline - now)))
 
-    const finished = yield* Fiber.await(workerFiber).pipe(Effect.timeoutOption(settings.drainTimeout))
-    let dropped = 0
-    if (finished._tag === "None") {
-      yield* Fiber.interrupt(workerFiber)
-      dropped = yield* dropLeftovers
-      yield* Metric.modify(Metrics.publisherQueueDepth, -dropped)
-      yield* Metric.update(Metrics.publisherMessagesDropped, dropped)
-      yield* Effect.logWarning(
-        `publisher drain timed out after ${Duration.format(Duration.fromInputUnsafe(settings.drainTimeout))}: ` +
-          `${dropped} queued message(s) dropped`
-      ).pipe(Effect.annotateLogs({ topic, dropped }))
-    }
+  const runShutdown = (lastPublishes: Effect.Effect<unknown, unknown>) =>
+    Effect.gen(function* () {
+      if (report !== undefined) return report
+      const now = yield* Clock.currentTimeMillis
+      const bounds = (deadlines ??= { started: now, drainEnds: now + drainMillis, flushEnds: Infinity })
 
-    const flushed = yield* FiberSet.awaitEmpty(sends).pipe(Effect.timeoutOption(settings.flushTimeout))
-    const unconfirmed = flushed._tag === "None" ? yield* FiberSet.size(sends) : 0
-    if (unconfirmed > 0) {
-      yield* Effect.logWarning(
-        `publisher flush timed out: ${unconfirmed} sent message(s) not confirmed; the broker may or may not hold them`
-      ).pipe(Effect.annotateLogs({ topic, unconfirmed }))
-    }
-    const duration = Duration.millis((yield* Clock.currentTimeMillis) - started)
-    yield* Metric.update(Metrics.publisherDrainDuration, Duration.toSeconds(duration))
-    return { drained: finished._tag === "Some", dropped, unconfirmed, failed, duration } satisfies ShutdownReport
-  })
+      // The caller's last publishes, the queue and the worker share one drain bound.
+      const handedOver = yield* Effect.exit(lastPublishes).pipe(Effect.timeoutOption(yield* until(bounds.drainEnds)))
+      accepting = false
+      yield* Queue.end(queue)
+      const finished = yield* Fiber.await(workerFiber).pipe(Effect.timeoutOption(yield* until(bounds.drainEnds)))
+      if (finished._tag === "None") {
+        yield* Fiber.interrupt(workerFiber)
+        const left = yield* dropLeftovers
+        dropped += left
+        yield* Metric.modify(Metrics.publisherQueueDepth, -left)
+        yield* Metric.update(Metrics.publisherMessagesDropped, left)
+        yield* Effect.logWarning(
+          `publisher drain timed out after ${Duration.format(Duration.millis(drainMillis))}: ` +
+            `${left} queued message(s) dropped`
+        ).pipe(Effect.annotateLogs({ topic, dropped: left }))
+      }
 
-  const shutdown = yield* Effect.cached(runShutdown)
+      if (bounds.flushEnds === Infinity) bounds.flushEnds = (yield* Clock.currentTimeMillis) + flushMillis
+      const flushed = yield* FiberSet.awaitEmpty(sends).pipe(Effect.timeoutOption(yield* until(bounds.flushEnds)))
+      const unconfirmed = flushed._tag === "None" ? yield* FiberSet.size(sends) : 0
+      if (unconfirmed > 0) {
+        yield* FiberSet.clear(sends)
+        yield* Effect.logWarning(
+          `publisher flush timed out: ${unconfirmed} sent message(s) not confirmed; the broker may or may not hold them`
+        ).pipe(Effect.annotateLogs({ topic, unconfirmed }))
+      }
+      const duration = Duration.millis((yield* Clock.currentTimeMillis) - bounds.started)
+      yield* Metric.update(Metrics.publisherDrainDuration, Duration.toSeconds(duration))
+      report = {
+        drained: finished._tag === "Some",
+        handedOver: handedOver._tag === "Some",
+        dropped,
+        unconfirmed,
+        failed,
+        duration
+      }
+      return report
+    })
+
+  const shutdown = runShutdown(Effect.void)
   yield* Effect.addFinalizer(() => shutdown)
 
   return Publisher.of({
@@ -229,6 +283,7 @@ export const makePublisher = Effect.fn("Publisher.make")(function* (
     publishWithReceipt,
     publishNotify,
     shutdown,
+    shutdownAfter: runShutdown,
     queueDepth: Queue.size(queue),
     lost: producer.lost
   })

@@ -8,7 +8,7 @@
  * and close the socket last with 1001. Every step is bounded by its timeout and the outcome is
  * recorded as a graceful or forced shutdown.
  */
-import { Duration, Effect, Exit, Fiber, Metric, Scope } from "effect"
+import { Cause, Clock, Duration, Effect, Exit, Fiber, Metric, Scope } from "effect"
 import type { ExportableKindName, KindName } from "../domain/Kinds.ts"
 import type { InitialPosition } from "./Broker.ts"
 import type { Connection } from "./Connection.ts"
@@ -44,21 +44,26 @@ export type Route =
       readonly from: InitialPosition
     }
 
-/** Why a connection ends: the client closed, the server is stopping, its dispatcher stopped, or the broker went away. */
+/** Why a connection ends: the client went away, the server is stopping, its dispatcher failed, or the broker went away. */
 type Ending = "peer" | "server" | "dispatcher" | "broker"
 
-/** The close frame for each ending; `dispatcher` differs by direction. */
-const closeFor = (ending: Ending, dispatcher: { readonly code: number; readonly reason: string }) =>
+/** The close frame for each ending. */
+const closeFor = (ending: Ending, failure: string) =>
   ending === "server"
     ? { code: closeCodes.goingAway, reason: "server shutting down" }
     : ending === "broker"
       ? { code: closeCodes.internalError, reason: "broker connection lost" }
       : ending === "dispatcher"
-        ? dispatcher
+        ? { code: closeCodes.internalError, reason: failure }
         : { code: closeCodes.normal, reason: "" }
 
 type Serve = (connection: Connection) => Effect.Effect<void, never, Scope.Scope>
 
+/**
+ * Waits for the first reason to end. A dispatcher that stops by itself is a failure only while
+ * the client is still there: one whose writes failed, or whose reading ended, because the client
+ * closed is the client going away, whichever of the two was noticed first.
+ */
 const endingOf = (
   connection: Connection,
   lifecycle: LifecycleShape,
@@ -70,7 +75,18 @@ const endingOf = (
     Effect.as(lifecycle.stopping, "server" as const),
     Effect.as(lost, "broker" as const),
     Effect.as(Fiber.await(dispatcher), "dispatcher" as const)
-  ])
+  ]).pipe(
+    Effect.map((ending) =>
+      ending !== "dispatcher" || connection.isOpen() ? ending : lifecycle.isStopping() ? "server" : "peer"
+    )
+  )
+
+/** A dispatcher's failure in words, or undefined when it did not fail (it was interrupted or is still running). */
+const failureOf = (exit: Exit.Exit<unknown, unknown> | undefined): string | undefined => {
+  if (exit === undefined || Exit.isSuccess(exit) || Cause.hasInterruptsOnly(exit.cause)) return undefined
+  const error = Cause.squash(exit.cause)
+  return error instanceof Error ? error.message : String(error)
+}
 
 interface Finish {
   readonly ending: Ending
@@ -80,13 +96,21 @@ interface Finish {
   readonly problems: ReadonlyArray<string | undefined>
   /** The connection's figures to log (LOG_QUEUE_STATS), with the log line's message as `log`. */
   readonly stats: ({ readonly log: string } & Record<string, unknown>) | undefined
-  readonly dispatcherClose: { readonly code: number; readonly reason: string }
+  /** How the dispatcher ended: a failure is logged with its cause and closes with 1011. */
+  readonly dispatcher: Exit.Exit<unknown, unknown> | undefined
 }
 
 /** The end of every connection: log its figures, record how its shutdown went, close the socket last. */
 const finish = (connection: Connection, lifecycle: LifecycleShape, options: Finish) =>
   Effect.gen(function* () {
-    const problems = options.problems.filter((p) => p !== undefined)
+    const failure = failureOf(options.dispatcher)
+    if (failure !== undefined && options.dispatcher !== undefined && Exit.isFailure(options.dispatcher)) {
+      yield* Effect.logError(`${options.subject}: the dispatcher failed`, options.dispatcher.cause)
+    }
+    const problems = [
+      ...options.problems,
+      failure === undefined ? undefined : `the dispatcher failed: ${failure}`
+    ].filter((p) => p !== undefined)
     if (options.stats !== undefined) {
       const { log, ...stats } = options.stats
       yield* Effect.logInfo(log).pipe(Effect.annotateLogs({ ...stats, ending: options.ending }))
@@ -96,9 +120,20 @@ const finish = (connection: Connection, lifecycle: LifecycleShape, options: Fini
         ? { graceful: true }
         : { graceful: false, forced: `${options.subject}: ${problems.join("; ")}` }
     )
-    const close = closeFor(options.ending, options.dispatcherClose)
+    const close = closeFor(failure !== undefined ? "dispatcher" : options.ending, closeReason(failure ?? ""))
     yield* connection.close(close.code, close.reason)
   })
+
+/** A close frame's reason holds at most 123 bytes. */
+const closeReason = (text: string) => {
+  const bytes = Buffer.from(text, "utf8")
+  return bytes.byteLength <= 123
+    ? text
+    : `${bytes
+        .subarray(0, 120)
+        .toString("utf8")
+        .replace(/\uFFFD$/, "")}...`
+}
 
 const seconds = (input: Duration.Input) => Duration.format(Duration.fromInputUnsafe(input))
 
@@ -118,22 +153,33 @@ const openImport = (route: Extract<Route, { direction: "import" }>) =>
         const dispatcher = yield* makeImport(connection, publisher, { kind: route.kind, ack: route.ack })
         const reader = yield* Effect.forkScoped(dispatcher.run)
         const ending = yield* endingOf(connection, lifecycle, publisher.lost, reader)
-        if (ending === "server" || ending === "broker") yield* connection.stopReading
+        const closing = yield* Clock.currentTimeMillis
+        if (ending !== "peer") yield* connection.stopReading
 
-        // Frames received before the close are the client's data too: publish them all.
-        const read = yield* Fiber.await(reader).pipe(Effect.timeoutOption(settings.publisherDrainTimeout))
-        if (read._tag === "None") yield* Fiber.interrupt(reader)
-        const report = yield* publisher.shutdown
+        // Frames received before the close are the client's data too: publish them all, within
+        // the drain bound that also covers the Publisher's queue.
+        const report = yield* publisher.shutdownAfter(Fiber.await(reader))
+        const read = reader.pollUnsafe()
+        if (read === undefined) yield* Fiber.interrupt(reader)
+        // The acks share what is left of the connection's bound with the close.
         const answered =
           route.ack && connection.isOpen()
-            ? yield* dispatcher.answered.pipe(Effect.timeoutOption(settings.shutdownGracePeriod))
+            ? yield* dispatcher.answered.pipe(
+                Effect.timeoutOption(
+                  yield* remaining(closing, [
+                    settings.publisherDrainTimeout,
+                    settings.publisherFlushTimeout,
+                    settings.shutdownGracePeriod
+                  ])
+                )
+              )
             : undefined
 
         yield* finish(connection, lifecycle, {
           ending,
           subject: `import to ${route.topic}`,
           problems: [
-            read._tag === "None" ? `frames still unread after ${seconds(settings.publisherDrainTimeout)}` : undefined,
+            read === undefined ? `frames still unread after ${seconds(settings.publisherDrainTimeout)}` : undefined,
             report.dropped > 0 ? `${report.dropped} message(s) dropped at the publisher drain timeout` : undefined,
             report.unconfirmed > 0 ? `${report.unconfirmed} message(s) unconfirmed at the flush timeout` : undefined,
             answered?._tag === "None" ? "acks still unwritten after the grace period" : undefined,
@@ -152,10 +198,21 @@ const openImport = (route: Extract<Route, { direction: "import" }>) =>
                 drain: Duration.format(report.duration)
               }
             : undefined,
-          dispatcherClose: { code: closeCodes.normal, reason: "" }
+          dispatcher: read
         })
       })
   })
+
+/** What is left of a bound made of `parts`, counted from `since`. */
+const remaining = (since: number, parts: ReadonlyArray<Duration.Input>) =>
+  Effect.map(Clock.currentTimeMillis, (now) =>
+    Duration.millis(
+      Math.max(
+        0,
+        since + parts.reduce<number>((sum, part) => sum + Duration.toMillis(Duration.fromInputUnsafe(part)), 0) - now
+      )
+    )
+  )
 
 const openExport = (route: Extract<Route, { direction: "export" }>) =>
   Effect.gen(function* () {
@@ -183,6 +240,8 @@ const openExport = (route: Extract<Route, { direction: "export" }>) =>
           runExport(connection, deliveries, { kind: route.kind, maxConsecutiveErrors: settings.maxConsecutiveErrors })
         )
         const ending = yield* endingOf(connection, lifecycle, subscriber.lost, exporter)
+        // How the exporter ended, if it ended by itself: a failure only while the client is there.
+        const ended = exporter.pollUnsafe()
 
         // On a server shutdown the socket is still open: keep writing while the subscriber drains.
         if (ending !== "server") {
@@ -191,17 +250,15 @@ const openExport = (route: Extract<Route, { direction: "export" }>) =>
         }
         const report = yield* subscriber.shutdown
         yield* Fiber.interrupt(exporter)
-        const failure = ending === "dispatcher" ? yield* Fiber.await(exporter) : undefined
 
         yield* finish(connection, lifecycle, {
           ending,
           subject: `export from ${route.topic}`,
           problems: [
             !report.drained ? `undelivered after ${seconds(settings.subscriberDrainTimeout)}` : undefined,
-            report.nacked > 0 && ending === "server"
-              ? `${report.nacked} message(s) given back to the ${durable ? "durable " : "private "}subscription`
+            report.undelivered > 0 && ending === "server"
+              ? `${report.undelivered} message(s) given back to the ${durable ? "durable " : "private "}subscription`
               : undefined,
-            failure !== undefined && Exit.isFailure(failure) ? "too many write errors" : undefined,
             ending === "broker" ? "the broker connection was lost" : undefined
           ],
           stats: settings.logQueueStats
@@ -213,7 +270,7 @@ const openExport = (route: Extract<Route, { direction: "export" }>) =>
                 drain: Duration.format(report.duration)
               }
             : undefined,
-          dispatcherClose: { code: closeCodes.internalError, reason: "too many write errors" }
+          dispatcher: ending === "dispatcher" ? ended : undefined
         })
       })
   })

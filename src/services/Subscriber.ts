@@ -43,7 +43,9 @@ export interface Delivery {
 export interface SubscriberReport {
   /** Every queued message was delivered before the drain timeout. */
   readonly drained: boolean
-  /** Messages still undelivered at the end, nacked for redelivery. */
+  /** Messages still undelivered when the drain ended, nacked for redelivery. */
+  readonly undelivered: number
+  /** Messages this subscriber gave back to the broker over its life, those above included. */
   readonly nacked: number
   readonly duration: Duration.Duration
 }
@@ -118,6 +120,7 @@ export const makeSubscriber = Effect.fn("Subscriber.make")(function* (
   const pending = new Map<string, Tracked>()
   const idle = Latch.makeUnsafe(true)
   const listening = Latch.makeUnsafe(false)
+  let nacked = 0
   // Per-message metric updates are made directly against the registry: this is the hot path.
   const context = yield* Effect.context<never>()
 
@@ -131,6 +134,7 @@ export const makeSubscriber = Effect.fn("Subscriber.make")(function* (
         Metrics.subscriberMessagesAcknowledged.updateUnsafe(1, context)
         return consumer.ack(tracked.message.id)
       }
+      nacked++
       Metrics.subscriberMessagesNacked.updateUnsafe(1, context)
       return consumer.nack(tracked.message.id)
     })
@@ -248,7 +252,12 @@ export const makeSubscriber = Effect.fn("Subscriber.make")(function* (
           `${undelivered.length} undelivered message(s) nacked for redelivery`
       ).pipe(Effect.annotateLogs({ topic: settings.topic, subscription: settings.subscription }))
     }
-    return { drained: drained._tag === "Some", nacked: undelivered.length, duration } satisfies SubscriberReport
+    return {
+      drained: drained._tag === "Some",
+      undelivered: undelivered.length,
+      nacked,
+      duration
+    } satisfies SubscriberReport
   })
   const shutdown = yield* Effect.cached(runShutdown)
   yield* Effect.addFinalizer(() => shutdown)

@@ -182,4 +182,45 @@ describe("Publisher", () => {
         assert.strictEqual(stored(), 4)
       })
   )
+
+  it.effect(
+    "a shutdown interrupted at 3 s and run again by the finalizer still ends at 5 s + 2 s from its start, not later",
+    () =>
+      Effect.gen(function* () {
+        const { publisher, scope, events } = yield* setup(
+          { beforeSend: () => Effect.never },
+          { maxQueueSize: 10, maxInFlight: 1, drainTimeout: "5 seconds", flushTimeout: "2 seconds" }
+        )
+        for (const t of range(3)) yield* publisher.publish(message(t))
+        const first = yield* Effect.forkChild(publisher.shutdown)
+        yield* TestClock.adjust("3 seconds")
+        yield* Fiber.interrupt(first)
+        const closing = yield* Effect.forkChild(Scope.close(scope, Exit.void))
+        yield* TestClock.adjust("3999 millis")
+        assert.isUndefined(closing.pollUnsafe(), "the flush still has 1 ms of its bound")
+        yield* TestClock.adjust("1 millis")
+        yield* Fiber.join(closing)
+        assert.strictEqual(events.at(-1), "producer closed")
+      })
+  )
+
+  it.effect("shutdownAfter: the caller's last publishes and the queue share one drain bound", () =>
+    Effect.gen(function* () {
+      const { publisher } = yield* setup(
+        { beforeSend: () => Effect.never },
+        { maxQueueSize: 10, maxInFlight: 1, drainTimeout: "5 seconds", flushTimeout: "2 seconds" }
+      )
+      yield* publisher.publish(message("m0"))
+      const lastFrames = Effect.andThen(Effect.sleep("3 seconds"), publisher.publish(message("m1")))
+      const shutdown = yield* Effect.forkChild(publisher.shutdownAfter(lastFrames))
+      yield* TestClock.adjust("3 seconds")
+      yield* TestClock.adjust("1999 millis")
+      assert.strictEqual(yield* publisher.queueDepth, 1, "m1 was handed over and still waits")
+      yield* TestClock.adjust("1 millis")
+      assert.strictEqual(yield* publisher.queueDepth, 0, "dropped at 5 s from the start, not 3 s + 5 s")
+      yield* TestClock.adjust("2 seconds")
+      const report = yield* Fiber.join(shutdown)
+      assert.deepInclude(report, { handedOver: true, drained: false, dropped: 1, unconfirmed: 1 })
+    })
+  )
 })

@@ -28,10 +28,10 @@ export const recording = (underlying: BrokerShape, script: Script = {}) => {
 
   const broker: BrokerShape = {
     ping: underlying.ping,
-    producer: (topic) =>
+    producer: (topic, options) =>
       Effect.gen(function* () {
         yield* Effect.addFinalizer(() => record("producer closed"))
-        const inner = yield* underlying.producer(topic)
+        const inner = yield* underlying.producer(topic, options)
         const send = (message: OutgoingMessage) => {
           const t = text(message.payload)
           return record(`send ${t}`).pipe(

@@ -18,6 +18,7 @@ import {
   type MessageId,
   type OutgoingMessage,
   type Producer,
+  type ProducerOptions,
   type ReceivedMessage
 } from "../../services/Broker.ts"
 import { closeSocket, openSocket } from "./PulsarSocket.ts"
@@ -76,7 +77,10 @@ export const makePulsarBroker = (config: PulsarBrokerConfig): BrokerShape => {
       closeSocket(socket, "2 seconds")
     )
 
-  const producer = (topic: string): Effect.Effect<Producer, BrokerUnavailable | TopicRefused, Scope.Scope> =>
+  const producer = (
+    topic: string,
+    options: ProducerOptions = {}
+  ): Effect.Effect<Producer, BrokerUnavailable | TopicRefused, Scope.Scope> =>
     Effect.gen(function* () {
       const name = yield* nameOf(topic)
       const query = `sendTimeoutMillis=${sendTimeoutMillis}&batchingEnabled=false`
@@ -134,7 +138,7 @@ export const makePulsarBroker = (config: PulsarBrokerConfig): BrokerShape => {
       yield* Effect.addFinalizer(() =>
         Effect.sync(() => {
           closing = true
-        }).pipe(Effect.andThen(flush.pipe(Effect.timeoutOption(closeTimeout))))
+        }).pipe(Effect.andThen(flush.pipe(Effect.timeoutOption(options.closeTimeout ?? closeTimeout))))
       )
 
       const send = (message: OutgoingMessage) =>

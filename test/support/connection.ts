@@ -1,0 +1,54 @@
+/**
+ * A `Connection` driven by the test: it feeds frames batch by batch, decides whether writes go
+ * out, and makes the client go away; every answer written and the close frame are recorded.
+ */
+import { type Cause, Deferred, Effect, Queue } from "effect"
+import * as Arr from "effect/Array"
+import type { NonEmptyReadonlyArray } from "effect/Array"
+import { type Connection, type InboundFrame, SocketWriteFailed } from "../../src/services/Connection.ts"
+
+export const makeTestConnection = Effect.gen(function* () {
+  const batches = yield* Queue.unbounded<NonEmptyReadonlyArray<InboundFrame>, Cause.Done>()
+  const closed = yield* Deferred.make<number>()
+  const sent: Array<unknown> = []
+  let open = true
+  let closedWith: { readonly code: number; readonly reason: string } | undefined
+
+  const connection: Connection = {
+    receive: Queue.take(batches),
+    write: (texts) =>
+      Effect.sync(() => {
+        // As a socket whose peer has gone: the writes fail, the close itself is noticed later.
+        if (!open) return Effect.succeed({ written: 0, failure: new SocketWriteFailed({ reason: "socket closed" }) })
+        sent.push(...texts.map((text) => JSON.parse(text)))
+        return Effect.succeed({ written: texts.length })
+      }),
+    stopReading: Queue.end(batches).pipe(Effect.asVoid),
+    peerClosed: Deferred.await(closed),
+    isOpen: () => open,
+    close: (code, reason) =>
+      Effect.sync(() => {
+        open = false
+        closedWith ??= { code, reason }
+      })
+  }
+
+  return {
+    connection,
+    /** Frames arriving together, as one batch. */
+    deliver: (...frames: NonEmptyReadonlyArray<string>) =>
+      Queue.offer(
+        batches,
+        Arr.map(frames, (data): InboundFrame => ({ data, isBinary: false }))
+      ),
+    /** The client's socket is gone; `noticed` also completes `peerClosed` (the close event). */
+    goAway: (noticed: boolean) =>
+      Effect.gen(function* () {
+        open = false
+        yield* Queue.end(batches)
+        if (noticed) yield* Deferred.succeed(closed, 1001)
+      }),
+    sent,
+    closedWith: () => closedWith
+  }
+})
