@@ -8,11 +8,17 @@
  * (message and JSON path), never with a defect. For kinds with a fast path (the kinds table's
  * `fastPath`), `translateFrame` and `recordToFrameText` try it first; whatever it is not sure of
  * takes the path above.
+ *
+ * Translation is total: whatever the input — nested thousands deep, NaN in a vector, text larger
+ * than a string can hold — the answer is a result, never a throw. Both paths refuse values nested
+ * deeper than `MAX_NESTING_DEPTH` (see `Limits.ts`), which bounds every recursion, and anything
+ * unforeseen that throws still becomes that frame's or that record's failure.
  */
 import { Effect, Result, type Schema, type SchemaIssue, SchemaParser } from "effect"
 import { SchemaJITCompiler } from "effect/schema"
 import { describeIssue, FrameRejected, type Problem, RecordRejected } from "./errors.ts"
 import { type FrameOf, type Kind, type KindName, kindNames, kinds, type RecordOf } from "./Kinds.ts"
+import { findNonFinite, nestingProblem, nonFiniteProblem } from "./Limits.ts"
 
 type Decoder<A> = (input: unknown) => Result.Result<A, SchemaIssue.Issue>
 
@@ -48,24 +54,59 @@ const decoders: {
 const utf8Decoder = new TextDecoder("utf-8", { fatal: true })
 const utf8Encoder = new TextEncoder()
 
-const parseText = (text: string): Result.Result<unknown, Problem> => {
+/** Parses JSON text, without looking at its nesting yet (`JSON.parse` itself does not recurse). */
+const parseUnchecked = (text: string): Result.Result<unknown, Problem> => {
   try {
     return Result.succeed(JSON.parse(text))
   } catch (error) {
+    const nonFinite = findNonFinite(text)
+    if (nonFinite !== undefined) return Result.fail(nonFiniteProblem(nonFinite))
     const reason = error instanceof Error ? error.message : String(error)
     return Result.fail({ message: `Malformed JSON: ${reason}`, path: "" })
   }
 }
 
+const checkNesting = (json: unknown): Result.Result<unknown, Problem> => {
+  const tooDeep = nestingProblem(json)
+  return tooDeep === undefined ? Result.succeed(json) : Result.fail(tooDeep)
+}
+
+/**
+ * Parses JSON text and checks its nesting: every parsed frame or record the general path reads
+ * goes through here before anything walks it.
+ */
+const parseText = (text: string): Result.Result<unknown, Problem> => {
+  const json = parseUnchecked(text)
+  return Result.isSuccess(json) ? checkNesting(json.success) : json
+}
+
+/** What went wrong when translation threw: a defect, but still only this frame's or record's. */
+const unexpected = (error: unknown, what: "frame" | "record"): Problem => {
+  if (error instanceof Error && /string length|string longer than/i.test(error.message)) {
+    return {
+      message: `the ${what} is too large to translate: its translation would exceed the longest text the gateway can hold`,
+      path: ""
+    }
+  }
+  const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error)
+  return { message: `the ${what} could not be translated (an internal error, please report it): ${reason}`, path: "" }
+}
+
+const decodeUtf8 = (input: Uint8Array): Result.Result<string, Problem> => {
+  try {
+    return Result.succeed(utf8Decoder.decode(input))
+  } catch (error) {
+    if (error instanceof TypeError) {
+      return Result.fail({ message: "Malformed frame: the bytes are not valid UTF-8 text", path: "" })
+    }
+    throw error
+  }
+}
+
 const parseJson = (input: string | Uint8Array): Result.Result<unknown, Problem> => {
   if (typeof input === "string") return parseText(input)
-  let text: string
-  try {
-    text = utf8Decoder.decode(input)
-  } catch {
-    return Result.fail({ message: "Malformed frame: the bytes are not valid UTF-8 text", path: "" })
-  }
-  return parseText(text)
+  const text = decodeUtf8(input)
+  return Result.isSuccess(text) ? parseText(text.success) : text
 }
 
 const isObject = (u: unknown): u is { readonly [key: string]: unknown } =>
@@ -93,6 +134,18 @@ const rejectFrame = (problem: Problem, frame: number | undefined): FrameRejected
  * carried into the error.
  */
 export const parseFrame = <K extends KindName>(
+  kind: K,
+  input: string | Uint8Array,
+  frame?: number
+): Result.Result<FrameOf<K>, FrameRejected> => {
+  try {
+    return parseFrameUnguarded(kind, input, frame)
+  } catch (error) {
+    return Result.fail(rejectFrame(unexpected(error, "frame"), frame))
+  }
+}
+
+const parseFrameUnguarded = <K extends KindName>(
   kind: K,
   input: string | Uint8Array,
   frame?: number
@@ -136,8 +189,23 @@ const textOf = (input: string | Uint8Array): string | undefined => {
   }
 }
 
-/** The import path in one step: client frame text or bytes → Pulsar payload, or why not. */
+/**
+ * The import path in one step: client frame text or bytes → Pulsar payload, or why not. Never
+ * throws: whatever goes wrong is this frame's `FrameRejected`.
+ */
 export const translateFrame = <K extends KindName>(
+  kind: K,
+  input: string | Uint8Array,
+  frame?: number
+): Result.Result<Uint8Array, FrameRejected> => {
+  try {
+    return translateFrameUnguarded(kind, input, frame)
+  } catch (error) {
+    return Result.fail(rejectFrame(unexpected(error, "frame"), frame))
+  }
+}
+
+const translateFrameUnguarded = <K extends KindName>(
   kind: K,
   input: string | Uint8Array,
   frame?: number
@@ -148,7 +216,7 @@ export const translateFrame = <K extends KindName>(
     const record = text === undefined ? undefined : fastPath.recordText(text)
     if (record !== undefined) return Result.succeed(utf8Encoder.encode(record))
   }
-  const parsed = parseFrame(kind, input, frame)
+  const parsed = parseFrameUnguarded(kind, input, frame)
   return Result.isSuccess(parsed) ? Result.succeed(encodeRecord(kind, parsed.success)) : Result.fail(parsed.failure)
 }
 
@@ -167,8 +235,14 @@ export const parseRecord = <K extends KindName>(
   kind: K,
   payload: string | Uint8Array
 ): Result.Result<RecordOf<K>, RecordRejected> => {
-  const json = parseJson(payload)
-  return Result.isSuccess(json) ? decodeParsedRecord(kind, json.success) : Result.fail(rejectRecord(kind, json.failure))
+  try {
+    const json = parseJson(payload)
+    return Result.isSuccess(json)
+      ? decodeParsedRecord(kind, json.success)
+      : Result.fail(rejectRecord(kind, json.failure))
+  } catch (error) {
+    return Result.fail(rejectRecord(kind, unexpected(error, "record")))
+  }
 }
 
 const decodeParsedRecord = <K extends KindName>(kind: K, json: unknown): Result.Result<RecordOf<K>, RecordRejected> => {
@@ -194,8 +268,22 @@ export const recordToFrame = <K extends KindName>(kind: K, record: RecordOf<K>):
   return spec.fromRecord(record)
 }
 
-/** The export path in one step: Pulsar payload → client frame text, or why not. */
+/**
+ * The export path in one step: Pulsar payload → client frame text, or why not. Never throws:
+ * whatever goes wrong is this record's `RecordRejected`.
+ */
 export const translateRecord = <K extends KindName>(
+  kind: K,
+  payload: string | Uint8Array
+): Result.Result<string, RecordRejected> => {
+  try {
+    return translateRecordUnguarded(kind, payload)
+  } catch (error) {
+    return Result.fail(rejectRecord(kind, unexpected(error, "record")))
+  }
+}
+
+const translateRecordUnguarded = <K extends KindName>(
   kind: K,
   payload: string | Uint8Array
 ): Result.Result<string, RecordRejected> => {
@@ -203,10 +291,14 @@ export const translateRecord = <K extends KindName>(
   const text = fastPath === undefined ? undefined : textOf(payload)
   const compact = text === undefined ? undefined : fastPath?.frameTextOfText(text)
   if (compact !== undefined) return Result.succeed(compact)
-  const json = text === undefined ? parseJson(payload) : parseText(text)
-  if (Result.isFailure(json)) return Result.fail(rejectRecord(kind, json.failure))
-  const fast = fastPath?.frameText(json.success)
+  const unchecked = text === undefined ? parseJson(payload) : parseUnchecked(text)
+  if (Result.isFailure(unchecked)) return Result.fail(rejectRecord(kind, unchecked.failure))
+  // The parsed fast path checks the nesting of what it reads itself; only the general path
+  // needs the check made here.
+  const fast = fastPath?.frameText(unchecked.success)
   if (fast !== undefined) return Result.succeed(fast)
+  const json = text === undefined ? unchecked : checkNesting(unchecked.success)
+  if (Result.isFailure(json)) return Result.fail(rejectRecord(kind, json.failure))
   const decoded = decodeParsedRecord(kind, json.success)
   return Result.isSuccess(decoded)
     ? Result.succeed(encodeFrame(kind, recordToFrame(kind, decoded.success)))

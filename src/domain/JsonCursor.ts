@@ -8,6 +8,7 @@
  * Every reading method returns `undefined` or `false` on anything it does not expect; the cursor
  * is then in no useful state and the caller gives up.
  */
+import { MAX_NESTING_DEPTH } from "./Limits.ts"
 
 const SPACE = 0x20
 const TAB = 0x09
@@ -198,8 +199,12 @@ export class JsonCursor {
     return true
   }
 
-  /** Skips one value of any kind, checking it. */
-  value(): boolean {
+  /**
+   * Skips one value of any kind, checking it. `level` is the nesting level an object or array
+   * starting here would have (the document is level 1): one nested deeper than
+   * `MAX_NESTING_DEPTH` is not skipped but refused, which also bounds this recursion.
+   */
+  value(level: number): boolean {
     this.space()
     const c = this.text.charCodeAt(this.at)
     if (c === QUOTE) {
@@ -209,6 +214,7 @@ export class JsonCursor {
       return true
     }
     if (c === LEFT_BRACE) {
+      if (level > MAX_NESTING_DEPTH) return false
       this.at++
       if (this.eat(RIGHT_BRACE)) return true
       do {
@@ -216,15 +222,16 @@ export class JsonCursor {
         const end = this.stringEnd(this.at)
         if (end < 0) return false
         this.at = end
-        if (!this.eat(COLON) || !this.value()) return false
+        if (!this.eat(COLON) || !this.value(level + 1)) return false
       } while (this.eat(COMMA))
       return this.eat(RIGHT_BRACE)
     }
     if (c === LEFT_BRACKET) {
+      if (level > MAX_NESTING_DEPTH) return false
       this.at++
       if (this.eat(RIGHT_BRACKET)) return true
       do {
-        if (!this.value()) return false
+        if (!this.value(level + 1)) return false
       } while (this.eat(COMMA))
       return this.eat(RIGHT_BRACKET)
     }

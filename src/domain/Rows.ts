@@ -6,10 +6,11 @@
  * `rows-store` topic.
  *
  * `values` may be a single object for compatibility with older clients; the record always carries
- * an array. `confidence` defaults to 1.0 and `source_span` to `""`, as in the reference.
+ * an array. `confidence` defaults to 1.0 and `source_span` to `""`, and `metadata.root` is
+ * published as `""` whatever the client sent, as in the reference.
  */
 import { Effect, Schema } from "effect"
-import { copyMetadata, Metadata } from "./Metadata.ts"
+import { copyMetadata, Metadata, withoutRoot } from "./Metadata.ts"
 
 export const RowValues = Schema.Record(Schema.String, Schema.String)
 export type RowValues = typeof RowValues.Type
@@ -36,14 +37,18 @@ export const ExtractedObject = Schema.Struct({
 })
 export type ExtractedObject = typeof ExtractedObject.Type
 
-const translate = (from: RowsFrame | ExtractedObject): RowsFrame & ExtractedObject => ({
-  metadata: copyMetadata(from.metadata),
+const translate = (
+  from: RowsFrame | ExtractedObject,
+  metadata: (metadata: Metadata) => Metadata
+): RowsFrame & ExtractedObject => ({
+  metadata: metadata(from.metadata),
   schema_name: from.schema_name,
   values: from.values,
   confidence: from.confidence,
   source_span: from.source_span
 })
 
-export const rowsToRecord = (frame: RowsFrame): ExtractedObject => translate(frame)
+// TrustGraph's gateway builds the record's metadata from `id` and `collection` only.
+export const rowsToRecord = (frame: RowsFrame): ExtractedObject => translate(frame, withoutRoot)
 
-export const rowsFromRecord = (record: ExtractedObject): RowsFrame => translate(record)
+export const rowsFromRecord = (record: ExtractedObject): RowsFrame => translate(record, copyMetadata)

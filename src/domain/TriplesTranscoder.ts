@@ -16,7 +16,8 @@
  * does too: the same value.
  *
  * Each accepts exactly what the schemas accept, or gives up (`undefined`) — on a key written
- * with escapes, a missing or mistyped field, anything unusual — and the general path (schema
+ * with escapes, a missing or mistyped field, objects and arrays nested deeper than
+ * `MAX_NESTING_DEPTH` (counted as the general path counts them), anything unusual — and the general path (schema
  * decoding, `toRecord`/`fromRecord`) decides and writes the error message. Property tests hold
  * every path equal to the general path: as JSON values for reformatted, reordered and damaged input,
  * byte for byte for canonical input.
@@ -31,8 +32,15 @@ import {
   RIGHT_BRACE,
   RIGHT_BRACKET
 } from "./JsonCursor.ts"
+import { MAX_NESTING_DEPTH, nestingProblem } from "./Limits.ts"
 
 const EMPTY = '""'
+
+// Nesting levels as `MAX_NESTING_DEPTH` counts them: the document is level 1, its metadata and
+// triples array level 2, each triple level 3, its terms level 4; a quoted triple is one level
+// below its term.
+const METADATA_LEVEL = 2
+const TRIPLE_LEVEL = 3
 
 // The keys each object may have, looked up by index below.
 const documentKeys = ["metadata", "triples"]
@@ -71,7 +79,7 @@ const metadataText = (cursor: JsonCursor): string | undefined => {
         if ((collection = cursor.string()) === undefined) return undefined
         break
       case OTHER_KEY:
-        if (!cursor.value()) return undefined
+        if (!cursor.value(METADATA_LEVEL + 1)) return undefined
     }
     more = nextMember(cursor)
   }
@@ -79,14 +87,17 @@ const metadataText = (cursor: JsonCursor): string | undefined => {
   return `{"id":${id},"root":${root ?? EMPTY},"collection":${collection}}`
 }
 
+/** Rewrites one triple, read as an object at the given nesting level. */
+type TripleText = (cursor: JsonCursor, level: number) => string | undefined
+
 /** The triples array, each triple rewritten. */
-const triplesText = (cursor: JsonCursor, tripleText: (cursor: JsonCursor) => string | undefined) => {
+const triplesText = (cursor: JsonCursor, tripleText: TripleText) => {
   if (!cursor.eat(LEFT_BRACKET)) return undefined
   if (cursor.eat(RIGHT_BRACKET)) return ""
-  let out = tripleText(cursor)
+  let out = tripleText(cursor, TRIPLE_LEVEL)
   if (out === undefined) return undefined
   while (cursor.eat(COMMA)) {
-    const triple = tripleText(cursor)
+    const triple = tripleText(cursor, TRIPLE_LEVEL)
     if (triple === undefined) return undefined
     out += "," + triple
   }
@@ -97,10 +108,7 @@ const triplesText = (cursor: JsonCursor, tripleText: (cursor: JsonCursor) => str
  * `{"metadata":…,"triples":[…]}` with the metadata and each triple rewritten; other keys
  * ignored. The last occurrence of a repeated key wins, as in `JSON.parse`.
  */
-const documentText = (
-  cursor: JsonCursor,
-  tripleText: (cursor: JsonCursor) => string | undefined
-): string | undefined => {
+const documentText = (cursor: JsonCursor, tripleText: TripleText): string | undefined => {
   let metadata: string | undefined
   let triples: string | undefined
   let more = openObject(cursor)
@@ -115,7 +123,7 @@ const documentText = (
         if ((triples = triplesText(cursor, tripleText)) === undefined) return undefined
         break
       case OTHER_KEY:
-        if (!cursor.value()) return undefined
+        if (!cursor.value(METADATA_LEVEL)) return undefined
     }
     more = nextMember(cursor)
   }
@@ -126,7 +134,8 @@ const documentText = (
 // ---------------------------------------------------------------------------------------------
 // Import: client frame → processor record
 
-const termRecordText = (cursor: JsonCursor): string | undefined => {
+const termRecordText = (cursor: JsonCursor, level: number): string | undefined => {
+  if (level > MAX_NESTING_DEPTH) return undefined
   let t: string | undefined
   let i: string | undefined
   let d: string | undefined
@@ -158,10 +167,10 @@ const termRecordText = (cursor: JsonCursor): string | undefined => {
         if ((ln = cursor.string()) === undefined) return undefined
         break
       case 6: // tr
-        if ((tr = tripleRecordText(cursor)) === undefined) return undefined
+        if ((tr = tripleRecordText(cursor, level + 1)) === undefined) return undefined
         break
       case OTHER_KEY:
-        if (!cursor.value()) return undefined
+        if (!cursor.value(level + 1)) return undefined
     }
     more = nextMember(cursor)
   }
@@ -188,7 +197,8 @@ const termRecordText = (cursor: JsonCursor): string | undefined => {
   }
 }
 
-const tripleRecordText = (cursor: JsonCursor): string | undefined => {
+const tripleRecordText = (cursor: JsonCursor, level: number): string | undefined => {
+  if (level > MAX_NESTING_DEPTH) return undefined
   let s: string | undefined
   let p: string | undefined
   let o: string | undefined
@@ -199,20 +209,20 @@ const tripleRecordText = (cursor: JsonCursor): string | undefined => {
       case NO_KEY:
         return undefined
       case 0: // s
-        if ((s = termRecordText(cursor)) === undefined) return undefined
+        if ((s = termRecordText(cursor, level + 1)) === undefined) return undefined
         break
       case 1: // p
-        if ((p = termRecordText(cursor)) === undefined) return undefined
+        if ((p = termRecordText(cursor, level + 1)) === undefined) return undefined
         break
       case 2: // o
-        if ((o = termRecordText(cursor)) === undefined) return undefined
+        if ((o = termRecordText(cursor, level + 1)) === undefined) return undefined
         break
       case 3: // g
         if (cursor.null()) g = "null"
         else if ((g = cursor.string()) === undefined) return undefined
         break
       case OTHER_KEY:
-        if (!cursor.value()) return undefined
+        if (!cursor.value(level + 1)) return undefined
     }
     more = nextMember(cursor)
   }
@@ -292,7 +302,9 @@ const tripleFrameText = (triple: unknown): string | undefined => {
  * would write it; `undefined` when the record is not one the schema accepts, or not surely.
  */
 export const triplesRecordToFrameText = (record: unknown): string | undefined => {
-  if (!isObject(record)) return undefined
+  // Keys this walk ignores can hold deep values too; the general path refuses those, so this
+  // checks the whole record first. It also bounds the recursion below.
+  if (!isObject(record) || nestingProblem(record) !== undefined) return undefined
   const metadata = metadataFrameText(record["metadata"])
   const triples = record["triples"]
   if (metadata === undefined || !Array.isArray(triples)) return undefined
@@ -318,8 +330,8 @@ export const triplesRecordToFrameText = (record: unknown): string | undefined =>
 const PLAIN_AFTER_IRI = ',"id":"","value":"","datatype":"","language":"","triple":null}'
 const PLAIN_AFTER_ID = ',"value":"","datatype":"","language":"","triple":null}'
 
-const compactTermFrameText = (cursor: JsonCursor): string | undefined => {
-  if (!cursor.expect('{"type":"')) return undefined
+const compactTermFrameText = (cursor: JsonCursor, level: number): string | undefined => {
+  if (level > MAX_NESTING_DEPTH || !cursor.expect('{"type":"')) return undefined
   if (cursor.expect('i","iri":')) {
     const iri = cursor.string()
     return iri !== undefined && cursor.expect(PLAIN_AFTER_IRI) ? `{"t":"i","i":${iri}}` : undefined
@@ -340,26 +352,27 @@ const compactTermFrameText = (cursor: JsonCursor): string | undefined => {
     return id !== undefined && cursor.expect(PLAIN_AFTER_ID) ? `{"t":"b","d":${id}}` : undefined
   }
   if (cursor.expect('t","iri":"","id":"","value":"","datatype":"","language":"","triple":')) {
-    const triple = compactTripleFrameText(cursor)
+    const triple = compactTripleFrameText(cursor, level + 1)
     return triple !== undefined && cursor.expect("}") ? `{"t":"t","tr":${triple}}` : undefined
   }
   return undefined
 }
 
-const compactTripleFrameText = (cursor: JsonCursor): string | undefined => {
-  if (!cursor.expect('{"s":')) return undefined
-  const s = compactTermFrameText(cursor)
+const compactTripleFrameText = (cursor: JsonCursor, level: number): string | undefined => {
+  if (level > MAX_NESTING_DEPTH || !cursor.expect('{"s":')) return undefined
+  const s = compactTermFrameText(cursor, level + 1)
   if (s === undefined || !cursor.expect(',"p":')) return undefined
-  const p = compactTermFrameText(cursor)
+  const p = compactTermFrameText(cursor, level + 1)
   if (p === undefined || !cursor.expect(',"o":')) return undefined
-  const o = compactTermFrameText(cursor)
+  const o = compactTermFrameText(cursor, level + 1)
   if (o === undefined || !cursor.expect(',"g":')) return undefined
   if (cursor.expect("null}")) return `{"s":${s},"p":${p},"o":${o}}`
   const g = cursor.string()
   return g !== undefined && cursor.expect("}") ? `{"s":${s},"p":${p},"o":${o},"g":${g}}` : undefined
 }
 
-const compactTermRecordText = (cursor: JsonCursor): string | undefined => {
+const compactTermRecordText = (cursor: JsonCursor, level: number): string | undefined => {
+  if (level > MAX_NESTING_DEPTH) return undefined
   if (cursor.expect('{"t":"i","i":')) {
     const i = cursor.string()
     return i !== undefined && cursor.expect("}")
@@ -381,7 +394,7 @@ const compactTermRecordText = (cursor: JsonCursor): string | undefined => {
       : undefined
   }
   if (cursor.expect('{"t":"t","tr":')) {
-    const tr = compactTripleRecordText(cursor)
+    const tr = compactTripleRecordText(cursor, level + 1)
     return tr !== undefined && cursor.expect("}")
       ? `{"type":"t","iri":"","id":"","value":"","datatype":"","language":"","triple":${tr}}`
       : undefined
@@ -389,13 +402,13 @@ const compactTermRecordText = (cursor: JsonCursor): string | undefined => {
   return undefined
 }
 
-const compactTripleRecordText = (cursor: JsonCursor): string | undefined => {
-  if (!cursor.expect('{"s":')) return undefined
-  const s = compactTermRecordText(cursor)
+const compactTripleRecordText = (cursor: JsonCursor, level: number): string | undefined => {
+  if (level > MAX_NESTING_DEPTH || !cursor.expect('{"s":')) return undefined
+  const s = compactTermRecordText(cursor, level + 1)
   if (s === undefined || !cursor.expect(',"p":')) return undefined
-  const p = compactTermRecordText(cursor)
+  const p = compactTermRecordText(cursor, level + 1)
   if (p === undefined || !cursor.expect(',"o":')) return undefined
-  const o = compactTermRecordText(cursor)
+  const o = compactTermRecordText(cursor, level + 1)
   if (o === undefined) return undefined
   if (cursor.expect("}")) return `{"s":${s},"p":${p},"o":${o},"g":null}`
   if (!cursor.expect(',"g":')) return undefined
@@ -408,17 +421,14 @@ const compactTripleRecordText = (cursor: JsonCursor): string | undefined => {
  * small object per document, is read by the general reader, so that legacy keys such as
  * `"user"` or a missing `root` do not turn a frame away.
  */
-const compactDocumentText = (
-  cursor: JsonCursor,
-  tripleText: (cursor: JsonCursor) => string | undefined
-): string | undefined => {
+const compactDocumentText = (cursor: JsonCursor, tripleText: TripleText): string | undefined => {
   if (!cursor.expect('{"metadata":')) return undefined
   const metadata = metadataText(cursor)
   if (metadata === undefined || !cursor.expect(',"triples":[')) return undefined
   let triples = ""
   if (!cursor.expect("]")) {
     for (;;) {
-      const triple = tripleText(cursor)
+      const triple = tripleText(cursor, TRIPLE_LEVEL)
       if (triple === undefined) return undefined
       triples += triples === "" ? triple : "," + triple
       if (cursor.expect(",")) continue

@@ -9,10 +9,13 @@ import {
   parseFrame,
   parseRecord,
   recordToFrame,
-  recordToFrameText
+  recordToFrameText,
+  translateFrame,
+  translateRecord
 } from "../../src/domain/Codec.ts"
 import { FrameRejected, RecordRejected, toErrorFrame } from "../../src/domain/errors.ts"
-import type { KindName } from "../../src/domain/Kinds.ts"
+import type { ExportableKindName, KindName } from "../../src/domain/Kinds.ts"
+import { pythonJson } from "./fixtures.ts"
 
 const utf8 = new TextDecoder()
 const bytes = (text: string): Uint8Array => new TextEncoder().encode(text)
@@ -132,20 +135,22 @@ describe("Codec", () => {
       })
     )
 
-    it.effect("a graph-embeddings frame becomes GraphEmbeddings whose entities have an empty chunk_id", () =>
-      Effect.gen(function* () {
-        const payload = yield* published(
-          "graph-embeddings",
-          `{"metadata":{"id":"d","collection":"c"},"entities":[{"entity":{"t":"i","i":"http://ex/e"},"vector":[0.25,-1.5,3]}]}`
-        )
-        assert.strictEqual(
-          payload,
-          `{"metadata":{"id":"d","root":"","collection":"c"},"entities":[{"entity":${iri("http://ex/e")},"vector":[0.25,-1.5,3],"chunk_id":""}]}`
-        )
-      })
+    it.effect(
+      "a graph-embeddings frame becomes GraphEmbeddings whose entities have every field TrustGraph writes",
+      () =>
+        Effect.gen(function* () {
+          const payload = yield* published(
+            "graph-embeddings",
+            `{"metadata":{"id":"d","collection":"c"},"entities":[{"entity":{"t":"i","i":"http://ex/e"},"vector":[0.25,-1.5,3]}]}`
+          )
+          assert.strictEqual(
+            payload,
+            `{"metadata":{"id":"d","root":"","collection":"c"},"entities":[{"entity":${iri("http://ex/e")},"vector":[0.25,-1.5,3],"chunk_id":"","rdf_type":[],"attributes":{}}]}`
+          )
+        })
     )
 
-    it.effect("an entity-contexts frame becomes EntityContexts whose entities have an empty chunk_id", () =>
+    it.effect("an entity-contexts frame becomes EntityContexts whose entities have every field TrustGraph writes", () =>
       Effect.gen(function* () {
         const payload = yield* published(
           "entity-contexts",
@@ -153,12 +158,12 @@ describe("Codec", () => {
         )
         assert.strictEqual(
           payload,
-          `{"metadata":{"id":"d","root":"","collection":"c"},"entities":[{"entity":${iri("http://ex/e")},"context":"a person","chunk_id":""}]}`
+          `{"metadata":{"id":"d","root":"","collection":"c"},"entities":[{"entity":${iri("http://ex/e")},"context":"a person","chunk_id":"","rdf_type":[],"attributes":{}}]}`
         )
       })
     )
 
-    it.effect("a document-embeddings frame without metadata is filed under collection default", () =>
+    it.effect("a document-embeddings frame without metadata is filed under collection default, with a null id", () =>
       Effect.gen(function* () {
         const payload = yield* published(
           "document-embeddings",
@@ -166,7 +171,7 @@ describe("Codec", () => {
         )
         assert.strictEqual(
           payload,
-          `{"metadata":{"id":"","root":"","collection":"default"},"chunks":[{"chunk_id":"doc1/p0/c0","vector":[0.1,0.2]}]}`
+          `{"metadata":{"id":null,"root":"","collection":"default"},"chunks":[{"chunk_id":"doc1/p0/c0","vector":[0.1,0.2],"attributes":{}}]}`
         )
       })
     )
@@ -224,10 +229,10 @@ describe("Codec", () => {
     it.effect("decodeFrame gives the frame with its defaults filled in, and encodeRecord serialises its record", () =>
       Effect.gen(function* () {
         const frame = yield* decodeFrame("document-embeddings", `{"chunks":[]}`)
-        assert.deepStrictEqual(frame, { metadata: { id: "", root: "", collection: "default" }, chunks: [] })
+        assert.deepStrictEqual(frame, { metadata: { id: null, root: "", collection: "default" }, chunks: [] })
         assert.strictEqual(
           utf8.decode(encodeRecord("document-embeddings", frame)),
-          `{"metadata":{"id":"","root":"","collection":"default"},"chunks":[]}`
+          `{"metadata":{"id":null,"root":"","collection":"default"},"chunks":[]}`
         )
       })
     )
@@ -327,6 +332,214 @@ describe("Codec", () => {
         encodeFrame("document-embeddings", { metadata: { id: "a", root: "", collection: "c" }, chunks: [] }),
         `{"metadata":{"id":"a","root":"","collection":"c"},"chunks":[]}`
       )
+    })
+  })
+
+  describe("TrustGraph 2.11 wire fidelity: what its gateway publishes, and back", () => {
+    // Frames as TrustGraph's Python clients send them (`json.dumps`: ", " and ": "), and the
+    // records its gateway publishes for them (`json.dumps(dataclass_to_dict(…))`: every dataclass
+    // field, defaults included), as TrustGraph 2.11.1's gateway dispatchers and schema build them.
+    const term = (i: string) => ({ type: "i", iri: i, id: "", value: "", datatype: "", language: "", triple: null })
+    const person = "http://schema.org/Person"
+
+    /** The record `translateFrame` publishes for a frame, as a JSON value. */
+    const publishedValue = (kind: KindName, frame: string): unknown => {
+      const result = translateFrame(kind, frame, 1)
+      if (Result.isFailure(result)) throw new Error(result.failure.message)
+      return JSON.parse(utf8.decode(result.success))
+    }
+
+    /** The frame `translateRecord` sends for a record, as a JSON value. */
+    const exportedValue = (kind: ExportableKindName, record: string): unknown => {
+      const result = translateRecord(kind, record)
+      if (Result.isFailure(result)) throw new Error(result.failure.message)
+      return JSON.parse(result.success)
+    }
+
+    const cases: ReadonlyArray<{
+      readonly name: string
+      readonly kind: ExportableKindName | "rows"
+      readonly frame: unknown
+      readonly record: unknown
+      /** The frame an export of the record sends, when it is not `frame` itself. */
+      readonly exported?: unknown
+    }> = [
+      {
+        name: "entity contexts from tg-load-knowledge keep rdf_type; root is published empty",
+        kind: "entity-contexts",
+        frame: {
+          metadata: { id: "doc", metadata: [], root: "ignored", collection: "default" },
+          entities: [
+            { entity: { t: "i", i: "http://ex/alice" }, context: "Alice", rdf_type: [person] },
+            { entity: { t: "i", i: "http://ex/bob" }, context: "Bob" }
+          ]
+        },
+        record: {
+          metadata: { id: "doc", root: "", collection: "default" },
+          entities: [
+            { entity: term("http://ex/alice"), context: "Alice", chunk_id: "", rdf_type: [person], attributes: {} },
+            { entity: term("http://ex/bob"), context: "Bob", chunk_id: "", rdf_type: [], attributes: {} }
+          ]
+        },
+        exported: {
+          metadata: { id: "doc", root: "", collection: "default" },
+          entities: [
+            { entity: { t: "i", i: "http://ex/alice" }, context: "Alice", rdf_type: [person] },
+            { entity: { t: "i", i: "http://ex/bob" }, context: "Bob" }
+          ]
+        }
+      },
+      {
+        name: "graph embeddings get rdf_type [] and attributes {}; root is published empty",
+        kind: "graph-embeddings",
+        frame: {
+          metadata: { id: "doc", root: "r", collection: "c" },
+          entities: [{ entity: { t: "i", i: "http://ex/alice" }, vector: [0.5, -0.25] }]
+        },
+        record: {
+          metadata: { id: "doc", root: "", collection: "c" },
+          entities: [
+            { entity: term("http://ex/alice"), vector: [0.5, -0.25], chunk_id: "", rdf_type: [], attributes: {} }
+          ]
+        },
+        exported: {
+          metadata: { id: "doc", root: "", collection: "c" },
+          entities: [{ entity: { t: "i", i: "http://ex/alice" }, vector: [0.5, -0.25] }]
+        }
+      },
+      {
+        name: "graph embeddings keep a client's rdf_type and attributes, which TrustGraph's store files with the vector",
+        kind: "graph-embeddings",
+        frame: {
+          metadata: { id: "doc", root: "", collection: "c" },
+          entities: [
+            {
+              entity: { t: "i", i: "http://ex/alice" },
+              vector: [1],
+              rdf_type: [person],
+              attributes: { source: "dbpedia", tags: ["a", "b"] }
+            }
+          ]
+        },
+        record: {
+          metadata: { id: "doc", root: "", collection: "c" },
+          entities: [
+            {
+              entity: term("http://ex/alice"),
+              vector: [1],
+              chunk_id: "",
+              rdf_type: [person],
+              attributes: { source: "dbpedia", tags: ["a", "b"] }
+            }
+          ]
+        }
+      },
+      {
+        name: "document embeddings keep chunk attributes and their root; an absent id is published as null",
+        kind: "document-embeddings",
+        frame: {
+          metadata: { root: "urn:doc", collection: "c" },
+          chunks: [
+            { chunk_id: "urn:doc/c0", vector: [0.125], attributes: { language: "en" } },
+            { chunk_id: "urn:doc/c1", vector: [] }
+          ]
+        },
+        record: {
+          metadata: { id: null, root: "urn:doc", collection: "c" },
+          chunks: [
+            { chunk_id: "urn:doc/c0", vector: [0.125], attributes: { language: "en" } },
+            { chunk_id: "urn:doc/c1", vector: [], attributes: {} }
+          ]
+        },
+        exported: {
+          metadata: { id: null, root: "urn:doc", collection: "c" },
+          chunks: [
+            { chunk_id: "urn:doc/c0", vector: [0.125], attributes: { language: "en" } },
+            { chunk_id: "urn:doc/c1", vector: [] }
+          ]
+        }
+      },
+      {
+        name: "rows publish root empty",
+        kind: "rows",
+        frame: { metadata: { id: "r", root: "x", collection: "c" }, schema_name: "s", values: { a: "1" } },
+        record: {
+          metadata: { id: "r", root: "", collection: "c" },
+          schema_name: "s",
+          values: [{ a: "1" }],
+          confidence: 1,
+          source_span: ""
+        }
+      },
+      {
+        name: "triples keep their root, as TrustGraph's triples import does",
+        kind: "triples",
+        frame: {
+          metadata: { id: "doc", root: "urn:root", collection: "c" },
+          triples: [{ s: { t: "i", i: "a" }, p: { t: "i", i: "b" }, o: { t: "l", v: "c" } }]
+        },
+        record: {
+          metadata: { id: "doc", root: "urn:root", collection: "c" },
+          triples: [
+            {
+              s: term("a"),
+              p: term("b"),
+              o: { type: "l", iri: "", id: "", value: "c", datatype: "", language: "", triple: null },
+              g: null
+            }
+          ]
+        }
+      }
+    ]
+
+    for (const { name, kind, frame, record, exported } of cases) {
+      it(`import: ${name}`, () => {
+        assert.deepStrictEqual(publishedValue(kind, pythonJson(frame)), record)
+        assert.deepStrictEqual(publishedValue(kind, JSON.stringify(frame)), record)
+      })
+
+      if (kind === "rows") continue
+
+      it(`export and back: ${name}`, () => {
+        // The record as TrustGraph writes it reaches the client…
+        const sent = exportedValue(kind, pythonJson(record))
+        assert.deepStrictEqual(sent, exported ?? frame)
+        // …and that frame, imported again, publishes the same record.
+        assert.deepStrictEqual(publishedValue(kind, JSON.stringify(sent)), record)
+      })
+    }
+
+    it("entity contexts carry rdf_type in tg-gateway's own record text byte for byte", () => {
+      const payload = translateFrame(
+        "entity-contexts",
+        `{"metadata":{"id":"d","collection":"c"},"entities":[{"entity":{"t":"i","i":"e"},"context":"x","rdf_type":["T"]}]}`
+      )
+      assert.isTrue(Result.isSuccess(payload))
+      if (Result.isSuccess(payload))
+        assert.strictEqual(
+          utf8.decode(payload.success),
+          `{"metadata":{"id":"d","root":"","collection":"c"},"entities":[{"entity":${iri("e")},"context":"x","chunk_id":"","rdf_type":["T"],"attributes":{}}]}`
+        )
+    })
+
+    it("records from producers that predate rdf_type and attributes are still exported", () => {
+      assert.deepStrictEqual(
+        exportedValue(
+          "entity-contexts",
+          `{"metadata":{"id":"d","root":"","collection":"c"},"entities":[{"entity":${iri("e")},"context":"x","chunk_id":"k"}]}`
+        ),
+        { metadata: { id: "d", root: "", collection: "c" }, entities: [{ entity: { t: "i", i: "e" }, context: "x" }] }
+      )
+    })
+
+    it("an rdf_type or attributes of the wrong shape is named by its path", () => {
+      const entity = (extra: string) =>
+        `{"metadata":{"id":"d","collection":"c"},"entities":[{"entity":{"t":"i","i":"e"},"context":"x",${extra}}]}`
+      assert.strictEqual(
+        rejection("entity-contexts", entity(`"rdf_type":"${person}"`)).message,
+        `entities[0].rdf_type: expected array, got "${person}"`
+      )
+      assert.strictEqual(rejection("entity-contexts", entity(`"attributes":{"n":1}`)).path, "entities[0].attributes.n")
     })
   })
 

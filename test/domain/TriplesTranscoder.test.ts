@@ -15,6 +15,7 @@ import {
   triplesRecordToFrameText
 } from "../../src/domain/TriplesTranscoder.ts"
 import { triplesFrame } from "../support/frames.ts"
+import { pythonJson, type Random, seeded, seedOf } from "./fixtures.ts"
 
 const utf8 = new TextDecoder()
 
@@ -28,25 +29,6 @@ const generalRecord = (frame: string): string | undefined => {
 const generalFrame = (record: string): string | undefined => {
   const parsed = parseRecord("triples", record)
   return Result.isSuccess(parsed) ? encodeFrame("triples", recordToFrame("triples", parsed.success)) : undefined
-}
-
-/** A small seeded generator, so that every run varies its inputs the same way. */
-const seeded = (seed: number) => {
-  let state = seed >>> 0
-  return (below: number): number => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return (((t ^ (t >>> 14)) >>> 0) % below) as number
-  }
-}
-type Random = ReturnType<typeof seeded>
-
-const seedOf = (text: string): number => {
-  let hash = 2166136261
-  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 16777619)
-  return hash
 }
 
 const spaces = ["", "", "", " ", "\n", "\t", "\r\n  "]
@@ -85,17 +67,6 @@ const reformat = (value: unknown, random: Random, escapeKeys: boolean): string =
         `${pad()}${escapeKeys && random(4) === 0 ? escaped(k, () => 0) : JSON.stringify(k)}${pad()}:${pad()}${reformat(v, random, escapeKeys)}`
     )
     return `{${members.join(",")}${pad()}}`
-  }
-  return JSON.stringify(value)
-}
-
-/** JSON as Python's `json.dumps` writes it by default: ", " between items, ": " after keys. */
-const pythonJson = (value: unknown): string => {
-  if (Array.isArray(value)) return `[${value.map(pythonJson).join(", ")}]`
-  if (typeof value === "object" && value !== null) {
-    return `{${Object.entries(value)
-      .map(([k, v]) => `${JSON.stringify(k)}: ${pythonJson(v)}`)
-      .join(", ")}}`
   }
   return JSON.stringify(value)
 }
