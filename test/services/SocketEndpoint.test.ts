@@ -4,7 +4,9 @@
  * graceful or forced, and that a shutdown ends within its documented bound whatever the broker does.
  */
 import { assert, describe, it } from "@effect/vitest"
-import { Duration, Effect, Fiber, Logger, Metric, Scope } from "effect"
+import { Cause, Duration, Effect, Fiber, Logger, Metric, References, Result, Scope } from "effect"
+import { translateFrame } from "../../src/domain/Codec.ts"
+import type { Connection } from "../../src/services/Connection.ts"
 import { TestClock } from "effect/testing"
 import { resolveSettings, type SettingValues } from "../../src/domain/Settings.ts"
 import { Broker } from "../../src/services/Broker.ts"
@@ -19,21 +21,43 @@ import { makeScriptedBroker, type Script } from "../support/scriptedBroker.ts"
 
 const frame = (id: string) => JSON.stringify(triplesFrame(id))
 
+/** The record a triples frame becomes on the broker. */
+const record = (id: string): Uint8Array => {
+  const translated = translateFrame("triples", frame(id))
+  if (Result.isFailure(translated)) throw translated.failure
+  return translated.success
+}
+
+interface Logged {
+  readonly message: string
+  readonly cause: string
+  readonly annotations: Readonly<Record<string, unknown>>
+}
+
 /** An endpoint serving one test connection, in a scope of its own, with its logs collected. */
-const serveOne = (route: Route, overrides: Partial<SettingValues> = {}, script: Script = {}) =>
+const serveOne = (
+  route: Route,
+  overrides: Partial<SettingValues> = {},
+  script: Script = {},
+  alter: (connection: Connection) => Connection = (connection) => connection
+) =>
   Effect.gen(function* () {
     const { broker, events } = yield* makeScriptedBroker(script)
     const lifecycle = yield* makeLifecycle
     const settings = { ...resolveSettings({}, {}).values, logQueueStats: false, ...overrides }
     const test = yield* makeTestConnection
-    const logs: Array<string> = []
+    const logs: Array<Logged> = []
     const collector = Logger.make((options) => {
-      logs.push(`${String(options.message)} ${options.cause === undefined ? "" : String(options.cause)}`)
+      logs.push({
+        message: Array.isArray(options.message) ? options.message.map(String).join(" ") : String(options.message),
+        cause: Cause.pretty(options.cause),
+        annotations: options.fiber.getRef(References.CurrentLogAnnotations)
+      })
     })
     const scope = yield* Scope.make()
     const served = yield* Effect.gen(function* () {
       const serve = yield* openEndpoint(route)
-      return yield* serve(test.connection)
+      return yield* serve(alter(test.connection))
     }).pipe(
       Effect.provideService(Broker, broker),
       Effect.provideService(GatewaySettings, settings),
@@ -42,7 +66,7 @@ const serveOne = (route: Route, overrides: Partial<SettingValues> = {}, script: 
       Scope.provide(scope),
       Effect.forkChild({ startImmediately: true })
     )
-    return { ...test, events, lifecycle, served, logs, scope }
+    return { ...test, broker, events, lifecycle, served, logs, scope }
   })
 
 const counted = (metric: Metric.Metric<number, Metric.CounterState<number>>) =>
@@ -105,6 +129,54 @@ describe("SocketEndpoint", () => {
           assert.isTrue(answers.every((a) => a.error?.retryable === true))
           assert.strictEqual(yield* counted(Metrics.websocketForcedShutdowns), 1)
           assert.strictEqual(t.lifecycle.forced().length, 1)
+        })
+      )
+  )
+
+  it.effect(
+    "a client that goes away while its export is written to is a graceful end: 1000, counted graceful, the log's nack count that of the metric",
+    () =>
+      withMetrics(
+        Effect.gen(function* () {
+          const topic = freshTopic("endpoint")
+          const route: Route = { direction: "export", kind: "triples", topic, subscription: undefined, from: "Latest" }
+          const t = yield* serveOne(route, { maxConsecutiveErrors: 1, logQueueStats: true })
+          const producer = yield* t.broker.producer(topic).pipe(Scope.provide(t.scope))
+          yield* producer.send({ payload: record("m0") })
+          yield* until(() => t.sent.length === 1)
+          // The client's socket is gone; its close event has not been seen yet when the next write fails.
+          yield* t.goAway(false)
+          yield* producer.send({ payload: record("m1") })
+          yield* Fiber.join(t.served)
+          assert.deepStrictEqual(t.closedWith(), { code: 1000, reason: "" })
+          assert.strictEqual(yield* counted(Metrics.websocketForcedShutdowns), 0)
+          assert.strictEqual(yield* counted(Metrics.websocketGracefulShutdowns), 1)
+          const closed = t.logs.find((l) => l.message === "export connection closed")
+          assert.isDefined(closed)
+          assert.strictEqual(closed?.annotations["nacked"], yield* counted(Metrics.subscriberMessagesNacked))
+          assert.strictEqual(closed?.annotations["nacked"], 1, "m1 was given back")
+        })
+      )
+  )
+
+  it.effect(
+    "a dispatcher that fails for any reason closes the socket with 1011, is logged with its cause and counted as forced",
+    () =>
+      withMetrics(
+        Effect.gen(function* () {
+          const route: Route = { direction: "import", kind: "triples", topic: freshTopic("endpoint"), ack: false }
+          const t = yield* serveOne(route, {}, {}, (connection) => ({
+            ...connection,
+            receive: Effect.die(new RangeError("Maximum call stack size exceeded"))
+          }))
+          yield* Fiber.join(t.served)
+          assert.strictEqual(t.closedWith()?.code, 1011)
+          assert.include(t.closedWith()?.reason, "Maximum call stack size exceeded")
+          assert.strictEqual(yield* counted(Metrics.websocketForcedShutdowns), 1)
+          assert.strictEqual(yield* counted(Metrics.websocketGracefulShutdowns), 0)
+          const failed = t.logs.find((l) => l.message.includes("the dispatcher failed"))
+          assert.isDefined(failed)
+          assert.include(failed?.cause, "RangeError")
         })
       )
   )
