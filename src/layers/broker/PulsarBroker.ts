@@ -57,6 +57,9 @@ interface PushedMessage {
   readonly redeliveryCount?: number
 }
 
+/** Bound on the close handshake of a broker socket. */
+export const brokerCloseBound = "1 second"
+
 export const makePulsarBroker = (config: PulsarBrokerConfig): BrokerShape => {
   const base = config.httpUrl.replace(/\/+$/, "")
   const wsBase = base.replace(/^http/, "ws")
@@ -74,7 +77,9 @@ export const makePulsarBroker = (config: PulsarBrokerConfig): BrokerShape => {
 
   const connect = (topic: string, url: string) =>
     Effect.acquireRelease(openSocket({ url, brokerUrl: base, topic, connectTimeout, pingInterval }), (socket) =>
-      closeSocket(socket, "2 seconds")
+      // A broker answers a close at once; one that does not (frozen, partitioned) must not hold a
+      // shutdown longer than this fixed margin beyond its documented bounds.
+      closeSocket(socket, brokerCloseBound)
     )
 
   const producer = (
