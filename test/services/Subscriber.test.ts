@@ -10,6 +10,7 @@ import * as Metrics from "../../src/services/Metrics.ts"
 import { makeSubscriber, type SubscriberOptions } from "../../src/services/Subscriber.ts"
 import { bytes, freshTopic, text } from "../support/brokers.ts"
 import { makeScriptedBroker } from "../support/scriptedBroker.ts"
+import { withSettled } from "../support/settled.ts"
 
 type Options = Omit<SubscriberOptions, "topic" | "subscription">
 
@@ -37,17 +38,6 @@ const until = (done: () => boolean) =>
     assert.isTrue(done(), "the expected state was reached")
   })
 
-/** As `until`, for a condition that is itself an effect. */
-const untilEffect = (done: Effect.Effect<boolean>) =>
-  Effect.gen(function* () {
-    let reached = yield* done
-    for (let i = 0; i < 1000 && !reached; i++) {
-      yield* Effect.yieldNow
-      reached = yield* done
-    }
-    assert.isTrue(reached, "the expected state was reached")
-  })
-
 const takeText = (queue: Queue.Dequeue<{ readonly message: { readonly payload: Uint8Array } }>) =>
   Effect.map(Queue.take(queue), (d) => text(d.message.payload))
 
@@ -62,92 +52,109 @@ const count = (metric: Metric.Metric<number, Metric.CounterState<number>>) =>
 
 describe("Subscriber", () => {
   it.effect("acknowledges a message only after its delivery is reported, never when it is queued", () =>
-    Effect.gen(function* () {
-      const { subscriber, events, send } = yield* setup()
-      const queue = yield* subscriber.subscribeAll("client")
-      yield* send("m0")
-      const delivery = yield* Queue.take(queue)
-      for (let i = 0; i < 20; i++) yield* Effect.yieldNow
-      assert.notInclude(events, "ack m0", "queued and handed out, but not yet delivered")
-      yield* delivery.delivered
-      assert.include(events, "ack m0")
-      yield* delivery.delivered
-      assert.strictEqual(events.filter((e) => e === "ack m0").length, 1, "a second report changes nothing")
-    })
+    withSettled((settled) =>
+      Effect.gen(function* () {
+        const { subscriber, events, send } = yield* setup()
+        const queue = yield* subscriber.subscribeAll("client")
+        yield* send("m0")
+        const delivery = yield* Queue.take(queue)
+        yield* settled
+        assert.notInclude(events, "ack m0", "queued and handed out, but not yet delivered")
+        yield* delivery.delivered
+        assert.include(events, "ack m0")
+        yield* delivery.delivered
+        yield* settled
+        assert.strictEqual(events.filter((e) => e === "ack m0").length, 1, "a second report changes nothing")
+      })
+    )
   )
 
   it.effect("block: the loop waits for room and acks each message only once it is delivered", () =>
-    Effect.gen(function* () {
-      const { subscriber, events, send } = yield* setup({ strategy: "block", maxQueueSize: 1 })
-      const queue = yield* subscriber.subscribeAll("client")
-      yield* send("m0", "m1", "m2")
-      for (const t of ["m0", "m1", "m2"]) {
-        const delivery = yield* Queue.take(queue)
-        assert.strictEqual(text(delivery.message.payload), t)
-        assert.notInclude(events, `ack ${t}`)
-        yield* delivery.delivered
-        assert.include(events, `ack ${t}`)
-      }
-      assert.isFalse(
-        events.some((e) => e.startsWith("nack")),
-        "nothing was refused"
-      )
-    })
+    withSettled((settled) =>
+      Effect.gen(function* () {
+        const { subscriber, events, send } = yield* setup({ strategy: "block", maxQueueSize: 1 })
+        const queue = yield* subscriber.subscribeAll("client")
+        yield* send("m0", "m1", "m2")
+        for (const t of ["m0", "m1", "m2"]) {
+          const delivery = yield* Queue.take(queue)
+          assert.strictEqual(text(delivery.message.payload), t)
+          yield* settled
+          assert.notInclude(events, `ack ${t}`)
+          yield* delivery.delivered
+          assert.include(events, `ack ${t}`)
+        }
+        yield* settled
+        assert.isFalse(
+          events.some((e) => e.startsWith("nack")),
+          "nothing was refused"
+        )
+      })
+    )
   )
 
   it.effect(
     "drop_new: a full queue refuses the new message, which is nacked (never acked), counted, and redelivered later",
     () =>
       withMetrics(
-        Effect.gen(function* () {
-          const { subscriber, events, send } = yield* setup({
-            strategy: "drop_new",
-            maxQueueSize: 1,
-            nackRedeliveryDelay: "1 minute"
+        withSettled((settled) =>
+          Effect.gen(function* () {
+            const { subscriber, events, send } = yield* setup({
+              strategy: "drop_new",
+              maxQueueSize: 1,
+              nackRedeliveryDelay: "1 minute"
+            })
+            const queue = yield* subscriber.subscribeAll("client")
+            yield* send("m0", "m1")
+            yield* settled
+            assert.include(events, "nack m1")
+            assert.notInclude(events, "ack m1")
+            assert.strictEqual(yield* count(Metrics.subscriberMessagesDropped), 1)
+            assert.strictEqual(yield* count(Metrics.subscriberMessagesNacked), 1)
+            const first = yield* Queue.take(queue)
+            assert.strictEqual(text(first.message.payload), "m0")
+            yield* first.delivered
+            yield* TestClock.adjust("1 minute")
+            const again = yield* Queue.take(queue)
+            assert.strictEqual(text(again.message.payload), "m1")
+            assert.strictEqual(again.message.redeliveryCount, 1)
           })
-          const queue = yield* subscriber.subscribeAll("client")
-          yield* send("m0", "m1")
-          yield* until(() => events.includes("nack m1"))
-          assert.notInclude(events, "ack m1")
-          assert.strictEqual(yield* count(Metrics.subscriberMessagesDropped), 1)
-          assert.strictEqual(yield* count(Metrics.subscriberMessagesNacked), 1)
-          const first = yield* Queue.take(queue)
-          assert.strictEqual(text(first.message.payload), "m0")
-          yield* first.delivered
-          yield* TestClock.adjust("1 minute")
-          const again = yield* Queue.take(queue)
-          assert.strictEqual(text(again.message.payload), "m1")
-          assert.strictEqual(again.message.redeliveryCount, 1)
-        })
+        )
       )
   )
 
   it.effect("drop_oldest: a full queue evicts its oldest message, which is acked and counted as dropped", () =>
     withMetrics(
-      Effect.gen(function* () {
-        const { subscriber, events, send } = yield* setup({ strategy: "drop_oldest", maxQueueSize: 2 })
-        const queue = yield* subscriber.subscribeAll("client")
-        yield* send("m0", "m1", "m2")
-        yield* until(() => events.includes("ack m0"))
-        assert.strictEqual(yield* count(Metrics.subscriberMessagesDropped), 1)
-        assert.deepStrictEqual([yield* takeText(queue), yield* takeText(queue)], ["m1", "m2"])
-        assert.isFalse(events.some((e) => e.startsWith("nack")))
-      })
+      withSettled((settled) =>
+        Effect.gen(function* () {
+          const { subscriber, events, send } = yield* setup({ strategy: "drop_oldest", maxQueueSize: 2 })
+          const queue = yield* subscriber.subscribeAll("client")
+          yield* send("m0", "m1", "m2")
+          yield* settled
+          assert.deepStrictEqual(consumerSide(events), ["ack m0"], "the evicted m0 is acked, nothing else settled")
+          assert.strictEqual(yield* count(Metrics.subscriberMessagesDropped), 1)
+          assert.deepStrictEqual([yield* takeText(queue), yield* takeText(queue)], ["m1", "m2"])
+          yield* settled
+          assert.deepStrictEqual(consumerSide(events), ["ack m0"], "taken is not delivered: m1 and m2 are held")
+        })
+      )
     )
   )
 
   it.effect("drop_oldest: only copies written to the client count as delivered, evicted ones as dropped", () =>
     withMetrics(
-      Effect.gen(function* () {
-        const { subscriber, events, send } = yield* setup({ strategy: "drop_oldest", maxQueueSize: 2 })
-        const queue = yield* subscriber.subscribeAll("client")
-        yield* send("m0", "m1", "m2", "m3", "m4")
-        yield* until(() => events.includes("ack m2"))
-        for (let i = 0; i < 2; i++) yield* Effect.flatMap(Queue.take(queue), (d) => d.delivered)
-        assert.strictEqual(yield* count(Metrics.subscriberMessagesDelivered), 2)
-        assert.strictEqual(yield* count(Metrics.subscriberMessagesDropped), 3)
-        assert.strictEqual(yield* count(Metrics.subscriberMessagesAcknowledged), 5)
-      })
+      withSettled((settled) =>
+        Effect.gen(function* () {
+          const { subscriber, events, send } = yield* setup({ strategy: "drop_oldest", maxQueueSize: 2 })
+          const queue = yield* subscriber.subscribeAll("client")
+          yield* send("m0", "m1", "m2", "m3", "m4")
+          yield* until(() => events.includes("ack m2"))
+          for (let i = 0; i < 2; i++) yield* Effect.flatMap(Queue.take(queue), (d) => d.delivered)
+          yield* settled
+          assert.strictEqual(yield* count(Metrics.subscriberMessagesDelivered), 2)
+          assert.strictEqual(yield* count(Metrics.subscriberMessagesDropped), 3)
+          assert.strictEqual(yield* count(Metrics.subscriberMessagesAcknowledged), 5)
+        })
+      )
     )
   )
 
@@ -155,113 +162,131 @@ describe("Subscriber", () => {
     "block: a client leaving while the loop waits on its full queue gives every copy back once, and the drain ends at once",
     () =>
       withMetrics(
-        Effect.gen(function* () {
-          const { subscriber, events, send } = yield* setup({
-            strategy: "block",
-            maxQueueSize: 1,
-            drainTimeout: "5 seconds"
+        withSettled((settled) =>
+          Effect.gen(function* () {
+            const { subscriber, events, send } = yield* setup({
+              strategy: "block",
+              maxQueueSize: 1,
+              drainTimeout: "5 seconds"
+            })
+            const client = yield* Scope.make()
+            yield* subscriber.subscribeAll("client").pipe(Scope.provide(client))
+            yield* send("m0", "m1")
+            yield* settled
+            // m0 is queued and the loop is suspended offering m1 to the full queue.
+            assert.strictEqual((yield* Metric.value(Metrics.subscriberQueueDepth)).value, 2)
+            yield* Scope.close(client, Exit.void)
+            // The TestClock never moves: a drain that waited for its timeout would never end.
+            const shutdown = yield* Effect.forkChild(subscriber.shutdown)
+            yield* settled
+            assert.isDefined(shutdown.pollUnsafe(), "the drain ended with the clock at 0")
+            const report = yield* Fiber.join(shutdown)
+            assert.isTrue(report.drained, "nothing was left pending")
+            assert.deepStrictEqual(
+              consumerSide(events).filter((e) => e.startsWith("ack") || e.startsWith("nack")),
+              ["nack m0", "nack m1"]
+            )
+            assert.strictEqual(yield* count(Metrics.subscriberMessagesNacked), 2)
           })
-          const client = yield* Scope.make()
-          yield* subscriber.subscribeAll("client").pipe(Scope.provide(client))
-          yield* send("m0", "m1")
-          // m0 is queued and the loop is offering m1 to the full queue.
-          yield* untilEffect(Effect.map(Metric.value(Metrics.subscriberQueueDepth), (gauge) => gauge.value === 2))
-          yield* Scope.close(client, Exit.void)
-          // The TestClock never moves: a drain that waited for its timeout would never end.
-          const shutdown = yield* Effect.forkChild(subscriber.shutdown)
-          yield* until(() => shutdown.pollUnsafe() !== undefined)
-          const report = yield* Fiber.join(shutdown)
-          assert.isTrue(report.drained, "nothing was left pending")
-          assert.deepStrictEqual(
-            consumerSide(events).filter((e) => e.startsWith("ack") || e.startsWith("nack")),
-            ["nack m0", "nack m1"]
-          )
-          assert.strictEqual(yield* count(Metrics.subscriberMessagesNacked), 2)
-        })
+        )
       )
   )
 
   it.effect("routes by the id property to subscribe(id) queues and every message to subscribeAll queues", () =>
-    Effect.gen(function* () {
-      const { subscriber, sendWithId } = yield* setup()
-      const a = yield* subscriber.subscribe("a")
-      const b = yield* subscriber.subscribe("b")
-      const all = yield* subscriber.subscribeAll("tap")
-      yield* sendWithId("a", "for a")
-      yield* sendWithId("b", "for b")
-      yield* sendWithId("c", "for c")
-      assert.strictEqual(yield* takeText(a), "for a")
-      assert.strictEqual(yield* takeText(b), "for b")
-      assert.deepStrictEqual(
-        [yield* takeText(all), yield* takeText(all), yield* takeText(all)],
-        ["for a", "for b", "for c"]
-      )
-      assert.strictEqual(yield* Queue.size(a), 0)
-      assert.strictEqual(yield* Queue.size(b), 0)
-    })
+    withSettled((settled) =>
+      Effect.gen(function* () {
+        const { subscriber, sendWithId } = yield* setup()
+        const a = yield* subscriber.subscribe("a")
+        const b = yield* subscriber.subscribe("b")
+        const all = yield* subscriber.subscribeAll("tap")
+        yield* sendWithId("a", "for a")
+        yield* sendWithId("b", "for b")
+        yield* sendWithId("c", "for c")
+        yield* settled
+        assert.strictEqual(yield* takeText(a), "for a")
+        assert.strictEqual(yield* takeText(b), "for b")
+        assert.deepStrictEqual(
+          [yield* takeText(all), yield* takeText(all), yield* takeText(all)],
+          ["for a", "for b", "for c"]
+        )
+        assert.strictEqual(yield* Queue.size(a), 0)
+        assert.strictEqual(yield* Queue.size(b), 0)
+      })
+    )
   )
 
   it.effect(
     "an orphaned message (no queue registered for its id) is nacked for redelivery and counted, not acked",
     () =>
       withMetrics(
-        Effect.gen(function* () {
-          const { subscriber, events, sendWithId } = yield* setup()
-          yield* subscriber.subscribe("a")
-          yield* sendWithId("z", "nobody's")
-          yield* until(() => events.includes("nack nobody's"))
-          assert.notInclude(events, "ack nobody's")
-          assert.strictEqual(yield* count(Metrics.subscriberMessagesOrphaned), 1)
-        })
+        withSettled((settled) =>
+          Effect.gen(function* () {
+            const { subscriber, events, sendWithId } = yield* setup()
+            yield* subscriber.subscribe("a")
+            yield* sendWithId("z", "nobody's")
+            yield* settled
+            assert.deepStrictEqual(consumerSide(events), ["nack nobody's"])
+            assert.strictEqual(yield* count(Metrics.subscriberMessagesOrphaned), 1)
+            assert.strictEqual(yield* count(Metrics.subscriberMessagesNacked), 1)
+          })
+        )
       )
   )
 
   it.effect("nothing is received before the first queue is registered", () =>
-    Effect.gen(function* () {
-      const { subscriber, events, send } = yield* setup()
-      yield* send("early")
-      for (let i = 0; i < 50; i++) yield* Effect.yieldNow
-      assert.deepStrictEqual(consumerSide(events), [], "not routed, not orphaned")
-      const queue = yield* subscriber.subscribeAll("client")
-      assert.strictEqual(yield* takeText(queue), "early")
-    })
+    withSettled((settled) =>
+      Effect.gen(function* () {
+        const { subscriber, events, send } = yield* setup()
+        yield* send("early")
+        yield* settled
+        assert.deepStrictEqual(consumerSide(events), [], "not routed, not orphaned")
+        const queue = yield* subscriber.subscribeAll("client")
+        assert.strictEqual(yield* takeText(queue), "early")
+      })
+    )
   )
 
   it.effect(
     "shutdown runs pause → drain → nack what is undelivered → close, and the drain gives up at exactly 5 s",
     () =>
-      Effect.gen(function* () {
-        const { subscriber, scope, events, send } = yield* setup({ drainTimeout: "5 seconds" })
-        const queue = yield* subscriber.subscribeAll("client")
-        yield* send("m0", "m1", "m2")
-        const first = yield* Queue.take(queue)
-        const closing = yield* Effect.forkChild(Scope.close(scope, Exit.void))
-        yield* until(() => events.includes("pause"))
-        yield* first.delivered
-        yield* TestClock.adjust("4999 millis")
-        assert.isUndefined(closing.pollUnsafe(), "still draining at 4.999 s")
-        assert.isFalse(events.some((e) => e.startsWith("nack")))
-        yield* TestClock.adjust("1 millis")
-        yield* Fiber.join(closing)
-        assert.deepStrictEqual(consumerSide(events), ["pause", "ack m0", "nack m1", "nack m2", "consumer closed"])
-      })
+      withSettled((settled) =>
+        Effect.gen(function* () {
+          const { subscriber, scope, events, send } = yield* setup({ drainTimeout: "5 seconds" })
+          const queue = yield* subscriber.subscribeAll("client")
+          yield* send("m0", "m1", "m2")
+          const first = yield* Queue.take(queue)
+          const closing = yield* Effect.forkChild(Scope.close(scope, Exit.void))
+          yield* until(() => events.includes("pause"))
+          yield* first.delivered
+          yield* TestClock.adjust("4999 millis")
+          yield* settled
+          assert.isUndefined(closing.pollUnsafe(), "still draining at 4.999 s")
+          assert.deepStrictEqual(consumerSide(events), ["pause", "ack m0"], "nothing given back before 5 s")
+          yield* TestClock.adjust("1 millis")
+          yield* Fiber.join(closing)
+          assert.deepStrictEqual(consumerSide(events), ["pause", "ack m0", "nack m1", "nack m2", "consumer closed"])
+        })
+      )
   )
 
   it.effect("shutdown ends as soon as everything queued is delivered", () =>
-    Effect.gen(function* () {
-      const { subscriber, events, send } = yield* setup()
-      const queue = yield* subscriber.subscribeAll("client")
-      yield* send("m0", "m1")
-      yield* until(() => events.includes("send m1"))
-      const shutdown = yield* Effect.forkChild(subscriber.shutdown)
-      yield* until(() => events.includes("pause"))
-      for (let i = 0; i < 2; i++) yield* Effect.flatMap(Queue.take(queue), (d) => d.delivered)
-      const report = yield* Fiber.join(shutdown)
-      assert.deepInclude(report, { drained: true, nacked: 0 })
-      assert.deepStrictEqual(
-        events.filter((e) => e.startsWith("ack") || e.startsWith("nack")),
-        ["ack m0", "ack m1"]
-      )
-    })
+    withSettled((settled) =>
+      Effect.gen(function* () {
+        const { subscriber, events, send } = yield* setup()
+        const queue = yield* subscriber.subscribeAll("client")
+        yield* send("m0", "m1")
+        yield* until(() => events.includes("send m1"))
+        const shutdown = yield* Effect.forkChild(subscriber.shutdown)
+        yield* until(() => events.includes("pause"))
+        for (let i = 0; i < 2; i++) yield* Effect.flatMap(Queue.take(queue), (d) => d.delivered)
+        const report = yield* Fiber.join(shutdown)
+        assert.deepInclude(report, { drained: true, nacked: 0 })
+        yield* settled
+        assert.deepStrictEqual(
+          events.filter((e) => e.startsWith("ack") || e.startsWith("nack")),
+          ["ack m0", "ack m1"]
+        )
+      })
+    )
   )
 })
