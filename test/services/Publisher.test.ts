@@ -11,6 +11,7 @@ import * as Metrics from "../../src/services/Metrics.ts"
 import { makePublisher, type PublisherOptions } from "../../src/services/Publisher.ts"
 import { bytes, freshTopic } from "../support/brokers.ts"
 import { makeScriptedBroker, type Script } from "../support/scriptedBroker.ts"
+import { withSettled } from "../support/settled.ts"
 
 const message = (t: string) => ({ payload: bytes(t) })
 const range = (count: number) => Array.from({ length: count }, (_, i) => `m${i}`)
@@ -30,22 +31,28 @@ const setup = (script: Script, options: Omit<PublisherOptions, "topic"> = {}) =>
 
 describe("Publisher", () => {
   it.effect("10 queued messages are sent in order, then flushed, then the producer is closed, each once", () =>
-    Effect.gen(function* () {
-      const gate = yield* Latch.make(false)
-      const { publisher, scope, events, stored } = yield* setup({ beforeSend: () => gate.await })
-      for (const t of range(10)) yield* publisher.publish(message(t))
-      const closing = yield* Effect.forkChild(Scope.close(scope, Exit.void))
-      yield* Effect.yieldNow
-      assert.notInclude(events, "producer closed", "the producer stays open while sends are unconfirmed")
-      yield* gate.open
-      yield* Fiber.join(closing)
-      assert.deepStrictEqual(events, [
-        ...range(10).map((t) => `send ${t}`),
-        ...range(10).map((t) => `confirmed ${t}`),
-        "producer closed"
-      ])
-      assert.strictEqual(stored(), 10)
-    })
+    withSettled((settled) =>
+      Effect.gen(function* () {
+        const gate = yield* Latch.make(false)
+        const { publisher, scope, events, stored } = yield* setup({ beforeSend: () => gate.await })
+        for (const t of range(10)) yield* publisher.publish(message(t))
+        const closing = yield* Effect.forkChild(Scope.close(scope, Exit.void))
+        yield* settled
+        assert.deepStrictEqual(
+          events,
+          range(10).map((t) => `send ${t}`),
+          "all sent, and the producer stays open while they are unconfirmed"
+        )
+        yield* gate.open
+        yield* Fiber.join(closing)
+        assert.deepStrictEqual(events, [
+          ...range(10).map((t) => `send ${t}`),
+          ...range(10).map((t) => `confirmed ${t}`),
+          "producer closed"
+        ])
+        assert.strictEqual(stored(), 10)
+      })
+    )
   )
 
   it.effect("publishConfirmed completes with the broker's message id once the message is persisted", () =>
@@ -82,18 +89,26 @@ describe("Publisher", () => {
   )
 
   it.effect("publish suspends while the queue is full and resumes when the worker makes room", () =>
-    Effect.gen(function* () {
-      const gate = yield* Latch.make(false)
-      const { publisher } = yield* setup({ beforeSend: () => gate.await }, { maxQueueSize: 2, maxInFlight: 1 })
-      // m0 is in flight, m1 and m2 fill the queue.
-      for (const t of range(3)) yield* publisher.publish(message(t))
-      const blocked = yield* Effect.forkChild(publisher.publish(message("m3")))
-      for (let i = 0; i < 10; i++) yield* Effect.yieldNow
-      assert.isUndefined(blocked.pollUnsafe(), "the fourth publish waits for room")
-      assert.strictEqual(yield* publisher.queueDepth, 2)
-      yield* gate.open
-      yield* Fiber.join(blocked)
-    })
+    withSettled((settled) =>
+      Effect.gen(function* () {
+        const gate = yield* Latch.make(false)
+        const { publisher, events, stored } = yield* setup(
+          { beforeSend: () => gate.await },
+          { maxQueueSize: 2, maxInFlight: 1 }
+        )
+        // m0 is in flight, m1 and m2 fill the queue.
+        for (const t of range(3)) yield* publisher.publish(message(t))
+        const blocked = yield* Effect.forkChild(publisher.publish(message("m3")))
+        yield* settled
+        assert.isUndefined(blocked.pollUnsafe(), "the fourth publish waits for room")
+        assert.strictEqual(yield* publisher.queueDepth, 2)
+        assert.deepStrictEqual(events, ["send m0"])
+        yield* gate.open
+        yield* Fiber.join(blocked)
+        yield* publisher.shutdown
+        assert.strictEqual(stored(), 4, "the one that waited is sent too")
+      })
+    )
   )
 
   it.effect("once shutdown has begun, publish fails at once with PublisherClosed while the queue drains", () =>
@@ -118,34 +133,40 @@ describe("Publisher", () => {
     () =>
       Effect.gen(function* () {
         const registry = new Map()
-        yield* Effect.gen(function* () {
-          const { publisher, scope, events } = yield* setup(
-            { beforeSend: () => Effect.never },
-            { maxQueueSize: 10, maxInFlight: 1, drainTimeout: "5 seconds", flushTimeout: "2 seconds" }
-          )
-          for (const t of range(5)) yield* publisher.publish(message(t))
-          const shutdown = yield* Effect.forkChild(publisher.shutdown)
+        yield* withSettled((settled) =>
+          Effect.gen(function* () {
+            const { publisher, scope, events } = yield* setup(
+              { beforeSend: () => Effect.never },
+              { maxQueueSize: 10, maxInFlight: 1, drainTimeout: "5 seconds", flushTimeout: "2 seconds" }
+            )
+            for (const t of range(5)) yield* publisher.publish(message(t))
+            const shutdown = yield* Effect.forkChild(publisher.shutdown)
 
-          yield* TestClock.adjust("4999 millis")
-          assert.isUndefined(shutdown.pollUnsafe(), "still draining at 4.999 s")
-          assert.strictEqual(yield* publisher.queueDepth, 4, "nothing given up at 4.999 s")
-          assert.strictEqual((yield* Metric.value(Metrics.publisherMessagesDropped)).count, 0)
+            yield* TestClock.adjust("4999 millis")
+            yield* settled
+            assert.isUndefined(shutdown.pollUnsafe(), "still draining at 4.999 s")
+            assert.strictEqual(yield* publisher.queueDepth, 4, "nothing given up at 4.999 s")
+            assert.strictEqual((yield* Metric.value(Metrics.publisherMessagesDropped)).count, 0)
 
-          yield* TestClock.adjust("1 millis")
-          assert.strictEqual(
-            (yield* Metric.value(Metrics.publisherMessagesDropped)).count,
-            4,
-            "at 5 s the 4 queued are dropped"
-          )
-          assert.isUndefined(shutdown.pollUnsafe(), "then the flush waits for the one send in flight")
+            yield* TestClock.adjust("1 millis")
+            assert.strictEqual(
+              (yield* Metric.value(Metrics.publisherMessagesDropped)).count,
+              4,
+              "at 5 s the 4 queued are dropped"
+            )
+            yield* TestClock.adjust("1999 millis")
+            yield* settled
+            assert.isUndefined(shutdown.pollUnsafe(), "then the flush waits for the one send in flight, for 2 s")
 
-          yield* TestClock.adjust("2 seconds")
-          const report = yield* Fiber.join(shutdown)
-          assert.deepInclude(report, { drained: false, dropped: 4, unconfirmed: 1, failed: 0 })
-          assert.notInclude(events, "producer closed")
-          yield* Scope.close(scope, Exit.void)
-          assert.deepStrictEqual(events, ["send m0", "producer closed"], "close runs after the flush timeout")
-        }).pipe(Effect.provideService(Metric.MetricRegistry, registry))
+            yield* TestClock.adjust("1 millis")
+            const report = yield* Fiber.join(shutdown)
+            assert.deepInclude(report, { drained: false, dropped: 4, unconfirmed: 1, failed: 0 })
+            yield* settled
+            assert.deepStrictEqual(events, ["send m0"], "the shutdown leaves the producer's close to the scope")
+            yield* Scope.close(scope, Exit.void)
+            assert.deepStrictEqual(events, ["send m0", "producer closed"], "close runs after the flush timeout")
+          })
+        ).pipe(Effect.provideService(Metric.MetricRegistry, registry))
       })
   )
 
@@ -186,41 +207,48 @@ describe("Publisher", () => {
   it.effect(
     "a shutdown interrupted at 3 s and run again by the finalizer still ends at 5 s + 2 s from its start, not later",
     () =>
-      Effect.gen(function* () {
-        const { publisher, scope, events } = yield* setup(
-          { beforeSend: () => Effect.never },
-          { maxQueueSize: 10, maxInFlight: 1, drainTimeout: "5 seconds", flushTimeout: "2 seconds" }
-        )
-        for (const t of range(3)) yield* publisher.publish(message(t))
-        const first = yield* Effect.forkChild(publisher.shutdown)
-        yield* TestClock.adjust("3 seconds")
-        yield* Fiber.interrupt(first)
-        const closing = yield* Effect.forkChild(Scope.close(scope, Exit.void))
-        yield* TestClock.adjust("3999 millis")
-        assert.isUndefined(closing.pollUnsafe(), "the flush still has 1 ms of its bound")
-        yield* TestClock.adjust("1 millis")
-        yield* Fiber.join(closing)
-        assert.strictEqual(events.at(-1), "producer closed")
-      })
+      withSettled((settled) =>
+        Effect.gen(function* () {
+          const { publisher, scope, events } = yield* setup(
+            { beforeSend: () => Effect.never },
+            { maxQueueSize: 10, maxInFlight: 1, drainTimeout: "5 seconds", flushTimeout: "2 seconds" }
+          )
+          for (const t of range(3)) yield* publisher.publish(message(t))
+          const first = yield* Effect.forkChild(publisher.shutdown)
+          yield* TestClock.adjust("3 seconds")
+          yield* Fiber.interrupt(first)
+          const closing = yield* Effect.forkChild(Scope.close(scope, Exit.void))
+          yield* TestClock.adjust("3999 millis")
+          yield* settled
+          assert.isUndefined(closing.pollUnsafe(), "the flush still has 1 ms of its bound")
+          assert.notInclude(events, "producer closed")
+          yield* TestClock.adjust("1 millis")
+          yield* Fiber.join(closing)
+          assert.strictEqual(events.at(-1), "producer closed")
+        })
+      )
   )
 
   it.effect("shutdownAfter: the caller's last publishes and the queue share one drain bound", () =>
-    Effect.gen(function* () {
-      const { publisher } = yield* setup(
-        { beforeSend: () => Effect.never },
-        { maxQueueSize: 10, maxInFlight: 1, drainTimeout: "5 seconds", flushTimeout: "2 seconds" }
-      )
-      yield* publisher.publish(message("m0"))
-      const lastFrames = Effect.andThen(Effect.sleep("3 seconds"), publisher.publish(message("m1")))
-      const shutdown = yield* Effect.forkChild(publisher.shutdownAfter(lastFrames))
-      yield* TestClock.adjust("3 seconds")
-      yield* TestClock.adjust("1999 millis")
-      assert.strictEqual(yield* publisher.queueDepth, 1, "m1 was handed over and still waits")
-      yield* TestClock.adjust("1 millis")
-      assert.strictEqual(yield* publisher.queueDepth, 0, "dropped at 5 s from the start, not 3 s + 5 s")
-      yield* TestClock.adjust("2 seconds")
-      const report = yield* Fiber.join(shutdown)
-      assert.deepInclude(report, { handedOver: true, drained: false, dropped: 1, unconfirmed: 1 })
-    })
+    withSettled((settled) =>
+      Effect.gen(function* () {
+        const { publisher } = yield* setup(
+          { beforeSend: () => Effect.never },
+          { maxQueueSize: 10, maxInFlight: 1, drainTimeout: "5 seconds", flushTimeout: "2 seconds" }
+        )
+        yield* publisher.publish(message("m0"))
+        const lastFrames = Effect.andThen(Effect.sleep("3 seconds"), publisher.publish(message("m1")))
+        const shutdown = yield* Effect.forkChild(publisher.shutdownAfter(lastFrames))
+        yield* TestClock.adjust("3 seconds")
+        yield* TestClock.adjust("1999 millis")
+        yield* settled
+        assert.strictEqual(yield* publisher.queueDepth, 1, "m1 was handed over and still waits")
+        yield* TestClock.adjust("1 millis")
+        assert.strictEqual(yield* publisher.queueDepth, 0, "dropped at 5 s from the start, not 3 s + 5 s")
+        yield* TestClock.adjust("2 seconds")
+        const report = yield* Fiber.join(shutdown)
+        assert.deepInclude(report, { handedOver: true, drained: false, dropped: 1, unconfirmed: 1 })
+      })
+    )
   )
 })
