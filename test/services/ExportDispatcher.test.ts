@@ -5,15 +5,17 @@
  * row end the export.
  */
 import { assert, describe, it } from "@effect/vitest"
-import { Cause, Deferred, Effect, Exit, Fiber, Result, Scope } from "effect"
+import { Cause, Deferred, Effect, Exit, Fiber, Metric, Result, Scope } from "effect"
 import { translateFrame } from "../../src/domain/Codec.ts"
 import { Broker } from "../../src/services/Broker.ts"
 import { type Connection, SocketWriteFailed, type Written } from "../../src/services/Connection.ts"
 import { runExport } from "../../src/services/ExportDispatcher.ts"
+import * as Metrics from "../../src/services/Metrics.ts"
 import { makeSubscriber } from "../../src/services/Subscriber.ts"
 import { bytes, freshTopic } from "../support/brokers.ts"
 import { triplesFrame } from "../support/frames.ts"
 import { makeScriptedBroker } from "../support/scriptedBroker.ts"
+import { withSettled } from "../support/settled.ts"
 
 /** A connection whose every write waits for the test to say how it ended. */
 const scriptedConnection = () => {
@@ -63,89 +65,117 @@ const setup = (maxConsecutiveErrors = 3) =>
     return { exporter, publish, producer, writes, events, acked, nacked }
   })
 
-/** Lets the fibers run until `done` holds; fails rather than spin forever. */
-const until = (done: () => boolean) =>
-  Effect.gen(function* () {
-    for (let i = 0; i < 1000 && !done(); i++) yield* Effect.yieldNow
-    assert.isTrue(done(), "the expected state was reached")
-  })
+const withMetrics = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
+  Effect.provideService(effect, Metric.MetricRegistry, new Map())
 
 const idOf = (frame: string) => (JSON.parse(frame) as { metadata: { id: string } }).metadata.id
 
 describe("ExportDispatcher", () => {
   it.effect("acknowledges a message only once its frame is written, and writes waiting messages together", () =>
-    Effect.scoped(
-      Effect.gen(function* () {
-        const { publish, writes, acked } = yield* setup()
-        yield* publish("a")
-        yield* until(() => writes.length === 1)
-        yield* publish("b", "c")
-        for (let i = 0; i < 20; i++) yield* Effect.yieldNow
-        assert.strictEqual(acked(), 0, "handed to the socket, not yet written")
-        yield* Deferred.succeed(writes[0]!.outcome, { written: 1 })
-        yield* until(() => acked() === 1 && writes.length === 2)
-        assert.deepStrictEqual(writes[1]!.texts.map(idOf), ["b", "c"], "the two that waited go out as one batch")
-        yield* Deferred.succeed(writes[1]!.outcome, { written: 2 })
-        yield* until(() => acked() === 3)
-      })
+    withSettled((settled) =>
+      Effect.scoped(
+        Effect.gen(function* () {
+          const { publish, writes, acked } = yield* setup()
+          yield* publish("a")
+          yield* settled
+          assert.strictEqual(writes.length, 1)
+          yield* publish("b", "c")
+          yield* settled
+          assert.strictEqual(acked(), 0, "handed to the socket, not yet written")
+          yield* Deferred.succeed(writes[0]!.outcome, { written: 1 })
+          yield* settled
+          assert.strictEqual(acked(), 1, "a is written: acknowledged; b and c are not")
+          assert.deepStrictEqual(
+            writes.map((w) => w.texts.map(idOf)),
+            [["a"], ["b", "c"]],
+            "the two that waited go out as one batch"
+          )
+          yield* Deferred.succeed(writes[1]!.outcome, { written: 2 })
+          yield* settled
+          assert.strictEqual(acked(), 3)
+        })
+      )
     )
   )
 
   it.effect("a write that fails partway: the frames written are acknowledged, the rest given back", () =>
-    Effect.scoped(
-      Effect.gen(function* () {
-        const { publish, writes, acked, nacked, events } = yield* setup(10)
-        yield* publish("a", "b", "c")
-        yield* until(() => writes.length === 1 && writes[0]!.texts.length === 3)
-        const failure = new SocketWriteFailed({ reason: "broken pipe" })
-        yield* Deferred.succeed(writes[0]!.outcome, { written: 1, failure })
-        yield* until(() => acked() === 1 && nacked() === 2)
-        assert.strictEqual(
-          events.find((e) => e.startsWith("ack ")),
-          `ack ${new TextDecoder().decode(record("a"))}`
-        )
-      })
+    withSettled((settled) =>
+      Effect.scoped(
+        Effect.gen(function* () {
+          const { publish, writes, acked, nacked, events } = yield* setup(10)
+          yield* publish("a", "b", "c")
+          yield* settled
+          assert.deepStrictEqual(
+            writes.map((w) => w.texts.map(idOf)),
+            [["a", "b", "c"]]
+          )
+          const failure = new SocketWriteFailed({ reason: "broken pipe" })
+          yield* Deferred.succeed(writes[0]!.outcome, { written: 1, failure })
+          yield* settled
+          assert.deepStrictEqual([acked(), nacked()], [1, 2])
+          assert.strictEqual(
+            events.find((e) => e.startsWith("ack ")),
+            `ack ${new TextDecoder().decode(record("a"))}`
+          )
+        })
+      )
     )
   )
 
   it.effect("maxConsecutiveErrors frames failing in a row end the export with TooManyWriteErrors", () =>
-    Effect.scoped(
-      Effect.gen(function* () {
-        const { exporter, publish, writes, nacked } = yield* setup(3)
-        yield* publish("a", "b")
-        yield* until(() => writes.length === 1)
-        const failure = new SocketWriteFailed({ reason: "broken pipe" })
-        yield* Deferred.succeed(writes[0]!.outcome, { written: 0, failure })
-        yield* until(() => nacked() === writes[0]!.texts.length)
-        assert.isUndefined(exporter.pollUnsafe(), "fewer than 3 failures in a row: still running")
-        yield* publish("c", "d")
-        yield* until(() => writes.length === 2)
-        yield* Deferred.succeed(writes[1]!.outcome, { written: 0, failure })
-        const exit = yield* Fiber.await(exporter)
-        assert.isTrue(Exit.isFailure(exit))
-        const error = Exit.isFailure(exit) ? Cause.squash(exit.cause) : undefined
-        assert.match(
-          String(error),
-          /[34] consecutive writes to the client failed \(last: broken pipe\); ending the export/
-        )
-      })
+    withSettled((settled) =>
+      Effect.scoped(
+        Effect.gen(function* () {
+          const { exporter, publish, writes, nacked } = yield* setup(3)
+          const failure = new SocketWriteFailed({ reason: "broken pipe" })
+          /** Every write not answered yet fails with nothing written. */
+          const failAll = Effect.forEach(writes, (w) => Deferred.succeed(w.outcome, { written: 0, failure }), {
+            discard: true
+          })
+          yield* publish("a", "b")
+          yield* settled
+          yield* failAll
+          yield* settled
+          assert.strictEqual(nacked(), 2)
+          assert.isUndefined(exporter.pollUnsafe(), "2 failures in a row: still running")
+          yield* publish("c")
+          yield* settled
+          yield* failAll
+          yield* settled
+          assert.isDefined(exporter.pollUnsafe(), "the third failure in a row ended it")
+          const exit = yield* Fiber.await(exporter)
+          assert.isTrue(Exit.isFailure(exit))
+          const error = Exit.isFailure(exit) ? Cause.squash(exit.cause) : undefined
+          assert.strictEqual(
+            (error as Error | undefined)?.message,
+            "3 consecutive writes to the client failed (last: broken pipe); ending the export"
+          )
+        })
+      )
     )
   )
 
   it.effect("a record no client could read is acknowledged, not redelivered forever; the rest go out", () =>
-    Effect.scoped(
-      Effect.gen(function* () {
-        const { producer, publish, writes, acked } = yield* setup()
-        yield* producer.send({ payload: bytes('{"not":"a triples record"}') })
-        yield* publish("good")
-        yield* until(() => acked() >= 1 && writes.length >= 1)
-        yield* Deferred.succeed(writes[0]!.outcome, { written: writes[0]!.texts.length })
-        yield* until(() => acked() === 2)
-        assert.deepStrictEqual(
-          writes.flatMap((w) => w.texts.map(idOf)),
-          ["good"]
+    withMetrics(
+      withSettled((settled) =>
+        Effect.scoped(
+          Effect.gen(function* () {
+            const { producer, publish, writes, acked, nacked } = yield* setup()
+            yield* producer.send({ payload: bytes('{"not":"a triples record"}') })
+            yield* publish("good")
+            yield* settled
+            assert.strictEqual(acked(), 1, "the unreadable record is acknowledged at once")
+            assert.strictEqual((yield* Metric.value(Metrics.exportRecordsRejected)).count, 1)
+            assert.deepStrictEqual(
+              writes.map((w) => w.texts.map(idOf)),
+              [["good"]]
+            )
+            yield* Deferred.succeed(writes[0]!.outcome, { written: 1 })
+            yield* settled
+            assert.deepStrictEqual([acked(), nacked()], [2, 0])
+          })
         )
-      })
+      )
     )
   )
 })
