@@ -14,6 +14,7 @@ import { makePublisher } from "../../src/services/Publisher.ts"
 import { freshTopic } from "../support/brokers.ts"
 import { triplesFrame } from "../support/frames.ts"
 import { makeScriptedBroker, type Script } from "../support/scriptedBroker.ts"
+import { withSettled } from "../support/settled.ts"
 
 /** A connection fed batch by batch by the test, recording every answer sent. */
 const scriptedConnection = Effect.gen(function* () {
@@ -91,41 +92,45 @@ describe("ImportDispatcher", () => {
           sent.filter((answer) => "ack" in (answer as object)),
           [{ ack: 1 }, { ack: 3 }]
         )
+        assert.strictEqual(sent.length, 3, "one answer per frame")
         assert.strictEqual(stored(), 2)
       })
     )
   )
 
   it.effect("once the publisher is shutting down, every frame of the batch is nacked as retryable", () =>
-    Effect.scoped(
-      Effect.gen(function* () {
-        const gate = yield* Latch.make(false)
-        const { publisher, dispatcher, reader, deliver, sent } = yield* setup({ beforeSend: () => gate.await })
-        yield* deliver(frame("a"))
-        for (let i = 0; i < 10; i++) yield* Effect.yieldNow
-        const shutdown = yield* Effect.forkChild(publisher.shutdown, { startImmediately: true })
-        yield* deliver(frame("b"), frame("c"), frame("d"))
-        yield* Fiber.join(reader)
-        yield* gate.open
-        yield* Fiber.join(shutdown)
-        yield* dispatcher.answered
-        const nacks = sent.filter((answer) => "nack" in (answer as object)) as ReadonlyArray<{
-          readonly nack: number
-          readonly error: { readonly retryable?: boolean; readonly message: string }
-        }>
-        assert.deepStrictEqual(
-          nacks.map((nack) => [nack.nack, nack.error.retryable]),
-          [
-            [2, true],
-            [3, true],
-            [4, true]
-          ]
-        )
-        assert.include(nacks[0]!.error.message, "shutting down")
-        assert.deepInclude(sent, { ack: 1 }, "the frame accepted before the shutdown is still acked")
-        assert.strictEqual(dispatcher.frames(), 4)
-        assert.isTrue(Exit.isSuccess(yield* Fiber.await(reader)))
-      })
+    withSettled((settled) =>
+      Effect.scoped(
+        Effect.gen(function* () {
+          const gate = yield* Latch.make(false)
+          const { publisher, dispatcher, reader, deliver, sent } = yield* setup({ beforeSend: () => gate.await })
+          yield* deliver(frame("a"))
+          yield* settled
+          assert.deepStrictEqual(sent, [], "frame 1 is held by the broker: not acked before it is persisted")
+          const shutdown = yield* Effect.forkChild(publisher.shutdown, { startImmediately: true })
+          yield* deliver(frame("b"), frame("c"), frame("d"))
+          yield* Fiber.join(reader)
+          yield* gate.open
+          yield* Fiber.join(shutdown)
+          yield* dispatcher.answered
+          const nacks = sent.filter((answer) => "nack" in (answer as object)) as ReadonlyArray<{
+            readonly nack: number
+            readonly error: { readonly retryable?: boolean; readonly message: string }
+          }>
+          assert.deepStrictEqual(
+            nacks.map((nack) => [nack.nack, nack.error.retryable]),
+            [
+              [2, true],
+              [3, true],
+              [4, true]
+            ]
+          )
+          assert.include(nacks[0]!.error.message, "shutting down")
+          assert.deepInclude(sent, { ack: 1 }, "the frame accepted before the shutdown is still acked")
+          assert.strictEqual(dispatcher.frames(), 4)
+          assert.isTrue(Exit.isSuccess(yield* Fiber.await(reader)))
+        })
+      )
     )
   )
 })
