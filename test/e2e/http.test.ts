@@ -4,7 +4,7 @@
  * run on the in-memory one.
  */
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Fiber, Latch, Schedule } from "effect"
+import { Effect, Fiber, Latch, Metric, Schedule } from "effect"
 import { makeMemoryBroker } from "../../src/layers/broker/MemoryBroker.ts"
 import { triplesFrame } from "../support/frames.ts"
 import { recording } from "../support/scriptedBroker.ts"
@@ -122,25 +122,45 @@ describe("Gateway HTTP", () => {
     })
   )
 
-  it.live("/metrics serves Prometheus text with the spec's five metrics", () =>
+  it.live("/metrics serves Prometheus text with the spec's five metrics, each counting what happened", () =>
     Effect.gen(function* () {
       const gateway = yield* startGateway(yield* makeMemoryBroker)
       const client = yield* connect(gateway.url("/api/v1/flow/default/import/triples?ack=true"))
       client.send(triplesFrame("counted"))
       yield* client.until((got) => got.length >= 1)
+      assert.deepStrictEqual(client.received, [{ ack: 1 }])
       yield* client.close()
-      const metrics = yield* get(gateway.port, "/metrics")
+      // The gateway counts the connection's shutdown once its own side has finished it.
+      const metrics = yield* get(gateway.port, "/metrics").pipe(
+        Effect.repeat({
+          until: (r) => /^websocket_graceful_shutdowns_total [1-9]/m.test(r.body),
+          schedule: Schedule.spaced("10 millis")
+        }),
+        Effect.timeout("10 seconds")
+      )
       assert.strictEqual(metrics.status, 200)
-      for (const name of [
+      const spec = [
         "publisher_queue_depth",
         "publisher_messages_dropped_total",
         "subscriber_messages_negatively_acknowledged_total",
         "websocket_graceful_shutdowns_total",
         "websocket_forced_shutdowns_total"
-      ]) {
-        assert.match(metrics.body, new RegExp(`^# TYPE ${name} `, "m"), name)
-      }
-      assert.match(metrics.body, /^publisher_messages_confirmed_total \d+/m)
-    })
+      ]
+      for (const name of spec) assert.match(metrics.body, new RegExp(`^# TYPE ${name} `, "m"), name)
+      const value = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, "m").exec(metrics.body)?.[1])
+      const names = [...spec, "publisher_messages_confirmed_total", "import_frames_received_total"]
+      assert.deepStrictEqual(Object.fromEntries(names.map((name) => [name, value(name)])), {
+        publisher_queue_depth: 0,
+        publisher_messages_dropped_total: 0,
+        subscriber_messages_negatively_acknowledged_total: 0,
+        websocket_graceful_shutdowns_total: 1,
+        websocket_forced_shutdowns_total: 0,
+        publisher_messages_confirmed_total: 1,
+        import_frames_received_total: 1
+      })
+    }).pipe(
+      // A registry of this test's own: the counts are this gateway's, not those of the file's other tests.
+      Effect.provideService(Metric.MetricRegistry, new Map())
+    )
   )
 })
