@@ -95,6 +95,7 @@ describe.each(brokersUnderTest())("Gateway end to end: $name", (adapter) => {
         })
         yield* gateway.stop
         assert.deepStrictEqual(gateway.forced(), [])
+        assert.strictEqual(yield* broker.countOnTopic(topic), 100, "once stopped, still 100: none published twice")
       })
   )
 
@@ -202,6 +203,9 @@ describe.each(brokersUnderTest())("Gateway end to end: $name", (adapter) => {
         const records = yield* recordsOn(broker, topic, 2)
         assert.deepStrictEqual(records.map(idOf), ["before", "after"])
         yield* gateway.stop
+        // The close comes after every answer: a stray answer to a good frame would be here by now.
+        yield* client.closed
+        assert.strictEqual(client.received.length, corpus.length, "one error frame per bad frame, none for good ones")
         assert.strictEqual(yield* broker.countOnTopic(topic), 2)
       })
   )
