@@ -3,11 +3,22 @@
 import { readFileSync } from "node:fs"
 import { loadMessages } from "../i18n/messages.ts"
 import { parseArgs } from "./args.ts"
+import { shortNames, switchNames } from "./cli/commands.ts"
 import { clientHelp, runClientCommand } from "./clientCommands.ts"
-import { serve, serveHelp } from "./serve.ts"
+import { serve, serveHelp, serveUsageProblem } from "./serve.ts"
 
 const commands = ["serve", "import", "export"] as const
-const args = parseArgs(process.argv.slice(2), new Set(["help", "version"]))
+// `tg-gateway help import` is `tg-gateway import --help`.
+const parsed = parseArgs(process.argv.slice(2), new Set(["help", "version", ...switchNames]), shortNames)
+const args =
+  parsed.command === "help"
+    ? {
+        ...parsed,
+        command: parsed.positionals[0],
+        positionals: parsed.positionals.slice(1),
+        switches: new Set(["help"])
+      }
+    : parsed
 const messages = await loadMessages(args.options["lang"], process.env)
 if (messages.notice !== undefined) console.error(messages.notice)
 const { t } = messages
@@ -21,7 +32,7 @@ const mainHelp = () =>
     "",
     t("cli.options"),
     `  --lang LANG  ${t("cli.option.lang")}`,
-    `  --help       ${t("cli.option.help")}`,
+    `  -h, --help   ${t("cli.option.help")}`,
     `  --version    ${t("cli.option.version")}`,
     "",
     t("cli.seeHelp", { command: "<command>" })
@@ -44,12 +55,14 @@ if (args.switches.has("version")) {
   fail(t("cli.missingValue", { flag: args.missingValue }))
 } else if (args.command === "serve") {
   const { lang: _lang, ...options } = args.options
+  const problem = serveUsageProblem(options, args.switches, args.positionals, args.unknownShort, messages)
   if (args.switches.has("help")) console.log(serveHelp(messages))
+  else if (problem !== undefined) fail(`${problem}\n${t("cli.seeHelp", { command: "serve" })}`)
   else serve(options, process.env, messages)
 } else if (args.command === "import" || args.command === "export") {
   const { lang: _lang, ...options } = args.options
   if (args.switches.has("help")) console.log(clientHelp(args.command, messages))
-  else process.exitCode = await runClientCommand(args.command, args.positionals, options, process.env, messages)
+  else process.exitCode = await runClientCommand(args.command, { ...args, options }, process.env, messages)
 } else {
   fail(`${t("cli.unknownCommand", { command: args.command })}\n${mainHelp()}`)
 }

@@ -1,7 +1,7 @@
 /**
  * `tg-gateway serve`: resolves the settings from flags and environment, runs the gateway layer
  * until SIGTERM or SIGINT, and exits 0 when every connection drained, 1 when a shutdown was
- * forced (saying what), 2 on a configuration error.
+ * forced (saying what), 2 on a usage or configuration error (FLOWS_FILE included).
  */
 // The module, not the package index: the index loads every platform module (about 25 MiB of RSS).
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
@@ -9,6 +9,7 @@ import { Cause, Effect, Exit, Layer } from "effect"
 import { resolveSettings, type SettingName, settings } from "../domain/Settings.ts"
 import { describeProblem, type Messages } from "../i18n/messages.ts"
 import { layerGateway } from "../layers/GatewayLayer.ts"
+import { FlowConfigError } from "../services/FlowRegistry.ts"
 import { makeLifecycle } from "../services/Lifecycle.ts"
 
 export const serveHelp = (messages: Messages): string => {
@@ -34,6 +35,30 @@ export const serveHelp = (messages: Messages): string => {
   ].join("\n")
 }
 
+/**
+ * Why the command line given to `serve` is wrong, or undefined: an option that is not a setting
+ * (`--brokr pulsar` must not quietly run the in-memory broker), or a stray argument.
+ */
+export const serveUsageProblem = (
+  options: Readonly<Record<string, string>>,
+  switches: ReadonlySet<string>,
+  positionals: ReadonlyArray<string>,
+  unknownShort: ReadonlyArray<string>,
+  messages: Messages
+): string | undefined => {
+  const flags = new Set(Object.values(settings).map((spec) => spec.flag))
+  const unknown = [
+    ...unknownShort,
+    ...Object.keys(options)
+      .filter((name) => !flags.has(name))
+      .map((name) => `--${name}`),
+    ...[...switches].filter((name) => name !== "help" && name !== "version").map((name) => `--${name}`)
+  ]
+  if (unknown[0] !== undefined) return messages.t("cli.unknownFlag", { flag: unknown[0], command: "serve" })
+  if (positionals.length > 0) return messages.t("serve.noArguments", { extra: positionals.join(" ") })
+  return undefined
+}
+
 export const serve = (
   options: Readonly<Record<string, string>>,
   env: Readonly<Record<string, string | undefined>>,
@@ -56,6 +81,12 @@ export const serve = (
       for (const what of forced) console.error(messages.t("serve.forced", { what }))
       if (Exit.isFailure(exit) && !Cause.hasInterruptsOnly(exit.cause)) {
         const error = Cause.squash(exit.cause)
+        // A FLOWS_FILE that cannot be read or is wrong is a configuration error like any other.
+        if (error instanceof FlowConfigError) {
+          console.error(messages.t("config.invalid", { source: error.source, problem: error.problem }))
+          console.error(messages.t("config.fix"))
+          return onExit(2)
+        }
         console.error(`tg-gateway: ${error instanceof Error ? error.message : String(error)}`)
         return onExit(1)
       }

@@ -1,8 +1,10 @@
-/** `tg-gateway export` against a scripted gateway: formats, stopping conditions, Ctrl-C. */
-import { mkdtempSync, rmSync, readFileSync } from "node:fs"
+/** `tg-gateway export` against a scripted gateway: formats, stopping conditions, Ctrl-C, its output. */
+import { execFile, spawn } from "node:child_process"
+import { mkdtempSync, rmSync, readFileSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { PassThrough } from "node:stream"
+import { fileURLToPath } from "node:url"
 import { afterAll, assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
 import { en } from "../../src/i18n/catalogs/en.ts"
@@ -10,6 +12,7 @@ import { makeMessages } from "../../src/i18n/messages.ts"
 import { type ExportOptions, runExport } from "../../src/programs/cli/exportCommand.ts"
 import { triplesFrame } from "../support/frames.ts"
 import { captureStream, fakeGateway } from "../support/fakeGateway.ts"
+import { freePort } from "../support/process.ts"
 
 const messages = makeMessages("en", en)
 const directory = mkdtempSync(join(tmpdir(), "tg-export-"))
@@ -18,6 +21,7 @@ afterAll(() => rmSync(directory, { recursive: true, force: true }))
 const options = (url: string, overrides: Partial<ExportOptions>): ExportOptions => ({
   target: { url, flow: "default", kind: "triples", workspace: undefined, token: undefined },
   output: "-",
+  mode: "overwrite",
   format: "jsonl",
   subscription: undefined,
   from: "latest",
@@ -34,6 +38,16 @@ const sending = (frames: ReadonlyArray<unknown>) =>
       for (const frame of frames) connection.socket.send(JSON.stringify(frame))
     }
   )
+
+const bin = fileURLToPath(new URL("../../bin/tg-gateway.js", import.meta.url))
+
+/** Runs the real command; resolves when it has exited by itself, with what it printed. */
+const tgGateway = (args: ReadonlyArray<string>) =>
+  Effect.callback<{ readonly code: number; readonly stdout: string; readonly stderr: string }>((resume) => {
+    execFile(process.execPath, [bin, ...args], { env: { PATH: process.env["PATH"] ?? "" } }, (error, stdout, stderr) =>
+      resume(Effect.succeed({ code: error === null ? 0 : Number(error.code ?? 1), stdout, stderr }))
+    )
+  })
 
 describe("tg-gateway export", () => {
   it.live("--count 3 writes the first three frames' triples as N-Triples and stops", () =>
@@ -81,6 +95,8 @@ describe("tg-gateway export", () => {
         ["a", "b"]
       )
       assert.include(stderr.text(), "stopped (Ctrl-C)")
+      assert.include(stderr.text(), "to go on later where an export stopped, give it --subscription NAME")
+      assert.include(stderr.text(), "wrote 2 frames (2 items) to standard output as jsonl")
     })
   )
 
@@ -95,7 +111,7 @@ describe("tg-gateway export", () => {
       )
       assert.strictEqual(code, 0)
       assert.include(stderr.text(), "stopped: no frame for 0.2 s")
-      assert.include(stderr.text(), "wrote 1 frames (1 items) to stdout as jsonl")
+      assert.include(stderr.text(), "wrote 1 frame (1 item) to standard output as jsonl")
     })
   )
 
@@ -120,6 +136,79 @@ describe("tg-gateway export", () => {
       )
       assert.strictEqual(code, 2)
       assert.include(stderr.text(), "use --format jsonl for graph-embeddings")
+    })
+  )
+
+  it.live("`export | head -1`: it stops quietly when the reader goes away (no EPIPE, no stack trace), exit 0", () =>
+    Effect.gen(function* () {
+      const gateway = yield* sending(Array.from({ length: 2000 }, (_, i) => triplesFrame(`p${i}`, 5)))
+      const result = yield* Effect.callback<{ code: number | null; firstLine: string; stderr: string }>((resume) => {
+        const child = spawn(process.execPath, [bin, "export", "--url", gateway.url], { stdio: "pipe" })
+        let out = ""
+        let stderr = ""
+        let firstLine = ""
+        child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()))
+        child.stdout.on("data", (chunk: Buffer) => {
+          out += chunk.toString()
+          if (firstLine === "" && out.includes("\n")) {
+            firstLine = out.slice(0, out.indexOf("\n"))
+            // What `head -1` does once it has its line: it closes the pipe.
+            child.stdout.destroy()
+          }
+        })
+        child.once("exit", (code) => resume(Effect.succeed({ code, firstLine, stderr })))
+      })
+      assert.strictEqual(result.code, 0, result.stderr)
+      assert.include(result.firstLine, `"p0"`)
+      assert.notMatch(result.stderr, /EPIPE|\n\s+at /, result.stderr)
+    })
+  )
+
+  it.live("--output never empties an existing file: refused without --force, appended to with --subscription", () =>
+    Effect.gen(function* () {
+      const gateway = yield* sending([triplesFrame("new")])
+      const output = join(directory, "existing.jsonl")
+      writeFileSync(output, "old line\n")
+      const refused = yield* tgGateway(["export", "--url", gateway.url, "--output", output, "--count", "1"])
+      assert.strictEqual(refused.code, 2)
+      assert.include(refused.stderr, `${output} already exists: add --force to overwrite it`)
+      assert.strictEqual(readFileSync(output, "utf8"), "old line\n")
+      assert.strictEqual(gateway.connections.length, 0, "refused before connecting")
+
+      const appended = yield* tgGateway([
+        "export",
+        "--url",
+        gateway.url,
+        "--output",
+        output,
+        "--subscription",
+        "s",
+        "--count",
+        "1"
+      ])
+      assert.strictEqual(appended.code, 0, appended.stderr)
+      const lines = readFileSync(output, "utf8").trimEnd().split("\n")
+      assert.strictEqual(lines[0], "old line")
+      assert.include(lines[1], `"new"`)
+
+      const forced = yield* tgGateway(["export", "--url", gateway.url, "--output", output, "--force", "--count", "1"])
+      assert.strictEqual(forced.code, 0, forced.stderr)
+      assert.deepStrictEqual(readFileSync(output, "utf8").trimEnd().split("\n").length, 1)
+    })
+  )
+
+  it.live("a gateway that is not running: said plainly, no file created, the command exits by itself", () =>
+    Effect.gen(function* () {
+      const port = yield* freePort
+      const output = join(directory, "never.jsonl")
+      const run = yield* tgGateway(["export", "--url", `http://127.0.0.1:${port}`, "--output", output])
+      assert.strictEqual(run.code, 1)
+      assert.include(run.stderr, `nothing is listening at 127.0.0.1:${port}`)
+      assert.include(run.stderr, "is 'tg-gateway serve' running there?")
+      assert.throws(() => readFileSync(output), /ENOENT/)
+      const badUrl = yield* tgGateway(["export", "--url", "localhost"])
+      assert.strictEqual(badUrl.code, 2)
+      assert.include(badUrl.stderr, `--url: "localhost" is not a gateway address`)
     })
   )
 })

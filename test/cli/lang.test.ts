@@ -1,4 +1,4 @@
-/** The language of every command's messages follows --lang, then LC_ALL, then LANG. */
+/** The language of every command's messages follows --lang, then LANGUAGE, LC_ALL, LC_MESSAGES, LANG. */
 import { execFile } from "node:child_process"
 import { fileURLToPath } from "node:url"
 import { promisify } from "node:util"
@@ -69,6 +69,19 @@ describe("--lang and LANG", () => {
       const output = yield* tgGateway(["import", "--help", "--lang", "xx"])
       assert.include(output, `unknown language "xx"; using English`)
       assert.include(output, en["import.usage"])
+    })
+  )
+
+  it.live("LANGUAGE goes before the locale; a locale this tool does not have is English without a notice", () =>
+    Effect.gen(function* () {
+      assert.include(
+        yield* tgGateway(["export", "--help"], { LANGUAGE: "fr:es", LANG: "ru_RU.UTF-8" }),
+        es("export.title")
+      )
+      assert.include(yield* tgGateway(["export", "--help"], { LC_MESSAGES: "ru_RU.UTF-8" }), ru("export.title"))
+      const french = yield* tgGateway(["import", "--help"], { LANG: "fr_FR.UTF-8" })
+      assert.include(french, en["import.usage"])
+      assert.notInclude(french, "unknown language")
     })
   )
 })

@@ -66,4 +66,25 @@ describe("progress", () => {
       assert.strictEqual(text(), "20 frames · 2,000 items · 333 items/s · about 24 s left\n")
     })
   )
+
+  it.effect("a message while the bar is drawn ends the bar's line first, and the bar comes back after it", () =>
+    Effect.sync(() => {
+      let now = 0
+      const { out, text } = stream(true)
+      const progress = makeProgress({
+        stream: out,
+        messages: makeMessages("en", en),
+        direction: "import",
+        now: () => now
+      })
+      now = 10_000
+      progress.update(state(25))
+      const bar = text()
+      progress.say("connection dropped (1006 )")
+      assert.strictEqual(text().slice(bar.length), "\r\u001b[Kconnection dropped (1006 )\n")
+      now = 10_010
+      progress.update(state(26))
+      assert.match(text().slice(bar.length), /\n\r\[#/, "redrawn at once on a line of its own")
+    })
+  )
 })

@@ -12,15 +12,20 @@ export const catalog: Catalog = {
   "cli.option.help": "muestra esta ayuda",
   "cli.option.version": "muestra la versión",
   "cli.option.lang":
-    "idioma de los mensajes (en, es, sw, pt, tr, hi, he, ar, zh, ru); por defecto, según LC_ALL / LANG",
+    "idioma de los mensajes (en, es, sw, pt, tr, hi, he, ar, zh, ru); por defecto según LANGUAGE, LC_ALL, LC_MESSAGES o LANG",
   "cli.seeHelp": "Ejecute 'tg-gateway {command} --help' para ver sus opciones.",
   "cli.unknownCommand": 'comando desconocido "{command}"',
-  "cli.unknownFlag": "opción desconocida --{flag} para '{command}'",
+  "cli.unknownFlag": "opción desconocida {flag} para '{command}'",
   "cli.missingValue": "la opción --{flag} necesita un valor",
+  "cli.badUrl":
+    '"{url}" no es una dirección de pasarela: indique ws://HOST:PUERTO, o http://HOST:PUERTO como lo toma --api-url de trustgraph-cli',
+  "cli.notRunning":
+    "nada escucha en {address} (conexión rechazada para {url}): ¿se está ejecutando 'tg-gateway serve' allí?",
   "cli.unknownLanguage": 'idioma desconocido "{lang}"; se usa el inglés',
   "cli.default": "por defecto: {value}",
   "cli.unset": "sin definir",
   "cli.env": "variable {name}",
+  "cli.stdout": "la salida estándar",
   "problem.notDuration": '"{text}" no es una duración (ejemplos: 5, 2.5s, 500ms, 1m)',
   "problem.notInteger": '"{text}" no es un número entero entre {min} y {max}',
   "problem.notBytes": '"{text}" no es un tamaño en bytes (ejemplos: 1048576, 64KiB, 50MiB)',
@@ -34,32 +39,46 @@ export const catalog: Catalog = {
   "config.invalid": "error de configuración en {source}: {problem}",
   "config.fix": "Corrija el ajuste anterior y vuelva a iniciar; 'tg-gateway serve --help' enumera todos los ajustes.",
   "serve.usage": "Uso: tg-gateway serve [opciones]",
+  "serve.noArguments": "serve no admite argumentos (sobran: {extra}); los ajustes son opciones, como --broker pulsar",
   "serve.title":
     "Ejecuta la pasarela. Cada opción también puede definirse con la variable de entorno indicada; la opción de la línea de comandos tiene prioridad.",
   "serve.forced": "cierre forzado: {what}",
   "serve.stopped": "detenida: se drenaron todas las conexiones",
-  "import.usage": "Uso: tg-gateway import [opciones] <archivo|->",
+  "import.usage": "Uso: tg-gateway import [opciones] <archivo>... | -",
   "import.title":
     "Importa N-Triples (.nt), Turtle (.ttl) o JSON Lines de tramas ya preparadas (.jsonl) a través de un socket de importación. La pasarela confirma cada trama; tras una caída de la conexión se reenvían las tramas no confirmadas.",
   "import.exitCodes":
-    "Códigos de salida: 0 todo se entregó; 1 algunas tramas no se entregaron; 2 error de uso; 3 no se pudo analizar la entrada (lo anterior al error sí se entregó); 130 interrumpido.",
+    "Códigos de salida: 0 todo se entregó; 1 algunas tramas no se entregaron; 2 error de uso; 3 no se pudo analizar la entrada (el resumen dice qué se entregó); 130 interrumpido.",
   "import.noInput": "no hay entrada: indique un archivo, o - para la entrada estándar",
-  "import.oneInput": "solo una entrada a la vez (sobra: {extra})",
+  "import.noSuchFile": "no existe el archivo: {input}",
+  "import.cannotRead": "no se puede leer {input}: {reason}",
+  "import.notAFile": "{input} no es un archivo",
+  "import.stdinAlone": "la entrada estándar (-) no se puede combinar con archivos",
   "import.unknownFormat": "no se puede determinar el formato de {input}: use --format nt, ttl o jsonl",
   "import.rdfOnlyTriples":
     "N-Triples y Turtle se convierten en tramas de tipo triples; --kind {kind} requiere --format jsonl",
   "import.cannotConnect": "no se puede conectar a {url}: {reason}",
   "import.dropped": "se perdió la conexión ({code} {reason})",
   "import.reconnecting": "reconectando (intento {attempt} de {of})",
-  "import.gaveUp": "se abandona tras {attempts} intentos de reconexión",
-  "import.refused": "la pasarela rechazó la trama {frame}: {message}",
+  "import.reconnected":
+    "reconectado; se vuelven a enviar {unacked, plural, one {la # trama} other {las # tramas}} sin confirmar",
+  "import.gaveUp": "se abandona tras {attempts, plural, one {# intento} other {# intentos}} de reconexión",
+  "import.refused": "la pasarela rechazó la trama {frame} ({origin}): {message}",
+  "import.stillRefused":
+    "la trama {frame} ({origin}) sigue sin aceptarse tras {attempts, plural, one {# intento} other {# intentos}}: {message}",
+  "import.tooBig":
+    "la trama {frame} ({origin}, {bytes} bytes) es mayor de lo que acepta la pasarela (cerró la conexión con 1009): envíe tramas más pequeñas (un --batch menor, o líneas JSON más cortas) o aumente MAX_FRAME_SIZE en la pasarela",
+  "import.originLine": "{file} línea {line}",
+  "import.originTriples": "{file}, tripletas {first}–{last}",
   "import.summary":
-    "{acked} de {frames} tramas confirmadas ({items} elementos) en el flujo {flow} ({kind}) en {seconds} s",
+    "{acked} de {frames, plural, one {# trama confirmada} other {# tramas confirmadas}} ({items, plural, one {# elemento} other {# elementos}}) en el flujo {flow} ({kind}) en {seconds} s",
   "import.parseError": "{where}: error de análisis: {problem}",
-  "import.parseStopped":
-    "lectura detenida ahí: las {acked} tramas confirmadas contienen todo lo anterior a la línea {line}; no se envió nada posterior",
-  "import.interrupted": "interrumpido: {unacked} tramas enviadas pero no confirmadas",
-  "import.notLanded": "no todo se entregó: {unacked} tramas sin confirmar, {refused} rechazadas",
+  "import.parseLanded": "todo lo anterior a la línea {line} se entregó; no se envió nada desde esa línea",
+  "import.parseStopped": "no se envió nada desde la línea {line}",
+  "import.interrupted":
+    "interrumpido: {unacked, plural, one {# trama enviada} other {# tramas enviadas}} sin confirmar y el resto de la entrada sin enviar; ejecute el mismo comando de nuevo para importarlo todo (lo ya entregado se envía otra vez)",
+  "import.notLanded":
+    "no todo se entregó: {unacked, plural, one {# trama sin confirmar} other {# tramas sin confirmar}}, {refused} rechazadas",
   "import.allLanded": "todo se entregó",
   "export.usage": "Uso: tg-gateway export [opciones]",
   "export.title":
@@ -67,15 +86,22 @@ export const catalog: Catalog = {
   "export.exitCodes":
     "Códigos de salida: 0 detenido según lo pedido o por el cierre de la pasarela; 1 conexión rechazada o perdida; 2 error de uso.",
   "export.noPositionals": "export no admite un archivo como argumento (use --output): {extra}",
+  "export.outputExists":
+    "{output} ya existe: añada --force para sobrescribirlo, o indique --subscription para añadir a él",
+  "export.cannotWrite": "no se puede escribir en {output}: {reason}",
   "export.ntOnlyTriples": "la salida N-Triples es solo para triples; use --format jsonl para {kind}",
   "export.cannotConnect": "no se puede conectar a {url}: {reason}",
   "export.refused": "{url} rechazó la conexión con HTTP {status}: {body}",
   "export.closed": "la pasarela cerró la conexión ({code} {reason})",
   "export.gatewayError": "la pasarela informó: {message}",
   "export.stoppedByUser": "detenido (Ctrl-C)",
+  "export.resume":
+    "ejecute el mismo comando de nuevo para seguir donde se detuvo: la suscripción {subscription} guarda la posición",
+  "export.resumeHint": "para seguir más tarde donde se detuvo una exportación, dele --subscription NOMBRE",
   "export.idle": "detenido: ninguna trama en {seconds} s",
-  "export.countReached": "detenido tras {count} tramas",
-  "export.summary": "se escribieron {frames} tramas ({items} elementos) en {output} como {format}",
+  "export.countReached": "detenido tras {count, plural, one {# trama} other {# tramas}}",
+  "export.summary":
+    "se escribieron {frames, plural, one {# trama} other {# tramas}} ({items, plural, one {# elemento} other {# elementos}}) en {output} como {format}",
   "option.url": "dirección de la pasarela",
   "option.flow": "nombre del flujo",
   "option.kind": "tipo: triples, graph-embeddings, document-embeddings, entity-contexts o rows",
@@ -86,16 +112,19 @@ export const catalog: Catalog = {
   "option.collection": "colección indicada en los metadatos de cada trama",
   "option.documentId": "id del documento en los metadatos de cada trama; por defecto: el nombre del archivo",
   "option.window": "máximo de tramas enviadas y aún no confirmadas",
-  "option.retries": "intentos de reconexión tras una caída de la conexión",
+  "option.retries":
+    "intentos de reconexión tras una conexión perdida, y reenvíos de una trama que el broker no pudo aceptar en ese momento; 0 para ninguno",
   "option.output": "archivo de salida, o - para la salida estándar",
+  "option.force": "sobrescribir un archivo --output existente (con --subscription y sin --force, se añade a él)",
   "option.outputFormat": "formato de salida; por defecto nt para un archivo .nt y jsonl en los demás casos",
   "option.subscription":
     "nombre de la suscripción duradera: una exportación posterior con el mismo nombre continúa donde se detuvo esta",
   "option.from": "dónde empieza una suscripción nueva: ahora (latest) o en el primer mensaje del tema (earliest)",
   "option.count": "detenerse tras este número de tramas",
   "option.idle": "detenerse tras este tiempo sin ninguna trama (p. ej. 5s)",
-  "progress.import": "tramas confirmadas {acked}/{sent} · {triples} elementos",
-  "progress.export": "{frames} tramas · {triples} elementos",
+  "progress.import": "tramas confirmadas {acked}/{sent} · {triples, plural, one {# elemento} other {# elementos}}",
+  "progress.export":
+    "{frames, plural, one {# trama} other {# tramas}} · {triples, plural, one {# elemento} other {# elementos}}",
   "progress.rate": "{rate} elementos/s",
   "progress.eta": "quedan unos {seconds} s",
   "setting.GATEWAY_PORT": "puerto de las rutas WebSocket, /metrics, /healthz y /readyz",

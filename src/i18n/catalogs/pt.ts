@@ -10,15 +10,20 @@ export const catalog: Catalog = {
   "cli.options": "Opções:",
   "cli.option.help": "mostra esta ajuda",
   "cli.option.version": "mostra a versão",
-  "cli.option.lang": "idioma das mensagens (en, es, sw, pt, tr, hi, he, ar, zh, ru); padrão conforme LC_ALL / LANG",
+  "cli.option.lang":
+    "idioma das mensagens (en, es, sw, pt, tr, hi, he, ar, zh, ru); por padrão, de LANGUAGE, LC_ALL, LC_MESSAGES ou LANG",
   "cli.seeHelp": "Execute 'tg-gateway {command} --help' para ver suas opções.",
   "cli.unknownCommand": 'comando desconhecido "{command}"',
-  "cli.unknownFlag": "opção desconhecida --{flag} para '{command}'",
+  "cli.unknownFlag": "opção desconhecida {flag} para '{command}'",
   "cli.missingValue": "a opção --{flag} precisa de um valor",
+  "cli.badUrl":
+    '"{url}" não é um endereço de gateway: informe ws://HOST:PORTA, ou http://HOST:PORTA como o --api-url do trustgraph-cli o aceita',
+  "cli.notRunning": "nada escuta em {address} (conexão recusada para {url}): o 'tg-gateway serve' está rodando lá?",
   "cli.unknownLanguage": 'idioma desconhecido "{lang}"; usando inglês',
   "cli.default": "padrão: {value}",
   "cli.unset": "não definido",
   "cli.env": "variável {name}",
+  "cli.stdout": "a saída padrão",
   "problem.notDuration": '"{text}" não é uma duração (exemplos: 5, 2.5s, 500ms, 1m)',
   "problem.notInteger": '"{text}" não é um número inteiro entre {min} e {max}',
   "problem.notBytes": '"{text}" não é um tamanho em bytes (exemplos: 1048576, 64KiB, 50MiB)',
@@ -33,30 +38,46 @@ export const catalog: Catalog = {
   "config.fix":
     "Corrija a configuração acima e inicie novamente; 'tg-gateway serve --help' lista todas as configurações.",
   "serve.usage": "Uso: tg-gateway serve [opções]",
+  "serve.noArguments":
+    "serve não aceita argumentos (a mais: {extra}); as configurações são opções, como --broker pulsar",
   "serve.title":
     "Executa o gateway. Toda opção também pode ser definida pela variável de ambiente indicada; a opção na linha de comando tem prioridade.",
   "serve.forced": "encerramento forçado: {what}",
   "serve.stopped": "parado: todas as conexões foram drenadas",
-  "import.usage": "Uso: tg-gateway import [opções] <arquivo|->",
+  "import.usage": "Uso: tg-gateway import [opções] <arquivo>... | -",
   "import.title":
     "Importa N-Triples (.nt), Turtle (.ttl) ou JSON Lines de quadros prontos (.jsonl) por um socket de importação. O gateway confirma cada quadro; após uma queda de conexão, os quadros não confirmados são reenviados.",
   "import.exitCodes":
-    "Códigos de saída: 0 tudo foi entregue; 1 alguns quadros não foram entregues; 2 erro de uso; 3 não foi possível analisar a entrada (o que veio antes do erro foi entregue); 130 interrompido.",
+    "Códigos de saída: 0 tudo foi entregue; 1 alguns quadros não foram entregues; 2 erro de uso; 3 a entrada não pôde ser analisada (o resumo diz o que foi entregue); 130 interrompido.",
   "import.noInput": "nenhuma entrada: informe um arquivo, ou - para a entrada padrão",
-  "import.oneInput": "uma entrada por vez (excedente: {extra})",
+  "import.noSuchFile": "arquivo inexistente: {input}",
+  "import.cannotRead": "não é possível ler {input}: {reason}",
+  "import.notAFile": "{input} não é um arquivo",
+  "import.stdinAlone": "a entrada padrão (-) não pode ser combinada com arquivos",
   "import.unknownFormat": "não é possível determinar o formato de {input}: use --format nt, ttl ou jsonl",
   "import.rdfOnlyTriples": "N-Triples e Turtle viram quadros do tipo triples; --kind {kind} requer --format jsonl",
   "import.cannotConnect": "não foi possível conectar a {url}: {reason}",
   "import.dropped": "conexão perdida ({code} {reason})",
   "import.reconnecting": "reconectando (tentativa {attempt} de {of})",
-  "import.gaveUp": "desistindo após {attempts} tentativas de reconexão",
-  "import.refused": "quadro {frame} recusado pelo gateway: {message}",
-  "import.summary": "{acked} de {frames} quadros confirmados ({items} itens) no fluxo {flow} ({kind}) em {seconds} s",
+  "import.reconnected":
+    "reconectado; reenviando {unacked, plural, one {o # quadro não confirmado} other {os # quadros não confirmados}}",
+  "import.gaveUp": "desistindo após {attempts, plural, one {# tentativa} other {# tentativas}} de reconexão",
+  "import.refused": "quadro {frame} ({origin}) recusado pelo gateway: {message}",
+  "import.stillRefused":
+    "quadro {frame} ({origin}) ainda não aceito após {attempts, plural, one {# tentativa} other {# tentativas}}: {message}",
+  "import.tooBig":
+    "o quadro {frame} ({origin}, {bytes} bytes) é maior do que o gateway aceita (ele fechou a conexão com 1009): envie quadros menores (um --batch menor, ou linhas JSON mais curtas) ou aumente o MAX_FRAME_SIZE do gateway",
+  "import.originLine": "{file} linha {line}",
+  "import.originTriples": "{file}, triplas {first}–{last}",
+  "import.summary":
+    "{acked} de {frames, plural, one {# quadro confirmado} other {# quadros confirmados}} ({items, plural, one {# item} other {# itens}}) no fluxo {flow} ({kind}) em {seconds} s",
   "import.parseError": "{where}: erro de análise: {problem}",
-  "import.parseStopped":
-    "leitura interrompida aí: os {acked} quadros confirmados contêm tudo o que vem antes da linha {line}; nada depois dela foi enviado",
-  "import.interrupted": "interrompido: {unacked} quadros enviados, mas não confirmados",
-  "import.notLanded": "nem tudo foi entregue: {unacked} quadros não confirmados, {refused} recusados",
+  "import.parseLanded": "tudo antes da linha {line} foi entregue; nada a partir dessa linha foi enviado",
+  "import.parseStopped": "nada a partir da linha {line} foi enviado",
+  "import.interrupted":
+    "interrompido: {unacked, plural, one {# quadro enviado} other {# quadros enviados}} sem confirmação e o resto da entrada não enviado; execute o mesmo comando de novo para importar tudo (o que já foi entregue é enviado de novo)",
+  "import.notLanded":
+    "nem tudo foi entregue: {unacked, plural, one {# quadro não confirmado} other {# quadros não confirmados}}, {refused} recusados",
   "import.allLanded": "tudo foi entregue",
   "export.usage": "Uso: tg-gateway export [opções]",
   "export.title":
@@ -64,15 +85,22 @@ export const catalog: Catalog = {
   "export.exitCodes":
     "Códigos de saída: 0 parou conforme solicitado ou pelo encerramento do gateway; 1 conexão recusada ou perdida; 2 erro de uso.",
   "export.noPositionals": "export não aceita arquivo como argumento (use --output): {extra}",
+  "export.outputExists":
+    "{output} já existe: adicione --force para sobrescrevê-lo, ou informe --subscription para acrescentar a ele",
+  "export.cannotWrite": "não é possível gravar em {output}: {reason}",
   "export.ntOnlyTriples": "a saída N-Triples é só para triples; use --format jsonl para {kind}",
   "export.cannotConnect": "não foi possível conectar a {url}: {reason}",
   "export.refused": "{url} recusou a conexão com HTTP {status}: {body}",
   "export.closed": "o gateway encerrou a conexão ({code} {reason})",
   "export.gatewayError": "o gateway informou: {message}",
   "export.stoppedByUser": "parado (Ctrl-C)",
+  "export.resume":
+    "execute o mesmo comando de novo para continuar de onde parou: a assinatura {subscription} guarda a posição",
+  "export.resumeHint": "para continuar mais tarde de onde uma exportação parou, informe --subscription NOME",
   "export.idle": "parado: nenhum quadro em {seconds} s",
-  "export.countReached": "parado após {count} quadros",
-  "export.summary": "{frames} quadros ({items} itens) gravados em {output} como {format}",
+  "export.countReached": "parado após {count, plural, one {# quadro} other {# quadros}}",
+  "export.summary":
+    "{frames, plural, one {# quadro gravado} other {# quadros gravados}} ({items, plural, one {# item} other {# itens}}) em {output} como {format}",
   "option.url": "endereço do gateway",
   "option.flow": "nome do fluxo",
   "option.kind": "tipo: triples, graph-embeddings, document-embeddings, entity-contexts ou rows",
@@ -83,16 +111,19 @@ export const catalog: Catalog = {
   "option.collection": "coleção indicada nos metadados de cada quadro",
   "option.documentId": "id do documento nos metadados de cada quadro; padrão: o nome do arquivo",
   "option.window": "máximo de quadros enviados e ainda não confirmados",
-  "option.retries": "tentativas de reconexão após uma queda de conexão",
+  "option.retries":
+    "tentativas de reconexão após uma conexão perdida, e reenvios de um quadro que o broker não pôde aceitar naquele momento; 0 para nenhum",
   "option.output": "arquivo de saída, ou - para a saída padrão",
+  "option.force": "sobrescrever um arquivo --output existente (com --subscription e sem --force, acrescenta-se a ele)",
   "option.outputFormat": "formato de saída; por padrão nt para um arquivo .nt, senão jsonl",
   "option.subscription":
     "nome da assinatura durável: uma exportação posterior com o mesmo nome continua de onde esta parou",
   "option.from": "onde uma nova assinatura começa: agora (latest) ou na primeira mensagem do tópico (earliest)",
   "option.count": "parar após esta quantidade de quadros",
   "option.idle": "parar após este tempo sem nenhum quadro (ex.: 5s)",
-  "progress.import": "quadros confirmados {acked}/{sent} · {triples} itens",
-  "progress.export": "{frames} quadros · {triples} itens",
+  "progress.import": "quadros confirmados {acked}/{sent} · {triples, plural, one {# item} other {# itens}}",
+  "progress.export":
+    "{frames, plural, one {# quadro} other {# quadros}} · {triples, plural, one {# item} other {# itens}}",
   "progress.rate": "{rate} itens/s",
   "progress.eta": "faltam cerca de {seconds} s",
   "setting.GATEWAY_PORT": "porta das rotas WebSocket, /metrics, /healthz e /readyz",

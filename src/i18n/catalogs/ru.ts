@@ -10,15 +10,20 @@ export const catalog: Catalog = {
   "cli.options": "Параметры:",
   "cli.option.help": "показать эту справку",
   "cli.option.version": "показать версию",
-  "cli.option.lang": "язык сообщений (en, es, sw, pt, tr, hi, he, ar, zh, ru); по умолчанию берётся из LC_ALL / LANG",
+  "cli.option.lang":
+    "язык сообщений (en, es, sw, pt, tr, hi, he, ar, zh, ru); по умолчанию берётся из LANGUAGE, LC_ALL, LC_MESSAGES или LANG",
   "cli.seeHelp": "Параметры команды: «tg-gateway {command} --help».",
   "cli.unknownCommand": "неизвестная команда «{command}»",
-  "cli.unknownFlag": "неизвестный параметр --{flag} для «{command}»",
+  "cli.unknownFlag": "неизвестный параметр {flag} для «{command}»",
   "cli.missingValue": "параметру --{flag} требуется значение",
+  "cli.badUrl":
+    "«{url}» — не адрес шлюза: укажите ws://ХОСТ:ПОРТ или http://ХОСТ:ПОРТ, как его принимает --api-url в trustgraph-cli",
+  "cli.notRunning": "на {address} никто не слушает (соединение с {url} отклонено): запущен ли там «tg-gateway serve»?",
   "cli.unknownLanguage": "неизвестный язык «{lang}»; используется английский",
   "cli.default": "по умолчанию: {value}",
   "cli.unset": "не задано",
   "cli.env": "переменная {name}",
+  "cli.stdout": "стандартный вывод",
   "problem.notDuration": "«{text}» — не длительность (примеры: 5, 2.5s, 500ms, 1m)",
   "problem.notInteger": "«{text}» — не целое число от {min} до {max}",
   "problem.notBytes": "«{text}» — не размер в байтах (примеры: 1048576, 64KiB, 50MiB)",
@@ -33,30 +38,42 @@ export const catalog: Catalog = {
   "config.fix":
     "Исправьте указанную выше настройку и запустите снова; все настройки перечислены в «tg-gateway serve --help».",
   "serve.usage": "Использование: tg-gateway serve [параметры]",
+  "serve.noArguments":
+    "serve не принимает аргументов (лишнее: {extra}); настройки задаются параметрами, например --broker pulsar",
   "serve.title":
     "Запустить шлюз. Любой параметр можно также задать указанной переменной окружения; параметр командной строки имеет приоритет.",
   "serve.forced": "принудительное завершение: {what}",
   "serve.stopped": "остановлен: все соединения корректно завершены",
-  "import.usage": "Использование: tg-gateway import [параметры] <файл|->",
+  "import.usage": "Использование: tg-gateway import [параметры] <файл>... | -",
   "import.title":
     "Импортировать N-Triples (.nt), Turtle (.ttl) или JSON Lines с готовыми фреймами (.jsonl) через сокет импорта. Шлюз подтверждает каждый фрейм; после обрыва соединения неподтверждённые фреймы отправляются повторно.",
   "import.exitCodes":
-    "Коды возврата: 0 всё доставлено; 1 часть фреймов не доставлена; 2 ошибка использования; 3 не удалось разобрать входные данные (всё, что было до ошибки, доставлено); 130 прервано.",
+    "Коды возврата: 0 всё доставлено; 1 часть фреймов не доставлена; 2 ошибка использования; 3 не удалось разобрать входные данные (итог сообщает, что доставлено); 130 прервано.",
   "import.noInput": "нет входных данных: укажите файл или - для стандартного ввода",
-  "import.oneInput": "можно указать только один источник (лишнее: {extra})",
+  "import.noSuchFile": "нет такого файла: {input}",
+  "import.cannotRead": "не удаётся прочитать {input}: {reason}",
+  "import.notAFile": "{input} — не файл",
+  "import.stdinAlone": "стандартный ввод (-) нельзя сочетать с файлами",
   "import.unknownFormat": "не удаётся определить формат {input}: укажите --format nt, ttl или jsonl",
   "import.rdfOnlyTriples": "N-Triples и Turtle превращаются во фреймы triples; для --kind {kind} нужен --format jsonl",
   "import.cannotConnect": "не удаётся подключиться к {url}: {reason}",
   "import.dropped": "соединение оборвалось ({code} {reason})",
   "import.reconnecting": "повторное подключение (попытка {attempt} из {of})",
+  "import.reconnected": "соединение восстановлено; повторно отправляются неподтверждённые фреймы: {unacked}",
   "import.gaveUp": "отказ после {attempts} попыток переподключения",
-  "import.refused": "шлюз отклонил фрейм {frame}: {message}",
+  "import.refused": "шлюз отклонил фрейм {frame} ({origin}): {message}",
+  "import.stillRefused": "фрейм {frame} ({origin}) так и не принят, попыток: {attempts}: {message}",
+  "import.tooBig":
+    "фрейм {frame} ({origin}, байт: {bytes}) больше, чем принимает шлюз (он закрыл соединение с кодом 1009): отправляйте фреймы меньше (меньший --batch или более короткие строки JSON) или увеличьте MAX_FRAME_SIZE шлюза",
+  "import.originLine": "{file}, строка {line}",
+  "import.originTriples": "{file}, триплеты {first}–{last}",
   "import.summary":
     "подтверждено фреймов: {acked} из {frames} (элементов: {items}) в поток {flow} ({kind}) за {seconds} с",
   "import.parseError": "{where}: ошибка разбора: {problem}",
-  "import.parseStopped":
-    "чтение остановлено на этом месте: подтверждённые фреймы ({acked}) содержат всё до строки {line}; ничего после неё не отправлено",
-  "import.interrupted": "прервано: отправлено, но не подтверждено фреймов: {unacked}",
+  "import.parseLanded": "всё до строки {line} доставлено; начиная с этой строки ничего не отправлено",
+  "import.parseStopped": "начиная со строки {line} ничего не отправлено",
+  "import.interrupted":
+    "прервано: отправлено, но не подтверждено фреймов: {unacked}; остаток входных данных не отправлен; запустите ту же команду снова, чтобы импортировать всё (доставленное будет отправлено ещё раз)",
   "import.notLanded": "доставлено не всё: неподтверждённых фреймов: {unacked}, отклонённых: {refused}",
   "import.allLanded": "всё доставлено",
   "export.usage": "Использование: tg-gateway export [параметры]",
@@ -65,12 +82,18 @@ export const catalog: Catalog = {
   "export.exitCodes":
     "Коды возврата: 0 остановлено по запросу или из-за завершения работы шлюза; 1 соединение отклонено или потеряно; 2 ошибка использования.",
   "export.noPositionals": "export не принимает файл в аргументах (используйте --output): {extra}",
+  "export.outputExists":
+    "{output} уже существует: добавьте --force, чтобы перезаписать его, или укажите --subscription, чтобы дописывать в него",
+  "export.cannotWrite": "не удаётся записать в {output}: {reason}",
   "export.ntOnlyTriples": "вывод в N-Triples возможен только для triples; для {kind} используйте --format jsonl",
   "export.cannotConnect": "не удаётся подключиться к {url}: {reason}",
   "export.refused": "{url} отклонил соединение с HTTP {status}: {body}",
   "export.closed": "шлюз закрыл соединение ({code} {reason})",
   "export.gatewayError": "шлюз сообщил: {message}",
   "export.stoppedByUser": "остановлено (Ctrl-C)",
+  "export.resume":
+    "запустите ту же команду снова, чтобы продолжить с места остановки: подписка {subscription} хранит позицию",
+  "export.resumeHint": "чтобы позже продолжить экспорт с места остановки, укажите ему --subscription ИМЯ",
   "export.idle": "остановлено: нет фреймов в течение {seconds} с",
   "export.countReached": "остановлено: получено фреймов: {count}",
   "export.summary": "записано фреймов: {frames} (элементов: {items}) в {output} в формате {format}",
@@ -84,8 +107,10 @@ export const catalog: Catalog = {
   "option.collection": "коллекция, указываемая в метаданных каждого фрейма",
   "option.documentId": "id документа в метаданных каждого фрейма; по умолчанию — имя файла",
   "option.window": "наибольшее число отправленных и ещё не подтверждённых фреймов",
-  "option.retries": "число попыток переподключения после обрыва соединения",
+  "option.retries":
+    "попытки переподключения после обрыва соединения и повторные отправки фрейма, который брокер не смог принять в тот момент; 0 — без повторов",
   "option.output": "выходной файл или - для стандартного вывода",
+  "option.force": "перезаписать существующий файл --output (с --subscription и без --force запись дописывается в него)",
   "option.outputFormat": "формат вывода; по умолчанию nt для файла .nt, иначе jsonl",
   "option.subscription":
     "имя постоянной подписки: следующий экспорт с тем же именем продолжит с того места, где остановился этот",

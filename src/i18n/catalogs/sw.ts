@@ -10,15 +10,21 @@ export const catalog: Catalog = {
   "cli.options": "Chaguo:",
   "cli.option.help": "onyesha msaada huu",
   "cli.option.version": "onyesha toleo",
-  "cli.option.lang": "lugha ya ujumbe (en, es, sw, pt, tr, hi, he, ar, zh, ru); chaguo-msingi kutoka LC_ALL / LANG",
+  "cli.option.lang":
+    "lugha ya ujumbe (en, es, sw, pt, tr, hi, he, ar, zh, ru); chaguo-msingi kutoka LANGUAGE, LC_ALL, LC_MESSAGES au LANG",
   "cli.seeHelp": "Endesha 'tg-gateway {command} --help' kuona chaguo zake.",
   "cli.unknownCommand": 'amri isiyojulikana "{command}"',
-  "cli.unknownFlag": "chaguo lisilojulikana --{flag} kwa '{command}'",
+  "cli.unknownFlag": "chaguo lisilojulikana {flag} kwa '{command}'",
   "cli.missingValue": "chaguo --{flag} linahitaji thamani",
+  "cli.badUrl":
+    '"{url}" si anwani ya lango: toa ws://HOST:PORT, au http://HOST:PORT kama --api-url ya trustgraph-cli inavyoipokea',
+  "cli.notRunning":
+    "hakuna kinachosikiliza kwenye {address} (muunganisho wa {url} umekataliwa): je, 'tg-gateway serve' inaendeshwa huko?",
   "cli.unknownLanguage": 'lugha isiyojulikana "{lang}"; Kiingereza kinatumika',
   "cli.default": "chaguo-msingi: {value}",
   "cli.unset": "haijawekwa",
   "cli.env": "kigezo cha mazingira {name}",
+  "cli.stdout": "towe la kawaida",
   "problem.notDuration": '"{text}" si muda (mifano: 5, 2.5s, 500ms, 1m)',
   "problem.notInteger": '"{text}" si namba kamili kati ya {min} na {max}',
   "problem.notBytes": '"{text}" si ukubwa kwa baiti (mifano: 1048576, 64KiB, 50MiB)',
@@ -33,30 +39,44 @@ export const catalog: Catalog = {
   "config.fix":
     "Rekebisha mpangilio ulio juu kisha uanzishe tena; 'tg-gateway serve --help' inaorodhesha kila mpangilio.",
   "serve.usage": "Matumizi: tg-gateway serve [chaguo]",
+  "serve.noArguments": "serve haipokei hoja (ziada: {extra}); mipangilio ni machaguo, kama --broker pulsar",
   "serve.title":
     "Endesha lango. Kila chaguo linaweza pia kuwekwa kwa kigezo cha mazingira kilichoonyeshwa; chaguo lililo kwenye mstari wa amri ndilo hutumika.",
   "serve.forced": "kuzima kwa lazima: {what}",
   "serve.stopped": "imesimama: miunganisho yote imemaliza kazi iliyokuwa ikisubiri",
-  "import.usage": "Matumizi: tg-gateway import [chaguo] <faili|->",
+  "import.usage": "Matumizi: tg-gateway import [machaguo] <faili>... | -",
   "import.title":
     "Ingiza N-Triples (.nt), Turtle (.ttl) au JSON Lines za fremu zilizo tayari (.jsonl) kupitia soketi ya kuingiza. Kila fremu huthibitishwa na lango; muunganisho ukikatika, fremu ambazo hazijathibitishwa hutumwa tena.",
   "import.exitCodes":
-    "Misimbo ya kutoka: 0 kila kitu kimefika; 1 baadhi ya fremu hazikufika; 2 hitilafu ya matumizi; 3 ingizo halikuweza kuchanganuliwa (kilichotangulia hitilafu kimefika); 130 imekatizwa.",
+    "Misimbo ya kutoka: 0 kila kitu kimefika; 1 baadhi ya fremu hazikufika; 2 kosa la matumizi; 3 ingizo halikuweza kuchanganuliwa (muhtasari unaeleza kilichofika); 130 imekatizwa.",
   "import.noInput": "hakuna ingizo: taja faili, au - kwa ingizo sanifu",
-  "import.oneInput": "ingizo moja tu kwa wakati mmoja (ziada: {extra})",
+  "import.noSuchFile": "hakuna faili kama hilo: {input}",
+  "import.cannotRead": "haiwezi kusoma {input}: {reason}",
+  "import.notAFile": "{input} si faili",
+  "import.stdinAlone": "ingizo la kawaida (-) haliwezi kuchanganywa na faili",
   "import.unknownFormat": "haiwezekani kutambua umbizo la {input}: tumia --format nt, ttl au jsonl",
   "import.rdfOnlyTriples": "N-Triples na Turtle huwa fremu za triples; --kind {kind} inahitaji --format jsonl",
   "import.cannotConnect": "haiwezi kuunganisha na {url}: {reason}",
   "import.dropped": "muunganisho umekatika ({code} {reason})",
   "import.reconnecting": "inaunganisha upya (jaribio {attempt} kati ya {of})",
-  "import.gaveUp": "imesitisha baada ya majaribio {attempts} ya kuunganisha upya",
-  "import.refused": "fremu {frame} imekataliwa na lango: {message}",
+  "import.reconnected":
+    "imeunganishwa upya; inatuma tena {unacked, plural, one {fremu # ambayo haijathibitishwa} other {fremu # ambazo hazijathibitishwa}}",
+  "import.gaveUp":
+    "imesitisha baada ya {attempts, plural, one {jaribio # la kuunganisha upya} other {majaribio # ya kuunganisha upya}}",
+  "import.refused": "fremu {frame} ({origin}) imekataliwa na lango: {message}",
+  "import.stillRefused":
+    "fremu {frame} ({origin}) bado haijapokelewa baada ya {attempts, plural, one {jaribio #} other {majaribio #}}: {message}",
+  "import.tooBig":
+    "fremu {frame} ({origin}, baiti {bytes}) ni kubwa kuliko lango linavyokubali (lilifunga muunganisho kwa 1009): tuma fremu ndogo zaidi (--batch ndogo zaidi, au mistari mifupi ya JSON), au ongeza MAX_FRAME_SIZE ya lango",
+  "import.originLine": "{file} mstari {line}",
+  "import.originTriples": "{file}, triples {first}–{last}",
   "import.summary":
-    "fremu {acked} kati ya {frames} zimethibitishwa (vipengee {items}) kwa mtiririko {flow} ({kind}) ndani ya sekunde {seconds}",
+    "fremu {acked} kati ya {frames} zimethibitishwa ({items, plural, one {kipengee #} other {vipengee #}}) kwa mtiririko {flow} ({kind}) ndani ya sekunde {seconds}",
   "import.parseError": "{where}: hitilafu ya uchanganuzi: {problem}",
-  "import.parseStopped":
-    "usomaji umesimama hapo: fremu {acked} zilizothibitishwa zina kila kitu kilichokuwa kabla ya mstari {line}; hakuna kilichofuata kilichotumwa",
-  "import.interrupted": "imekatizwa: fremu {unacked} zimetumwa lakini hazijathibitishwa",
+  "import.parseLanded": "kila kitu kabla ya mstari {line} kimefika; hakuna kitu kuanzia mstari huo kilichotumwa",
+  "import.parseStopped": "hakuna kitu kuanzia mstari {line} kilichotumwa",
+  "import.interrupted":
+    "imekatizwa: fremu {unacked} zimetumwa lakini hazijathibitishwa, na ingizo lililobaki halijatumwa; endesha amri hiyo hiyo tena ili kuingiza yote (kilichofika kitatumwa tena)",
   "import.notLanded": "si kila kitu kimefika: fremu {unacked} hazijathibitishwa, {refused} zimekataliwa",
   "import.allLanded": "kila kitu kimefika",
   "export.usage": "Matumizi: tg-gateway export [chaguo]",
@@ -65,15 +85,22 @@ export const catalog: Catalog = {
   "export.exitCodes":
     "Misimbo ya kutoka: 0 imesimama kama ilivyoombwa au kwa sababu lango limezimwa; 1 muunganisho umekataliwa au umepotea; 2 hitilafu ya matumizi.",
   "export.noPositionals": "export haipokei hoja ya faili (tumia --output): {extra}",
+  "export.outputExists":
+    "{output} tayari lipo: ongeza --force ili kuliandika upya, au toa --subscription ili kuongeza ndani yake",
+  "export.cannotWrite": "haiwezi kuandika kwenye {output}: {reason}",
   "export.ntOnlyTriples": "matokeo ya N-Triples ni kwa triples pekee; tumia --format jsonl kwa {kind}",
   "export.cannotConnect": "haiwezi kuunganisha na {url}: {reason}",
   "export.refused": "{url} imekataa muunganisho kwa HTTP {status}: {body}",
   "export.closed": "lango limefunga muunganisho ({code} {reason})",
   "export.gatewayError": "lango liliripoti: {message}",
   "export.stoppedByUser": "imesimamishwa (Ctrl-C)",
+  "export.resume":
+    "endesha amri hiyo hiyo tena ili kuendelea pale ilipoishia: usajili {subscription} unahifadhi mahali",
+  "export.resumeHint": "ili kuendelea baadaye pale uhamishaji ulipoishia, upe --subscription JINA",
   "export.idle": "imesimama: hakuna fremu kwa sekunde {seconds}",
   "export.countReached": "imesimama baada ya fremu {count}",
-  "export.summary": "fremu {frames} (vipengee {items}) zimeandikwa kwenye {output} kama {format}",
+  "export.summary":
+    "fremu {frames} ({items, plural, one {kipengee #} other {vipengee #}}) zimeandikwa kwenye {output} kama {format}",
   "option.url": "anwani ya lango",
   "option.flow": "jina la mtiririko",
   "option.kind": "aina: triples, graph-embeddings, document-embeddings, entity-contexts au rows",
@@ -84,16 +111,18 @@ export const catalog: Catalog = {
   "option.collection": "mkusanyiko unaotajwa katika metadata ya kila fremu",
   "option.documentId": "kitambulisho cha hati katika metadata ya kila fremu; chaguo-msingi: jina la faili",
   "option.window": "idadi ya juu ya fremu zilizotumwa ambazo bado hazijathibitishwa",
-  "option.retries": "majaribio ya kuunganisha upya baada ya muunganisho kukatika",
+  "option.retries":
+    "majaribio ya kuunganisha upya baada ya muunganisho kukatika, na kutuma tena fremu ambayo broker haikuweza kuipokea wakati huo; 0 kwa hakuna",
   "option.output": "faili la matokeo, au - kwa matokeo sanifu",
+  "option.force": "andika upya faili la --output lililopo (kwa --subscription bila --force, linaongezewa)",
   "option.outputFormat": "umbizo la matokeo; kwa chaguo-msingi nt kwa faili la .nt, vinginevyo jsonl",
   "option.subscription":
     "jina la usajili wa kudumu: export ya baadaye yenye jina hilo hilo huendelea pale hii ilipoishia",
   "option.from": "mahali usajili mpya unapoanzia: sasa (latest) au kwenye ujumbe wa kwanza wa mada (earliest)",
   "option.count": "simama baada ya idadi hii ya fremu",
   "option.idle": "simama baada ya muda huu bila fremu (mf. 5s)",
-  "progress.import": "fremu {acked}/{sent} zimethibitishwa · vipengee {triples}",
-  "progress.export": "fremu {frames} · vipengee {triples}",
+  "progress.import": "fremu {acked}/{sent} zimethibitishwa · {triples, plural, one {kipengee #} other {vipengee #}}",
+  "progress.export": "fremu {frames} · {triples, plural, one {kipengee #} other {vipengee #}}",
   "progress.rate": "vipengee {rate}/s",
   "progress.eta": "zimebaki takriban sekunde {seconds}",
   "setting.GATEWAY_PORT": "bandari ya njia za WebSocket, /metrics, /healthz na /readyz",

@@ -11,15 +11,21 @@ export const catalog: Catalog = {
   "cli.options": "Seçenekler:",
   "cli.option.help": "bu yardımı gösterir",
   "cli.option.version": "sürümü gösterir",
-  "cli.option.lang": "mesajların dili (en, es, sw, pt, tr, hi, he, ar, zh, ru); varsayılanı LC_ALL / LANG belirler",
+  "cli.option.lang":
+    "mesajların dili (en, es, sw, pt, tr, hi, he, ar, zh, ru); varsayılan LANGUAGE, LC_ALL, LC_MESSAGES veya LANG'den",
   "cli.seeHelp": "Seçenekleri için 'tg-gateway {command} --help' komutunu çalıştırın.",
   "cli.unknownCommand": 'bilinmeyen komut "{command}"',
-  "cli.unknownFlag": "'{command}' için bilinmeyen seçenek: --{flag}",
+  "cli.unknownFlag": "'{command}' için bilinmeyen seçenek {flag}",
   "cli.missingValue": "--{flag} seçeneği bir değer gerektirir",
+  "cli.badUrl":
+    '"{url}" bir ağ geçidi adresi değil: ws://SUNUCU:PORT ya da trustgraph-cli --api-url\'nin aldığı gibi http://SUNUCU:PORT verin',
+  "cli.notRunning":
+    "{address} adresinde dinleyen yok ({url} için bağlantı reddedildi): orada 'tg-gateway serve' çalışıyor mu?",
   "cli.unknownLanguage": 'bilinmeyen dil "{lang}"; İngilizce kullanılıyor',
   "cli.default": "varsayılan: {value}",
   "cli.unset": "ayarlanmamış",
   "cli.env": "ortam değişkeni {name}",
+  "cli.stdout": "standart çıktı",
   "problem.notDuration": '"{text}" bir süre değil (örnekler: 5, 2.5s, 500ms, 1m)',
   "problem.notInteger": '"{text}", {min} ile {max} arasında bir tam sayı değil',
   "problem.notBytes": '"{text}" bayt cinsinden bir boyut değil (örnekler: 1048576, 64KiB, 50MiB)',
@@ -33,31 +39,43 @@ export const catalog: Catalog = {
   "config.invalid": "{source} içinde yapılandırma hatası: {problem}",
   "config.fix": "Yukarıdaki ayarı düzeltip yeniden başlatın; 'tg-gateway serve --help' tüm ayarları listeler.",
   "serve.usage": "Kullanım: tg-gateway serve [seçenekler]",
+  "serve.noArguments": "serve argüman almaz (fazladan: {extra}); ayarlar --broker pulsar gibi seçeneklerdir",
   "serve.title":
     "Ağ geçidini çalıştırır. Her seçenek, yanında gösterilen ortam değişkeniyle de ayarlanabilir; komut satırındaki seçenek önceliklidir.",
   "serve.forced": "kapatma zorlandı: {what}",
   "serve.stopped": "durduruldu: tüm bağlantılar boşaltıldı",
-  "import.usage": "Kullanım: tg-gateway import [seçenekler] <dosya|->",
+  "import.usage": "Kullanım: tg-gateway import [seçenekler] <dosya>... | -",
   "import.title":
     "N-Triples (.nt), Turtle (.ttl) veya hazır çerçevelerden oluşan JSON Lines (.jsonl) verisini bir içe aktarma soketi üzerinden içe aktarır. Ağ geçidi her çerçeveyi onaylar; bağlantı koptuktan sonra onaylanmamış çerçeveler yeniden gönderilir.",
   "import.exitCodes":
-    "Çıkış kodları: 0 her şey teslim edildi; 1 bazı çerçeveler teslim edilmedi; 2 kullanım hatası; 3 girdi ayrıştırılamadı (hatadan önceki kısım teslim edildi); 130 kesildi.",
+    "Çıkış kodları: 0 her şey teslim edildi; 1 bazı çerçeveler teslim edilmedi; 2 kullanım hatası; 3 girdi ayrıştırılamadı (özet neyin teslim edildiğini söyler); 130 kesildi.",
   "import.noInput": "girdi yok: bir dosya verin ya da standart girdi için - kullanın",
-  "import.oneInput": "aynı anda tek bir girdi verilebilir (fazlası: {extra})",
+  "import.noSuchFile": "böyle bir dosya yok: {input}",
+  "import.cannotRead": "{input} okunamıyor: {reason}",
+  "import.notAFile": "{input} bir dosya değil",
+  "import.stdinAlone": "standart girdi (-) dosyalarla birlikte kullanılamaz",
   "import.unknownFormat": "{input} için biçim belirlenemiyor: --format nt, ttl veya jsonl kullanın",
   "import.rdfOnlyTriples":
     "N-Triples ve Turtle, triples çerçevelerine dönüştürülür; --kind {kind} için --format jsonl gerekir",
   "import.cannotConnect": "{url} adresine bağlanılamıyor: {reason}",
   "import.dropped": "bağlantı koptu ({code} {reason})",
   "import.reconnecting": "yeniden bağlanılıyor (deneme {attempt}/{of})",
+  "import.reconnected": "yeniden bağlanıldı; onaylanmamış {unacked} çerçeve yeniden gönderiliyor",
   "import.gaveUp": "{attempts} yeniden bağlanma denemesinden sonra vazgeçildi",
-  "import.refused": "{frame} numaralı çerçeve ağ geçidi tarafından reddedildi: {message}",
+  "import.refused": "{frame} numaralı çerçeve ({origin}) ağ geçidi tarafından reddedildi: {message}",
+  "import.stillRefused":
+    "{frame} numaralı çerçeve ({origin}) {attempts} denemeden sonra hâlâ kabul edilmedi: {message}",
+  "import.tooBig":
+    "{frame} numaralı çerçeve ({origin}, {bytes} bayt) ağ geçidinin kabul ettiğinden büyük (bağlantıyı 1009 ile kapattı): daha küçük çerçeveler gönderin (daha küçük --batch ya da daha kısa JSON satırları) veya ağ geçidinin MAX_FRAME_SIZE değerini artırın",
+  "import.originLine": "{file} satır {line}",
+  "import.originTriples": "{file}, üçlüler {first}–{last}",
   "import.summary":
     "{flow} akışına ({kind}) gönderilen {frames} çerçeveden {acked} tanesi {seconds} s içinde onaylandı ({items} öğe)",
   "import.parseError": "{where}: ayrıştırma hatası: {problem}",
-  "import.parseStopped":
-    "okuma burada durduruldu: onaylanan {acked} çerçeve, {line}. satırdan önceki her şeyi içeriyor; sonrasından hiçbir şey gönderilmedi",
-  "import.interrupted": "kesildi: {unacked} çerçeve gönderildi ancak onaylanmadı",
+  "import.parseLanded": "{line}. satırdan öncesi teslim edildi; o satırdan sonrası gönderilmedi",
+  "import.parseStopped": "{line}. satırdan itibaren hiçbir şey gönderilmedi",
+  "import.interrupted":
+    "kesildi: {unacked} çerçeve gönderildi ancak onaylanmadı, girdinin geri kalanı gönderilmedi; hepsini içe aktarmak için aynı komutu yeniden çalıştırın (teslim edilenler yeniden gönderilir)",
   "import.notLanded": "her şey teslim edilmedi: {unacked} çerçeve onaylanmadı, {refused} çerçeve reddedildi",
   "import.allLanded": "her şey teslim edildi",
   "export.usage": "Kullanım: tg-gateway export [seçenekler]",
@@ -66,12 +84,18 @@ export const catalog: Catalog = {
   "export.exitCodes":
     "Çıkış kodları: 0 istendiği gibi ya da ağ geçidinin kapanmasıyla durdu; 1 bağlantı reddedildi veya koptu; 2 kullanım hatası.",
   "export.noPositionals": "export dosya argümanı almaz (--output kullanın): {extra}",
+  "export.outputExists":
+    "{output} zaten var: üzerine yazmak için --force ekleyin ya da sonuna eklemek için --subscription verin",
+  "export.cannotWrite": "{output} dosyasına yazılamıyor: {reason}",
   "export.ntOnlyTriples": "N-Triples çıktısı yalnızca triples içindir; {kind} için --format jsonl kullanın",
   "export.cannotConnect": "{url} adresine bağlanılamıyor: {reason}",
   "export.refused": "{url} bağlantıyı HTTP {status} ile reddetti: {body}",
   "export.closed": "ağ geçidi bağlantıyı kapattı ({code} {reason})",
   "export.gatewayError": "ağ geçidi şunu bildirdi: {message}",
   "export.stoppedByUser": "durduruldu (Ctrl-C)",
+  "export.resume":
+    "kaldığı yerden devam etmek için aynı komutu yeniden çalıştırın: {subscription} aboneliği yeri tutar",
+  "export.resumeHint": "bir dışa aktarmaya daha sonra kaldığı yerden devam etmek için ona --subscription AD verin",
   "export.idle": "durduruldu: {seconds} s boyunca hiç çerçeve gelmedi",
   "export.countReached": "{count} çerçeveden sonra durduruldu",
   "export.summary": "{frames} çerçeve ({items} öğe) {format} biçiminde yazıldı: {output}",
@@ -85,8 +109,11 @@ export const catalog: Catalog = {
   "option.collection": "her çerçevenin üst verisinde belirtilen koleksiyon",
   "option.documentId": "her çerçevenin üst verisindeki belge kimliği; varsayılan: dosyanın adı",
   "option.window": "gönderilmiş ancak henüz onaylanmamış en fazla çerçeve sayısı",
-  "option.retries": "bağlantı koptuktan sonra yapılacak yeniden bağlanma denemesi sayısı",
+  "option.retries":
+    "kopan bir bağlantıdan sonra yeniden bağlanma denemeleri ve aracının o an alamadığı bir çerçevenin yeniden gönderimleri; hiç için 0",
   "option.output": "çıktı dosyası ya da standart çıktı için -",
+  "option.force":
+    "var olan bir --output dosyasının üzerine yaz (--subscription ile ve --force olmadan dosyanın sonuna eklenir)",
   "option.outputFormat": "çıktı biçimi; varsayılan olarak .nt dosyası için nt, diğerleri için jsonl",
   "option.subscription":
     "kalıcı abonelik adı: aynı adla yapılan sonraki bir dışa aktarma, bu aktarmanın durduğu yerden devam eder",

@@ -11,17 +11,37 @@ export interface ClientOption {
   readonly flag: string
   readonly placeholder: string
   readonly help: MessageKey
-  /** Environment variable that backs it, if any. */
-  readonly env?: string
+  /** Environment variables that back it, the first set one wins. */
+  readonly env?: ReadonlyArray<string>
   readonly default?: string
+  /** One-letter form, as trustgraph-cli spells it (`-u`). */
+  readonly short?: string
+  /** Other long names, as trustgraph-cli spells them (`--api-url`). */
+  readonly aliases?: ReadonlyArray<string>
+  /** Takes no value (`--force`). */
+  readonly isSwitch?: boolean
 }
 
 const shared: ReadonlyArray<ClientOption> = [
-  { flag: "url", placeholder: "URL", help: "option.url", env: "TG_GATEWAY_URL", default: "ws://127.0.0.1:8888" },
-  { flag: "flow", placeholder: "FLOW", help: "option.flow", default: "default" },
+  {
+    flag: "url",
+    placeholder: "URL",
+    help: "option.url",
+    env: ["TG_GATEWAY_URL"],
+    default: "ws://127.0.0.1:8888",
+    short: "u",
+    aliases: ["api-url"]
+  },
+  { flag: "flow", placeholder: "FLOW", help: "option.flow", default: "default", short: "f", aliases: ["flow-id"] },
   { flag: "kind", placeholder: "KIND", help: "option.kind", default: "triples" },
-  { flag: "workspace", placeholder: "NAME", help: "option.workspace", default: "default" },
-  { flag: "token", placeholder: "TOKEN", help: "option.token", env: "TG_GATEWAY_TOKEN" }
+  { flag: "workspace", placeholder: "NAME", help: "option.workspace", default: "default", short: "w" },
+  {
+    flag: "token",
+    placeholder: "TOKEN",
+    help: "option.token",
+    env: ["TG_GATEWAY_TOKEN", "TRUSTGRAPH_TOKEN"],
+    short: "t"
+  }
 ]
 
 export const importOptions: ReadonlyArray<ClientOption> = [
@@ -37,6 +57,7 @@ export const importOptions: ReadonlyArray<ClientOption> = [
 export const exportOptions: ReadonlyArray<ClientOption> = [
   ...shared,
   { flag: "output", placeholder: "FILE", help: "option.output", default: "-" },
+  { flag: "force", placeholder: "", help: "option.force", isSwitch: true },
   { flag: "format", placeholder: outputFormats.join("|"), help: "option.outputFormat" },
   { flag: "subscription", placeholder: "NAME", help: "option.subscription" },
   { flag: "from", placeholder: "latest|earliest", help: "option.from", default: "latest" },
@@ -44,7 +65,23 @@ export const exportOptions: ReadonlyArray<ClientOption> = [
   { flag: "idle", placeholder: "DURATION", help: "option.idle" }
 ]
 
-/** Reads options of `table`: the flag, then the environment variable, then the default. */
+/** The one-letter forms of both commands, for the argument parser. */
+export const shortNames: Readonly<Record<string, string>> = Object.fromEntries(
+  [...importOptions, ...exportOptions].flatMap((option) =>
+    option.short === undefined ? [] : [[option.short, option.flag] as const]
+  )
+)
+
+/** The switches of both commands, for the argument parser. */
+export const switchNames: ReadonlyArray<string> = [...importOptions, ...exportOptions].flatMap((option) =>
+  option.isSwitch === true ? [option.flag] : []
+)
+
+/** The option of `table` a long name (or alias) given on the command line means. */
+export const optionNamed = (table: ReadonlyArray<ClientOption>, name: string): ClientOption | undefined =>
+  table.find((option) => option.flag === name || option.aliases?.includes(name) === true)
+
+/** Reads options of `table`: the flag (or an alias), then the environment, then the default. */
 export const optionReader =
   (
     table: ReadonlyArray<ClientOption>,
@@ -54,8 +91,31 @@ export const optionReader =
   (flag: string): string | undefined => {
     const option = table.find((o) => o.flag === flag)
     if (option === undefined) return undefined
-    return given[option.flag] ?? (option.env === undefined ? undefined : env[option.env]) ?? option.default
+    const named = [option.flag, ...(option.aliases ?? [])].map((name) => given[name]).find((v) => v !== undefined)
+    const fromEnv = (option.env ?? []).map((name) => env[name]).find((v) => v !== undefined && v !== "")
+    return named ?? fromEnv ?? option.default
   }
+
+/** Where an option's value came from, for messages: `--url` or `TG_GATEWAY_URL`. */
+export const sourceOf = (
+  table: ReadonlyArray<ClientOption>,
+  given: Readonly<Record<string, string>>,
+  env: Readonly<Record<string, string | undefined>>,
+  flag: string
+): string => {
+  const option = table.find((o) => o.flag === flag)
+  const named = [option?.flag ?? flag, ...(option?.aliases ?? [])].find((name) => given[name] !== undefined)
+  if (named !== undefined) return `--${named}`
+  return (option?.env ?? []).find((name) => env[name] !== undefined && env[name] !== "") ?? `--${flag}`
+}
+
+/** Zero or more: `--retries 0` means never try again. */
+export const parseRetries = (text: string): Parsed<number> => {
+  const value = Number(text)
+  return text.trim() !== "" && Number.isInteger(value) && value >= 0 && value <= 1000
+    ? { ok: true, value }
+    : problem("notInteger", { text, min: 0, max: 1000 })
+}
 
 export const parseCount = (text: string): Parsed<number> => {
   const value = Number(text)

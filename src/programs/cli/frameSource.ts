@@ -1,7 +1,8 @@
 /**
  * Turns an input file (or stdin) into import frames: N-Triples and Turtle are parsed as a stream
  * with n3 and batched into triples frames; JSON Lines are taken as ready frames, one per line.
- * A parse error stops the source with the file, line and column.
+ * A parse error stops the source with the file, line and column, once what came before it has
+ * been given out as frames.
  */
 import { createReadStream, statSync } from "node:fs"
 import { basename, extname } from "node:path"
@@ -32,6 +33,10 @@ export interface Frame {
   readonly items: number
   /** Input bytes consumed once this frame was built. */
   readonly bytesRead: number
+  /** Where in the input it came from: a JSON Lines line, or the triples of an RDF file it holds. */
+  readonly origin:
+    | { readonly file: string; readonly line: number }
+    | { readonly file: string; readonly first: number; readonly last: number }
 }
 
 export class ParseError extends Error {
@@ -88,18 +93,27 @@ async function* rdfFrames(options: SourceOptions): AsyncGenerator<Frame> {
   stream.on("error", (error) => parser.destroy(error))
   stream.pipe(parser)
   let batch: Array<TripleT> = []
+  let triples = 0
   const frame = (): Frame => {
     const text = JSON.stringify({ metadata: options.metadata, triples: batch })
-    const built = { text, items: batch.length, bytesRead }
+    const built = {
+      text,
+      items: batch.length,
+      bytesRead,
+      origin: { file: name, first: triples - batch.length + 1, last: triples }
+    }
     batch = []
     return built
   }
   try {
     for await (const quad of parser as AsyncIterable<RdfQuad>) {
       batch.push(tripleFromRdf(quad))
+      triples++
       if (batch.length >= options.batch) yield frame()
     }
   } catch (error) {
+    // What was read before the error is sent, so that "everything before line L" is true.
+    if (batch.length > 0) yield frame()
     const context = (error as { context?: N3Context }).context
     if (context?.line === undefined) throw new ParseError(name, 0, 0, (error as Error).message)
     const column = (context.token?.start ?? context.previousToken?.end ?? 0) + 1
@@ -136,9 +150,22 @@ async function* jsonLinesFrames(options: SourceOptions): AsyncGenerator<Frame> {
     if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
       throw new ParseError(name, line, 1, "expected a JSON object (one frame per line)")
     }
-    yield { text, items: itemsOf(parsed as Record<string, unknown>), bytesRead }
+    yield { text, items: itemsOf(parsed as Record<string, unknown>), bytesRead, origin: { file: name, line } }
   }
 }
 
 export const frames = (options: SourceOptions): AsyncGenerator<Frame> =>
   options.format === "jsonl" ? jsonLinesFrames(options) : rdfFrames(options)
+
+/** The frames of several inputs, one after the other; `bytesRead` counts from the first. */
+export async function* framesOf(sources: ReadonlyArray<SourceOptions>): AsyncGenerator<Frame> {
+  let before = 0
+  for (const source of sources) {
+    let last = 0
+    for await (const frame of frames(source)) {
+      last = frame.bytesRead
+      yield { ...frame, bytesRead: before + frame.bytesRead }
+    }
+    before += inputSize(source.input) ?? last
+  }
+}

@@ -9,6 +9,22 @@ export interface GatewayTarget {
   readonly token: string | undefined
 }
 
+/**
+ * Why `url` cannot be a gateway's base address, or undefined when it can: ws://, wss://, and the
+ * http:// or https:// form trustgraph-cli's `--api-url` takes.
+ */
+export const checkGatewayUrl = (url: string): string | undefined => {
+  let parsed: URL
+  try {
+    parsed = new URL(url)
+  } catch {
+    return "not a URL"
+  }
+  if (!["ws:", "wss:", "http:", "https:"].includes(parsed.protocol)) return `scheme ${parsed.protocol}`
+  if (parsed.hostname === "") return "no host"
+  return undefined
+}
+
 export const routeUrl = (
   target: GatewayTarget,
   direction: "import" | "export",

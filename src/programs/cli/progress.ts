@@ -16,6 +16,8 @@ export interface ProgressState {
 
 export interface Progress {
   readonly update: (state: ProgressState) => void
+  /** Prints a line of its own: the bar's line is ended (cleared) first, and redrawn at the next update. */
+  readonly say: (text: string) => void
   /** Clears the bar; the caller prints the summary. */
   readonly finish: () => void
 }
@@ -37,13 +39,12 @@ export const makeProgress = (options: ProgressOptions): Progress => {
   const now = options.now ?? Date.now
   const started = now()
   const tty = stream.isTTY === true
-  const number = new Intl.NumberFormat(messages.language === "zh" ? "zh-CN" : messages.language)
   let lastDraw = tty ? 0 : started
   let drawn = false
 
   const line = (state: ProgressState): string => {
     const seconds = Math.max((now() - started) / 1000, 0.001)
-    const rate = number.format(Math.round(state.triplesDone / seconds))
+    const rate = Math.round(state.triplesDone / seconds)
     const fraction =
       state.bytesTotal !== undefined && state.bytesTotal > 0 && state.bytesRead !== undefined
         ? Math.min(state.bytesRead / state.bytesTotal, 1)
@@ -55,13 +56,13 @@ export const makeProgress = (options: ProgressOptions): Progress => {
     const counts =
       direction === "import"
         ? messages.t("progress.import", {
-            sent: number.format(state.frames),
-            acked: number.format(state.framesDone),
-            triples: number.format(state.triplesDone)
+            sent: state.frames,
+            acked: state.framesDone,
+            triples: state.triplesDone
           })
         : messages.t("progress.export", {
-            frames: number.format(state.framesDone),
-            triples: number.format(state.triplesDone)
+            frames: state.framesDone,
+            triples: state.triplesDone
           })
     const speed = messages.t("progress.rate", { rate })
     if (fraction === undefined || !tty) return [counts, speed, eta].filter((part) => part !== "").join(" · ")
@@ -83,8 +84,17 @@ export const makeProgress = (options: ProgressOptions): Progress => {
       }
       lastDraw = at
     },
+    say: (text) => {
+      if (tty && drawn) {
+        stream.write("\r\u001b[K")
+        drawn = false
+        lastDraw = 0
+      }
+      stream.write(`${text}\n`)
+    },
     finish: () => {
       if (tty && drawn) stream.write("\r\u001b[K")
+      drawn = false
     }
   }
 }
