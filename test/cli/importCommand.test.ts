@@ -214,6 +214,22 @@ describe("tg-gateway import", () => {
     })
   )
 
+  it.live("Ctrl-C: exit 130, with what was not acknowledged and what to do next", () =>
+    Effect.gen(function* () {
+      const gateway = yield* fakeGateway((_connection, n) => {
+        if (n === 1) process.emit("SIGINT")
+      })
+      const stderr = captureStream()
+      const code = yield* Effect.promise(() =>
+        runImport(options(gateway.url, file("ctrl-c.jsonl", jsonLines(3)), "jsonl"), messages, stderr.stream)
+      )
+      assert.strictEqual(code, 130)
+      assert.include(stderr.text(), "0 of ")
+      assert.include(stderr.text(), "frames sent but not acknowledged")
+      assert.include(stderr.text(), "run the same command again to import it all")
+    })
+  )
+
   it.live("--retries 0: a retryable nack is final and a dropped connection is not reopened", () =>
     Effect.gen(function* () {
       const gateway = yield* fakeGateway((connection) =>
