@@ -24,12 +24,35 @@ export const tooDeep = (path: string): Problem => ({
 })
 
 /**
- * The first object or array (in document order) nested deeper than `MAX_NESTING_DEPTH`, as a
- * problem naming its path; `undefined` if there is none. Walks with a stack of its own, which
- * never holds more than `MAX_NESTING_DEPTH` entries, so no depth of input can overflow anything.
+ * Whether anything inside `value` (an object or array at `level`) nests deeper than the limit.
+ * It recurses, but never below `MAX_NESTING_DEPTH` levels, whatever the input; and it allocates
+ * nothing, since every frame and record the general path reads goes through it.
  */
-export const nestingProblem = (root: unknown): Problem | undefined => {
-  if (!isContainer(root)) return undefined
+const nestsTooDeeply = (value: object, level: number): boolean => {
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const child: unknown = value[i]
+      if (isContainer(child) && (level === MAX_NESTING_DEPTH || nestsTooDeeply(child, level + 1))) return true
+    }
+  } else {
+    for (const key in value) {
+      const child: unknown = (value as { readonly [key: string]: unknown })[key]
+      if (isContainer(child) && (level === MAX_NESTING_DEPTH || nestsTooDeeply(child, level + 1))) return true
+    }
+  }
+  return false
+}
+
+/**
+ * The first object or array (in document order) nested deeper than `MAX_NESTING_DEPTH`, as a
+ * problem naming its path; `undefined` if there is none. No depth of input can overflow the
+ * stack: the check stops descending at the limit, and the path is found with a stack of its own,
+ * which never holds more than `MAX_NESTING_DEPTH` entries.
+ */
+export const nestingProblem = (root: unknown): Problem | undefined =>
+  isContainer(root) && nestsTooDeeply(root, 1) ? pathTooDeep(root) : undefined
+
+const pathTooDeep = (root: object): Problem | undefined => {
   const containers: Array<object> = [root]
   // An object's keys, or undefined for an array; and the next position to look at in each.
   const keyLists: Array<ReadonlyArray<string> | undefined> = [Array.isArray(root) ? undefined : Object.keys(root)]
@@ -104,6 +127,9 @@ const RIGHT_BRACKET = 0x5d
 
 const nonFiniteWords = ["NaN", "Infinity", "-Infinity"] as const
 
+/** `true`, `false`, `null` or a JSON number, read where `lastIndex` points. */
+const scalar = /(?:true|false|null|-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?)/y
+
 /** Where the first NaN, Infinity or -Infinity stands in JSON text, as a value. */
 export interface NonFinite {
   readonly word: (typeof nonFiniteWords)[number]
@@ -136,7 +162,6 @@ export const findNonFinite = (text: string): NonFinite | undefined => {
       i += c === BACKSLASH ? 2 : 1
     }
   }
-  const scalar = /(?:true|false|null|-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?)/y
   for (;;) {
     // A value is expected here.
     space()
