@@ -39,6 +39,20 @@ export class SendFailed extends Schema.TaggedError<SendFailed>()("SendFailed", {
   }
 }
 
+/** A message larger than the broker accepts: refused before it is sent, since no retry could succeed. */
+export class MessageTooLarge extends Schema.TaggedError<MessageTooLarge>()("MessageTooLarge", {
+  topic: Schema.String,
+  size: Schema.Number,
+  limit: Schema.Number
+}) {
+  override get message() {
+    return (
+      `the message is ${this.size.toLocaleString("en-US")} bytes and the broker accepts at most ` +
+      `${this.limit.toLocaleString("en-US")} bytes per message on ${this.topic}: send smaller frames`
+    )
+  }
+}
+
 /** A producer or consumer was used after its connection ended. */
 export class ConnectionClosed extends Schema.TaggedError<ConnectionClosed>()("ConnectionClosed", {
   topic: Schema.String,
@@ -49,4 +63,4 @@ export class ConnectionClosed extends Schema.TaggedError<ConnectionClosed>()("Co
   }
 }
 
-export type BrokerError = BrokerUnavailable | TopicRefused | SendFailed | ConnectionClosed
+export type BrokerError = BrokerUnavailable | TopicRefused | SendFailed | MessageTooLarge | ConnectionClosed

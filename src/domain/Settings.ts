@@ -107,6 +107,10 @@ const parseUrl = (text: string): Parsed<string> => {
 
 const parseText = (text: string): Parsed<string> => ok(text)
 
+/** Bytes, or `auto` (undefined): a limit learned from elsewhere unless given. */
+const parseAutoBytes = (text: string): Parsed<number | undefined> =>
+  text.trim().toLowerCase() === "auto" ? ok(undefined) : parseBytes(text)
+
 /** A duration, or `0`/`off` for none: the interval of something that can be turned off. */
 const parseInterval = (text: string): Parsed<Duration.Duration> =>
   text.trim().toLowerCase() === "off" ? ok(Duration.zero) : parseDuration(text)
@@ -159,6 +163,7 @@ export const settings = {
   broker: setting("BROKER", "memory", parseChoice(["memory", "pulsar"] as const), "memory|pulsar"),
   pulsarHttpUrl: setting("PULSAR_HTTP_URL", "http://127.0.0.1:8080", parseUrl, "URL"),
   pulsarPingInterval: setting("PULSAR_PING_INTERVAL", "30s", parseInterval, "DURATION|off"),
+  pulsarMaxMessageSize: setting("PULSAR_MAX_MESSAGE_SIZE", "auto", parseAutoBytes, "BYTES|auto"),
   flows: setting("FLOWS", "default", parseFlowNames, "NAMES"),
   flowsFile: setting("FLOWS_FILE", undefined, parseText, "FILE"),
   topicTemplate: setting(
@@ -169,8 +174,11 @@ export const settings = {
   ),
   maxFrameSize: setting("MAX_FRAME_SIZE", "50MiB", parseBytes, "BYTES"),
   wsPingInterval: setting("WS_PING_INTERVAL", "30s", parseInterval, "DURATION|off"),
+  wsReadBufferSize: setting("WS_READ_BUFFER_SIZE", "8MiB", parseBytes, "BYTES"),
   publisherMaxQueueSize: setting("PUBLISHER_MAX_QUEUE_SIZE", "10", parseInteger(1), "N"),
   publisherMaxInFlight: setting("PUBLISHER_MAX_IN_FLIGHT", "500", parseInteger(1, 1000), "N"),
+  publisherMaxQueueBytes: setting("PUBLISHER_MAX_QUEUE_BYTES", "16MiB", parseBytes, "BYTES"),
+  publisherMaxInFlightBytes: setting("PUBLISHER_MAX_IN_FLIGHT_BYTES", "32MiB", parseBytes, "BYTES"),
   publisherDrainTimeout: setting("PUBLISHER_DRAIN_TIMEOUT", "5s", parseDuration, "DURATION"),
   publisherFlushTimeout: setting("PUBLISHER_FLUSH_TIMEOUT", "2s", parseDuration, "DURATION"),
   subscriberMaxQueueSize: setting("SUBSCRIBER_MAX_QUEUE_SIZE", "100", parseInteger(1), "N"),

@@ -15,7 +15,11 @@ import { GatewayServer, layerGatewayServer, type ServerStartFailed } from "./Gat
 
 export const layerBroker = (settings: SettingValues): Layer.Layer<Broker> =>
   settings.broker === "pulsar"
-    ? layerPulsarBroker({ httpUrl: settings.pulsarHttpUrl, pingInterval: settings.pulsarPingInterval })
+    ? layerPulsarBroker({
+        httpUrl: settings.pulsarHttpUrl,
+        pingInterval: settings.pulsarPingInterval,
+        ...(settings.pulsarMaxMessageSize === undefined ? {} : { maxMessageSize: settings.pulsarMaxMessageSize })
+      })
     : layerMemoryBroker
 
 /**

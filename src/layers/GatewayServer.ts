@@ -175,7 +175,8 @@ export const layerGatewayServer: Layer.Layer<
             yield* serve(
               yield* makeWsConnection(ws, {
                 transport: socket,
-                pingInterval: Duration.toMillis(settings.wsPingInterval)
+                pingInterval: Duration.toMillis(settings.wsPingInterval),
+                readBufferBytes: settings.wsReadBufferSize
               })
             )
           })

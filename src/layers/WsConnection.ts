@@ -1,8 +1,9 @@
 /**
  * A `Connection` over a `ws` WebSocket.
  *
- * Reading: frames go to an in-memory buffer; when it holds `highWaterFrames` the socket is paused,
- * so TCP pushes back on the client, and it resumes once the dispatcher has taken them. Text
+ * Reading: frames go to an in-memory buffer; when it holds `highWaterFrames` frames or
+ * `readBufferBytes` bytes the socket is paused, so TCP pushes back on the client, and it resumes
+ * once the dispatcher has taken them. It holds at most that many bytes plus one frame. Text
  * frames are decoded as they arrive, so that waiting frames do not hold the socket's read buffers.
  * Writing: `ws.send` queues in memory without limit, so a writer waits while the socket's
  * `bufferedAmount` is above `highWaterBytes` — a slow client holds back the export (and, through
@@ -15,6 +16,8 @@ import { keepAlive } from "./Keepalive.ts"
 
 export interface WsConnectionOptions {
   readonly highWaterFrames?: number
+  /** Bytes of frames received and not yet taken above which the socket is paused. Default 8 MiB. */
+  readonly readBufferBytes?: number
   /** Bytes queued in the socket above which writers wait. Default 4 MiB. */
   readonly highWaterBytes?: number
   /** Bound on waiting for the peer's close frame. Default 2 s. */
@@ -31,6 +34,9 @@ export interface WsConnectionOptions {
 export const makeWsConnection = (socket: WebSocket, options: WsConnectionOptions = {}): Effect.Effect<Connection> =>
   Effect.gen(function* () {
     const highWater = options.highWaterFrames ?? 16
+    const readBufferBytes = options.readBufferBytes ?? 8 * 1024 * 1024
+    let bufferedBytes = 0
+    let reading = true
     const inbound = yield* Queue.unbounded<InboundFrame, Cause.Done>()
     const closed = yield* Deferred.make<number>()
     const highWaterBytes = options.highWaterBytes ?? 4 * 1024 * 1024
@@ -54,7 +60,10 @@ export const makeWsConnection = (socket: WebSocket, options: WsConnectionOptions
       const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data)
       const frame = { data: isBinary ? bytes : bytes.toString("utf8"), isBinary }
       if (!Queue.offerUnsafe(inbound, frame)) return
-      if (Queue.sizeUnsafe(inbound) >= highWater && !socket.isPaused) socket.pause()
+      bufferedBytes += bytes.byteLength
+      if ((Queue.sizeUnsafe(inbound) >= highWater || bufferedBytes >= readBufferBytes) && !socket.isPaused) {
+        socket.pause()
+      }
     })
     socket.on("close", (code) => {
       wakeWriters()
@@ -65,12 +74,12 @@ export const makeWsConnection = (socket: WebSocket, options: WsConnectionOptions
     socket.on("error", () => {})
     keepAlive(socket, options.pingInterval ?? 0)
 
+    // Taking them all empties the buffer.
     const receive = Queue.takeAll(inbound).pipe(
       Effect.tap(() =>
         Effect.sync(() => {
-          if (socket.isPaused && Queue.sizeUnsafe(inbound) * 2 <= highWater && socket.readyState === WebSocket.OPEN) {
-            socket.resume()
-          }
+          bufferedBytes = 0
+          if (reading && socket.isPaused && socket.readyState === WebSocket.OPEN) socket.resume()
         })
       )
     )
@@ -114,6 +123,7 @@ export const makeWsConnection = (socket: WebSocket, options: WsConnectionOptions
     return {
       receive,
       stopReading: Effect.sync(() => {
+        reading = false
         socket.pause()
         Queue.endUnsafe(inbound)
       }),

@@ -4,7 +4,13 @@
  * suite (`test/broker/contract.test.ts`) holds every adapter to the same semantics.
  */
 import { Context, type Duration, type Effect, type Scope } from "effect"
-import type { BrokerUnavailable, ConnectionClosed, SendFailed, TopicRefused } from "../domain/BrokerErrors.ts"
+import type {
+  BrokerUnavailable,
+  ConnectionClosed,
+  MessageTooLarge,
+  SendFailed,
+  TopicRefused
+} from "../domain/BrokerErrors.ts"
 
 /** Opaque broker message id (Pulsar: its base64 form). */
 export type MessageId = string
@@ -26,8 +32,13 @@ export interface ReceivedMessage {
 
 export interface Producer {
   readonly topic: string
-  /** Completes once the broker has persisted the message. Many sends may be in flight at once. */
-  readonly send: (message: OutgoingMessage) => Effect.Effect<MessageId, SendFailed | ConnectionClosed>
+  /**
+   * Completes once the broker has persisted the message. Many sends may be in flight at once. A
+   * payload above `maxMessageSize` fails at once with MessageTooLarge, without reaching the broker.
+   */
+  readonly send: (message: OutgoingMessage) => Effect.Effect<MessageId, SendFailed | MessageTooLarge | ConnectionClosed>
+  /** The largest payload, in bytes, the broker accepts in one message. */
+  readonly maxMessageSize: number
   /** Waits until every send issued so far has been confirmed or has failed. */
   readonly flush: Effect.Effect<void>
   /** Sends issued and not yet confirmed or failed. */
@@ -94,6 +105,15 @@ export interface BrokerShape {
     options: ConsumerOptions
   ) => Effect.Effect<Consumer, BrokerUnavailable | TopicRefused, Scope.Scope>
 }
+
+/** Pulsar's default `maxMessageSize`: 5 MB, a message's metadata included. */
+export const defaultMaxMessageSize = 5 * 1024 * 1024
+
+/** Room kept in a message for its metadata (producer name, sequence id, publish time, properties). */
+export const metadataReserve = 4096
+
+/** The largest payload under Pulsar's default limit; the in-memory broker keeps it too. */
+export const defaultMaxPayloadSize = defaultMaxMessageSize - metadataReserve
 
 export class Broker extends Context.Service<Broker, BrokerShape>()("tg-gateway/Broker") {}
 

@@ -12,16 +12,19 @@
  */
 import { Cause, Effect, Exit, Latch, Result, type Scope } from "effect"
 import { translateFrame } from "../domain/Codec.ts"
-import { type FrameRejected, toErrorFrame } from "../domain/errors.ts"
+import { MessageTooLarge } from "../domain/BrokerErrors.ts"
+import { FrameRejected, toErrorFrame } from "../domain/errors.ts"
 import type { KindName } from "../domain/Kinds.ts"
 import type { Connection, InboundFrame } from "./Connection.ts"
 import * as Metrics from "./Metrics.ts"
-import type { PublisherShape, Settled } from "./Publisher.ts"
+import type { PublishError, PublisherShape, Settled } from "./Publisher.ts"
 
 export interface ImportOptions {
   readonly kind: KindName
   /** Answer every frame with an ack or nack (the `?ack=true` extension). */
   readonly ack: boolean
+  /** Characters of answers not yet handed to the socket above which no more frames are read. Default 1 Mi. */
+  readonly maxUnwrittenAnswerBytes?: number
 }
 
 export interface ImportRun {
@@ -42,10 +45,28 @@ const refusedFrame = (n: number, message: string, path: string) =>
 const unpublishedFrame = (n: number, message: string) =>
   JSON.stringify({ nack: n, error: { message, path: "", frame: n, retryable: true } })
 
-const reasonOf = (cause: Cause.Cause<unknown>): string => {
+/** Without `?ack=true` a frame that could not be published is still told, as an error frame. */
+const unpublishedError = (n: number, message: string, retryable: boolean) =>
+  JSON.stringify({ error: retryable ? { message, path: "", frame: n, retryable } : { message, path: "", frame: n } })
+
+/** Why a publish failed, and whether sending the frame again could succeed. */
+const failureOf = (cause: Cause.Cause<PublishError>): { readonly reason: string; readonly retryable: boolean } => {
   const error = Cause.squash(cause)
-  return error instanceof Error ? error.message : String(error)
+  return {
+    reason: error instanceof Error ? error.message : String(error),
+    retryable: !(error instanceof MessageTooLarge)
+  }
 }
+
+/** A record larger than the broker takes: refused before it is sent, since no retry could succeed. */
+const tooLarge = (size: number, limit: number, n: number) =>
+  new FrameRejected({
+    message:
+      `the frame's record is ${size.toLocaleString("en-US")} bytes and the broker takes at most ` +
+      `${limit.toLocaleString("en-US")} bytes per message: split it into smaller frames`,
+    path: "",
+    frame: n
+  })
 
 export const makeImport = Effect.fn("ImportDispatcher.make")(function* (
   connection: Connection,
@@ -59,8 +80,15 @@ export const makeImport = Effect.fn("ImportDispatcher.make")(function* (
   const answersReady = Latch.makeUnsafe(false)
   let unanswered = 0
   const allAnswered = Latch.makeUnsafe(true)
+  // A client that does not read its answers stops the reading of its frames: answers not yet
+  // handed to the socket are bounded, and the socket's own buffer is bounded by the connection.
+  const maxUnwrittenBytes = options.maxUnwrittenAnswerBytes ?? 1024 * 1024
+  let unwrittenBytes = 0
+  const roomForAnswers = Latch.makeUnsafe(true)
   const queueAnswer = (text: string) => {
     ready.push(text)
+    unwrittenBytes += text.length
+    if (unwrittenBytes >= maxUnwrittenBytes) roomForAnswers.closeUnsafe()
     answersReady.openUnsafe()
   }
   const expectAnswer = () => {
@@ -78,16 +106,32 @@ export const makeImport = Effect.fn("ImportDispatcher.make")(function* (
         const texts = ready
         ready = []
         yield* Effect.ignore(connection.write(texts))
+        for (const text of texts) unwrittenBytes -= text.length
+        if (unwrittenBytes < maxUnwrittenBytes) roomForAnswers.openUnsafe()
         unanswered -= texts.length
         if (unanswered === 0) allAnswered.openUnsafe()
       })
     )
   )
 
-  const settledAs =
+  /** With `?ack=true` every frame is answered; its answer was expected when it was handed over. */
+  const answerAs =
     (n: number): Settled =>
-    (outcome) =>
-      queueAnswer(Exit.isSuccess(outcome) ? ackFrame(n) : unpublishedFrame(n, reasonOf(outcome.cause)))
+    (outcome) => {
+      if (Exit.isSuccess(outcome)) return queueAnswer(ackFrame(n))
+      const { reason, retryable } = failureOf(outcome.cause)
+      queueAnswer(retryable ? unpublishedFrame(n, reason) : refusedFrame(n, reason, ""))
+    }
+
+  /** Without it only a failure is answered, with an error frame. */
+  const reportFailureOf =
+    (n: number): Settled =>
+    (outcome) => {
+      if (Exit.isSuccess(outcome)) return
+      const { reason, retryable } = failureOf(outcome.cause)
+      expectAnswer()
+      queueAnswer(unpublishedError(n, reason, retryable))
+    }
 
   const reject = (rejected: FrameRejected, n: number) => {
     Metrics.importFramesRejected.updateUnsafe(1, context)
@@ -102,14 +146,18 @@ export const makeImport = Effect.fn("ImportDispatcher.make")(function* (
   const handle = (frame: InboundFrame, n: number) => {
     const translated = translateFrame(options.kind, frame.data, n)
     if (Result.isFailure(translated)) return Effect.sync(() => reject(translated.failure, n))
-    const message = { payload: translated.success }
-    if (!options.ack) return publisher.publish(message)
+    const payload = translated.success
+    if (payload.byteLength > publisher.maxMessageSize) {
+      return Effect.sync(() => reject(tooLarge(payload.byteLength, publisher.maxMessageSize, n), n))
+    }
+    if (!options.ack) return publisher.publishNotify({ payload }, reportFailureOf(n))
     expectAnswer()
-    return publisher.publishNotify(message, settledAs(n))
+    return publisher.publishNotify({ payload }, answerAs(n))
   }
 
   const run = Effect.gen(function* () {
     for (;;) {
+      yield* roomForAnswers.await
       const batch = yield* connection.receive
       Metrics.importFramesReceived.updateUnsafe(batch.length, context)
       for (let i = 0; i < batch.length; i++) {

@@ -22,12 +22,18 @@ import {
   Queue,
   type Scope
 } from "effect"
-import { type BrokerUnavailable, type ConnectionClosed, SendFailed, type TopicRefused } from "../domain/BrokerErrors.ts"
+import {
+  type BrokerUnavailable,
+  type ConnectionClosed,
+  type MessageTooLarge,
+  SendFailed,
+  type TopicRefused
+} from "../domain/BrokerErrors.ts"
 import { PublisherClosed } from "../domain/PublisherErrors.ts"
 import { Broker, type MessageId, type OutgoingMessage } from "./Broker.ts"
 import * as Metrics from "./Metrics.ts"
 
-export type PublishError = PublisherClosed | SendFailed | ConnectionClosed
+export type PublishError = PublisherClosed | SendFailed | MessageTooLarge | ConnectionClosed
 
 export interface PublisherOptions {
   readonly topic: string
@@ -35,6 +41,13 @@ export interface PublisherOptions {
   readonly maxQueueSize?: number
   /** Sends handed to the broker and not yet confirmed, at most. Default 500. */
   readonly maxInFlight?: number
+  /**
+   * PUBLISHER_MAX_QUEUE_BYTES: `publish` also waits while the queue holds this many bytes; a
+   * message is always taken into an empty queue, whatever its size. Default 16 MiB.
+   */
+  readonly maxQueueBytes?: number
+  /** PUBLISHER_MAX_IN_FLIGHT_BYTES: bytes of sends awaiting confirmation before the worker waits. Default 32 MiB. */
+  readonly maxInFlightBytes?: number
   /** PUBLISHER_DRAIN_TIMEOUT; default 5 s. */
   readonly drainTimeout?: Duration.Input
   /** PUBLISHER_FLUSH_TIMEOUT; default 2 s. */
@@ -90,6 +103,8 @@ export interface PublisherShape {
   readonly queueDepth: Effect.Effect<number>
   /** Completes if the producer's connection to the broker is lost: nothing more can be published. */
   readonly lost: Effect.Effect<ConnectionClosed>
+  /** The largest payload the broker takes in one message; a larger one fails with MessageTooLarge. */
+  readonly maxMessageSize: number
 }
 
 /** Told the outcome of one published message. */
@@ -100,6 +115,8 @@ export class Publisher extends Context.Service<Publisher, PublisherShape>()("tg-
 export const publisherDefaults = {
   maxQueueSize: 10,
   maxInFlight: 500,
+  maxQueueBytes: 16 * 1024 * 1024,
+  maxInFlightBytes: 32 * 1024 * 1024,
   drainTimeout: "5 seconds",
   flushTimeout: "2 seconds"
 } as const
@@ -121,9 +138,15 @@ export const makePublisher = Effect.fn("Publisher.make")(function* (
   // Its close need not wait for confirmations again: the flush has waited for them, within its bound.
   const producer = yield* broker.producer(topic, { closeTimeout: 0 })
   const sends = yield* FiberSet.make<void, never>()
-  // The send window: how many sends are unconfirmed, and a latch open while there is room.
+  // The send window: how many sends, and how many bytes, are unconfirmed, and a latch open while
+  // there is room for more.
   let inFlight = 0
+  let inFlightBytes = 0
   const room = Latch.makeUnsafe(true)
+  const windowFull = () => inFlight >= settings.maxInFlight || inFlightBytes >= settings.maxInFlightBytes
+  // Bytes waiting in the queue, and a latch open while there is room for more.
+  let queuedBytes = 0
+  const queueRoom = Latch.makeUnsafe(true)
   const queue = yield* Queue.bounded<Entry, Cause.Done>(settings.maxQueueSize)
   let accepting = true
   let failed = 0
@@ -135,8 +158,13 @@ export const makePublisher = Effect.fn("Publisher.make")(function* (
   const context = yield* Effect.context<never>()
 
   /** What follows a send; the success path, taken by nearly every message, stays small. */
-  const settle = (entry: Entry, exit: Exit.Exit<MessageId, SendFailed | ConnectionClosed>): Effect.Effect<void> => {
-    if (--inFlight < settings.maxInFlight) room.openUnsafe()
+  const settle = (
+    entry: Entry,
+    exit: Exit.Exit<MessageId, SendFailed | MessageTooLarge | ConnectionClosed>
+  ): Effect.Effect<void> => {
+    inFlight--
+    inFlightBytes -= entry.message.payload.byteLength
+    if (!windowFull()) room.openUnsafe()
     entry.answered = true
     entry.settled?.(exit)
     if (Exit.isSuccess(exit)) {
@@ -171,8 +199,13 @@ export const makePublisher = Effect.fn("Publisher.make")(function* (
     for (;;) {
       yield* room.await
       const entries = yield* Queue.takeBetween(queue, 1, settings.maxInFlight - inFlight)
+      let bytes = 0
+      for (const entry of entries) bytes += entry.message.payload.byteLength
       inFlight += entries.length
-      if (inFlight >= settings.maxInFlight) room.closeUnsafe()
+      inFlightBytes += bytes
+      queuedBytes -= bytes
+      if (windowFull()) room.closeUnsafe()
+      if (queuedBytes < settings.maxQueueBytes) queueRoom.openUnsafe()
       Metrics.publisherQueueDepth.modifyUnsafe(-entries.length, context)
       Metrics.publisherMessagesSent.updateUnsafe(entries.length, context)
       for (const entry of entries) yield* FiberSet.run(sends, send(entry), { startImmediately: true })
@@ -181,12 +214,17 @@ export const makePublisher = Effect.fn("Publisher.make")(function* (
   const workerFiber = yield* Effect.forkScoped(worker)
 
   const enqueue = (entry: Entry) =>
-    Effect.suspend(() => (accepting ? Queue.offer(queue, entry) : Effect.succeed(false))).pipe(
+    Effect.andThen(
+      queueRoom.await,
+      Effect.suspend(() => (accepting ? Queue.offer(queue, entry) : Effect.succeed(false)))
+    ).pipe(
       Effect.flatMap((accepted) => {
         if (!accepted) {
           return Effect.fail(new PublisherClosed({ topic, reason: "it is shutting down and accepts no new messages" }))
         }
         Metrics.publisherQueueDepth.modifyUnsafe(1, context)
+        queuedBytes += entry.message.payload.byteLength
+        if (queuedBytes >= settings.maxQueueBytes) queueRoom.closeUnsafe()
         return Effect.void
       })
     )
@@ -237,6 +275,8 @@ export const makePublisher = Effect.fn("Publisher.make")(function* (
       // The caller's last publishes, the queue and the worker share one drain bound.
       const handedOver = yield* Effect.exit(lastPublishes).pipe(Effect.timeoutOption(yield* until(bounds.drainEnds)))
       accepting = false
+      // A publish waiting for room in the queue learns at once that it is closed.
+      queueRoom.openUnsafe()
       yield* Queue.end(queue)
       const finished = yield* Fiber.await(workerFiber).pipe(Effect.timeoutOption(yield* until(bounds.drainEnds)))
       if (finished._tag === "None") {
@@ -285,6 +325,7 @@ export const makePublisher = Effect.fn("Publisher.make")(function* (
     shutdown,
     shutdownAfter: runShutdown,
     queueDepth: Queue.size(queue),
-    lost: producer.lost
+    lost: producer.lost,
+    maxMessageSize: producer.maxMessageSize
   })
 })

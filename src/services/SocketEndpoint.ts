@@ -145,6 +145,8 @@ const openImport = (route: Extract<Route, { direction: "import" }>) =>
       topic: route.topic,
       maxQueueSize: settings.publisherMaxQueueSize,
       maxInFlight: settings.publisherMaxInFlight,
+      maxQueueBytes: settings.publisherMaxQueueBytes,
+      maxInFlightBytes: settings.publisherMaxInFlightBytes,
       drainTimeout: settings.publisherDrainTimeout,
       flushTimeout: settings.publisherFlushTimeout
     })

@@ -188,4 +188,30 @@ describe.each(brokersUnderTest())("Broker contract: $name", (adapter) => {
       assert.strictEqual(consumerError._tag, "TopicRefused")
     })
   )
+
+  it.live(
+    `${name}: a message above the broker's limit fails at once with MessageTooLarge naming both sizes; the producer goes on`,
+    () =>
+      Effect.gen(function* () {
+        const broker = yield* adapter.make
+        const topic = freshTopic("contract-too-large")
+        const consumer = yield* broker.consumer({ topic, subscription: "s", initialPosition: "Earliest" })
+        const producer = yield* broker.producer(topic)
+        assert.strictEqual(
+          producer.maxMessageSize,
+          5 * 1024 * 1024 - 4096,
+          "Pulsar's default maxMessageSize, less room for the metadata"
+        )
+        const size = producer.maxMessageSize + 1
+        const refused = yield* Effect.flip(producer.send({ payload: new Uint8Array(size) }))
+        assert.strictEqual(refused._tag, "MessageTooLarge")
+        assert.include(refused.message, size.toLocaleString("en-US"))
+        assert.include(refused.message, producer.maxMessageSize.toLocaleString("en-US"))
+        yield* producer.send({ payload: new Uint8Array(producer.maxMessageSize) })
+        yield* producer.send({ payload: bytes("after") })
+        assert.strictEqual((yield* consumer.receive).payload.byteLength, producer.maxMessageSize)
+        assert.deepStrictEqual(yield* receiveTexts(consumer, 1), ["after"])
+        assert.strictEqual(yield* broker.countOnTopic(topic), 2, "the refused message never reached the broker")
+      })
+  )
 })

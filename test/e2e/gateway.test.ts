@@ -209,4 +209,46 @@ describe.each(brokersUnderTest())("Gateway end to end: $name", (adapter) => {
         assert.strictEqual(yield* broker.countOnTopic(topic), 2)
       })
   )
+
+  it.live(
+    `${name}: a frame whose record is larger than the broker takes is refused once, not retryable, naming the limit; the connection goes on`,
+    () =>
+      Effect.gen(function* () {
+        const broker = yield* adapter.make
+        const flow = freshFlow()
+        const gateway = yield* startGateway(broker, { FLOWS: flow })
+        const topic = topicOf("triples", flow)
+        const client = yield* connect(gateway.url(`/api/v1/flow/${flow}/import/triples?ack=true`))
+        // About 3 MiB as a frame, above 5 MB as a record (full field names).
+        const big = triplesFrame("big", 20_000)
+        client.send(triplesFrame("before"))
+        client.send(big)
+        client.send(triplesFrame("after"))
+        yield* client.until((received) => received.length === 3)
+        const answers = client.received as ReadonlyArray<{
+          readonly ack?: number
+          readonly nack?: number
+          readonly error?: { readonly message: string; readonly retryable?: boolean }
+        }>
+        assert.sameDeepMembers(
+          answers.filter((a) => a.ack !== undefined),
+          [{ ack: 1 }, { ack: 3 }]
+        )
+        const refused = answers.find((a) => a.nack === 2)
+        assert.isDefined(refused)
+        assert.isUndefined(refused?.error?.retryable, "sending it again cannot succeed")
+        assert.include(refused?.error?.message, "bytes per message")
+        assert.include(refused?.error?.message, (5 * 1024 * 1024 - 4096).toLocaleString("en-US"))
+        assert.strictEqual(yield* untilStored(broker, topic, 2), 2)
+
+        // Without ?ack=true the client is told with an error frame.
+        const plain = yield* connect(gateway.url(`/api/v1/flow/${flow}/import/triples`))
+        plain.send(big)
+        yield* plain.until((received) => received.length === 1)
+        const error = (plain.received[0] as { readonly error?: { readonly message: string; readonly frame: number } })
+          .error
+        assert.strictEqual(error?.frame, 1)
+        assert.include(error?.message, "bytes per message")
+      })
+  )
 })

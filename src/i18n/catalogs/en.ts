@@ -131,14 +131,20 @@ export const en = {
   "setting.PULSAR_HTTP_URL": "Pulsar web port (WebSocket API and admin API), with BROKER=pulsar",
   "setting.PULSAR_PING_INTERVAL":
     "how often each Pulsar session is pinged so that the broker does not close it as idle (keep it below the broker's webSocketSessionIdleTimeoutMillis); 0 or off: never",
+  "setting.PULSAR_MAX_MESSAGE_SIZE":
+    "largest record sent to Pulsar, in bytes; auto: learned from the broker (maxMessageSize, webSocketMaxTextFrameSize); a frame whose record is larger is refused, not retried",
   "setting.FLOWS": "comma-separated names of the flows to serve (default is always served)",
   "setting.FLOWS_FILE": "JSON file of flows and per-flow topic overrides",
   "setting.TOPIC_TEMPLATE": "topic of a flow's interface",
   "setting.MAX_FRAME_SIZE": "largest frame a client may send; larger closes the socket with 1009",
   "setting.WS_PING_INTERVAL":
     "how often clients are pinged so that proxies do not close idle sockets; a client that does not answer stays connected; 0 or off: never",
+  "setting.WS_READ_BUFFER_SIZE":
+    "bytes of frames received on a connection and not yet handled before its socket stops being read",
   "setting.PUBLISHER_MAX_QUEUE_SIZE": "frames queued per import connection before the socket stops being read",
   "setting.PUBLISHER_MAX_IN_FLIGHT": "sends per import connection awaiting the broker's confirmation",
+  "setting.PUBLISHER_MAX_QUEUE_BYTES": "bytes queued per import connection before the socket stops being read",
+  "setting.PUBLISHER_MAX_IN_FLIGHT_BYTES": "bytes per import connection sent and awaiting the broker's confirmation",
   "setting.PUBLISHER_DRAIN_TIMEOUT": "on close, time to send what is queued",
   "setting.PUBLISHER_FLUSH_TIMEOUT": "on close, time to wait for the broker's confirmations",
   "setting.SUBSCRIBER_MAX_QUEUE_SIZE": "messages queued per export connection",

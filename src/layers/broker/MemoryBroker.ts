@@ -6,13 +6,15 @@
  * runs unchanged against it and against a real Pulsar broker.
  */
 import { Duration, Effect, Layer, type Scope } from "effect"
-import { BrokerUnavailable, ConnectionClosed, TopicRefused } from "../../domain/BrokerErrors.ts"
+import { BrokerUnavailable, ConnectionClosed, MessageTooLarge, TopicRefused } from "../../domain/BrokerErrors.ts"
 import {
   Broker,
   type BrokerShape,
   type Consumer,
   consumerDefaults,
   type ConsumerOptions,
+  defaultMaxPayloadSize,
+  type MessageId,
   type OutgoingMessage,
   type Producer,
   type ReceivedMessage
@@ -226,11 +228,21 @@ export const makeMemoryBroker: Effect.Effect<MemoryBroker, never, Scope.Scope> =
         topic: topicName,
         // An append is the in-memory broker's "persisted": it completes at once.
         send: (message: OutgoingMessage) =>
-          Effect.suspend(() =>
+          Effect.suspend((): Effect.Effect<MessageId, MessageTooLarge | ConnectionClosed> =>
             closed || !open
               ? Effect.fail(new ConnectionClosed({ topic: topicName, reason: "the producer is closed" }))
-              : Effect.succeed(topic.append(message))
+              : message.payload.byteLength > defaultMaxPayloadSize
+                ? Effect.fail(
+                    new MessageTooLarge({
+                      topic: topicName,
+                      size: message.payload.byteLength,
+                      limit: defaultMaxPayloadSize
+                    })
+                  )
+                : Effect.succeed(topic.append(message))
           ),
+        // Pulsar's default, so that what works here works on a broker left at its defaults.
+        maxMessageSize: defaultMaxPayloadSize,
         flush: Effect.void,
         inFlight: Effect.succeed(0),
         // The in-memory broker lives in the process: there is no connection to lose.

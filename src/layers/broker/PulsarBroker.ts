@@ -8,7 +8,13 @@
  */
 import { Deferred, Duration, Effect, Layer, type Scope } from "effect"
 import type WebSocket from "ws"
-import { BrokerUnavailable, ConnectionClosed, SendFailed, TopicRefused } from "../../domain/BrokerErrors.ts"
+import {
+  BrokerUnavailable,
+  ConnectionClosed,
+  MessageTooLarge,
+  SendFailed,
+  TopicRefused
+} from "../../domain/BrokerErrors.ts"
 import {
   Broker,
   type BrokerShape,
@@ -21,6 +27,7 @@ import {
   type ProducerOptions,
   type ReceivedMessage
 } from "../../services/Broker.ts"
+import { learnLimit } from "./PulsarLimits.ts"
 import { closeSocket, openSocket } from "./PulsarSocket.ts"
 import { ReceiveBuffer } from "./ReceiveBuffer.ts"
 import { parseTopicName, pathSegment, type TopicName, topicNameProblem, topicPath } from "./topicName.ts"
@@ -39,9 +46,14 @@ export interface PulsarBrokerConfig {
    * idle (`webSocketSessionIdleTimeoutMillis`, 300 s by default). Default 30 s; zero sends none.
    */
   readonly pingInterval?: Duration.Input
+  /**
+   * The largest payload to send, in bytes. When absent it is learned from the broker's
+   * configuration (`maxMessageSize`, `webSocketMaxTextFrameSize`) the first time a producer opens.
+   */
+  readonly maxMessageSize?: number
 }
 
-type Resume = (effect: Effect.Effect<MessageId, SendFailed | ConnectionClosed>) => void
+type Resume = (effect: Effect.Effect<MessageId, SendFailed | MessageTooLarge | ConnectionClosed>) => void
 
 interface SendAnswer {
   readonly result?: string
@@ -68,6 +80,24 @@ export const makePulsarBroker = (config: PulsarBrokerConfig): BrokerShape => {
   const pingInterval = config.pingInterval ?? "30 seconds"
   const sendTimeoutMillis = Duration.toMillis(Duration.fromInputUnsafe(config.sendTimeout ?? "30 seconds"))
 
+  // Learned once, when the first producer opens; a configured limit is taken as it is.
+  let learned: number | undefined = config.maxMessageSize
+  const maxMessageSize = Effect.suspend(() =>
+    learned !== undefined
+      ? Effect.succeed(learned)
+      : learnLimit(base).pipe(
+          Effect.tap(({ limit, assumed }) =>
+            assumed === undefined
+              ? Effect.logInfo(`the broker takes messages of up to ${limit.toLocaleString("en-US")} bytes`)
+              : Effect.logWarning(
+                  `could not read the broker's message size limits (${assumed}); assuming Pulsar's defaults, ` +
+                    `${limit.toLocaleString("en-US")} bytes per message. Set PULSAR_MAX_MESSAGE_SIZE to the broker's real limit.`
+                )
+          ),
+          Effect.map(({ limit }) => (learned = limit))
+        )
+  )
+
   const nameOf = (topic: string): Effect.Effect<TopicName, TopicRefused> => {
     const name = parseTopicName(topic)
     return name === undefined
@@ -88,6 +118,7 @@ export const makePulsarBroker = (config: PulsarBrokerConfig): BrokerShape => {
   ): Effect.Effect<Producer, BrokerUnavailable | TopicRefused, Scope.Scope> =>
     Effect.gen(function* () {
       const name = yield* nameOf(topic)
+      const limit = yield* maxMessageSize
       const query = `sendTimeoutMillis=${sendTimeoutMillis}&batchingEnabled=false`
       const socket = yield* connect(topic, `${wsBase}/ws/v2/producer/${topicPath(name)}?${query}`)
 
@@ -108,7 +139,7 @@ export const makePulsarBroker = (config: PulsarBrokerConfig): BrokerShape => {
       socket.on("message", (data) => {
         const answer = parseJson<SendAnswer>(data)
         const context = answer?.context
-        if (context === undefined) return
+        if (context === undefined) return failUnattributed(answer)
         const resume = pending.get(context)
         if (resume === undefined) return
         pending.delete(context)
@@ -120,6 +151,19 @@ export const makePulsarBroker = (config: PulsarBrokerConfig): BrokerShape => {
         }
         settled()
       })
+      /**
+       * An error answer without a context (the broker could not even read the send command) belongs
+       * to one of the pending sends, and nothing tells which: every pending send is failed as of
+       * unknown outcome, so that none is left unanswered. A sender that resends may duplicate.
+       */
+      const failUnattributed = (answer: SendAnswer | undefined) => {
+        if (answer?.result === undefined || answer.result === "ok" || pending.size === 0) return
+        const reason = `the broker refused a send without saying which (${answer.result}${answer.errorMsg ? `: ${answer.errorMsg}` : ""})`
+        const failure = Effect.fail(new SendFailed({ topic, reason, unknownOutcome: true }))
+        for (const resume of pending.values()) resume(failure)
+        pending.clear()
+        settled()
+      }
       socket.on("close", (code, reason) => {
         closedReason = `the broker closed the connection (${code}${reason.length > 0 ? ` ${reason.toString()}` : ""})`
         // Sends handed over without an answer may or may not be stored.
@@ -147,9 +191,12 @@ export const makePulsarBroker = (config: PulsarBrokerConfig): BrokerShape => {
       )
 
       const send = (message: OutgoingMessage) =>
-        Effect.callback<MessageId, SendFailed | ConnectionClosed>((resume) => {
+        Effect.callback<MessageId, SendFailed | MessageTooLarge | ConnectionClosed>((resume) => {
           if (closedReason !== undefined) {
             return resume(Effect.fail(new ConnectionClosed({ topic, reason: closedReason })))
+          }
+          if (message.payload.byteLength > limit) {
+            return resume(Effect.fail(new MessageTooLarge({ topic, size: message.payload.byteLength, limit })))
           }
           const context = `${nextContext++}`
           pending.set(context, resume)
@@ -161,6 +208,7 @@ export const makePulsarBroker = (config: PulsarBrokerConfig): BrokerShape => {
       return {
         topic,
         send,
+        maxMessageSize: limit,
         flush,
         inFlight: Effect.sync(() => pending.size),
         lost: Deferred.await(lost)

@@ -1,0 +1,91 @@
+/**
+ * The largest message the Pulsar adapter sends: learned from a real broker's configuration, the
+ * broker's defaults assumed when that cannot be read, and a send refusal that names no send
+ * still answering every send in flight.
+ */
+import { createServer } from "node:http"
+import { assert, describe, it } from "@effect/vitest"
+import { Effect, Exit, Fiber } from "effect"
+import { inject } from "vitest"
+import { WebSocketServer } from "ws"
+import { makePulsarBroker } from "../../src/layers/broker/PulsarBroker.ts"
+import { defaultMaxTextFrameSize, learnLimit, payloadLimit } from "../../src/layers/broker/PulsarLimits.ts"
+import { defaultMaxMessageSize } from "../../src/services/Broker.ts"
+import { bytes } from "../support/brokers.ts"
+
+describe("Pulsar message size limit", () => {
+  it("is the smaller of maxMessageSize (less room for metadata) and what a text frame carries in base64", () => {
+    assert.strictEqual(payloadLimit(5 * 1024 * 1024, 70 * 1024 * 1024), 5 * 1024 * 1024 - 4096)
+    assert.strictEqual(payloadLimit(5 * 1024 * 1024, 1024 * 1024), ((1024 * 1024 - 4096) / 4) * 3)
+    assert.strictEqual(payloadLimit(100 * 1024 * 1024, 100 * 1024 * 1024), 15_000_000, "Jackson's string bound")
+  })
+
+  it.live("pulsar: is learned from the broker's runtime configuration", () =>
+    Effect.gen(function* () {
+      const httpUrl = inject("pulsarHttpUrl")
+      const config = yield* Effect.promise(() =>
+        fetch(`${httpUrl}/admin/v2/brokers/configuration/runtime`).then(
+          (response) => response.json() as Promise<Record<string, string>>
+        )
+      )
+      const learned = yield* learnLimit(httpUrl)
+      assert.isUndefined(learned.assumed)
+      assert.strictEqual(
+        learned.limit,
+        payloadLimit(Number(config["maxMessageSize"]), Number(config["webSocketMaxTextFrameSize"]))
+      )
+    })
+  )
+
+  it.live("assumes Pulsar's defaults, and says why, when the configuration cannot be read", () =>
+    Effect.gen(function* () {
+      const learned = yield* learnLimit("http://127.0.0.1:9")
+      assert.strictEqual(learned.limit, payloadLimit(defaultMaxMessageSize, defaultMaxTextFrameSize))
+      assert.isString(learned.assumed)
+    })
+  )
+
+  it.live("an error answer without a context fails every send in flight as of unknown outcome", () =>
+    Effect.gen(function* () {
+      // A stand-in for the broker's WebSocket service that answers the third send with an error
+      // naming no send, as Pulsar does when it cannot read a send command.
+      const server = yield* Effect.acquireRelease(
+        Effect.callback<{ readonly port: number; readonly close: () => void }>((resume) => {
+          const http = createServer()
+          const sockets = new WebSocketServer({ server: http })
+          let received = 0
+          sockets.on("connection", (socket) => {
+            socket.on("message", () => {
+              if (++received === 3)
+                socket.send(`{"result":"send-error:3","errorMsg":"Failed to deserialize from JSON"}`)
+            })
+          })
+          http.listen(0, "127.0.0.1", () => {
+            const address = http.address()
+            resume(
+              Effect.succeed({
+                port: typeof address === "object" && address !== null ? address.port : 0,
+                close: () => {
+                  for (const client of sockets.clients) client.terminate()
+                  sockets.close()
+                  http.close()
+                }
+              })
+            )
+          })
+        }),
+        (server) => Effect.sync(server.close)
+      )
+      const broker = makePulsarBroker({ httpUrl: `http://127.0.0.1:${server.port}`, maxMessageSize: 1024 })
+      const producer = yield* broker.producer("persistent://tg/flow/limits")
+      const sends = yield* Effect.forEach(["a", "b", "c"], (t) =>
+        Effect.forkChild(producer.send({ payload: bytes(t) }), { startImmediately: true })
+      )
+      const exits = yield* Effect.forEach(sends, Fiber.await)
+      for (const exit of exits) {
+        assert.isTrue(Exit.isFailure(exit))
+        assert.include(String(Exit.isFailure(exit) ? exit.cause : ""), "without saying which")
+      }
+    })
+  )
+})
