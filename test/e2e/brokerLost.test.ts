@@ -3,7 +3,7 @@
  * 1011 rather than left writing into a void or waiting for exports that cannot come.
  */
 import { assert, describe, it } from "@effect/vitest"
-import { Deferred, Effect } from "effect"
+import { Deferred, Effect, Metric } from "effect"
 import { ConnectionClosed } from "../../src/domain/BrokerErrors.ts"
 import { makeMemoryBroker } from "../../src/layers/broker/MemoryBroker.ts"
 import type { BrokerShape } from "../../src/services/Broker.ts"
@@ -40,7 +40,11 @@ describe("losing the broker connection", () => {
         fetch(`http://127.0.0.1:${gateway.port}/metrics`).then((r) => r.text())
       )
       assert.match(metrics, /^websocket_forced_shutdowns_total 1$/m)
-    })
+      assert.match(metrics, /^websocket_graceful_shutdowns_total 0$/m)
+    }).pipe(
+      // A registry of this test's own: the counts are this connection's, whatever else the file runs.
+      Effect.provideService(Metric.MetricRegistry, new Map())
+    )
   )
 
   it.live("an export socket is closed with 1011", () =>
