@@ -69,7 +69,7 @@ export const catalog: Catalog = {
   "import.tooBig":
     "fremu {frame} ({origin}, baiti {bytes}) ni kubwa kuliko lango linavyokubali (lilifunga muunganisho kwa 1009): tuma fremu ndogo zaidi (--batch ndogo zaidi, au mistari mifupi ya JSON), au ongeza MAX_FRAME_SIZE ya lango",
   "import.originLine": "{file} mstari {line}",
-  "import.originTriples": "{file}, triples {first}–{last}",
+  "import.originTriples": "{file}, kauli {first}–{last}",
   "import.summary":
     "fremu {acked} kati ya {frames} zimethibitishwa ({items, plural, one {kipengee #} other {vipengee #}}) kwa mtiririko {flow} ({kind}) ndani ya sekunde {seconds}",
   "import.parseError": "{where}: hitilafu ya uchanganuzi: {problem}",
