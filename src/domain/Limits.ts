@@ -138,8 +138,9 @@ export interface NonFinite {
 
 /**
  * The first `NaN`, `Infinity` or `-Infinity` written as a value in `text`, with its path, if the
- * text is JSON up to that point; `undefined` otherwise (the text is wrong in another way first,
- * and `JSON.parse`'s message stands). Iterative: a path stack, no recursion.
+ * text is JSON up to that point and nested no deeper than `MAX_NESTING_DEPTH`; `undefined`
+ * otherwise (the text is wrong in another way first, and `JSON.parse`'s message stands).
+ * Iterative: a path stack, no recursion.
  */
 export const findNonFinite = (text: string): NonFinite | undefined => {
   const path: Array<string | number> = []
@@ -173,6 +174,9 @@ export const findNonFinite = (text: string): NonFinite | undefined => {
       if (text.charCodeAt(at) === (object ? RIGHT_BRACE : RIGHT_BRACKET)) {
         at++
       } else {
+        // Past the limit the text would be refused for its depth anyway; stopping here also
+        // keeps the path, and so the message, short.
+        if (inObject.length >= MAX_NESTING_DEPTH) return undefined
         inObject.push(object)
         if (object) {
           const end = stringEnd()

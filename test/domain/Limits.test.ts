@@ -423,6 +423,10 @@ describe("Limits", () => {
         word: "-Infinity",
         path: `["a\\"b"].c[2]`
       })
+      // Deeper than the limit, the text is refused as malformed, with a message of bounded length.
+      assert.deepStrictEqual(findNonFinite(`${"[".repeat(64)}NaN${"]".repeat(64)}`)?.word, "NaN")
+      assert.isUndefined(findNonFinite(`${"[".repeat(65)}NaN${"]".repeat(65)}`))
+      assert.isBelow(frameFailure("triples", `${"[".repeat(100_000)}NaN${"]".repeat(100_000)}`).message.length, 300)
       // The malformed-JSON message is unchanged for everything else.
       assert.match(frameFailure("triples", `{"metadata": nan}`).message, /^Malformed JSON: /)
     })
