@@ -12,7 +12,7 @@
 import { Effect, Scheduler } from "effect"
 
 /** Tasks run while waiting before `settled` gives up on fibers that never suspend. */
-const busyLimit = 1_000_000
+const busyLimit = 100_000
 
 export const withSettled = <A, E, R>(
   body: (settled: Effect.Effect<void>) => Effect.Effect<A, E, R>
