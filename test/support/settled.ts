@@ -7,7 +7,8 @@
  *
  * It sees what the fibers do through the scheduler: everything the in-memory broker and the
  * services do. Work done outside it (a promise, a timer, a socket) is not waited for, so it is for
- * in-memory tests only.
+ * in-memory tests only; and what the test checks must be built inside `withSettled`, since a queue
+ * or a fiber made before it schedules its work on the scheduler it was made with.
  */
 import { Effect, Scheduler } from "effect"
 
