@@ -1,13 +1,14 @@
 /**
- * Backpressure through a real WebSocket pair: a dispatcher that does not read pauses the client's
- * socket, and a client that does not read holds writers back instead of filling memory.
+ * Backpressure: a dispatcher that does not read pauses the client's socket (through a real
+ * WebSocket pair, and in bytes through a scripted socket), and a client that does not read holds
+ * writers back instead of filling memory (a scripted socket, whose buffered bytes are exactly known).
  */
+import { EventEmitter } from "node:events"
 import { createServer } from "node:http"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Fiber, Schedule } from "effect"
 import WebSocket, { WebSocketServer } from "ws"
 import { makeWsConnection } from "../../src/layers/WsConnection.ts"
-import type { Connection } from "../../src/services/Connection.ts"
 
 /** A server-side socket and the client connected to it. */
 const socketPair = Effect.acquireRelease(
@@ -40,6 +41,45 @@ const socketPair = Effect.acquireRelease(
   (pair) => Effect.sync(pair.close)
 )
 
+/**
+ * The parts of a `ws` socket a connection uses, driven by the test: frames arrive when it says,
+ * and a write completes only when it confirms it, so the bytes buffered are exactly known.
+ */
+class ScriptedSocket extends EventEmitter {
+  readyState: number = WebSocket.OPEN
+  isPaused = false
+  bufferedAmount = 0
+  readonly sent: Array<{ readonly size: number; readonly done: (error?: Error) => void }> = []
+  private confirmed = 0
+
+  asWebSocket(): WebSocket {
+    return this as unknown as WebSocket
+  }
+  receive(data: Buffer) {
+    this.emit("message", data, false)
+  }
+  pause() {
+    this.isPaused = true
+  }
+  resume() {
+    this.isPaused = false
+  }
+  send(text: string, done: (error?: Error) => void) {
+    this.bufferedAmount += text.length
+    this.sent.push({ size: text.length, done })
+  }
+  /** The client has read the next `count` frames written. */
+  confirm(count: number) {
+    for (const write of this.sent.slice(this.confirmed, this.confirmed + count)) {
+      this.bufferedAmount -= write.size
+      write.done()
+    }
+    this.confirmed += count
+  }
+  close() {}
+  terminate() {}
+}
+
 const until = (condition: () => boolean) =>
   Effect.sync(condition).pipe(
     Effect.repeat({ until: (done) => done, schedule: Schedule.spaced("5 millis") }),
@@ -66,33 +106,60 @@ describe("WsConnection", () => {
     })
   )
 
-  const writers = [
-    ["a batch of one", (connection: Connection, frame: string) => Effect.asVoid(connection.write([frame]))],
-    ["a batch of two", (connection: Connection, frame: string) => Effect.asVoid(connection.write([frame, frame]))]
-  ] as const
+  it.effect(
+    "frames not yet taken pause the socket once they reach the read buffer's size in bytes, not only its count",
+    () =>
+      Effect.gen(function* () {
+        const socket = new ScriptedSocket()
+        const connection = yield* makeWsConnection(socket.asWebSocket(), {
+          highWaterFrames: 16,
+          readBufferBytes: 1024 * 1024
+        })
+        const frame = Buffer.alloc(400 * 1024, "x")
+        socket.receive(frame)
+        socket.receive(frame)
+        assert.isFalse(socket.isPaused, "800 KiB held: still reading")
+        socket.receive(frame)
+        assert.isTrue(socket.isPaused, "1.2 MiB held: the socket is paused at three frames, well below 16")
+        const batch = yield* connection.receive
+        assert.strictEqual(batch.length, 3)
+        assert.isFalse(socket.isPaused, "taken: reading resumes")
+      })
+  )
 
-  for (const [name, writeOnce] of writers) {
-    it.live(
-      `a client that does not read holds ${name} back once the socket buffers more than the high-water mark`,
+  for (const [name, texts] of [
+    ["one frame at a time", 1],
+    ["two frames at a time", 2]
+  ] as const) {
+    it.effect(
+      `a client that does not read holds a writer of ${name} back at the high-water mark, and lets it go as the socket drains`,
       () =>
         Effect.gen(function* () {
-          const { server, client } = yield* socketPair
-          client.pause()
-          const connection = yield* makeWsConnection(server, { highWaterBytes: 1024 * 1024 })
+          const socket = new ScriptedSocket()
+          const connection = yield* makeWsConnection(socket.asWebSocket(), { highWaterBytes: 1024 * 1024 })
           const frame = "x".repeat(256 * 1024)
-          let written = 0
+          let handedOver = 0
+          // Runs at once, up to where it waits: the socket never confirms a write by itself.
           const writer = yield* Effect.forkChild(
-            Effect.forever(Effect.flatMap(writeOnce(connection, frame), () => Effect.sync(() => written++)))
+            Effect.gen(function* () {
+              for (;;) {
+                yield* connection.write(Array.from({ length: texts }, () => frame))
+                handedOver++
+              }
+            }),
+            { startImmediately: true }
           )
-          // TCP buffers fill, then the socket's own buffer passes 1 MiB and the writer waits.
-          yield* until(() => server.bufferedAmount > 1024 * 1024)
-          // Give the writer every chance to go on: without the wait it would reach hundreds of
-          // writes, tens of MiB in memory.
-          for (let i = 0; i < 500; i++) yield* Effect.yieldNow
-          assert.isBelow(server.bufferedAmount, 1024 * 1024 + 3 * frame.length, "memory stays bounded")
-          const stalledAt = written
-          client.resume()
-          yield* until(() => written > stalledAt + 20)
+          // Frames go out until the buffer passes 1 MiB (five of 256 KiB, or three pairs); then the
+          // writer waits for a write to complete.
+          const held = texts === 1 ? 5 : 6
+          assert.strictEqual(socket.sent.length, held)
+          assert.isAtMost(socket.bufferedAmount, 1024 * 1024 + texts * frame.length)
+          // The client reads: each confirmed write lowers the buffer and lets the writer go on.
+          socket.confirm(texts === 1 ? 1 : 2)
+          yield* Effect.yieldNow
+          assert.isAbove(socket.sent.length, held, "the writer went on once there was room")
+          assert.isAtMost(socket.bufferedAmount, 1024 * 1024 + texts * frame.length)
+          assert.isAbove(handedOver, 0)
           yield* Fiber.interrupt(writer)
         })
     )

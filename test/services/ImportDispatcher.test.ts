@@ -13,6 +13,7 @@ import { makeImport } from "../../src/services/ImportDispatcher.ts"
 import { makePublisher } from "../../src/services/Publisher.ts"
 import { freshTopic } from "../support/brokers.ts"
 import { triplesFrame } from "../support/frames.ts"
+import { makeTestConnection } from "../support/connection.ts"
 import { makeScriptedBroker, type Script } from "../support/scriptedBroker.ts"
 import { withSettled } from "../support/settled.ts"
 
@@ -56,6 +57,13 @@ const setup = (script: Script = {}) =>
   })
 
 const frame = (id: string) => JSON.stringify(triplesFrame(id))
+
+/** Lets the fibers run until `done` holds; fails rather than spin forever. */
+const until = (done: () => boolean) =>
+  Effect.gen(function* () {
+    for (let i = 0; i < 1000 && !done(); i++) yield* Effect.yieldNow
+    assert.isTrue(done(), "the expected state was reached")
+  })
 
 describe("ImportDispatcher", () => {
   it.effect("every frame of a batch is published in order and acked by its number on the connection", () =>
@@ -132,5 +140,40 @@ describe("ImportDispatcher", () => {
         })
       )
     )
+  )
+
+  it.effect(
+    "a client that does not read its answers stops the reading of its frames, and reading resumes when it reads",
+    () =>
+      Effect.scoped(
+        Effect.gen(function* () {
+          const { broker } = yield* makeScriptedBroker()
+          const publisher = yield* makePublisher({ topic: freshTopic("import") }).pipe(
+            Effect.provideService(Broker, broker)
+          )
+          const client = yield* makeTestConnection
+          const dispatcher = yield* makeImport(client.connection, publisher, {
+            kind: "triples",
+            ack: true,
+            maxUnwrittenAnswerBytes: 100
+          })
+          yield* client.reading(false)
+          for (let b = 0; b < 40; b++) {
+            yield* client.deliver(frame(`${b}a`), frame(`${b}b`), frame(`${b}c`), frame(`${b}d`), frame(`${b}e`))
+          }
+          yield* Effect.forkChild(dispatcher.run)
+          yield* until(() => dispatcher.frames() >= 10)
+          for (let i = 0; i < 50; i++) yield* Effect.yieldNow
+          // About nine acks fill 100 characters; the frames read meanwhile are still answered,
+          // but reading stops well before the 200 frames waiting, and stays stopped.
+          const read = dispatcher.frames()
+          assert.isBelow(read, 100, "frames stop being read while answers wait")
+          for (let i = 0; i < 50; i++) yield* Effect.yieldNow
+          assert.strictEqual(dispatcher.frames(), read, "and stay unread")
+          yield* client.reading(true)
+          yield* until(() => client.sent.length === 200)
+          assert.strictEqual(dispatcher.frames(), 200)
+        })
+      )
   )
 })

@@ -29,6 +29,13 @@ const setup = (script: Script, options: Omit<PublisherOptions, "topic"> = {}) =>
     return { publisher, scope, events, stored: () => memory.countOnTopic(topic) }
   })
 
+/** Lets the fibers run until `done` holds; fails rather than spin forever. */
+const until = (done: () => boolean) =>
+  Effect.gen(function* () {
+    for (let i = 0; i < 1000 && !done(); i++) yield* Effect.yieldNow
+    assert.isTrue(done(), "the expected state was reached")
+  })
+
 describe("Publisher", () => {
   it.effect("10 queued messages are sent in order, then flushed, then the producer is closed, each once", () =>
     withSettled((settled) =>
@@ -250,5 +257,52 @@ describe("Publisher", () => {
         assert.deepInclude(report, { handedOver: true, drained: false, dropped: 1, unconfirmed: 1 })
       })
     )
+  )
+
+  it.effect(
+    "publish also waits while the queue holds PUBLISHER_MAX_QUEUE_BYTES, and goes on when the worker takes",
+    () =>
+      Effect.gen(function* () {
+        const gate = yield* Latch.make(false)
+        const { publisher, events } = yield* setup(
+          { beforeSend: () => gate.await },
+          { maxQueueSize: 10, maxInFlight: 1, maxQueueBytes: 1000 }
+        )
+        const sized = (t: string, size: number) => ({ payload: bytes(t.padEnd(size, ".")) })
+        yield* publisher.publish(sized("m0", 500))
+        yield* until(() => events.some((e) => e.startsWith("send m0")))
+        yield* publisher.publish(sized("m1", 600))
+        yield* publisher.publish(sized("m2", 500))
+        // 1,100 bytes queued, two messages of ten: only the bytes hold the next publish back.
+        const blocked = yield* Effect.forkChild(publisher.publish(sized("m3", 10)), { startImmediately: true })
+        assert.isUndefined(blocked.pollUnsafe(), "held back by the bytes queued")
+        yield* gate.open
+        yield* Fiber.join(blocked)
+      })
+  )
+
+  it.effect("the worker sends no more while PUBLISHER_MAX_IN_FLIGHT_BYTES are unconfirmed", () =>
+    Effect.gen(function* () {
+      const gates = new Map(
+        yield* Effect.forEach(["m0", "m1", "m2"], (t) => Effect.map(Latch.make(false), (gate) => [t, gate] as const))
+      )
+      const { publisher, events } = yield* setup(
+        { beforeSend: (t) => gates.get(t.slice(0, 2))?.await ?? Effect.void },
+        { maxQueueSize: 10, maxInFlight: 10, maxInFlightBytes: 1000 }
+      )
+      const sized = (t: string) => ({ payload: bytes(t.padEnd(600, ".")) })
+      yield* publisher.publish(sized("m0"))
+      yield* publisher.publish(sized("m1"))
+      yield* until(() => events.some((e) => e.startsWith("send m1")))
+      yield* publisher.publish(sized("m2"))
+      for (let i = 0; i < 20; i++) yield* Effect.yieldNow
+      yield* gates.get("m0")!.open
+      yield* until(
+        () => events.some((e) => e.startsWith("send m2")) && events.some((e) => e.startsWith("confirmed m0"))
+      )
+      const at = (prefix: string) => events.findIndex((e) => e.startsWith(prefix))
+      assert.isAbove(at("send m2"), at("confirmed m0"), "m2 waited for room: 1,200 bytes were in flight")
+      for (const gate of gates.values()) yield* gate.open
+    })
   )
 })

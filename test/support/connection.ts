@@ -2,7 +2,7 @@
  * A `Connection` driven by the test: it feeds frames batch by batch, decides whether writes go
  * out, and makes the client go away; every answer written and the close frame are recorded.
  */
-import { type Cause, Deferred, Effect, Queue } from "effect"
+import { type Cause, Deferred, Effect, Latch, Queue } from "effect"
 import * as Arr from "effect/Array"
 import type { NonEmptyReadonlyArray } from "effect/Array"
 import { type Connection, type InboundFrame, SocketWriteFailed } from "../../src/services/Connection.ts"
@@ -12,17 +12,22 @@ export const makeTestConnection = Effect.gen(function* () {
   const closed = yield* Deferred.make<number>()
   const sent: Array<unknown> = []
   let open = true
+  // While closed, writes wait for room as with a client that does not read.
+  const room = yield* Latch.make(true)
   let closedWith: { readonly code: number; readonly reason: string } | undefined
 
   const connection: Connection = {
     receive: Queue.take(batches),
     write: (texts) =>
-      Effect.sync(() => {
-        // As a socket whose peer has gone: the writes fail, the close itself is noticed later.
-        if (!open) return Effect.succeed({ written: 0, failure: new SocketWriteFailed({ reason: "socket closed" }) })
-        sent.push(...texts.map((text) => JSON.parse(text)))
-        return Effect.succeed({ written: texts.length })
-      }),
+      Effect.andThen(
+        room.await,
+        Effect.sync(() => {
+          // As a socket whose peer has gone: the writes fail, the close itself is noticed later.
+          if (!open) return Effect.succeed({ written: 0, failure: new SocketWriteFailed({ reason: "socket closed" }) })
+          sent.push(...texts.map((text) => JSON.parse(text)))
+          return Effect.succeed({ written: texts.length })
+        })
+      ),
     stopReading: Queue.end(batches).pipe(Effect.asVoid),
     peerClosed: Deferred.await(closed),
     isOpen: () => open,
@@ -49,6 +54,8 @@ export const makeTestConnection = Effect.gen(function* () {
         if (noticed) yield* Deferred.succeed(closed, 1001)
       }),
     sent,
-    closedWith: () => closedWith
+    closedWith: () => closedWith,
+    /** The client stops reading (`false`) or reads again (`true`). */
+    reading: (reads: boolean) => (reads ? room.open : room.close)
   }
 })
