@@ -193,6 +193,7 @@ export const settings = {
   ),
   shutdownGracePeriod: setting("SHUTDOWN_GRACE_PERIOD", "1s", parseDuration, "DURATION"),
   maxConsecutiveErrors: setting("MAX_CONSECUTIVE_ERRORS", "5", parseInteger(1), "N"),
+  exportDeadLetterTopic: setting("EXPORT_DEAD_LETTER_TOPIC", undefined, parseText, "TOPIC"),
   logQueueStats: setting("LOG_QUEUE_STATS", "true", parseBoolean, "BOOL"),
   metricsEnabled: setting("METRICS_ENABLED", "true", parseBoolean, "BOOL")
 } as const

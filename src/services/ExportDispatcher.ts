@@ -13,6 +13,7 @@ import { translateRecord } from "../domain/Codec.ts"
 import type { ExportableKindName } from "../domain/Kinds.ts"
 import type { Connection, Written } from "./Connection.ts"
 import * as Metrics from "./Metrics.ts"
+import type { ReceivedMessage } from "./Broker.ts"
 import type { Delivery } from "./Subscriber.ts"
 
 export class TooManyWriteErrors extends Schema.TaggedError<TooManyWriteErrors>()("TooManyWriteErrors", {
@@ -27,6 +28,11 @@ export class TooManyWriteErrors extends Schema.TaggedError<TooManyWriteErrors>()
 export interface ExportOptions {
   readonly kind: ExportableKindName
   readonly maxConsecutiveErrors: number
+  /**
+   * Where a record no client could read goes (EXPORT_DEAD_LETTER_TOPIC), completing once it is
+   * kept there; without it such a record is acknowledged and only counted.
+   */
+  readonly deadLetter?: (message: ReceivedMessage, reason: string) => Effect.Effect<void, unknown>
 }
 
 /** Deliveries handed to the socket together, and the outcome of their writes. */
@@ -52,12 +58,36 @@ export const runExport = Effect.fn("ExportDispatcher.run")(function* (
   // Writes go out in order and their callbacks fire in order: settle them in that order.
   const written = yield* Queue.unbounded<Batch>()
 
-  /** A record no client could read: acknowledged rather than redelivered forever. */
+  /**
+   * A record no client could read is settled once, never redelivered in a loop: moved to the
+   * dead-letter topic when there is one, else acknowledged; counted either way. If the dead-letter
+   * topic cannot take it, it is given back rather than lost.
+   */
   const unreadable = (delivery: Delivery, reason: string) =>
-    Effect.logWarning(`a message on the ${options.kind} topic is not a ${options.kind} record`, reason).pipe(
-      Effect.andThen(Effect.sync(() => Metrics.exportRecordsRejected.updateUnsafe(1, context))),
-      Effect.andThen(delivery.delivered)
-    )
+    Effect.gen(function* () {
+      Metrics.exportRecordsRejected.updateUnsafe(1, context)
+      const { deadLetter } = options
+      if (deadLetter === undefined) {
+        yield* Effect.logWarning(
+          `a message on the ${options.kind} topic is not a ${options.kind} record; acknowledged`,
+          reason
+        )
+        return yield* delivery.delivered
+      }
+      const moved = yield* Effect.exit(deadLetter(delivery.message, `not a ${options.kind} record: ${reason}`))
+      if (moved._tag === "Success") {
+        yield* Effect.logWarning(
+          `a message on the ${options.kind} topic is not a ${options.kind} record; moved to the dead-letter topic`,
+          reason
+        )
+        return yield* delivery.delivered
+      }
+      yield* Effect.logError(
+        `a message on the ${options.kind} topic is not a ${options.kind} record, and the dead-letter topic did not take it; given back`,
+        moved.cause
+      )
+      return yield* delivery.failed
+    })
 
   const writer = Effect.forever(
     Effect.gen(function* () {

@@ -10,7 +10,7 @@
  */
 import { Cause, Clock, Duration, Effect, Exit, Fiber, Metric, Scope } from "effect"
 import type { ExportableKindName, KindName } from "../domain/Kinds.ts"
-import type { InitialPosition } from "./Broker.ts"
+import { Broker, type InitialPosition, type ReceivedMessage } from "./Broker.ts"
 import type { Connection } from "./Connection.ts"
 import { runExport } from "./ExportDispatcher.ts"
 import { GatewaySettings } from "./GatewaySettings.ts"
@@ -216,6 +216,21 @@ const remaining = (since: number, parts: ReadonlyArray<Duration.Input>) =>
     )
   )
 
+/**
+ * Sends a record no client could read to the dead-letter topic, with where it came from and why
+ * it was refused. The producer is opened when the first such record arrives, and lives as long as
+ * the connection.
+ */
+const deadLetterFor = (deadLetterTopic: string, origin: string, scope: Scope.Scope) =>
+  Effect.gen(function* () {
+    const broker = yield* Broker
+    const producer = yield* Effect.cached(broker.producer(deadLetterTopic).pipe(Scope.provide(scope)))
+    return (message: ReceivedMessage, reason: string) =>
+      Effect.flatMap(producer, (p) =>
+        p.send({ payload: message.payload, properties: { ...message.properties, "origin-topic": origin, reason } })
+      )
+  })
+
 const openExport = (route: Extract<Route, { direction: "export" }>) =>
   Effect.gen(function* () {
     const settings = yield* GatewaySettings
@@ -233,13 +248,22 @@ const openExport = (route: Extract<Route, { direction: "export" }>) =>
       drainTimeout: settings.subscriberDrainTimeout,
       nackRedeliveryDelay: settings.subscriberNackDelay
     })
+    const scope = yield* Effect.scope
+    const deadLetter =
+      settings.exportDeadLetterTopic === undefined
+        ? undefined
+        : yield* deadLetterFor(settings.exportDeadLetterTopic, route.topic, scope)
     // Its own scope: on the client's close it is closed first, giving queued messages back.
-    const queueScope = yield* Scope.fork(yield* Effect.scope)
+    const queueScope = yield* Scope.fork(scope)
     const deliveries = yield* subscriber.subscribeAll("client").pipe(Scope.provide(queueScope))
     return (connection: Connection) =>
       Effect.gen(function* () {
         const exporter = yield* Effect.forkScoped(
-          runExport(connection, deliveries, { kind: route.kind, maxConsecutiveErrors: settings.maxConsecutiveErrors })
+          runExport(connection, deliveries, {
+            kind: route.kind,
+            maxConsecutiveErrors: settings.maxConsecutiveErrors,
+            ...(deadLetter === undefined ? {} : { deadLetter })
+          })
         )
         const ending = yield* endingOf(connection, lifecycle, subscriber.lost, exporter)
         // How the exporter ended, if it ended by itself: a failure only while the client is there.

@@ -251,4 +251,38 @@ describe.each(brokersUnderTest())("Gateway end to end: $name", (adapter) => {
         assert.include(error?.message, "bytes per message")
       })
   )
+
+  it.live(
+    `${name}: a record no client can read is moved to EXPORT_DEAD_LETTER_TOPIC once, with where it came from and why; the export goes on`,
+    () =>
+      Effect.gen(function* () {
+        const broker = yield* adapter.make
+        const flow = freshFlow()
+        const deadLetters = `persistent://tg/flow/dead-letters-${flow}`
+        const gateway = yield* startGateway(broker, { FLOWS: flow, EXPORT_DEAD_LETTER_TOPIC: deadLetters })
+        const topic = topicOf("triples", flow)
+        const reader = yield* connect(gateway.url(`/api/v1/flow/${flow}/export/triples`))
+        const producer = yield* broker.producer(topic)
+        yield* producer.send({ payload: new TextEncoder().encode('{"not":"a triples record"}') })
+        const importer = yield* connect(gateway.url(`/api/v1/flow/${flow}/import/triples?ack=true`))
+        importer.send(triplesFrame("good"))
+        yield* reader.until((got) => got.length >= 1)
+        assert.deepStrictEqual(reader.received.map(idOf), ["good"])
+        const moved = yield* Effect.scoped(
+          Effect.gen(function* () {
+            const consumer = yield* broker.consumer({
+              topic: deadLetters,
+              subscription: "check",
+              initialPosition: "Earliest"
+            })
+            return yield* consumer.receive.pipe(Effect.timeout("30 seconds"))
+          })
+        )
+        assert.strictEqual(text(moved.payload), '{"not":"a triples record"}')
+        assert.strictEqual(moved.properties["origin-topic"], topic)
+        assert.include(moved.properties["reason"], "not a triples record: metadata")
+        assert.strictEqual(yield* broker.countOnTopic(deadLetters), 1, "moved once, not in a loop")
+        yield* gateway.stop
+      })
+  )
 })

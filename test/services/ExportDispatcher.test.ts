@@ -9,7 +9,7 @@ import { Cause, Deferred, Effect, Exit, Fiber, Metric, Result, Scope } from "eff
 import { translateFrame } from "../../src/domain/Codec.ts"
 import { Broker } from "../../src/services/Broker.ts"
 import { type Connection, SocketWriteFailed, type Written } from "../../src/services/Connection.ts"
-import { runExport } from "../../src/services/ExportDispatcher.ts"
+import { type ExportOptions, runExport } from "../../src/services/ExportDispatcher.ts"
 import * as Metrics from "../../src/services/Metrics.ts"
 import { makeSubscriber } from "../../src/services/Subscriber.ts"
 import { bytes, freshTopic } from "../support/brokers.ts"
@@ -42,7 +42,7 @@ const record = (id: string): Uint8Array => {
   return translated.success
 }
 
-const setup = (maxConsecutiveErrors = 3) =>
+const setup = (maxConsecutiveErrors = 3, deadLetter?: ExportOptions["deadLetter"]) =>
   Effect.gen(function* () {
     const { broker, events } = yield* makeScriptedBroker()
     const topic = freshTopic("export")
@@ -55,7 +55,11 @@ const setup = (maxConsecutiveErrors = 3) =>
     const producer = yield* broker.producer(topic)
     const { connection, writes } = scriptedConnection()
     const exporter = yield* Effect.forkChild(
-      runExport(connection, deliveries, { kind: "triples", maxConsecutiveErrors }),
+      runExport(connection, deliveries, {
+        kind: "triples",
+        maxConsecutiveErrors,
+        ...(deadLetter === undefined ? {} : { deadLetter })
+      }),
       { startImmediately: true }
     )
     const publish = (...ids: ReadonlyArray<string>) =>
@@ -177,5 +181,33 @@ describe("ExportDispatcher", () => {
         )
       )
     )
+  )
+
+  it.effect(
+    "with a dead-letter topic an unreadable record is acknowledged once moved there, given back if it cannot be",
+    () =>
+      withMetrics(
+        withSettled((settled) =>
+          Effect.scoped(
+            Effect.gen(function* () {
+              const moved: Array<string> = []
+              let refuse = false
+              const { producer, acked, nacked } = yield* setup(3, (_message, reason) =>
+                refuse ? Effect.fail("dead-letter topic unavailable") : Effect.sync(() => void moved.push(reason))
+              )
+              yield* producer.send({ payload: bytes('{"not":"a triples record"}') })
+              yield* settled
+              assert.deepStrictEqual([acked(), nacked()], [1, 0])
+              assert.lengthOf(moved, 1)
+              assert.include(moved[0], "not a triples record")
+              refuse = true
+              yield* producer.send({ payload: bytes('{"still":"not one"}') })
+              yield* settled
+              assert.deepStrictEqual([acked(), nacked()], [1, 1], "given back rather than lost")
+              assert.strictEqual((yield* Metric.value(Metrics.exportRecordsRejected)).count, 2)
+            })
+          )
+        )
+      )
   )
 })

@@ -154,6 +154,8 @@ export const en = {
   "setting.BACKPRESSURE_STRATEGY": "what a full export queue does: wait, drop the oldest, or refuse the new",
   "setting.SHUTDOWN_GRACE_PERIOD": "extra time beyond the drain timeouts before open connections are cut",
   "setting.MAX_CONSECUTIVE_ERRORS": "failed writes in a row that end an export",
+  "setting.EXPORT_DEAD_LETTER_TOPIC":
+    "topic that receives records on an export topic that no client could read (with origin-topic and reason properties); unset: they are acknowledged and counted",
   "setting.LOG_QUEUE_STATS": "log queue statistics when connections shut down",
   "setting.METRICS_ENABLED": "serve Prometheus metrics at /metrics"
 } as const
