@@ -16,7 +16,7 @@ import { keepAlive } from "./Keepalive.ts"
 
 export interface WsConnectionOptions {
   readonly highWaterFrames?: number
-  /** Bytes of frames received and not yet taken above which the socket is paused. Default 8 MiB. */
+  /** Bytes of frames received and not yet taken above which the socket is paused. Default 4 MiB. */
   readonly readBufferBytes?: number
   /** Bytes queued in the socket above which writers wait. Default 4 MiB. */
   readonly highWaterBytes?: number
@@ -34,7 +34,7 @@ export interface WsConnectionOptions {
 export const makeWsConnection = (socket: WebSocket, options: WsConnectionOptions = {}): Effect.Effect<Connection> =>
   Effect.gen(function* () {
     const highWater = options.highWaterFrames ?? 16
-    const readBufferBytes = options.readBufferBytes ?? 8 * 1024 * 1024
+    const readBufferBytes = options.readBufferBytes ?? 4 * 1024 * 1024
     let bufferedBytes = 0
     let reading = true
     const inbound = yield* Queue.unbounded<InboundFrame, Cause.Done>()

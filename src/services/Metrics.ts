@@ -42,7 +42,7 @@ export const subscriberMessagesReceived = Metric.counter("subscriber_messages_re
   incremental: true
 })
 export const subscriberMessagesDelivered = Metric.counter("subscriber_messages_delivered_total", {
-  description: "Message copies reported delivered by the consumer of a subscriber queue",
+  description: "Message copies written to a client (copies evicted by drop_oldest count as dropped, not delivered)",
   incremental: true
 })
 export const subscriberMessagesAcknowledged = Metric.counter("subscriber_messages_acknowledged_total", {
@@ -89,7 +89,8 @@ export const importFramesReceived = Metric.counter("import_frames_received_total
   incremental: true
 })
 export const importFramesRejected = Metric.counter("import_frames_rejected_total", {
-  description: "Import frames answered with an error frame (malformed JSON, wrong shape, not UTF-8)",
+  description:
+    "Import frames refused with an error frame or nack (malformed JSON, wrong shape, a record larger than the broker takes)",
   incremental: true
 })
 export const exportFramesSent = Metric.counter("export_frames_sent_total", {
@@ -97,7 +98,8 @@ export const exportFramesSent = Metric.counter("export_frames_sent_total", {
   incremental: true
 })
 export const exportRecordsRejected = Metric.counter("export_records_rejected_total", {
-  description: "Messages on an export topic that were not records of the expected kind",
+  description:
+    "Messages on an export topic no client could read: acknowledged, or moved to EXPORT_DEAD_LETTER_TOPIC, once",
   incremental: true
 })
 

@@ -43,10 +43,10 @@ export interface PublisherOptions {
   readonly maxInFlight?: number
   /**
    * PUBLISHER_MAX_QUEUE_BYTES: `publish` also waits while the queue holds this many bytes; a
-   * message is always taken into an empty queue, whatever its size. Default 16 MiB.
+   * message is always taken into an empty queue, whatever its size. Default 8 MiB.
    */
   readonly maxQueueBytes?: number
-  /** PUBLISHER_MAX_IN_FLIGHT_BYTES: bytes of sends awaiting confirmation before the worker waits. Default 32 MiB. */
+  /** PUBLISHER_MAX_IN_FLIGHT_BYTES: bytes of sends awaiting confirmation before the worker waits. Default 16 MiB. */
   readonly maxInFlightBytes?: number
   /** PUBLISHER_DRAIN_TIMEOUT; default 5 s. */
   readonly drainTimeout?: Duration.Input
@@ -115,8 +115,8 @@ export class Publisher extends Context.Service<Publisher, PublisherShape>()("tg-
 export const publisherDefaults = {
   maxQueueSize: 10,
   maxInFlight: 500,
-  maxQueueBytes: 16 * 1024 * 1024,
-  maxInFlightBytes: 32 * 1024 * 1024,
+  maxQueueBytes: 8 * 1024 * 1024,
+  maxInFlightBytes: 16 * 1024 * 1024,
   drainTimeout: "5 seconds",
   flushTimeout: "2 seconds"
 } as const
