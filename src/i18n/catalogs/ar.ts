@@ -124,14 +124,21 @@ export const catalog: Catalog = {
     "منفذ الويب في Pulsar (واجهة WebSocket البرمجية وواجهة الإدارة البرمجية)، مع BROKER=pulsar",
   "setting.PULSAR_PING_INTERVAL":
     "عدد مرات إرسال ping إلى كل جلسة Pulsar كي لا يغلقها الوسيط لخمولها (أقل من قيمة webSocketSessionIdleTimeoutMillis لديه)؛ 0 أو off: أبدًا",
+  "setting.PULSAR_MAX_MESSAGE_SIZE":
+    "أكبر سجل يُرسَل إلى Pulsar، بالبايت؛ auto: يُعرَف من الوسيط (maxMessageSize وwebSocketMaxTextFrameSize)؛ الإطار الذي يكون سجله أكبر يُرفَض دون إعادة محاولة",
   "setting.FLOWS": "أسماء التدفقات التي تُخدَم، مفصولة بفواصل (يُخدَم التدفق default دائمًا)",
   "setting.FLOWS_FILE": "ملف JSON للتدفقات وللمواضيع المخصّصة لكل تدفق",
   "setting.TOPIC_TEMPLATE": "موضوع واجهة التدفق",
   "setting.MAX_FRAME_SIZE": "أكبر إطار يجوز للعميل إرساله؛ الإطار الأكبر منه يُغلق المقبس بالرمز 1009",
   "setting.WS_PING_INTERVAL":
     "عدد مرات إرسال ping إلى العملاء كي لا تغلق الخوادم الوكيلة المقابس الخاملة؛ العميل الذي لا يجيب يبقى متصلًا؛ 0 أو off: أبدًا",
+  "setting.WS_READ_BUFFER_SIZE":
+    "عدد بايتات الأطر المستلمة على اتصال والتي لم تُعالَج بعد قبل التوقف عن القراءة من مقبسه",
   "setting.PUBLISHER_MAX_QUEUE_SIZE": "عدد الأطر في قائمة الانتظار لكل اتصال استيراد قبل التوقف عن القراءة من المقبس",
   "setting.PUBLISHER_MAX_IN_FLIGHT": "عدد عمليات الإرسال لكل اتصال استيراد التي تنتظر تأكيد الوسيط",
+  "setting.PUBLISHER_MAX_QUEUE_BYTES":
+    "عدد البايتات في قائمة الانتظار لكل اتصال استيراد قبل التوقف عن القراءة من المقبس",
+  "setting.PUBLISHER_MAX_IN_FLIGHT_BYTES": "عدد البايتات المرسَلة لكل اتصال استيراد التي تنتظر تأكيد الوسيط",
   "setting.PUBLISHER_DRAIN_TIMEOUT": "عند الإغلاق، المهلة المتاحة لإرسال ما في قائمة الانتظار",
   "setting.PUBLISHER_FLUSH_TIMEOUT": "عند الإغلاق، مهلة انتظار تأكيدات الوسيط",
   "setting.SUBSCRIBER_MAX_QUEUE_SIZE": "عدد الرسائل في قائمة الانتظار لكل اتصال تصدير",
@@ -141,6 +148,8 @@ export const catalog: Catalog = {
   "setting.BACKPRESSURE_STRATEGY": "ما تفعله قائمة انتظار التصدير الممتلئة: الانتظار، أو إسقاط الأقدم، أو رفض الجديد",
   "setting.SHUTDOWN_GRACE_PERIOD": "وقت إضافي يتجاوز مهل التفريغ قبل قطع الاتصالات المفتوحة",
   "setting.MAX_CONSECUTIVE_ERRORS": "عدد مرات الكتابة الفاشلة المتتالية التي تُنهي التصدير",
+  "setting.EXPORT_DEAD_LETTER_TOPIC":
+    "موضوع يستقبل السجلات التي لم يكن بوسع أي عميل قراءتها من موضوع تصدير (مع الخاصيتين origin-topic وreason)؛ عند عدم تعيينه: يُؤكَّد استلامها وتُحتسب",
   "setting.LOG_QUEUE_STATS": "تسجيل إحصاءات قوائم الانتظار عند إغلاق الاتصالات",
   "setting.METRICS_ENABLED": "تقديم مقاييس Prometheus على /metrics"
 }

@@ -134,15 +134,23 @@ export const catalog: Catalog = {
   "setting.PULSAR_HTTP_URL": "puerto web de Pulsar (API WebSocket y API de administración), con BROKER=pulsar",
   "setting.PULSAR_PING_INTERVAL":
     "cada cuánto se envía un ping a cada sesión de Pulsar para que el broker no la cierre por inactividad (menos que su webSocketSessionIdleTimeoutMillis); 0 u off: nunca",
+  "setting.PULSAR_MAX_MESSAGE_SIZE":
+    "registro más grande que se envía a Pulsar, en bytes; auto: se obtiene del bróker (maxMessageSize, webSocketMaxTextFrameSize); una trama cuyo registro sea mayor se rechaza, sin reintentos",
   "setting.FLOWS": "nombres de los flujos que se sirven, separados por comas (default se sirve siempre)",
   "setting.FLOWS_FILE": "archivo JSON de flujos y de temas redefinidos por flujo",
   "setting.TOPIC_TEMPLATE": "tema de la interfaz de un flujo",
   "setting.MAX_FRAME_SIZE": "trama más grande que puede enviar un cliente; una mayor cierra el socket con 1009",
   "setting.WS_PING_INTERVAL":
     "cada cuánto se envía un ping a los clientes para que los proxies no cierren sockets inactivos; un cliente que no responde sigue conectado; 0 u off: nunca",
+  "setting.WS_READ_BUFFER_SIZE":
+    "bytes de tramas recibidas en una conexión y aún no procesadas antes de que se deje de leer su socket",
   "setting.PUBLISHER_MAX_QUEUE_SIZE":
     "tramas en cola por conexión de importación antes de que se deje de leer el socket",
   "setting.PUBLISHER_MAX_IN_FLIGHT": "envíos por conexión de importación a la espera de la confirmación del bróker",
+  "setting.PUBLISHER_MAX_QUEUE_BYTES":
+    "bytes en cola por conexión de importación antes de que se deje de leer el socket",
+  "setting.PUBLISHER_MAX_IN_FLIGHT_BYTES":
+    "bytes por conexión de importación enviados y a la espera de la confirmación del bróker",
   "setting.PUBLISHER_DRAIN_TIMEOUT": "al cerrar, tiempo para enviar lo que está en cola",
   "setting.PUBLISHER_FLUSH_TIMEOUT": "al cerrar, tiempo de espera de las confirmaciones del bróker",
   "setting.SUBSCRIBER_MAX_QUEUE_SIZE": "mensajes en cola por conexión de exportación",
@@ -154,6 +162,8 @@ export const catalog: Catalog = {
     "qué hace una cola de exportación llena: esperar, descartar el mensaje más antiguo o rechazar el nuevo",
   "setting.SHUTDOWN_GRACE_PERIOD": "tiempo adicional a los plazos de drenaje antes de cortar las conexiones abiertas",
   "setting.MAX_CONSECUTIVE_ERRORS": "escrituras fallidas seguidas que ponen fin a una exportación",
+  "setting.EXPORT_DEAD_LETTER_TOPIC":
+    "tema que recibe los registros de un tema de exportación que ningún cliente podría leer (con las propiedades origin-topic y reason); sin definir: se confirman y se cuentan",
   "setting.LOG_QUEUE_STATS": "registrar estadísticas de las colas al cerrarse las conexiones",
   "setting.METRICS_ENABLED": "servir métricas de Prometheus en /metrics"
 }

@@ -127,14 +127,19 @@ export const catalog: Catalog = {
   "setting.PULSAR_HTTP_URL": "פורט ה-HTTP של Pulsar (ממשק ה-WebSocket וממשק הניהול), כאשר BROKER=pulsar",
   "setting.PULSAR_PING_INTERVAL":
     "באיזו תדירות נשלח ping לכל סשן של Pulsar כדי שהברוקר לא יסגור אותו כלא פעיל (פחות מ-webSocketSessionIdleTimeoutMillis שלו); 0 או off: אף פעם",
+  "setting.PULSAR_MAX_MESSAGE_SIZE":
+    "הרשומה הגדולה ביותר שנשלחת ל-Pulsar, בבתים; auto: נלמד מהברוקר (maxMessageSize, webSocketMaxTextFrameSize); מסגרת שהרשומה שלה גדולה יותר נדחית, ללא ניסיון חוזר",
   "setting.FLOWS": "שמות הזרימות שיש להגיש, מופרדים בפסיקים (הזרימה default מוגשת תמיד)",
   "setting.FLOWS_FILE": "קובץ JSON של זרימות ושל דריסות נושאים לכל זרימה",
   "setting.TOPIC_TEMPLATE": "הנושא של ממשק בזרימה",
   "setting.MAX_FRAME_SIZE": "המסגרת הגדולה ביותר שלקוח רשאי לשלוח; מסגרת גדולה יותר סוגרת את השקע עם 1009",
   "setting.WS_PING_INTERVAL":
     "באיזו תדירות נשלח ping ללקוחות כדי ששרתי proxy לא יסגרו שקעים לא פעילים; לקוח שאינו עונה נשאר מחובר; 0 או off: אף פעם",
+  "setting.WS_READ_BUFFER_SIZE": "בתים של מסגרות שהתקבלו בחיבור וטרם טופלו, לפני שהקריאה מהשקע שלו נעצרת",
   "setting.PUBLISHER_MAX_QUEUE_SIZE": "מסגרות בתור לכל חיבור ייבוא לפני שהקריאה מהשקע נעצרת",
   "setting.PUBLISHER_MAX_IN_FLIGHT": "שליחות לכל חיבור ייבוא שממתינות לאישור הברוקר",
+  "setting.PUBLISHER_MAX_QUEUE_BYTES": "בתים בתור לכל חיבור ייבוא לפני שהקריאה מהשקע נעצרת",
+  "setting.PUBLISHER_MAX_IN_FLIGHT_BYTES": "בתים לכל חיבור ייבוא שנשלחו וממתינים לאישור הברוקר",
   "setting.PUBLISHER_DRAIN_TIMEOUT": "בסגירה, הזמן לשליחת מה שממתין בתור",
   "setting.PUBLISHER_FLUSH_TIMEOUT": "בסגירה, הזמן להמתנה לאישורי הברוקר",
   "setting.SUBSCRIBER_MAX_QUEUE_SIZE": "הודעות בתור לכל חיבור ייצוא",
@@ -144,6 +149,8 @@ export const catalog: Catalog = {
   "setting.BACKPRESSURE_STRATEGY": "מה עושה תור ייצוא מלא: ממתין, משליך את הישנה ביותר, או דוחה את החדשה",
   "setting.SHUTDOWN_GRACE_PERIOD": "זמן נוסף מעבר לזמני הריקון, לפני שהחיבורים הפתוחים מנותקים",
   "setting.MAX_CONSECUTIVE_ERRORS": "מספר כתיבות כושלות ברצף שמביא לסיום הייצוא",
+  "setting.EXPORT_DEAD_LETTER_TOPIC":
+    "נושא שמקבל רשומות מנושא ייצוא שאף לקוח לא יכול היה לקרוא (עם המאפיינים origin-topic ו-reason); כשאינו מוגדר: הן מאושרות ונספרות",
   "setting.LOG_QUEUE_STATS": "רישום סטטיסטיקות של התורים ביומן כשחיבורים נסגרים",
   "setting.METRICS_ENABLED": "הגשת מדדי Prometheus בנתיב /metrics"
 }

@@ -121,14 +121,20 @@ export const catalog: Catalog = {
   "setting.PULSAR_HTTP_URL": "Pulsar का वेब पोर्ट (WebSocket API और एडमिन API), BROKER=pulsar के साथ",
   "setting.PULSAR_PING_INTERVAL":
     "हर Pulsar सत्र को कितनी बार ping भेजा जाए ताकि ब्रोकर उसे निष्क्रिय मानकर बंद न करे (ब्रोकर के webSocketSessionIdleTimeoutMillis से कम रखें); 0 या off: कभी नहीं",
+  "setting.PULSAR_MAX_MESSAGE_SIZE":
+    "Pulsar को भेजा जाने वाला सबसे बड़ा रिकॉर्ड, बाइट में; auto: ब्रोकर से पता किया जाता है (maxMessageSize, webSocketMaxTextFrameSize); जिस फ़्रेम का रिकॉर्ड इससे बड़ा हो, वह अस्वीकार होता है और दोबारा नहीं भेजा जाता",
   "setting.FLOWS": "सर्व किए जाने वाले फ़्लो के नाम, अल्पविराम से अलग किए हुए (default हमेशा सर्व होता है)",
   "setting.FLOWS_FILE": "फ़्लो और प्रति-फ़्लो टॉपिक ओवरराइड की JSON फ़ाइल",
   "setting.TOPIC_TEMPLATE": "किसी फ़्लो के इंटरफ़ेस का टॉपिक",
   "setting.MAX_FRAME_SIZE": "क्लाइंट द्वारा भेजा जा सकने वाला सबसे बड़ा फ़्रेम; इससे बड़ा फ़्रेम आने पर सॉकेट 1009 के साथ बंद हो जाता है",
   "setting.WS_PING_INTERVAL":
     "क्लाइंटों को कितनी बार ping भेजा जाए ताकि प्रॉक्सी निष्क्रिय सॉकेट बंद न करें; जवाब न देने वाला क्लाइंट जुड़ा रहता है; 0 या off: कभी नहीं",
+  "setting.WS_READ_BUFFER_SIZE":
+    "किसी कनेक्शन पर प्राप्त हुए और अभी तक संसाधित न हुए फ़्रेम के बाइट, जिसके बाद उसके सॉकेट से पढ़ना रुक जाता है",
   "setting.PUBLISHER_MAX_QUEUE_SIZE": "प्रति इम्पोर्ट कनेक्शन कतार में रखे जाने वाले फ़्रेम, जिसके बाद सॉकेट से पढ़ना रुक जाता है",
   "setting.PUBLISHER_MAX_IN_FLIGHT": "प्रति इम्पोर्ट कनेक्शन ऐसे भेजे गए संदेश जो ब्रोकर की पुष्टि की प्रतीक्षा में हैं",
+  "setting.PUBLISHER_MAX_QUEUE_BYTES": "प्रति इम्पोर्ट कनेक्शन कतार में रखे जाने वाले बाइट, जिसके बाद सॉकेट से पढ़ना रुक जाता है",
+  "setting.PUBLISHER_MAX_IN_FLIGHT_BYTES": "प्रति इम्पोर्ट कनेक्शन भेजे गए ऐसे बाइट जो ब्रोकर की पुष्टि की प्रतीक्षा में हैं",
   "setting.PUBLISHER_DRAIN_TIMEOUT": "बंद होते समय, कतार में जो है उसे भेजने का समय",
   "setting.PUBLISHER_FLUSH_TIMEOUT": "बंद होते समय, ब्रोकर की पुष्टियों की प्रतीक्षा का समय",
   "setting.SUBSCRIBER_MAX_QUEUE_SIZE": "प्रति एक्सपोर्ट कनेक्शन कतार में रखे जाने वाले संदेश",
@@ -138,6 +144,8 @@ export const catalog: Catalog = {
   "setting.BACKPRESSURE_STRATEGY": "भरी हुई एक्सपोर्ट कतार क्या करे: प्रतीक्षा, सबसे पुराना हटाना, या नया अस्वीकार करना",
   "setting.SHUTDOWN_GRACE_PERIOD": "खुले कनेक्शन काटे जाने से पहले, ड्रेन टाइमआउट के ऊपर मिलने वाला अतिरिक्त समय",
   "setting.MAX_CONSECUTIVE_ERRORS": "लगातार विफल लेखन की संख्या, जिसके बाद एक्सपोर्ट समाप्त हो जाता है",
+  "setting.EXPORT_DEAD_LETTER_TOPIC":
+    "वह टॉपिक जिसमें किसी एक्सपोर्ट टॉपिक के ऐसे रिकॉर्ड भेजे जाते हैं जिन्हें कोई क्लाइंट पढ़ न सके (origin-topic और reason प्रॉपर्टी के साथ); सेट न होने पर: उनकी पुष्टि करके उन्हें गिना जाता है",
   "setting.LOG_QUEUE_STATS": "कनेक्शन बंद होने पर कतार के आँकड़े लॉग करें",
   "setting.METRICS_ENABLED": "/metrics पर Prometheus मेट्रिक्स सर्व करें"
 }

@@ -133,15 +133,23 @@ export const catalog: Catalog = {
   "setting.PULSAR_HTTP_URL": "porta web do Pulsar (API WebSocket e API de administração), com BROKER=pulsar",
   "setting.PULSAR_PING_INTERVAL":
     "com que frequência cada sessão do Pulsar recebe um ping para que o broker não a feche por inatividade (abaixo do webSocketSessionIdleTimeoutMillis dele); 0 ou off: nunca",
+  "setting.PULSAR_MAX_MESSAGE_SIZE":
+    "maior registro enviado ao Pulsar, em bytes; auto: obtido do broker (maxMessageSize, webSocketMaxTextFrameSize); um quadro cujo registro seja maior é recusado, sem novas tentativas",
   "setting.FLOWS": "nomes dos fluxos a servir, separados por vírgula (default é sempre servido)",
   "setting.FLOWS_FILE": "arquivo JSON de fluxos e de tópicos redefinidos por fluxo",
   "setting.TOPIC_TEMPLATE": "tópico da interface de um fluxo",
   "setting.MAX_FRAME_SIZE": "maior quadro que um cliente pode enviar; um maior fecha o socket com 1009",
   "setting.WS_PING_INTERVAL":
     "com que frequência os clientes recebem um ping para que proxies não fechem sockets inativos; um cliente que não responde continua conectado; 0 ou off: nunca",
+  "setting.WS_READ_BUFFER_SIZE":
+    "bytes de quadros recebidos em uma conexão e ainda não tratados antes que o socket dela deixe de ser lido",
   "setting.PUBLISHER_MAX_QUEUE_SIZE":
     "quadros enfileirados por conexão de importação antes que o socket deixe de ser lido",
   "setting.PUBLISHER_MAX_IN_FLIGHT": "envios por conexão de importação aguardando a confirmação do broker",
+  "setting.PUBLISHER_MAX_QUEUE_BYTES":
+    "bytes enfileirados por conexão de importação antes que o socket deixe de ser lido",
+  "setting.PUBLISHER_MAX_IN_FLIGHT_BYTES":
+    "bytes por conexão de importação enviados e aguardando a confirmação do broker",
   "setting.PUBLISHER_DRAIN_TIMEOUT": "no fechamento, tempo para enviar o que está na fila",
   "setting.PUBLISHER_FLUSH_TIMEOUT": "no fechamento, tempo de espera pelas confirmações do broker",
   "setting.SUBSCRIBER_MAX_QUEUE_SIZE": "mensagens enfileiradas por conexão de exportação",
@@ -153,6 +161,8 @@ export const catalog: Catalog = {
     "o que uma fila de exportação cheia faz: esperar, descartar a mensagem mais antiga ou recusar a nova",
   "setting.SHUTDOWN_GRACE_PERIOD": "tempo extra, além dos prazos de drenagem, antes de cortar as conexões abertas",
   "setting.MAX_CONSECUTIVE_ERRORS": "falhas de gravação seguidas que encerram uma exportação",
+  "setting.EXPORT_DEAD_LETTER_TOPIC":
+    "tópico que recebe os registros de um tópico de exportação que nenhum cliente conseguiria ler (com as propriedades origin-topic e reason); não definido: eles são confirmados e contados",
   "setting.LOG_QUEUE_STATS": "registrar estatísticas das filas quando as conexões são encerradas",
   "setting.METRICS_ENABLED": "servir métricas do Prometheus em /metrics"
 }

@@ -133,15 +133,23 @@ export const catalog: Catalog = {
     "bandari ya wavuti ya Pulsar (API ya WebSocket na API ya usimamizi), pamoja na BROKER=pulsar",
   "setting.PULSAR_PING_INTERVAL":
     "mara ngapi kila kikao cha Pulsar kinatumiwa ping ili broker isikifunge kwa kukaa bila kazi (chini ya webSocketSessionIdleTimeoutMillis yake); 0 au off: kamwe",
+  "setting.PULSAR_MAX_MESSAGE_SIZE":
+    "rekodi kubwa zaidi inayotumwa kwa Pulsar, kwa baiti; auto: hupatikana kutoka kwa dalali (maxMessageSize, webSocketMaxTextFrameSize); fremu ambayo rekodi yake ni kubwa zaidi hukataliwa, bila kujaribiwa tena",
   "setting.FLOWS": "majina ya mitiririko ya kuhudumia, yakitenganishwa kwa koma (default huhudumiwa kila wakati)",
   "setting.FLOWS_FILE": "faili la JSON la mitiririko na ubatilishaji wa mada kwa kila mtiririko",
   "setting.TOPIC_TEMPLATE": "mada ya kiolesura cha mtiririko",
   "setting.MAX_FRAME_SIZE": "fremu kubwa zaidi ambayo mteja anaweza kutuma; iliyo kubwa zaidi hufunga soketi kwa 1009",
   "setting.WS_PING_INTERVAL":
     "mara ngapi wateja wanatumiwa ping ili proksi zisifunge soketi zisizo na shughuli; mteja asiyejibu anabaki ameunganishwa; 0 au off: kamwe",
+  "setting.WS_READ_BUFFER_SIZE":
+    "baiti za fremu zilizopokelewa kwenye muunganisho ambazo bado hazijashughulikiwa, kabla soketi yake haijaacha kusomwa",
   "setting.PUBLISHER_MAX_QUEUE_SIZE":
     "fremu zilizo kwenye foleni kwa kila muunganisho wa kuingiza kabla soketi haijaacha kusomwa",
   "setting.PUBLISHER_MAX_IN_FLIGHT": "utumaji kwa kila muunganisho wa kuingiza unaosubiri uthibitisho wa dalali",
+  "setting.PUBLISHER_MAX_QUEUE_BYTES":
+    "baiti zilizo kwenye foleni kwa kila muunganisho wa kuingiza kabla soketi haijaacha kusomwa",
+  "setting.PUBLISHER_MAX_IN_FLIGHT_BYTES":
+    "baiti kwa kila muunganisho wa kuingiza zilizotumwa na zinazosubiri uthibitisho wa dalali",
   "setting.PUBLISHER_DRAIN_TIMEOUT": "wakati wa kufunga, muda wa kutuma kilicho kwenye foleni",
   "setting.PUBLISHER_FLUSH_TIMEOUT": "wakati wa kufunga, muda wa kusubiri uthibitisho wa dalali",
   "setting.SUBSCRIBER_MAX_QUEUE_SIZE": "jumbe zilizo kwenye foleni kwa kila muunganisho wa kutoa",
@@ -154,6 +162,8 @@ export const catalog: Catalog = {
   "setting.SHUTDOWN_GRACE_PERIOD":
     "muda wa ziada baada ya muda wa kumaliza foleni kabla miunganisho iliyo wazi haijakatwa",
   "setting.MAX_CONSECUTIVE_ERRORS": "idadi ya uandishi ulioshindwa mfululizo ambayo hukomesha utoaji",
+  "setting.EXPORT_DEAD_LETTER_TOPIC":
+    "mada inayopokea rekodi zilizo kwenye mada ya utoaji ambazo hakuna mteja angeweza kuzisoma (zikiwa na sifa origin-topic na reason); ikiwa haijawekwa: huthibitishwa na kuhesabiwa",
   "setting.LOG_QUEUE_STATS": "rekodi takwimu za foleni miunganisho inapofungwa",
   "setting.METRICS_ENABLED": "hudumia vipimo vya Prometheus kwenye /metrics"
 }

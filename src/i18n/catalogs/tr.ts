@@ -131,15 +131,23 @@ export const catalog: Catalog = {
   "setting.PULSAR_HTTP_URL": "Pulsar web portu (WebSocket API'si ve yönetim API'si); BROKER=pulsar ile kullanılır",
   "setting.PULSAR_PING_INTERVAL":
     "her Pulsar oturumuna ne sıklıkla ping gönderileceği, böylece aracı onu boşta diye kapatmaz (aracının webSocketSessionIdleTimeoutMillis değerinden kısa olmalı); 0 veya off: hiç",
+  "setting.PULSAR_MAX_MESSAGE_SIZE":
+    "Pulsar'a gönderilen en büyük kayıt, bayt cinsinden; auto: broker'dan öğrenilir (maxMessageSize, webSocketMaxTextFrameSize); kaydı daha büyük olan çerçeve reddedilir, yeniden denenmez",
   "setting.FLOWS": "sunulacak akışların virgülle ayrılmış adları (default her zaman sunulur)",
   "setting.FLOWS_FILE": "akışları ve akış başına konu geçersiz kılmalarını içeren JSON dosyası",
   "setting.TOPIC_TEMPLATE": "bir akışın arayüzüne ait konu",
   "setting.MAX_FRAME_SIZE": "bir istemcinin gönderebileceği en büyük çerçeve; daha büyüğü soketi 1009 ile kapatır",
   "setting.WS_PING_INTERVAL":
     "istemcilere ne sıklıkla ping gönderileceği, böylece vekil sunucular boştaki soketleri kapatmaz; yanıt vermeyen istemcinin bağlantısı kesilmez; 0 veya off: hiç",
+  "setting.WS_READ_BUFFER_SIZE":
+    "soketin okunması durdurulmadan önce bir bağlantıda alınmış ve henüz işlenmemiş çerçevelerin bayt sayısı",
   "setting.PUBLISHER_MAX_QUEUE_SIZE":
     "soketin okunması durdurulmadan önce içe aktarma bağlantısı başına kuyruğa alınabilecek çerçeve sayısı",
   "setting.PUBLISHER_MAX_IN_FLIGHT": "içe aktarma bağlantısı başına broker onayını bekleyen gönderim sayısı",
+  "setting.PUBLISHER_MAX_QUEUE_BYTES":
+    "soketin okunması durdurulmadan önce içe aktarma bağlantısı başına kuyruğa alınabilecek bayt sayısı",
+  "setting.PUBLISHER_MAX_IN_FLIGHT_BYTES":
+    "içe aktarma bağlantısı başına gönderilmiş ve broker onayını bekleyen bayt sayısı",
   "setting.PUBLISHER_DRAIN_TIMEOUT": "kapanışta kuyruktakileri göndermek için tanınan süre",
   "setting.PUBLISHER_FLUSH_TIMEOUT": "kapanışta broker onaylarını bekleme süresi",
   "setting.SUBSCRIBER_MAX_QUEUE_SIZE": "dışa aktarma bağlantısı başına kuyruktaki mesaj sayısı",
@@ -151,6 +159,8 @@ export const catalog: Catalog = {
     "dolu bir dışa aktarma kuyruğunun davranışı: beklemek, en eski mesajı atmak veya yenisini reddetmek",
   "setting.SHUTDOWN_GRACE_PERIOD": "açık bağlantılar kesilmeden önce boşaltma zaman aşımlarına eklenen ek süre",
   "setting.MAX_CONSECUTIVE_ERRORS": "bir dışa aktarmayı sonlandıran art arda başarısız yazma sayısı",
+  "setting.EXPORT_DEAD_LETTER_TOPIC":
+    "bir dışa aktarma konusundaki, hiçbir istemcinin okuyamayacağı kayıtları alan konu (origin-topic ve reason özellikleriyle); ayarlanmamışsa bu kayıtlar onaylanır ve sayılır",
   "setting.LOG_QUEUE_STATS": "bağlantılar kapanırken kuyruk istatistiklerini günlüğe yaz",
   "setting.METRICS_ENABLED": "Prometheus metriklerini /metrics adresinde sun"
 }

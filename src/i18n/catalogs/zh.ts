@@ -118,14 +118,19 @@ export const catalog: Catalog = {
   "setting.PULSAR_HTTP_URL": "Pulsar 的 Web 端口（WebSocket API 和管理 API），用于 BROKER=pulsar",
   "setting.PULSAR_PING_INTERVAL":
     "向每个 Pulsar 会话发送 ping 的间隔，使代理不会因空闲而关闭它（应小于代理的 webSocketSessionIdleTimeoutMillis）；0 或 off：从不",
+  "setting.PULSAR_MAX_MESSAGE_SIZE":
+    "发送到 Pulsar 的最大记录，以字节计；auto：从代理获取（maxMessageSize、webSocketMaxTextFrameSize）；记录超过该大小的帧会被拒绝，且不会重试",
   "setting.FLOWS": "要提供服务的流名称，以逗号分隔（default 始终提供服务）",
   "setting.FLOWS_FILE": "定义流及各流主题覆盖设置的 JSON 文件",
   "setting.TOPIC_TEMPLATE": "流接口的主题",
   "setting.MAX_FRAME_SIZE": "客户端可发送的最大帧；超出时以 1009 关闭套接字",
   "setting.WS_PING_INTERVAL":
     "向客户端发送 ping 的间隔，使代理服务器不会关闭空闲的套接字；不应答的客户端不会被断开；0 或 off：从不",
+  "setting.WS_READ_BUFFER_SIZE": "每个连接在停止读取其套接字之前，已接收但尚未处理的帧可占用的字节数",
   "setting.PUBLISHER_MAX_QUEUE_SIZE": "每个导入连接在停止读取套接字之前可排队的帧数",
   "setting.PUBLISHER_MAX_IN_FLIGHT": "每个导入连接中等待代理确认的发送数",
+  "setting.PUBLISHER_MAX_QUEUE_BYTES": "每个导入连接在停止读取套接字之前可排队的字节数",
+  "setting.PUBLISHER_MAX_IN_FLIGHT_BYTES": "每个导入连接中已发送、等待代理确认的字节数",
   "setting.PUBLISHER_DRAIN_TIMEOUT": "关闭时发送队列中剩余内容的时间",
   "setting.PUBLISHER_FLUSH_TIMEOUT": "关闭时等待代理确认的时间",
   "setting.SUBSCRIBER_MAX_QUEUE_SIZE": "每个导出连接可排队的消息数",
@@ -135,6 +140,8 @@ export const catalog: Catalog = {
   "setting.BACKPRESSURE_STRATEGY": "导出队列已满时的处理方式：等待、丢弃最旧的消息或拒绝新消息",
   "setting.SHUTDOWN_GRACE_PERIOD": "在排空超时之外、切断仍打开的连接之前的额外时间",
   "setting.MAX_CONSECUTIVE_ERRORS": "导致导出终止的连续写入失败次数",
+  "setting.EXPORT_DEAD_LETTER_TOPIC":
+    "接收导出主题中任何客户端都无法读取的记录的主题（附带 origin-topic 和 reason 属性）；未设置时：这些记录会被确认并计数",
   "setting.LOG_QUEUE_STATS": "连接关闭时记录队列统计信息",
   "setting.METRICS_ENABLED": "在 /metrics 提供 Prometheus 指标"
 }
