@@ -103,6 +103,13 @@ export const layerGatewayServer: Layer.Layer<
     yield* registerAll
     const connections = yield* FiberSet.make<void, never>()
     const runConnection = yield* FiberSet.runtime(connections)<Broker | GatewaySettings | Lifecycle>()
+    /**
+     * The connections whose endpoint has not recorded how its shutdown went, by what each serves.
+     * One cut at the shutdown's bound before it has is counted as forced, once; one that has
+     * recorded is only closing its sockets (a client that does not answer the close, a broker that
+     * does not answer its own) and keeps the outcome it recorded.
+     */
+    const unrecorded = new Set<{ readonly subject: string }>()
 
     const resolve = (request: IncomingMessage, url: URL): Resolved => {
       const match = routePattern.exec(url.pathname)
@@ -161,11 +168,25 @@ export const layerGatewayServer: Layer.Layer<
       if (lifecycle.isStopping()) return writeRefusal(socket, { status: 503, error: "the gateway is shutting down" })
       const resolved = resolve(request, url)
       if (!resolved.ok) return writeRefusal(socket, resolved.refusal)
+      const { route } = resolved
+      const connection = {
+        subject: route.direction === "import" ? `import to ${route.topic}` : `export from ${route.topic}`
+      }
+      unrecorded.add(connection)
+      const recorded = Lifecycle.of({
+        ...lifecycle,
+        record: (outcome) =>
+          Effect.andThen(
+            Effect.sync(() => unrecorded.delete(connection)),
+            lifecycle.record(outcome)
+          )
+      })
+      const state = { upgraded: false }
       runConnection(
         Effect.scoped(
           Effect.gen(function* () {
-            const serve = yield* openEndpoint(resolved.route)
-            const ws = yield* upgrade(request, socket, head)
+            const serve = yield* openEndpoint(route)
+            const ws = yield* upgrade(request, socket, head, state)
             // Whatever happens to the connection's fibers, the client is not left with a silent socket.
             yield* Effect.addFinalizer(() =>
               Effect.sync(() => {
@@ -189,18 +210,29 @@ export const layerGatewayServer: Layer.Layer<
           }),
           Effect.tapCause((cause) =>
             Cause.hasInterruptsOnly(cause) ? Effect.void : Effect.logError("connection failed", cause)
-          )
+          ),
+          // Cut at the shutdown's bound while its topic was still opening: the client is answered.
+          Effect.onInterrupt(() =>
+            Effect.sync(() => {
+              if (!state.upgraded && !socket.destroyed) {
+                writeRefusal(socket, { status: 503, error: "the gateway is shutting down" })
+              }
+            })
+          ),
+          Effect.provideService(Lifecycle, recorded),
+          Effect.ensuring(Effect.sync(() => unrecorded.delete(connection)))
         )
       )
     }
 
     /** Completes the upgrade, unless the client went away while its topic was being opened. */
-    const upgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) =>
+    const upgrade = (request: IncomingMessage, socket: Duplex, head: Buffer, state: { upgraded: boolean }) =>
       Effect.callback<WebSocket, UpgradeAbandoned>((resume) => {
         if (socket.destroyed) return resume(Effect.fail(new UpgradeAbandoned()))
         const abandoned = () => resume(Effect.fail(new UpgradeAbandoned()))
         socket.once("close", abandoned)
         sockets.handleUpgrade(request, socket, head, (ws) => {
+          state.upgraded = true
           socket.off("close", abandoned)
           resume(Effect.succeed(ws))
         })
@@ -264,11 +296,17 @@ export const layerGatewayServer: Layer.Layer<
           )
           const drained = yield* FiberSet.awaitEmpty(connections).pipe(Effect.timeoutOption(bound))
           if (drained._tag === "None") {
-            const left = yield* FiberSet.size(connections)
-            yield* lifecycle.record({
-              graceful: false,
-              forced: `${left} connection(s) still open ${Duration.format(bound)} after shutdown began were interrupted`
-            })
+            const cut = [...unrecorded]
+            for (const { subject } of cut) {
+              yield* lifecycle.record({
+                graceful: false,
+                forced: `${subject}: still open ${Duration.format(bound)} after shutdown began, interrupted`
+              })
+            }
+            const closing = (yield* FiberSet.size(connections)) - cut.length
+            if (closing > 0) {
+              yield* Effect.logInfo(`${closing} drained connection(s) still closing their sockets were dropped`)
+            }
             yield* FiberSet.clear(connections)
           }
           for (const client of sockets.clients) client.terminate()
