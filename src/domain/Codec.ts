@@ -16,7 +16,7 @@
  */
 import { Effect, Result, type Schema, type SchemaIssue, SchemaParser } from "effect"
 import { SchemaJITCompiler } from "effect/schema"
-import { describeIssue, FrameRejected, type Problem, RecordRejected } from "./errors.ts"
+import { describeIssue, FrameRejected, type Problem, RecordRejected, show } from "./errors.ts"
 import { type FrameOf, type Kind, type KindName, kindNames, kinds, type RecordOf } from "./Kinds.ts"
 import { findNonFinite, nestingProblem, nonFiniteProblem } from "./Limits.ts"
 
@@ -153,7 +153,7 @@ const parseFrameUnguarded = <K extends KindName>(
   const json = parseJson(input)
   if (Result.isFailure(json)) return Result.fail(rejectFrame(json.failure, frame))
   if (!isObject(json.success)) {
-    const got = JSON.stringify(json.success).slice(0, 100)
+    const got = show(json.success)
     return Result.fail(
       rejectFrame({ message: `expected a ${kind} frame (a JSON object), got ${got}`, path: "" }, frame)
     )

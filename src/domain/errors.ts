@@ -73,14 +73,43 @@ const located = (path: string, detail: string): Problem => ({
   message: path === "" ? clip(detail) : `${path}: ${clip(detail)}`
 })
 
-/** Renders any value the way it appeared in the JSON, for "got …" in messages. */
-const show = (value: unknown): string => {
+/**
+ * Renders a value the way it appeared in the JSON, for "got …" in messages, stopping soon after
+ * `MAX_DETAIL` characters: a wrong value can be a whole 50 MiB frame, and rendering all of it
+ * only to cut it short would stall the connection for seconds.
+ */
+export const show = (value: unknown): string => {
   if (value === undefined) return "nothing"
-  try {
-    return JSON.stringify(value) ?? String(value)
-  } catch {
-    return String(value)
+  let out = ""
+  const write = (v: unknown, depth: number): void => {
+    if (out.length > MAX_DETAIL) return
+    if (typeof v === "string") {
+      out += JSON.stringify(v.length > MAX_DETAIL ? v.slice(0, MAX_DETAIL + 1) : v)
+    } else if (typeof v !== "object" || v === null) {
+      out += String(v)
+    } else if (depth > 8) {
+      out += "…"
+    } else if (Array.isArray(v)) {
+      out += "["
+      for (let i = 0; i < v.length && out.length <= MAX_DETAIL; i++) {
+        if (i > 0) out += ","
+        write(v[i], depth + 1)
+      }
+      out += "]"
+    } else {
+      out += "{"
+      let first = true
+      for (const key in v) {
+        if (out.length > MAX_DETAIL) break
+        out += `${first ? "" : ","}${JSON.stringify(key)}:`
+        first = false
+        write((v as { readonly [key: string]: unknown })[key], depth + 1)
+      }
+      out += "}"
+    }
   }
+  write(value, 0)
+  return clip(out)
 }
 
 const isObject = (u: unknown): u is { readonly [key: string]: unknown } =>
@@ -128,7 +157,19 @@ const listOf = (values: ReadonlyArray<SchemaAST.LiteralValue>): string => {
   return shown.length <= 1 ? shown.join("") : `${shown.slice(0, -1).join(", ")} or ${shown[shown.length - 1]}`
 }
 
-const standard = SchemaIssue.makeFormatterStandardSchemaV1()
+// A stand-in for the input while Effect's formatter writes the message, replaced afterwards by
+// `show`'s short rendering: the formatter would render the whole input first.
+const INPUT = "\u0000input\u0000"
+
+const leafHook: SchemaIssue.LeafHook = (issue) => {
+  if (!SchemaIssue.hasInput(issue)) return SchemaIssue.defaultLeafHook(issue)
+  const standIn = Object.assign(Object.create(Object.getPrototypeOf(issue) as object) as object, issue, {
+    input: INPUT
+  })
+  return SchemaIssue.defaultLeafHook(standIn as typeof issue).replace(JSON.stringify(INPUT), () => show(issue.input))
+}
+
+const standard = SchemaIssue.makeFormatterStandardSchemaV1({ leafHook })
 
 const leafMessage = (issue: SchemaIssue.Issue): string => {
   if (issue._tag === "MissingKey") return "required field is missing"

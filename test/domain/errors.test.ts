@@ -27,6 +27,28 @@ describe("errors", () => {
   })
 
   describe("describeIssue", () => {
+    it("renders only the beginning of a huge wrong value, never all of it", () => {
+      // A wrong value can be a whole 50 MiB frame: count how much of it is read to write "got …".
+      let reads = 0
+      const values = Object.fromEntries(Array.from({ length: 100_000 }, (_, i) => [`k${i}`, { t: "i", i: "x" }]))
+      const counted = new Proxy(values, {
+        get: (target, key) => {
+          reads++
+          return Reflect.get(target, key)
+        }
+      })
+      const problem = problemOf(Schema.Struct({ triples: Schema.Array(Schema.String) }), { triples: counted })
+      assert.match(problem.message, /^triples: expected array, got \{"k0":\{"t":"i","i":"x"\},"k1":/)
+      assert.isTrue(problem.message.endsWith("…"))
+      assert.isBelow(problem.message.length, 320)
+      assert.isBelow(reads, 100)
+    })
+
+    it("renders a small wrong value in full, as JSON writes it", () => {
+      const problem = problemOf(Schema.Struct({ a: Schema.String }), { a: [1, true, null, "x", { b: [] }] })
+      assert.strictEqual(problem.message, `a: expected string, got [1,true,null,"x",{"b":[]}]`)
+    })
+
     const Shape = Schema.Union([
       Schema.Struct({ kind: Schema.Literal("circle"), radius: Schema.Number }),
       Schema.Struct({ kind: Schema.Literal("square"), side: Schema.Number })
