@@ -9,7 +9,7 @@
  * `bufferedAmount` is above `highWaterBytes` — a slow client holds back the export (and, through
  * unwritten acks, the import) instead of filling the gateway's memory.
  */
-import { Cause, Deferred, Effect, Exit, Queue } from "effect"
+import { Cause, Deferred, Duration, Effect, Exit, Queue } from "effect"
 import WebSocket from "ws"
 import { type Connection, type InboundFrame, SocketWriteFailed, type Written } from "../services/Connection.ts"
 import { keepAlive } from "./Keepalive.ts"
@@ -130,7 +130,7 @@ export const makeWsConnection = (socket: WebSocket, options: WsConnectionOptions
       write,
       peerClosed: Deferred.await(closed),
       isOpen: () => socket.readyState === WebSocket.OPEN,
-      close: (code, reason) =>
+      close: (code, reason, within) =>
         Effect.callback<void>((resume) => {
           if (socket.readyState === WebSocket.CLOSED) return resume(Effect.void)
           socket.once("close", () => resume(Effect.void))
@@ -138,7 +138,9 @@ export const makeWsConnection = (socket: WebSocket, options: WsConnectionOptions
           socket.resume()
           if (socket.readyState === WebSocket.OPEN) socket.close(code, reason)
         }).pipe(
-          Effect.timeoutOption(options.closeTimeout ?? 2000),
+          Effect.timeoutOption(
+            Math.min(options.closeTimeout ?? 2000, within === undefined ? Infinity : Duration.toMillis(within))
+          ),
           Effect.ensuring(Effect.sync(() => socket.terminate()))
         )
     } satisfies Connection

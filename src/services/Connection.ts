@@ -3,7 +3,7 @@
  * delivery confirmation, and the peer's close. Implemented over `ws` in
  * `src/layers/WsConnection.ts`; tests can drive a dispatcher with any implementation.
  */
-import { type Cause, type Effect, Schema } from "effect"
+import { type Cause, type Duration, type Effect, Schema } from "effect"
 import type { NonEmptyReadonlyArray } from "effect/Array"
 
 export interface InboundFrame {
@@ -45,6 +45,9 @@ export interface Connection {
   /** Completes when the peer has closed (or the connection broke), with the close code. */
   readonly peerClosed: Effect.Effect<number>
   readonly isOpen: () => boolean
-  /** Closes with the code, waiting (bounded) for the peer's close frame. */
-  readonly close: (code: number, reason: string) => Effect.Effect<void>
+  /**
+   * Closes with the code, waiting for the peer's close frame at most `within` (and never longer
+   * than the connection's own bound), then drops the connection.
+   */
+  readonly close: (code: number, reason: string, within?: Duration.Duration) => Effect.Effect<void>
 }

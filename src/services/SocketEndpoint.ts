@@ -98,6 +98,8 @@ interface Finish {
   readonly stats: ({ readonly log: string } & Record<string, unknown>) | undefined
   /** How the dispatcher ended: a failure is logged with its cause and closes with 1011. */
   readonly dispatcher: Exit.Exit<unknown, unknown> | undefined
+  /** What is left of the connection's bound for the close handshake. */
+  readonly closeWithin: Duration.Duration
 }
 
 /** The end of every connection: log its figures, record how its shutdown went, close the socket last. */
@@ -121,7 +123,7 @@ const finish = (connection: Connection, lifecycle: LifecycleShape, options: Fini
         : { graceful: false, forced: `${options.subject}: ${problems.join("; ")}` }
     )
     const close = closeFor(failure !== undefined ? "dispatcher" : options.ending, closeReason(failure ?? ""))
-    yield* connection.close(close.code, close.reason)
+    yield* connection.close(close.code, close.reason, options.closeWithin)
   })
 
 /** A close frame's reason holds at most 123 bytes. */
@@ -164,17 +166,10 @@ const openImport = (route: Extract<Route, { direction: "import" }>) =>
         const read = reader.pollUnsafe()
         if (read === undefined) yield* Fiber.interrupt(reader)
         // The acks share what is left of the connection's bound with the close.
+        const bound = [settings.publisherDrainTimeout, settings.publisherFlushTimeout, settings.shutdownGracePeriod]
         const answered =
           route.ack && connection.isOpen()
-            ? yield* dispatcher.answered.pipe(
-                Effect.timeoutOption(
-                  yield* remaining(closing, [
-                    settings.publisherDrainTimeout,
-                    settings.publisherFlushTimeout,
-                    settings.shutdownGracePeriod
-                  ])
-                )
-              )
+            ? yield* dispatcher.answered.pipe(Effect.timeoutOption(yield* remaining(closing, bound)))
             : undefined
 
         yield* finish(connection, lifecycle, {
@@ -200,7 +195,8 @@ const openImport = (route: Extract<Route, { direction: "import" }>) =>
                 drain: Duration.format(report.duration)
               }
             : undefined,
-          dispatcher: read
+          dispatcher: read,
+          closeWithin: yield* remaining(closing, bound)
         })
       })
   })
@@ -266,6 +262,7 @@ const openExport = (route: Extract<Route, { direction: "export" }>) =>
           })
         )
         const ending = yield* endingOf(connection, lifecycle, subscriber.lost, exporter)
+        const closing = yield* Clock.currentTimeMillis
         // How the exporter ended, if it ended by itself: a failure only while the client is there.
         const ended = exporter.pollUnsafe()
 
@@ -296,7 +293,8 @@ const openExport = (route: Extract<Route, { direction: "export" }>) =>
                 drain: Duration.format(report.duration)
               }
             : undefined,
-          dispatcher: ending === "dispatcher" ? ended : undefined
+          dispatcher: ending === "dispatcher" ? ended : undefined,
+          closeWithin: yield* remaining(closing, [settings.subscriberDrainTimeout, settings.shutdownGracePeriod])
         })
       })
   })

@@ -120,6 +120,11 @@ describe("SocketEndpoint", () => {
           yield* TestClock.adjust("1 millis")
           yield* Fiber.join(t.served)
           assert.deepStrictEqual(t.closedWith(), { code: 1001, reason: "server shutting down" })
+          assert.deepStrictEqual(
+            t.closeWithin(),
+            Duration.seconds(1),
+            "the close handshake gets what is left of the grace period, not a fixed 2 s"
+          )
           const answers = t.sent as Array<{ readonly nack?: number; readonly error?: { readonly retryable?: boolean } }>
           assert.deepStrictEqual(
             answers.map((a) => a.nack).sort(),

@@ -2,7 +2,7 @@
  * A `Connection` driven by the test: it feeds frames batch by batch, decides whether writes go
  * out, and makes the client go away; every answer written and the close frame are recorded.
  */
-import { type Cause, Deferred, Effect, Latch, Queue } from "effect"
+import { type Cause, Deferred, type Duration, Effect, Latch, Queue } from "effect"
 import * as Arr from "effect/Array"
 import type { NonEmptyReadonlyArray } from "effect/Array"
 import { type Connection, type InboundFrame, SocketWriteFailed } from "../../src/services/Connection.ts"
@@ -15,6 +15,7 @@ export const makeTestConnection = Effect.gen(function* () {
   // While closed, writes wait for room as with a client that does not read.
   const room = yield* Latch.make(true)
   let closedWith: { readonly code: number; readonly reason: string } | undefined
+  let closeWithin: Duration.Duration | undefined
 
   const connection: Connection = {
     receive: Queue.take(batches),
@@ -31,10 +32,11 @@ export const makeTestConnection = Effect.gen(function* () {
     stopReading: Queue.end(batches).pipe(Effect.asVoid),
     peerClosed: Deferred.await(closed),
     isOpen: () => open,
-    close: (code, reason) =>
+    close: (code, reason, within) =>
       Effect.sync(() => {
         open = false
         closedWith ??= { code, reason }
+        closeWithin ??= within
       })
   }
 
@@ -55,6 +57,8 @@ export const makeTestConnection = Effect.gen(function* () {
       }),
     sent,
     closedWith: () => closedWith,
+    /** How long the endpoint let the close handshake take. */
+    closeWithin: () => closeWithin,
     /** The client stops reading (`false`) or reads again (`true`). */
     reading: (reads: boolean) => (reads ? room.open : room.close)
   }
