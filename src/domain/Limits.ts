@@ -163,6 +163,20 @@ export const findNonFinite = (text: string): NonFinite | undefined => {
       i += c === BACKSLASH ? 2 : 1
     }
   }
+  /** A member's key and the colon after it, read from `at`; undefined if they are not there. */
+  const memberKey = (): string | undefined => {
+    const end = stringEnd()
+    if (end < 0) return undefined
+    let key: string
+    try {
+      key = JSON.parse(text.slice(at, end)) as string
+    } catch {
+      return undefined
+    }
+    at = end
+    space()
+    return text.charCodeAt(at++) === COLON ? key : undefined
+  }
   for (;;) {
     // A value is expected here.
     space()
@@ -179,17 +193,8 @@ export const findNonFinite = (text: string): NonFinite | undefined => {
         if (inObject.length >= MAX_NESTING_DEPTH) return undefined
         inObject.push(object)
         if (object) {
-          const end = stringEnd()
-          if (end < 0) return undefined
-          let key: string
-          try {
-            key = JSON.parse(text.slice(at, end)) as string
-          } catch {
-            return undefined
-          }
-          at = end
-          space()
-          if (text.charCodeAt(at++) !== COLON) return undefined
+          const key = memberKey()
+          if (key === undefined) return undefined
           path.push(key)
         } else {
           path.push(0)
@@ -217,17 +222,8 @@ export const findNonFinite = (text: string): NonFinite | undefined => {
       if (c === COMMA) {
         if (object) {
           space()
-          const end = stringEnd()
-          if (end < 0) return undefined
-          let key: string
-          try {
-            key = JSON.parse(text.slice(at, end)) as string
-          } catch {
-            return undefined
-          }
-          at = end
-          space()
-          if (text.charCodeAt(at++) !== COLON) return undefined
+          const key = memberKey()
+          if (key === undefined) return undefined
           path[path.length - 1] = key
         } else {
           path[path.length - 1] = (path[path.length - 1] as number) + 1

@@ -5,9 +5,7 @@
  * acknowledged must be on the topic. The broker is frozen through a TCP proxy, so that the broker
  * other tests share keeps running.
  */
-import { type ChildProcess, spawn } from "node:child_process"
 import { performance } from "node:perf_hooks"
-import { fileURLToPath } from "node:url"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Schedule } from "effect"
 import { inject } from "vitest"
@@ -15,38 +13,10 @@ import { makePulsarBroker } from "../../src/layers/broker/PulsarBroker.ts"
 import { text } from "../support/brokers.ts"
 import { triplesFrame } from "../support/frames.ts"
 import { connect } from "../support/gateway.ts"
-import { freePort } from "../support/process.ts"
+import { exitOf, freePort, serveProcess } from "../support/process.ts"
 import { storedOnTopic } from "../support/pulsarAdmin.ts"
 import { testPulsarPingInterval } from "../support/pulsarScript.ts"
 import { startTcpProxy } from "../support/tcpProxy.ts"
-
-const main = fileURLToPath(new URL("../../src/programs/main.ts", import.meta.url))
-
-/** Starts `tg-gateway serve` and waits for it to say it is listening. */
-const serve = (env: Record<string, string>) =>
-  Effect.acquireRelease(
-    Effect.callback<{ readonly child: ChildProcess; readonly output: Array<string> }, Error>((resume) => {
-      const child = spawn(process.execPath, [main, "serve", "--lang", "en"], {
-        env: { ...process.env, ...env },
-        stdio: "pipe"
-      })
-      const output: Array<string> = []
-      const collect = (chunk: Buffer) => {
-        output.push(chunk.toString())
-        if (chunk.toString().includes("tg-gateway listening")) resume(Effect.succeed({ child, output }))
-      }
-      child.stdout.on("data", collect)
-      child.stderr.on("data", collect)
-      child.once("exit", (code) => resume(Effect.fail(new Error(`serve exited with ${code}: ${output.join("")}`))))
-    }),
-    ({ child }) => Effect.sync(() => child.kill("SIGKILL"))
-  )
-
-const exitOf = (child: ChildProcess) =>
-  Effect.callback<number | null>((resume) => {
-    if (child.exitCode !== null) return resume(Effect.succeed(child.exitCode))
-    child.once("exit", (code) => resume(Effect.succeed(code)))
-  })
 
 /** A counter's value on the gateway's /metrics page. */
 const metric = (port: number, name: string) =>
@@ -77,7 +47,7 @@ describe("tg-gateway serve with a frozen broker", () => {
         const flow = `frozen-${process.pid}-${Date.now().toString(36)}`
         const topic = `persistent://tg/flow/triples-store:default:${flow}`
         const port = yield* freePort
-        const { child, output } = yield* serve({
+        const { child, output } = yield* serveProcess({
           BROKER: "pulsar",
           PULSAR_HTTP_URL: `http://127.0.0.1:${proxy.port}`,
           PULSAR_PING_INTERVAL: testPulsarPingInterval,

@@ -2,8 +2,6 @@
  * A real `tg-gateway serve` process on a real Pulsar broker gets SIGTERM while 20 clients import
  * with `?ack=true`: every frame it acknowledged must be on the topic, and it must exit 0.
  */
-import { type ChildProcess, spawn } from "node:child_process"
-import { fileURLToPath } from "node:url"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
 import { inject } from "vitest"
@@ -12,33 +10,8 @@ import { text } from "../support/brokers.ts"
 import { triplesFrame } from "../support/frames.ts"
 import { connect } from "../support/gateway.ts"
 import { storedOnTopic } from "../support/pulsarAdmin.ts"
-import { freePort } from "../support/process.ts"
+import { exitOf, freePort, serveProcess } from "../support/process.ts"
 import { testPulsarPingInterval } from "../support/pulsarScript.ts"
-
-const main = fileURLToPath(new URL("../../src/programs/main.ts", import.meta.url))
-
-/** Starts `tg-gateway serve` and waits for it to say it is listening. */
-const serve = (env: Record<string, string>) =>
-  Effect.acquireRelease(
-    Effect.callback<{ readonly child: ChildProcess; readonly output: Array<string> }, Error>((resume) => {
-      const child = spawn(process.execPath, [main, "serve"], { env: { ...process.env, ...env }, stdio: "pipe" })
-      const output: Array<string> = []
-      const collect = (chunk: Buffer) => {
-        output.push(chunk.toString())
-        if (chunk.toString().includes("tg-gateway listening")) resume(Effect.succeed({ child, output }))
-      }
-      child.stdout.on("data", collect)
-      child.stderr.on("data", collect)
-      child.once("exit", (code) => resume(Effect.fail(new Error(`serve exited with ${code}: ${output.join("")}`))))
-    }),
-    ({ child }) => Effect.sync(() => child.kill("SIGKILL"))
-  )
-
-const exitOf = (child: ChildProcess) =>
-  Effect.callback<number | null>((resume) => {
-    if (child.exitCode !== null) return resume(Effect.succeed(child.exitCode))
-    child.once("exit", (code) => resume(Effect.succeed(code)))
-  })
 
 describe("tg-gateway serve and SIGTERM", () => {
   it.live(
@@ -49,7 +22,7 @@ describe("tg-gateway serve and SIGTERM", () => {
         const flow = `sigterm-${process.pid}-${Date.now().toString(36)}`
         const topic = `persistent://tg/flow/triples-store:default:${flow}`
         const port = yield* freePort
-        const { child, output } = yield* serve({
+        const { child, output } = yield* serveProcess({
           BROKER: "pulsar",
           PULSAR_HTTP_URL: httpUrl,
           PULSAR_PING_INTERVAL: testPulsarPingInterval,

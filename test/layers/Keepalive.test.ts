@@ -3,14 +3,14 @@
  * (it stays connected), and the settings that set the intervals.
  */
 import { EventEmitter } from "node:events"
-import { createServer } from "node:http"
 import { assert, describe, it } from "@effect/vitest"
 import { Deferred, Duration, Effect, Exit } from "effect"
 import { afterEach, vi } from "vitest"
-import WebSocket, { WebSocketServer } from "ws"
+import WebSocket from "ws"
 import { resolveSettings } from "../../src/domain/Settings.ts"
 import { keepAlive } from "../../src/layers/Keepalive.ts"
 import { makeWsConnection } from "../../src/layers/WsConnection.ts"
+import { socketPair } from "../support/socketPair.ts"
 
 /** Just what keepAlive touches of a socket: its state, `ping` and the close event. */
 class FakeSocket extends EventEmitter {
@@ -27,35 +27,7 @@ class FakeSocket extends EventEmitter {
 const asSocket = (fake: FakeSocket) => fake as unknown as WebSocket
 
 /** A server-side socket and a client that does not answer pings. */
-const silentClientPair = Effect.acquireRelease(
-  Effect.callback<{ readonly server: WebSocket; readonly client: WebSocket; readonly close: () => void }>((resume) => {
-    const http = createServer()
-    const wss = new WebSocketServer({ server: http })
-    http.listen(0, "127.0.0.1", () => {
-      const address = http.address()
-      const port = typeof address === "object" && address !== null ? address.port : 0
-      const client = new WebSocket(`ws://127.0.0.1:${port}`, { autoPong: false })
-      wss.once("connection", (server) => {
-        const ready = () =>
-          resume(
-            Effect.succeed({
-              server,
-              client,
-              close: () => {
-                client.terminate()
-                server.terminate()
-                wss.close()
-                http.close()
-              }
-            })
-          )
-        if (client.readyState === WebSocket.OPEN) ready()
-        else client.once("open", ready)
-      })
-    })
-  }),
-  (pair) => Effect.sync(pair.close)
-)
+const silentClientPair = socketPair({ autoPong: false })
 
 describe("keepAlive", () => {
   afterEach(() => {

@@ -4,42 +4,11 @@
  * writers back instead of filling memory (a scripted socket, whose buffered bytes are exactly known).
  */
 import { EventEmitter } from "node:events"
-import { createServer } from "node:http"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Fiber, Schedule } from "effect"
-import WebSocket, { WebSocketServer } from "ws"
+import WebSocket from "ws"
 import { makeWsConnection } from "../../src/layers/WsConnection.ts"
-
-/** A server-side socket and the client connected to it. */
-const socketPair = Effect.acquireRelease(
-  Effect.callback<{ readonly server: WebSocket; readonly client: WebSocket; readonly close: () => void }>((resume) => {
-    const http = createServer()
-    const wss = new WebSocketServer({ server: http })
-    http.listen(0, "127.0.0.1", () => {
-      const address = http.address()
-      const port = typeof address === "object" && address !== null ? address.port : 0
-      const client = new WebSocket(`ws://127.0.0.1:${port}`)
-      wss.once("connection", (server) => {
-        const ready = () =>
-          resume(
-            Effect.succeed({
-              server,
-              client,
-              close: () => {
-                client.terminate()
-                server.terminate()
-                wss.close()
-                http.close()
-              }
-            })
-          )
-        if (client.readyState === WebSocket.OPEN) ready()
-        else client.once("open", ready)
-      })
-    })
-  }),
-  (pair) => Effect.sync(pair.close)
-)
+import { socketPair } from "../support/socketPair.ts"
 
 /**
  * The parts of a `ws` socket a connection uses, driven by the test: frames arrive when it says,
@@ -89,7 +58,7 @@ const until = (condition: () => boolean) =>
 describe("WsConnection", () => {
   it.live("frames the dispatcher has not taken pause the socket at 16, and taking them resumes it, in order", () =>
     Effect.gen(function* () {
-      const { server, client } = yield* socketPair
+      const { server, client } = yield* socketPair()
       const connection = yield* makeWsConnection(server, { highWaterFrames: 16 })
       for (let i = 0; i < 40; i++) client.send(`{"n":${i}}`)
       yield* until(() => server.isPaused)
