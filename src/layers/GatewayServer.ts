@@ -10,7 +10,7 @@
 import { createHash, timingSafeEqual } from "node:crypto"
 import { createServer, type IncomingMessage, type ServerResponse, STATUS_CODES } from "node:http"
 import type { Duplex } from "node:stream"
-import { Cause, Context, Duration, Effect, FiberSet, Layer, Schema } from "effect"
+import { Cause, Context, Duration, Effect, FiberSet, Layer, Redacted, Schema } from "effect"
 import { PrometheusMetrics } from "effect/observability"
 import { type WebSocket, WebSocketServer } from "ws"
 import { isExportable, kindNames, parseKindName } from "../domain/Kinds.ts"
@@ -116,7 +116,7 @@ export const layerGatewayServer: Layer.Layer<
       if (match === null) return { ok: false, refusal: { status: 404, error: `no such route: ${url.pathname}` } }
       if (settings.secret !== undefined) {
         const token = tokenOf(url, request)
-        if (token === undefined || !tokenMatches(token, settings.secret)) {
+        if (token === undefined || !tokenMatches(token, Redacted.value(settings.secret))) {
           return { ok: false, refusal: { status: 401, error: "unauthorized: a valid ?token= is required" } }
         }
       }
@@ -315,7 +315,20 @@ export const layerGatewayServer: Layer.Layer<
           server.closeAllConnections()
         })
     )
-    yield* Effect.logInfo(`tg-gateway listening on ${settings.host}:${port}`)
+    const brokerName =
+      settings.broker === "pulsar" ? `Pulsar at ${settings.pulsarHttpUrl}` : "the embedded in-memory broker"
+    yield* Effect.logInfo(
+      `tg-gateway listening on ${settings.host}:${port}, on ${brokerName}, serving flows ${flows.flows.join(", ")}`
+    )
+    // Said at once rather than at the first connection: a gateway up before its broker is common.
+    yield* broker.ping.pipe(
+      Effect.catch((error) =>
+        Effect.logWarning(
+          `the broker is unreachable at start-up (${error.message}); connections are refused with 503 until it answers`
+        )
+      ),
+      Effect.forkScoped
+    )
     return GatewayServer.of({ port, host: settings.host })
   })
 )

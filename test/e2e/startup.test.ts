@@ -1,0 +1,35 @@
+/** What `tg-gateway serve` tells an operator at start-up: where it listens, on which broker, which flows, and a broker it cannot reach. */
+import { assert, describe, it } from "@effect/vitest"
+import { Effect, Schedule } from "effect"
+import { exitOf, freePort, serveProcess } from "../support/process.ts"
+
+describe("tg-gateway serve at start-up", () => {
+  it.live("names the broker, its URL and the flows, and warns at once when the broker is unreachable", () =>
+    Effect.gen(function* () {
+      const port = yield* freePort
+      const { child, output } = yield* serveProcess({
+        GATEWAY_PORT: `${port}`,
+        GATEWAY_HOST: "127.0.0.1",
+        BROKER: "pulsar",
+        // Port 9 (discard) is closed on test machines: the connection is refused at once.
+        PULSAR_HTTP_URL: "http://127.0.0.1:9",
+        FLOWS: "alpha,beta"
+      })
+      const text = () => output.join("")
+      yield* Effect.sync(text).pipe(
+        Effect.repeat({ until: (t) => t.includes("unreachable at start-up"), schedule: Schedule.spaced("50 millis") }),
+        Effect.timeout("20 seconds")
+      )
+      assert.match(
+        text(),
+        /listening on 127\.0\.0\.1:\d+, on Pulsar at http:\/\/127\.0\.0\.1:9, serving flows default, alpha, beta/
+      )
+      assert.match(
+        text(),
+        /the broker is unreachable at start-up \(.*127\.0\.0\.1:9.*\); connections are refused with 503/
+      )
+      child.kill("SIGTERM")
+      assert.strictEqual(yield* exitOf(child), 0)
+    })
+  )
+})
