@@ -5,7 +5,7 @@
  *
  *   1. import: N frames of 100 triples over `/import/triples?ack=true` with a window of
  *      unanswered frames, timed until the last ack — versus a bare pipelined producer sending
- *      the same N processor records (`importPayload`) with `Effect.forEach(…, {concurrency: 500})`.
+ *      the same N processor records (`translateFrame`) with `Effect.forEach(…, {concurrency: 500})`.
  *   2. export: a client on `/export/triples?subscription=…` (connected first: the subscription
  *      starts at Latest), then N records published by a bare producer, timed from the first
  *      publish until the client has N frames — versus a bare consumer (created first, then the
@@ -47,7 +47,6 @@ import WebSocket from "ws"
 import {
   encodeFrame,
   encodeRecord,
-  importPayload,
   parseFrame,
   parseRecord,
   recordToFrame,
@@ -684,7 +683,7 @@ const importPhase = async (
   topic: string,
   frames: ReadonlyArray<string>
 ) => {
-  const payloads = await Effect.runPromise(Effect.forEach(frames, (text) => importPayload("triples", text)))
+  const payloads = frames.map((text) => Result.getOrThrow(translateFrame("triples", text)))
   console.log(
     `\nImport: ${fmt(frames.length)} frames × ${triplesPerFrame} triples ` +
       `(client frame ${fmt(Buffer.byteLength(frames[0]!))} B, record ${fmt(payloads[0]!.byteLength)} B); ` +
@@ -707,7 +706,7 @@ const importPhase = async (
 }
 
 const exportPhase = async (gateway: Gateway, flow: string, topic: string, frames: ReadonlyArray<string>) => {
-  const payloads = await Effect.runPromise(Effect.forEach(frames, (text) => importPayload("triples", text)))
+  const payloads = frames.map((text) => Result.getOrThrow(translateFrame("triples", text)))
   console.log(
     `\nExport: ${fmt(payloads.length)} records published by a bare producer (concurrency 500) while ` +
       `a gateway export client / a bare consumer reads them`

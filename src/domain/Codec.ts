@@ -1,20 +1,22 @@
 /**
  * Bytes and text in and out, for any kind, driven by the kinds table:
  *
- *   import: frame text/bytes ──decodeFrame──▶ frame ──encodeRecord──▶ record bytes (Pulsar payload)
- *   export: record bytes ──decodeRecord──▶ record ──fromRecord──▶ frame ──encodeFrame──▶ frame text
+ *   import: frame text/bytes ──parseFrame──▶ frame ──encodeRecord──▶ record bytes (Pulsar payload)
+ *   export: record bytes ──parseRecord──▶ record ──recordToFrame──▶ frame ──encodeFrame──▶ frame text
  *
  * Each frame is parsed once and validated once; a rejected frame fails with `FrameRejected`
- * (message and JSON path), never with a defect. For kinds with a fast path (the kinds table's
- * `fastPath`), `translateFrame` and `recordToFrameText` try it first; whatever it is not sure of
- * takes the path above.
+ * (message and JSON path), never with a defect. Answers are `Result`s, not Effects: the
+ * dispatchers translate each frame synchronously, and a caller that wants an Effect has
+ * `Effect.fromResult`. For kinds with a fast path (the kinds table's `fastPath`),
+ * `translateFrame` and `translateRecord` try it first; whatever it is not sure of takes the path
+ * above.
  *
  * Translation is total: whatever the input — nested thousands deep, NaN in a vector, text larger
  * than a string can hold — the answer is a result, never a throw. Both paths refuse values nested
  * deeper than `MAX_NESTING_DEPTH` (see `Limits.ts`), which bounds every recursion, and anything
  * unforeseen that throws still becomes that frame's or that record's failure.
  */
-import { Effect, Result, type Schema, type SchemaIssue, SchemaParser } from "effect"
+import { Result, type Schema, type SchemaIssue, SchemaParser } from "effect"
 import { SchemaJITCompiler } from "effect/schema"
 import { describeIssue, FrameRejected, type Problem, RecordRejected, show } from "./errors.ts"
 import { type FrameOf, type Kind, type KindName, kindNames, kinds, type RecordOf } from "./Kinds.ts"
@@ -166,13 +168,6 @@ const parseFrameUnguarded = <K extends KindName>(
   return Result.fail(rejectFrame({ message: problem.message + hint, path: problem.path }, frame))
 }
 
-/** `parseFrame` as an Effect: the frame, or `FrameRejected` saying what was wrong and where. */
-export const decodeFrame = <K extends KindName>(
-  kind: K,
-  input: string | Uint8Array,
-  frame?: number
-): Effect.Effect<FrameOf<K>, FrameRejected> => Effect.fromResult(parseFrame(kind, input, frame))
-
 /** Translates a decoded frame into its processor-side record and serialises it: the Pulsar payload. */
 export const encodeRecord = <K extends KindName>(kind: K, frame: FrameOf<K>): Uint8Array => {
   const spec: Kind<K> = kinds[kind]
@@ -220,13 +215,6 @@ const translateFrameUnguarded = <K extends KindName>(
   return Result.isSuccess(parsed) ? Result.succeed(encodeRecord(kind, parsed.success)) : Result.fail(parsed.failure)
 }
 
-/** `translateFrame` as an Effect. */
-export const importPayload = <K extends KindName>(
-  kind: K,
-  input: string | Uint8Array,
-  frame?: number
-): Effect.Effect<Uint8Array, FrameRejected> => Effect.fromResult(translateFrame(kind, input, frame))
-
 const rejectRecord = (kind: KindName, problem: Problem): RecordRejected =>
   new RecordRejected({ kind, message: problem.message, path: problem.path })
 
@@ -252,12 +240,6 @@ const decodeParsedRecord = <K extends KindName>(kind: K, json: unknown): Result.
     ? Result.succeed(decoded.success)
     : Result.fail(rejectRecord(kind, describeIssue(decoded.failure)))
 }
-
-/** `parseRecord` as an Effect. */
-export const decodeRecord = <K extends KindName>(
-  kind: K,
-  payload: string | Uint8Array
-): Effect.Effect<RecordOf<K>, RecordRejected> => Effect.fromResult(parseRecord(kind, payload))
 
 /** Serialises a client frame as the JSON text sent over the WebSocket. */
 export const encodeFrame = <K extends KindName>(_kind: K, frame: FrameOf<K>): string => JSON.stringify(frame)
@@ -304,9 +286,3 @@ const translateRecordUnguarded = <K extends KindName>(
     ? Result.succeed(encodeFrame(kind, recordToFrame(kind, decoded.success)))
     : Result.fail(decoded.failure)
 }
-
-/** `translateRecord` as an Effect. */
-export const recordToFrameText = <K extends KindName>(
-  kind: K,
-  payload: string | Uint8Array
-): Effect.Effect<string, RecordRejected> => Effect.fromResult(translateRecord(kind, payload))

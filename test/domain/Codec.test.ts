@@ -1,15 +1,11 @@
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Result } from "effect"
+import { Result } from "effect"
 import {
-  decodeFrame,
-  decodeRecord,
   encodeFrame,
   encodeRecord,
-  importPayload,
   parseFrame,
   parseRecord,
   recordToFrame,
-  recordToFrameText,
   translateFrame,
   translateRecord
 } from "../../src/domain/Codec.ts"
@@ -21,8 +17,7 @@ const utf8 = new TextDecoder()
 const bytes = (text: string): Uint8Array => new TextEncoder().encode(text)
 
 /** The payload that importing `frame` (JSON text) publishes, as text. */
-const published = (kind: KindName, frame: string): Effect.Effect<string, FrameRejected> =>
-  Effect.map(importPayload(kind, frame), (payload) => utf8.decode(payload))
+const published = (kind: KindName, frame: string): string => utf8.decode(Result.getOrThrow(translateFrame(kind, frame)))
 
 /** The rejection of a frame that must not decode. */
 const rejection = (kind: KindName, input: string | Uint8Array, frame?: number): FrameRejected => {
@@ -42,290 +37,255 @@ const iri = (value: string) =>
 
 describe("Codec", () => {
   describe("import: client frame → Pulsar payload, pinned to the wire reference", () => {
-    it.effect("a triples frame becomes Triples with full field names, empty strings, triple null and g null", () =>
-      Effect.gen(function* () {
-        const payload = yield* published(
-          "triples",
-          JSON.stringify({
-            metadata: { id: "doc1", collection: "default" },
-            triples: [
-              {
-                s: { t: "i", i: "http://example.org/alice" },
-                p: { t: "i", i: "http://xmlns.com/foaf/0.1/name" },
-                o: { t: "l", v: "Alice", ln: "en" }
-              }
-            ]
-          })
-        )
-        assert.strictEqual(
-          payload,
-          `{"metadata":{"id":"doc1","root":"","collection":"default"},"triples":[{` +
-            `"s":${iri("http://example.org/alice")},` +
-            `"p":${iri("http://xmlns.com/foaf/0.1/name")},` +
-            `"o":{"type":"l","iri":"","id":"","value":"Alice","datatype":"","language":"en","triple":null},` +
-            `"g":null}]}`
-        )
-      })
-    )
-
-    it.effect("legacy keys such as metadata.metadata and user are ignored, not rejected", () =>
-      Effect.gen(function* () {
-        const payload = yield* published(
-          "triples",
-          JSON.stringify({
-            metadata: { id: "d", metadata: [], user: "trustgraph", collection: "c" },
-            user: "trustgraph",
-            triples: []
-          })
-        )
-        assert.strictEqual(payload, `{"metadata":{"id":"d","root":"","collection":"c"},"triples":[]}`)
-      })
-    )
-
-    it.effect("a root in the metadata is carried to the record", () =>
-      Effect.gen(function* () {
-        const payload = yield* published("triples", `{"metadata":{"id":"d","root":"r","collection":"c"},"triples":[]}`)
-        assert.strictEqual(payload, `{"metadata":{"id":"d","root":"r","collection":"c"},"triples":[]}`)
-      })
-    )
-
-    it.effect("a triple's graph becomes g, and a quoted triple nests its own record", () =>
-      Effect.gen(function* () {
-        const payload = yield* published(
-          "triples",
-          JSON.stringify({
-            metadata: { id: "d", collection: "c" },
-            triples: [
-              {
-                s: {
-                  t: "t",
-                  tr: {
-                    s: { t: "b", d: "b0" },
-                    p: { t: "i", i: "http://ex/p" },
-                    o: { t: "l", v: "1", dt: "xsd:int" },
-                    g: "http://ex/g1"
-                  }
-                },
-                p: { t: "i", i: "http://ex/says" },
-                o: { t: "i", i: "http://ex/o" },
-                g: "http://ex/g2"
-              }
-            ]
-          })
-        )
-        assert.deepStrictEqual(JSON.parse(payload).triples[0], {
-          s: {
-            type: "t",
-            iri: "",
-            id: "",
-            value: "",
-            datatype: "",
-            language: "",
-            triple: {
-              s: { type: "b", iri: "", id: "b0", value: "", datatype: "", language: "", triple: null },
-              p: JSON.parse(iri("http://ex/p")),
-              o: { type: "l", iri: "", id: "", value: "1", datatype: "xsd:int", language: "", triple: null },
-              g: "http://ex/g1"
+    it("a triples frame becomes Triples with full field names, empty strings, triple null and g null", () => {
+      const payload = published(
+        "triples",
+        JSON.stringify({
+          metadata: { id: "doc1", collection: "default" },
+          triples: [
+            {
+              s: { t: "i", i: "http://example.org/alice" },
+              p: { t: "i", i: "http://xmlns.com/foaf/0.1/name" },
+              o: { t: "l", v: "Alice", ln: "en" }
             }
-          },
-          p: JSON.parse(iri("http://ex/says")),
-          o: JSON.parse(iri("http://ex/o")),
-          g: "http://ex/g2"
+          ]
         })
-      })
-    )
-
-    it.effect(
-      "a graph-embeddings frame becomes GraphEmbeddings whose entities have every field TrustGraph writes",
-      () =>
-        Effect.gen(function* () {
-          const payload = yield* published(
-            "graph-embeddings",
-            `{"metadata":{"id":"d","collection":"c"},"entities":[{"entity":{"t":"i","i":"http://ex/e"},"vector":[0.25,-1.5,3]}]}`
-          )
-          assert.strictEqual(
-            payload,
-            `{"metadata":{"id":"d","root":"","collection":"c"},"entities":[{"entity":${iri("http://ex/e")},"vector":[0.25,-1.5,3],"chunk_id":"","rdf_type":[],"attributes":{}}]}`
-          )
-        })
-    )
-
-    it.effect("an entity-contexts frame becomes EntityContexts whose entities have every field TrustGraph writes", () =>
-      Effect.gen(function* () {
-        const payload = yield* published(
-          "entity-contexts",
-          `{"metadata":{"id":"d","collection":"c"},"entities":[{"entity":{"t":"i","i":"http://ex/e"},"context":"a person"}]}`
-        )
-        assert.strictEqual(
-          payload,
-          `{"metadata":{"id":"d","root":"","collection":"c"},"entities":[{"entity":${iri("http://ex/e")},"context":"a person","chunk_id":"","rdf_type":[],"attributes":{}}]}`
-        )
-      })
-    )
-
-    it.effect("a document-embeddings frame without metadata is filed under collection default, with a null id", () =>
-      Effect.gen(function* () {
-        const payload = yield* published(
-          "document-embeddings",
-          `{"chunks":[{"chunk_id":"doc1/p0/c0","vector":[0.1,0.2]}]}`
-        )
-        assert.strictEqual(
-          payload,
-          `{"metadata":{"id":null,"root":"","collection":"default"},"chunks":[{"chunk_id":"doc1/p0/c0","vector":[0.1,0.2],"attributes":{}}]}`
-        )
-      })
-    )
-
-    it.effect("a document-embeddings frame may give only some metadata fields", () =>
-      Effect.gen(function* () {
-        const payload = yield* published("document-embeddings", `{"metadata":{"id":"doc1"},"chunks":[]}`)
-        assert.strictEqual(payload, `{"metadata":{"id":"doc1","root":"","collection":"default"},"chunks":[]}`)
-      })
-    )
-
-    it.effect(
-      "a rows frame with a single values object publishes an array, confidence 1.0 and an empty source_span",
-      () =>
-        Effect.gen(function* () {
-          const payload = yield* published(
-            "rows",
-            `{"metadata":{"id":"r1","collection":"c"},"schema_name":"customer","values":{"name":"Ada","city":"London"}}`
-          )
-          assert.deepStrictEqual(JSON.parse(payload), {
-            metadata: { id: "r1", root: "", collection: "c" },
-            schema_name: "customer",
-            values: [{ name: "Ada", city: "London" }],
-            confidence: 1,
-            source_span: ""
-          })
-        })
-    )
-
-    it.effect("a rows frame keeps an array of values, its confidence and its source_span", () =>
-      Effect.gen(function* () {
-        const payload = yield* published(
-          "rows",
-          `{"metadata":{"id":"r1","collection":"c"},"schema_name":"s","values":[{"a":"1"},{"a":"2"}],"confidence":0.5,"source_span":"Ada lives in London"}`
-        )
-        assert.deepStrictEqual(JSON.parse(payload), {
-          metadata: { id: "r1", root: "", collection: "c" },
-          schema_name: "s",
-          values: [{ a: "1" }, { a: "2" }],
-          confidence: 0.5,
-          source_span: "Ada lives in London"
-        })
-      })
-    )
-
-    it.effect("a binary frame carrying the same JSON is imported like a text frame", () =>
-      Effect.gen(function* () {
-        const text = `{"metadata":{"id":"d","collection":"c"},"triples":[{"s":{"t":"i","i":"a"},"p":{"t":"i","i":"b"},"o":{"t":"b","d":"c"}}]}`
-        const fromText = yield* importPayload("triples", text)
-        const fromBytes = yield* importPayload("triples", bytes(text))
-        assert.deepStrictEqual(fromBytes, fromText)
-      })
-    )
-
-    it.effect("decodeFrame gives the frame with its defaults filled in, and encodeRecord serialises its record", () =>
-      Effect.gen(function* () {
-        const frame = yield* decodeFrame("document-embeddings", `{"chunks":[]}`)
-        assert.deepStrictEqual(frame, { metadata: { id: null, root: "", collection: "default" }, chunks: [] })
-        assert.strictEqual(
-          utf8.decode(encodeRecord("document-embeddings", frame)),
-          `{"metadata":{"id":null,"root":"","collection":"default"},"chunks":[]}`
-        )
-      })
-    )
-  })
-
-  describe("export: Pulsar payload → client frame", () => {
-    it.effect("a Triples record becomes the compact codec, with dt, ln and g left out when empty", () =>
-      Effect.gen(function* () {
-        const record =
-          `{"metadata":{"id":"doc1","root":"","collection":"default"},"triples":[{` +
+      )
+      assert.strictEqual(
+        payload,
+        `{"metadata":{"id":"doc1","root":"","collection":"default"},"triples":[{` +
           `"s":${iri("http://example.org/alice")},` +
           `"p":${iri("http://xmlns.com/foaf/0.1/name")},` +
           `"o":{"type":"l","iri":"","id":"","value":"Alice","datatype":"","language":"en","triple":null},` +
           `"g":null}]}`
-        const text = yield* recordToFrameText("triples", bytes(record))
-        assert.strictEqual(
-          text,
-          `{"metadata":{"id":"doc1","root":"","collection":"default"},"triples":[{` +
-            `"s":{"t":"i","i":"http://example.org/alice"},` +
-            `"p":{"t":"i","i":"http://xmlns.com/foaf/0.1/name"},` +
-            `"o":{"t":"l","v":"Alice","ln":"en"}}]}`
-        )
-      })
-    )
+      )
+    })
 
-    it.effect("a record's graph, a literal's datatype and a quoted triple reach the client", () =>
-      Effect.gen(function* () {
-        const quoted =
-          `{"type":"t","iri":"","id":"","value":"","datatype":"","language":"","triple":` +
-          `{"s":${iri("a")},"p":${iri("b")},"o":{"type":"l","iri":"","id":"","value":"1","datatype":"xsd:int","language":"","triple":null},"g":null}}`
-        const record = `{"metadata":{"id":"d","root":"r","collection":"c"},"triples":[{"s":${quoted},"p":${iri("p")},"o":${iri("o")},"g":"G"}]}`
-        const text = yield* recordToFrameText("triples", record)
-        assert.strictEqual(
-          text,
-          `{"metadata":{"id":"d","root":"r","collection":"c"},"triples":[{` +
-            `"s":{"t":"t","tr":{"s":{"t":"i","i":"a"},"p":{"t":"i","i":"b"},"o":{"t":"l","v":"1","dt":"xsd:int"}}},` +
-            `"p":{"t":"i","i":"p"},"o":{"t":"i","i":"o"},"g":"G"}]}`
-        )
-      })
-    )
+    it("legacy keys such as metadata.metadata and user are ignored, not rejected", () => {
+      const payload = published(
+        "triples",
+        JSON.stringify({
+          metadata: { id: "d", metadata: [], user: "trustgraph", collection: "c" },
+          user: "trustgraph",
+          triples: []
+        })
+      )
+      assert.strictEqual(payload, `{"metadata":{"id":"d","root":"","collection":"c"},"triples":[]}`)
+    })
 
-    it.effect("graph embeddings reach the client as entity and vector, without the chunk_id", () =>
-      Effect.gen(function* () {
-        const text = yield* recordToFrameText(
+    it("a root in the metadata is carried to the record", () => {
+      const payload = published("triples", `{"metadata":{"id":"d","root":"r","collection":"c"},"triples":[]}`)
+      assert.strictEqual(payload, `{"metadata":{"id":"d","root":"r","collection":"c"},"triples":[]}`)
+    })
+
+    it("a triple's graph becomes g, and a quoted triple nests its own record", () => {
+      const payload = published(
+        "triples",
+        JSON.stringify({
+          metadata: { id: "d", collection: "c" },
+          triples: [
+            {
+              s: {
+                t: "t",
+                tr: {
+                  s: { t: "b", d: "b0" },
+                  p: { t: "i", i: "http://ex/p" },
+                  o: { t: "l", v: "1", dt: "xsd:int" },
+                  g: "http://ex/g1"
+                }
+              },
+              p: { t: "i", i: "http://ex/says" },
+              o: { t: "i", i: "http://ex/o" },
+              g: "http://ex/g2"
+            }
+          ]
+        })
+      )
+      assert.deepStrictEqual(JSON.parse(payload).triples[0], {
+        s: {
+          type: "t",
+          iri: "",
+          id: "",
+          value: "",
+          datatype: "",
+          language: "",
+          triple: {
+            s: { type: "b", iri: "", id: "b0", value: "", datatype: "", language: "", triple: null },
+            p: JSON.parse(iri("http://ex/p")),
+            o: { type: "l", iri: "", id: "", value: "1", datatype: "xsd:int", language: "", triple: null },
+            g: "http://ex/g1"
+          }
+        },
+        p: JSON.parse(iri("http://ex/says")),
+        o: JSON.parse(iri("http://ex/o")),
+        g: "http://ex/g2"
+      })
+    })
+
+    it("a graph-embeddings frame becomes GraphEmbeddings whose entities have every field TrustGraph writes", () => {
+      const payload = published(
+        "graph-embeddings",
+        `{"metadata":{"id":"d","collection":"c"},"entities":[{"entity":{"t":"i","i":"http://ex/e"},"vector":[0.25,-1.5,3]}]}`
+      )
+      assert.strictEqual(
+        payload,
+        `{"metadata":{"id":"d","root":"","collection":"c"},"entities":[{"entity":${iri("http://ex/e")},"vector":[0.25,-1.5,3],"chunk_id":"","rdf_type":[],"attributes":{}}]}`
+      )
+    })
+
+    it("an entity-contexts frame becomes EntityContexts whose entities have every field TrustGraph writes", () => {
+      const payload = published(
+        "entity-contexts",
+        `{"metadata":{"id":"d","collection":"c"},"entities":[{"entity":{"t":"i","i":"http://ex/e"},"context":"a person"}]}`
+      )
+      assert.strictEqual(
+        payload,
+        `{"metadata":{"id":"d","root":"","collection":"c"},"entities":[{"entity":${iri("http://ex/e")},"context":"a person","chunk_id":"","rdf_type":[],"attributes":{}}]}`
+      )
+    })
+
+    it("a document-embeddings frame without metadata is filed under collection default, with a null id", () => {
+      const payload = published("document-embeddings", `{"chunks":[{"chunk_id":"doc1/p0/c0","vector":[0.1,0.2]}]}`)
+      assert.strictEqual(
+        payload,
+        `{"metadata":{"id":null,"root":"","collection":"default"},"chunks":[{"chunk_id":"doc1/p0/c0","vector":[0.1,0.2],"attributes":{}}]}`
+      )
+    })
+
+    it("a document-embeddings frame may give only some metadata fields", () => {
+      const payload = published("document-embeddings", `{"metadata":{"id":"doc1"},"chunks":[]}`)
+      assert.strictEqual(payload, `{"metadata":{"id":"doc1","root":"","collection":"default"},"chunks":[]}`)
+    })
+
+    it("a rows frame with a single values object publishes an array, confidence 1.0 and an empty source_span", () => {
+      const payload = published(
+        "rows",
+        `{"metadata":{"id":"r1","collection":"c"},"schema_name":"customer","values":{"name":"Ada","city":"London"}}`
+      )
+      assert.deepStrictEqual(JSON.parse(payload), {
+        metadata: { id: "r1", root: "", collection: "c" },
+        schema_name: "customer",
+        values: [{ name: "Ada", city: "London" }],
+        confidence: 1,
+        source_span: ""
+      })
+    })
+
+    it("a rows frame keeps an array of values, its confidence and its source_span", () => {
+      const payload = published(
+        "rows",
+        `{"metadata":{"id":"r1","collection":"c"},"schema_name":"s","values":[{"a":"1"},{"a":"2"}],"confidence":0.5,"source_span":"Ada lives in London"}`
+      )
+      assert.deepStrictEqual(JSON.parse(payload), {
+        metadata: { id: "r1", root: "", collection: "c" },
+        schema_name: "s",
+        values: [{ a: "1" }, { a: "2" }],
+        confidence: 0.5,
+        source_span: "Ada lives in London"
+      })
+    })
+
+    it("a binary frame carrying the same JSON is imported like a text frame", () => {
+      const text = `{"metadata":{"id":"d","collection":"c"},"triples":[{"s":{"t":"i","i":"a"},"p":{"t":"i","i":"b"},"o":{"t":"b","d":"c"}}]}`
+      const fromText = Result.getOrThrow(translateFrame("triples", text))
+      const fromBytes = Result.getOrThrow(translateFrame("triples", bytes(text)))
+      assert.deepStrictEqual(fromBytes, fromText)
+    })
+
+    it("parseFrame gives the frame with its defaults filled in, and encodeRecord serialises its record", () => {
+      const frame = Result.getOrThrow(parseFrame("document-embeddings", `{"chunks":[]}`))
+      assert.deepStrictEqual(frame, { metadata: { id: null, root: "", collection: "default" }, chunks: [] })
+      assert.strictEqual(
+        utf8.decode(encodeRecord("document-embeddings", frame)),
+        `{"metadata":{"id":null,"root":"","collection":"default"},"chunks":[]}`
+      )
+    })
+  })
+
+  describe("export: Pulsar payload → client frame", () => {
+    it("a Triples record becomes the compact codec, with dt, ln and g left out when empty", () => {
+      const record =
+        `{"metadata":{"id":"doc1","root":"","collection":"default"},"triples":[{` +
+        `"s":${iri("http://example.org/alice")},` +
+        `"p":${iri("http://xmlns.com/foaf/0.1/name")},` +
+        `"o":{"type":"l","iri":"","id":"","value":"Alice","datatype":"","language":"en","triple":null},` +
+        `"g":null}]}`
+      const text = Result.getOrThrow(translateRecord("triples", bytes(record)))
+      assert.strictEqual(
+        text,
+        `{"metadata":{"id":"doc1","root":"","collection":"default"},"triples":[{` +
+          `"s":{"t":"i","i":"http://example.org/alice"},` +
+          `"p":{"t":"i","i":"http://xmlns.com/foaf/0.1/name"},` +
+          `"o":{"t":"l","v":"Alice","ln":"en"}}]}`
+      )
+    })
+
+    it("a record's graph, a literal's datatype and a quoted triple reach the client", () => {
+      const quoted =
+        `{"type":"t","iri":"","id":"","value":"","datatype":"","language":"","triple":` +
+        `{"s":${iri("a")},"p":${iri("b")},"o":{"type":"l","iri":"","id":"","value":"1","datatype":"xsd:int","language":"","triple":null},"g":null}}`
+      const record = `{"metadata":{"id":"d","root":"r","collection":"c"},"triples":[{"s":${quoted},"p":${iri("p")},"o":${iri("o")},"g":"G"}]}`
+      const text = Result.getOrThrow(translateRecord("triples", record))
+      assert.strictEqual(
+        text,
+        `{"metadata":{"id":"d","root":"r","collection":"c"},"triples":[{` +
+          `"s":{"t":"t","tr":{"s":{"t":"i","i":"a"},"p":{"t":"i","i":"b"},"o":{"t":"l","v":"1","dt":"xsd:int"}}},` +
+          `"p":{"t":"i","i":"p"},"o":{"t":"i","i":"o"},"g":"G"}]}`
+      )
+    })
+
+    it("graph embeddings reach the client as entity and vector, without the chunk_id", () => {
+      const text = Result.getOrThrow(
+        translateRecord(
           "graph-embeddings",
           `{"metadata":{"id":"d","root":"","collection":"c"},"entities":[{"entity":${iri("http://ex/e")},"vector":[1,2],"chunk_id":"c7"}]}`
         )
-        assert.strictEqual(
-          text,
-          `{"metadata":{"id":"d","root":"","collection":"c"},"entities":[{"entity":{"t":"i","i":"http://ex/e"},"vector":[1,2]}]}`
-        )
-      })
-    )
+      )
+      assert.strictEqual(
+        text,
+        `{"metadata":{"id":"d","root":"","collection":"c"},"entities":[{"entity":{"t":"i","i":"http://ex/e"},"vector":[1,2]}]}`
+      )
+    })
 
-    it.effect("entity contexts reach the client as entity and context, without the chunk_id", () =>
-      Effect.gen(function* () {
-        const text = yield* recordToFrameText(
+    it("entity contexts reach the client as entity and context, without the chunk_id", () => {
+      const text = Result.getOrThrow(
+        translateRecord(
           "entity-contexts",
           `{"metadata":{"id":"d","root":"","collection":"c"},"entities":[{"entity":{"type":"b","iri":"","id":"n1","value":"","datatype":"","language":"","triple":null},"context":"ctx","chunk_id":"c7"}]}`
         )
-        assert.strictEqual(
-          text,
-          `{"metadata":{"id":"d","root":"","collection":"c"},"entities":[{"entity":{"t":"b","d":"n1"},"context":"ctx"}]}`
-        )
-      })
-    )
+      )
+      assert.strictEqual(
+        text,
+        `{"metadata":{"id":"d","root":"","collection":"c"},"entities":[{"entity":{"t":"b","d":"n1"},"context":"ctx"}]}`
+      )
+    })
 
-    it.effect("document embeddings reach the client as chunk_id and vector", () =>
-      Effect.gen(function* () {
-        const text = yield* recordToFrameText(
+    it("document embeddings reach the client as chunk_id and vector", () => {
+      const text = Result.getOrThrow(
+        translateRecord(
           "document-embeddings",
           `{"metadata":{"id":"d","root":"","collection":"c"},"chunks":[{"chunk_id":"d/c0","vector":[0.5]}]}`
         )
-        assert.strictEqual(
-          text,
-          `{"metadata":{"id":"d","root":"","collection":"c"},"chunks":[{"chunk_id":"d/c0","vector":[0.5]}]}`
-        )
-      })
-    )
+      )
+      assert.strictEqual(
+        text,
+        `{"metadata":{"id":"d","root":"","collection":"c"},"chunks":[{"chunk_id":"d/c0","vector":[0.5]}]}`
+      )
+    })
 
-    it.effect("records from producers that predate root and chunk_id are still exported", () =>
-      Effect.gen(function* () {
-        const record = yield* decodeRecord(
+    it("records from producers that predate root and chunk_id are still exported", () => {
+      const record = Result.getOrThrow(
+        parseRecord(
           "graph-embeddings",
           `{"metadata":{"id":"d","collection":"c"},"entities":[{"entity":${iri("e")},"vector":[1]}]}`
         )
-        assert.deepStrictEqual(record.metadata, { id: "d", root: "", collection: "c" })
-        assert.strictEqual(record.entities[0]?.chunk_id, "")
-        assert.deepStrictEqual(recordToFrame("graph-embeddings", record).entities, [
-          { entity: { t: "i", i: "e" }, vector: [1] }
-        ])
-      })
-    )
+      )
+      assert.deepStrictEqual(record.metadata, { id: "d", root: "", collection: "c" })
+      assert.strictEqual(record.entities[0]?.chunk_id, "")
+      assert.deepStrictEqual(recordToFrame("graph-embeddings", record).entities, [
+        { entity: { t: "i", i: "e" }, vector: [1] }
+      ])
+    })
 
     it("encodeFrame writes the frame as JSON text", () => {
       assert.strictEqual(
@@ -695,26 +655,22 @@ describe("Codec", () => {
       assert.isFalse("frame" in rejection("triples", "{"))
     })
 
-    it.effect("decodeFrame fails in the error channel with a FrameRejected", () =>
-      Effect.gen(function* () {
-        const error = yield* Effect.flip(decodeFrame("triples", "not json", 3))
-        assert.instanceOf(error, FrameRejected)
-        assert.strictEqual(error._tag, "FrameRejected")
-        assert.strictEqual(error.frame, 3)
-      })
-    )
+    it("parseFrame fails with a FrameRejected carrying the frame number", () => {
+      const error = rejection("triples", "not json", 3)
+      assert.instanceOf(error, FrameRejected)
+      assert.strictEqual(error._tag, "FrameRejected")
+      assert.strictEqual(error.frame, 3)
+    })
 
-    it.effect("importPayload fails the same way, so a dispatcher can answer and carry on", () =>
-      Effect.gen(function* () {
-        const error = yield* Effect.flip(
-          importPayload("rows", `{"metadata":{"id":"d","collection":"c"},"values":{}}`, 1)
-        )
-        assert.strictEqual(error.path, "schema_name")
-        assert.deepStrictEqual(toErrorFrame(error), {
-          error: { message: "schema_name: required field is missing", path: "schema_name", frame: 1 }
-        })
+    it("translateFrame fails the same way, so a dispatcher can answer and carry on", () => {
+      const error = Result.getOrThrow(
+        Result.flip(translateFrame("rows", `{"metadata":{"id":"d","collection":"c"},"values":{}}`, 1))
+      )
+      assert.strictEqual(error.path, "schema_name")
+      assert.deepStrictEqual(toErrorFrame(error), {
+        error: { message: "schema_name: required field is missing", path: "schema_name", frame: 1 }
       })
-    )
+    })
 
     it("the error frame leaves out the frame number when there is none", () => {
       assert.deepStrictEqual(toErrorFrame(rejection("triples", "[1]")), {
@@ -750,16 +706,14 @@ describe("Codec", () => {
       assert.strictEqual(rejected.message, `entities[0].entity.type: expected "i", "b", "l" or "t", got "x"`)
     })
 
-    it.effect("decodeRecord and recordToFrameText fail in the error channel with a RecordRejected", () =>
-      Effect.gen(function* () {
-        const error = yield* Effect.flip(
-          recordToFrameText("document-embeddings", `{"metadata":{"id":"d","root":"","collection":"c"}}`)
-        )
-        assert.instanceOf(error, RecordRejected)
-        assert.strictEqual(error.path, "chunks")
-        const again = yield* Effect.flip(decodeRecord("document-embeddings", bytes("[]")))
-        assert.strictEqual(again._tag, "RecordRejected")
-      })
-    )
+    it("parseRecord and translateRecord fail with a RecordRejected", () => {
+      const error = Result.getOrThrow(
+        Result.flip(translateRecord("document-embeddings", `{"metadata":{"id":"d","root":"","collection":"c"}}`))
+      )
+      assert.instanceOf(error, RecordRejected)
+      assert.strictEqual(error.path, "chunks")
+      const again = Result.getOrThrow(Result.flip(parseRecord("document-embeddings", bytes("[]"))))
+      assert.strictEqual(again._tag, "RecordRejected")
+    })
   })
 })

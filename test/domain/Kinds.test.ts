@@ -1,6 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Result } from "effect"
-import { encodeFrame, encodeRecord, parseFrame, parseRecord, recordToFrameText } from "../../src/domain/Codec.ts"
+import { encodeFrame, encodeRecord, parseFrame, parseRecord, translateRecord } from "../../src/domain/Codec.ts"
 import {
   exportableKindNames,
   isExportable,
@@ -106,8 +106,8 @@ describe("Kinds", () => {
         `${an(name)} payload exported to a client reads back as the frame that was imported`,
         [kind.frame],
         ([frame]) =>
-          Effect.gen(function* () {
-            const text = yield* recordToFrameText(name, encodeRecord(name, frame))
+          Effect.sync(() => {
+            const text = Result.getOrThrow(translateRecord(name, encodeRecord(name, frame)))
             const reread = parseFrame(name, text)
             assert.isTrue(Result.isSuccess(reread))
             if (Result.isSuccess(reread)) assert.deepStrictEqual(viaJson(reread.success), viaJson(normalFrame(frame)))
