@@ -3,7 +3,7 @@
  * default and how its text is read. The configuration layer, `--help` and the README's table
  * are all driven by this table. Pure: reading the environment and argv happens in the caller.
  */
-import { Duration } from "effect"
+import { Duration, Redacted } from "effect"
 import { backpressureStrategies, type BackpressureStrategy } from "./Backpressure.ts"
 
 /**
@@ -107,6 +107,10 @@ const parseUrl = (text: string): Parsed<string> => {
 
 const parseText = (text: string): Parsed<string> => ok(text)
 
+/** A secret is wrapped at once so that no log line, error or inspection can print it. */
+const parseSecret = (text: string): Parsed<Redacted.Redacted<string>> =>
+  ok(Redacted.make(text, { label: "GATEWAY_SECRET" }))
+
 /** Bytes, or `auto` (undefined): a limit learned from elsewhere unless given. */
 const parseAutoBytes = (text: string): Parsed<number | undefined> =>
   text.trim().toLowerCase() === "auto" ? ok(undefined) : parseBytes(text)
@@ -159,7 +163,7 @@ const setting = <A, const D extends string | undefined>(
 export const settings = {
   port: setting("GATEWAY_PORT", "8888", parseInteger(0, 65535), "PORT"),
   host: setting("GATEWAY_HOST", "0.0.0.0", parseText, "HOST"),
-  secret: setting("GATEWAY_SECRET", undefined, parseText, "SECRET", true),
+  secret: setting("GATEWAY_SECRET", undefined, parseSecret, "SECRET", true),
   broker: setting("BROKER", "memory", parseChoice(["memory", "pulsar"] as const), "memory|pulsar"),
   pulsarHttpUrl: setting("PULSAR_HTTP_URL", "http://127.0.0.1:8080", parseUrl, "URL"),
   pulsarPingInterval: setting("PULSAR_PING_INTERVAL", "30s", parseInterval, "DURATION|off"),

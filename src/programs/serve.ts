@@ -5,10 +5,10 @@
  */
 // The module, not the package index: the index loads every platform module (about 25 MiB of RSS).
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
-import { Cause, Effect, Exit, Layer } from "effect"
+import { Cause, ConfigProvider, Effect, Exit, Layer } from "effect"
 import { resolveSettings, type SettingName, settings } from "../domain/Settings.ts"
 import { describeProblem, type Messages } from "../i18n/messages.ts"
-import { layerGateway } from "../layers/GatewayLayer.ts"
+import { layerGatewayFromConfig } from "../layers/GatewayLayer.ts"
 import { FlowConfigError } from "../services/FlowRegistry.ts"
 import { makeLifecycle } from "../services/Lifecycle.ts"
 
@@ -59,12 +59,33 @@ export const serveUsageProblem = (
   return undefined
 }
 
+/**
+ * The gateway reads its settings through `Config`; here that is the flags (by their variable's
+ * name, an empty one kept as given) over the environment, so it sees exactly what
+ * `resolveSettings` has just validated.
+ */
+export const flagsOverEnv = (
+  options: Readonly<Record<string, string>>,
+  env: Readonly<Record<string, string | undefined>>
+): ConfigProvider.ConfigProvider => {
+  const flags = Object.fromEntries(
+    Object.values(settings).flatMap((spec) => {
+      const given = options[spec.flag]
+      return given === undefined ? [] : [[spec.env, given]]
+    })
+  )
+  return ConfigProvider.orElse(
+    ConfigProvider.fromUnknown(flags, { preserveEmptyStrings: true }),
+    ConfigProvider.fromEnvRecord({ ...env })
+  )
+}
+
 export const serve = (
   options: Readonly<Record<string, string>>,
   env: Readonly<Record<string, string | undefined>>,
   messages: Messages
 ): void => {
-  const { values, problems } = resolveSettings(env, options)
+  const { problems } = resolveSettings(env, options)
   if (problems.length > 0) {
     for (const p of problems)
       console.error(messages.t("config.invalid", { source: p.source, problem: describeProblem(messages, p.problem) }))
@@ -73,7 +94,9 @@ export const serve = (
     return
   }
   const lifecycle = Effect.runSync(makeLifecycle)
-  const program = Layer.launch(layerGateway(values, lifecycle))
+  const program = Layer.launch(layerGatewayFromConfig(lifecycle)).pipe(
+    Effect.provideService(ConfigProvider.ConfigProvider, flagsOverEnv(options, env))
+  )
   NodeRuntime.runMain(program, {
     disableErrorReporting: true,
     teardown: (exit, onExit) => {

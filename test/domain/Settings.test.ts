@@ -1,6 +1,10 @@
 import { assert, describe, it } from "@effect/vitest"
-import { Duration, Effect } from "effect"
+import { ConfigProvider, Duration, Effect, Redacted } from "effect"
 import { parseBytes, parseDuration, resolveSettings } from "../../src/domain/Settings.ts"
+import { flagsOverEnv } from "../../src/programs/serve.ts"
+import { settingsConfig } from "../../src/services/GatewaySettings.ts"
+
+const fromConfig = (provider: ConfigProvider.ConfigProvider) => settingsConfig.parse(provider)
 
 describe("Settings", () => {
   it.effect("defaults match the design: 5 s drains, 2 s flush, queue 10 and 100, block, port 8888, memory broker", () =>
@@ -67,4 +71,80 @@ describe("Settings", () => {
       })
     })
   )
+
+  describe("through Config", () => {
+    it.effect("reads every setting by its variable's name, with the table's defaults and parsers", () =>
+      Effect.gen(function* () {
+        const env = {
+          GATEWAY_PORT: "9000",
+          BROKER: "pulsar",
+          PUBLISHER_DRAIN_TIMEOUT: "2.5s",
+          MAX_FRAME_SIZE: "4KiB",
+          FLOWS: "a, b",
+          FLOWS_FILE: "/etc/flows.json",
+          PULSAR_PING_INTERVAL: "off",
+          GATEWAY_HOST: ""
+        }
+        const values = yield* fromConfig(ConfigProvider.fromEnv({ env }))
+        const { values: expected } = resolveSettings(env, {})
+        assert.deepStrictEqual(values, expected)
+        assert.strictEqual(values.port, 9000)
+        assert.strictEqual(values.host, "0.0.0.0")
+        assert.strictEqual(Duration.toMillis(values.publisherDrainTimeout), 2500)
+        assert.deepStrictEqual(values.flows, ["a", "b"])
+        assert.strictEqual(values.flowsFile, "/etc/flows.json")
+        assert.deepStrictEqual(yield* fromConfig(ConfigProvider.fromUnknown({})), resolveSettings({}, {}).values)
+      })
+    )
+
+    it.effect("refuses with one ConfigError naming every wrong variable, in the command line's words", () =>
+      Effect.gen(function* () {
+        const error = yield* Effect.flip(
+          fromConfig(
+            ConfigProvider.fromUnknown({
+              GATEWAY_PORT: 99999,
+              PUBLISHER_DRAIN_TIMEOUT: "soon",
+              BACKPRESSURE_STRATEGY: "drop_everything"
+            })
+          )
+        )
+        assert.strictEqual(
+          error.cause.message,
+          [
+            '"99999" is not a whole number between 0 and 65,535',
+            '  at ["GATEWAY_PORT"]',
+            '"soon" is not a duration (examples: 5, 2.5s, 500ms, 1m)',
+            '  at ["PUBLISHER_DRAIN_TIMEOUT"]',
+            '"drop_everything" is not one of block, drop_oldest, drop_new',
+            '  at ["BACKPRESSURE_STRATEGY"]'
+          ].join("\n")
+        )
+      })
+    )
+
+    it.effect("GATEWAY_SECRET is Redacted: its value is there to compare, and never printed", () =>
+      Effect.gen(function* () {
+        const values = yield* fromConfig(ConfigProvider.fromUnknown({ GATEWAY_SECRET: "s3cret-value" }))
+        assert.isTrue(Redacted.isRedacted(values.secret))
+        assert.strictEqual(values.secret === undefined ? undefined : Redacted.value(values.secret), "s3cret-value")
+        assert.notInclude(JSON.stringify(values), "s3cret-value")
+        assert.notInclude(String(values.secret), "s3cret-value")
+        const resolved = resolveSettings({ GATEWAY_SECRET: "s3cret-value" }, {}).values
+        assert.notInclude(JSON.stringify(resolved), "s3cret-value")
+      })
+    )
+
+    it.effect("serve hands the gateway its flags over the environment: a flag wins, even an empty one", () =>
+      Effect.gen(function* () {
+        const env = { GATEWAY_PORT: "9000", GATEWAY_HOST: "10.0.0.1", PUBLISHER_MAX_QUEUE_SIZE: "50", FLOWS: "" }
+        const flags = { "gateway-port": "9100", "gateway-host": "" }
+        const values = yield* fromConfig(flagsOverEnv(flags, env))
+        assert.deepStrictEqual(values, resolveSettings(env, flags).values)
+        assert.strictEqual(values.port, 9100)
+        assert.strictEqual(values.host, "")
+        assert.strictEqual(values.publisherMaxQueueSize, 50)
+        assert.deepStrictEqual(values.flows, ["default"])
+      })
+    )
+  })
 })

@@ -2,12 +2,12 @@
  * A gateway in the test process, on a free port, over a broker the test chooses, and a small
  * WebSocket client that records everything the gateway says.
  */
-import { Context, Effect, Exit, Layer, Scope } from "effect"
+import { ConfigProvider, Context, Effect, Exit, Layer, Scope } from "effect"
 import WebSocket from "ws"
-import { resolveSettings } from "../../src/domain/Settings.ts"
-import { GatewayServer, layerGateway } from "../../src/layers/GatewayLayer.ts"
+import { GatewayServer, layerServer } from "../../src/layers/GatewayLayer.ts"
 import { Broker, type BrokerShape } from "../../src/services/Broker.ts"
-import { makeLifecycle } from "../../src/services/Lifecycle.ts"
+import { layerGatewaySettings } from "../../src/services/GatewaySettings.ts"
+import { Lifecycle, makeLifecycle } from "../../src/services/Lifecycle.ts"
 
 export interface RunningGateway {
   readonly port: number
@@ -17,13 +17,23 @@ export interface RunningGateway {
   readonly forced: () => ReadonlyArray<string>
 }
 
+/** The settings are read through `Config`, from `env` as the gateway's `ConfigProvider`. */
 export const startGateway = (broker: BrokerShape, env: Readonly<Record<string, string>> = {}) =>
   Effect.gen(function* () {
-    const { values, problems } = resolveSettings({ GATEWAY_PORT: "0", GATEWAY_HOST: "127.0.0.1", ...env }, {})
-    if (problems.length > 0) return yield* Effect.die(new Error(JSON.stringify(problems)))
     const lifecycle = yield* makeLifecycle
     const scope = yield* Scope.make()
-    const context = yield* Layer.buildWithScope(layerGateway(values, lifecycle, Layer.succeed(Broker, broker)), scope)
+    const layer = layerServer.pipe(
+      Layer.provide(Layer.succeed(Broker, broker)),
+      Layer.provide(Layer.succeed(Lifecycle, lifecycle)),
+      Layer.provide(layerGatewaySettings)
+    )
+    const context = yield* Layer.buildWithScope(layer, scope).pipe(
+      Effect.provideService(
+        ConfigProvider.ConfigProvider,
+        ConfigProvider.fromUnknown({ GATEWAY_PORT: "0", GATEWAY_HOST: "127.0.0.1", ...env })
+      ),
+      Effect.catchTag("ConfigError", (error) => Effect.die(error))
+    )
     const { port } = Context.get(context, GatewayServer)
     yield* Effect.addFinalizer(() => Scope.close(scope, Exit.void))
     return {
