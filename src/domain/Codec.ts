@@ -16,7 +16,7 @@
  * deeper than `MAX_NESTING_DEPTH` (see `Limits.ts`), which bounds every recursion, and anything
  * unforeseen that throws still becomes that frame's or that record's failure.
  */
-import { Result, type Schema, type SchemaIssue, SchemaParser } from "effect"
+import { Predicate, Result, type Schema, type SchemaIssue, SchemaParser } from "effect"
 import { SchemaJITCompiler } from "effect/schema"
 import { describeIssue, FrameRejected, type Problem, RecordRejected, show } from "./errors.ts"
 import { type FrameOf, type Kind, type KindName, kindNames, kinds, type RecordOf } from "./Kinds.ts"
@@ -111,12 +111,9 @@ const parseJson = (input: string | Uint8Array): Result.Result<unknown, Problem> 
   return Result.isSuccess(text) ? parseText(text.success) : text
 }
 
-const isObject = (u: unknown): u is { readonly [key: string]: unknown } =>
-  typeof u === "object" && u !== null && !Array.isArray(u)
-
 /** A frame meant for another route fails on its first field; saying so saves the user a puzzle. */
 const wrongRouteHint = (kind: KindName, json: unknown): string => {
-  if (!isObject(json) || kinds[kind].signature(json)) return ""
+  if (!Predicate.isReadonlyObject(json) || kinds[kind].signature(json)) return ""
   const likely = kindNames.find((other) => other !== kind && kinds[other].signature(json))
   if (likely === undefined) return ""
   const article = /^[aeiou]/.test(likely) ? "an" : "a"
@@ -154,7 +151,7 @@ const parseFrameUnguarded = <K extends KindName>(
 ): Result.Result<FrameOf<K>, FrameRejected> => {
   const json = parseJson(input)
   if (Result.isFailure(json)) return Result.fail(rejectFrame(json.failure, frame))
-  if (!isObject(json.success)) {
+  if (!Predicate.isReadonlyObject(json.success)) {
     const got = show(json.success)
     return Result.fail(
       rejectFrame({ message: `expected a ${kind} frame (a JSON object), got ${got}`, path: "" }, frame)

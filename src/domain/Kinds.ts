@@ -4,7 +4,7 @@
  * interface (topic) carries it, and whether it can be exported. The import and export
  * dispatchers are driven by this table rather than written once per kind.
  */
-import { Schema } from "effect"
+import { Predicate, Schema } from "effect"
 import {
   DocumentEmbeddings,
   documentEmbeddingsFromRecord,
@@ -91,7 +91,7 @@ const firstEntityHas = (frame: { readonly [key: string]: unknown }, key: string)
   const entities = frame["entities"]
   if (!Array.isArray(entities)) return false
   const first: unknown = entities[0]
-  return typeof first === "object" && first !== null && key in first
+  return Predicate.isReadonlyObject(first) && key in first
 }
 
 export const kinds: { readonly [K in KindName]: Kind<K> } = {

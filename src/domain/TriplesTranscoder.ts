@@ -22,6 +22,7 @@
  * every path equal to the general path: as JSON values for reformatted, reordered and damaged input,
  * byte for byte for canonical input.
  */
+import { Predicate } from "effect"
 import {
   COMMA,
   JsonCursor,
@@ -249,13 +250,9 @@ export const triplesFrameToRecordText = (frame: string): string | undefined => {
 
 const q = JSON.stringify
 
-type Json = { readonly [key: string]: unknown }
-
-const isObject = (u: unknown): u is Json => typeof u === "object" && u !== null
-
 /** Record metadata → frame metadata: `id` and `collection` strings, `root` a string or absent. */
 const metadataFrameText = (metadata: unknown): string | undefined => {
-  if (!isObject(metadata)) return undefined
+  if (!Predicate.isReadonlyObject(metadata)) return undefined
   const { id, root, collection } = metadata
   if (typeof id !== "string" || typeof collection !== "string") return undefined
   if (root !== undefined && typeof root !== "string") return undefined
@@ -263,7 +260,7 @@ const metadataFrameText = (metadata: unknown): string | undefined => {
 }
 
 const termFrameText = (term: unknown): string | undefined => {
-  if (!isObject(term)) return undefined
+  if (!Predicate.isReadonlyObject(term)) return undefined
   const { type, iri, id, value, datatype, language, triple } = term
   if (typeof iri !== "string" || typeof id !== "string" || typeof value !== "string") return undefined
   if (typeof datatype !== "string" || typeof language !== "string") return undefined
@@ -287,7 +284,7 @@ const termFrameText = (term: unknown): string | undefined => {
 }
 
 const tripleFrameText = (triple: unknown): string | undefined => {
-  if (!isObject(triple)) return undefined
+  if (!Predicate.isReadonlyObject(triple)) return undefined
   const { g } = triple
   if (g !== null && typeof g !== "string") return undefined
   const s = termFrameText(triple["s"])
@@ -304,7 +301,7 @@ const tripleFrameText = (triple: unknown): string | undefined => {
 export const triplesRecordToFrameText = (record: unknown): string | undefined => {
   // Keys this walk ignores can hold deep values too; the general path refuses those, so this
   // checks the whole record first. It also bounds the recursion below.
-  if (!isObject(record) || nestingProblem(record) !== undefined) return undefined
+  if (!Predicate.isReadonlyObject(record) || nestingProblem(record) !== undefined) return undefined
   const metadata = metadataFrameText(record["metadata"])
   const triples = record["triples"]
   if (metadata === undefined || !Array.isArray(triples)) return undefined

@@ -2,7 +2,7 @@
  * Errors for data that cannot be translated, and the helpers that turn a schema issue into a
  * message a user can act on plus the JSON path of the offending value (`triples[3].o.t`).
  */
-import { Schema, SchemaAST, SchemaIssue } from "effect"
+import { Predicate, Schema, SchemaAST, SchemaIssue } from "effect"
 
 /**
  * A client frame that cannot be imported: malformed JSON, not UTF-8, or not the kind's shape.
@@ -112,9 +112,6 @@ export const show = (value: unknown): string => {
   return clip(out)
 }
 
-const isObject = (u: unknown): u is { readonly [key: string]: unknown } =>
-  typeof u === "object" && u !== null && !Array.isArray(u)
-
 /**
  * When every member of a union is a struct with a literal-typed field of the same name (the `t`
  * of a term, the `type` of a term record), that field decides the member. A failure of such a
@@ -220,7 +217,7 @@ const describeUnion = (issue: SchemaIssue.AnyOf, path: ReadonlyArray<PropertyKey
   if (discriminant === undefined) return located(formatPath(path), leafMessage(issue))
   const input = SchemaIssue.hasInput(issue) ? issue.input : undefined
   const { key, values } = discriminant
-  if (!isObject(input)) {
+  if (!Predicate.isReadonlyObject(input)) {
     return located(formatPath(path), `expected an object whose "${key}" is ${listOf(values)}, got ${show(input)}`)
   }
   const where = formatPath([...path, key])
