@@ -85,7 +85,7 @@ const parseBoolean = (text: string): Parsed<boolean> => {
   return problem("notBoolean", { text })
 }
 
-const parseChoice =
+export const parseChoice =
   <const C extends string>(choices: ReadonlyArray<C>) =>
   (text: string): Parsed<C> => {
     const value = text.trim()

@@ -2,7 +2,7 @@
  * The options of `tg-gateway import` and `tg-gateway export`, one table each: the help text,
  * the environment variables that back them and how their values are read come from here.
  */
-import { type Parsed, parseDuration, problem } from "../../domain/Settings.ts"
+import { type Parsed, parseChoice, parseDuration, problem } from "../../domain/Settings.ts"
 import type { MessageKey } from "../../i18n/catalogs/en.ts"
 import { type InputFormat, inputFormats } from "./frameSource.ts"
 import { type OutputFormat, outputFormats } from "./exportCommand.ts"
@@ -121,13 +121,6 @@ export const parseCount = (text: string): Parsed<number> => {
   const value = Number(text)
   return Number.isInteger(value) && value > 0 ? { ok: true, value } : problem("notPositive", { text })
 }
-
-export const parseChoice =
-  <const C extends string>(choices: ReadonlyArray<C>) =>
-  (text: string): Parsed<C> =>
-    (choices as ReadonlyArray<string>).includes(text)
-      ? { ok: true, value: text as C }
-      : problem("notChoice", { text, choices: choices.join(", ") })
 
 export const parseInputFormat = parseChoice<InputFormat>(inputFormats)
 export const parseOutputFormat = parseChoice<OutputFormat>(outputFormats)
