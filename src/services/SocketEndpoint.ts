@@ -137,8 +137,6 @@ const closeReason = (text: string) => {
         .replace(/\uFFFD$/, "")}...`
 }
 
-const seconds = (input: Duration.Input) => Duration.format(Duration.fromInputUnsafe(input))
-
 const openImport = (route: Extract<Route, { direction: "import" }>) =>
   Effect.gen(function* () {
     const settings = yield* GatewaySettings
@@ -176,7 +174,9 @@ const openImport = (route: Extract<Route, { direction: "import" }>) =>
           ending,
           subject: `import to ${route.topic}`,
           problems: [
-            read === undefined ? `frames still unread after ${seconds(settings.publisherDrainTimeout)}` : undefined,
+            read === undefined
+              ? `frames still unread after ${Duration.format(settings.publisherDrainTimeout)}`
+              : undefined,
             report.dropped > 0 ? `${report.dropped} message(s) dropped at the publisher drain timeout` : undefined,
             report.unconfirmed > 0 ? `${report.unconfirmed} message(s) unconfirmed at the flush timeout` : undefined,
             answered?._tag === "None" ? "acks still unwritten after the grace period" : undefined,
@@ -278,7 +278,7 @@ const openExport = (route: Extract<Route, { direction: "export" }>) =>
           ending,
           subject: `export from ${route.topic}`,
           problems: [
-            !report.drained ? `undelivered after ${seconds(settings.subscriberDrainTimeout)}` : undefined,
+            !report.drained ? `undelivered after ${Duration.format(settings.subscriberDrainTimeout)}` : undefined,
             report.undelivered > 0 && ending === "server"
               ? `${report.undelivered} message(s) given back to the ${durable ? "durable " : "private "}subscription`
               : undefined,
