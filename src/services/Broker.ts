@@ -41,8 +41,6 @@ export interface Producer {
   readonly maxMessageSize: number
   /** Waits until every send issued so far has been confirmed or has failed. */
   readonly flush: Effect.Effect<void>
-  /** Sends issued and not yet confirmed or failed. */
-  readonly inFlight: Effect.Effect<number>
   /** Completes if the connection to the broker ends before the producer is closed. */
   readonly lost: Effect.Effect<ConnectionClosed>
 }

@@ -244,7 +244,6 @@ export const makeMemoryBroker: Effect.Effect<MemoryBroker, never, Scope.Scope> =
         // Pulsar's default, so that what works here works on a broker left at its defaults.
         maxMessageSize: defaultMaxPayloadSize,
         flush: Effect.void,
-        inFlight: Effect.succeed(0),
         // The in-memory broker lives in the process: there is no connection to lose.
         lost: Effect.never
       }

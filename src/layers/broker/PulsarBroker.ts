@@ -210,7 +210,6 @@ export const makePulsarBroker = (config: PulsarBrokerConfig): BrokerShape => {
         send,
         maxMessageSize: limit,
         flush,
-        inFlight: Effect.sync(() => pending.size),
         lost: Deferred.await(lost)
       } satisfies Producer
     })
