@@ -169,12 +169,5 @@ export const isKindName = (name: string): name is KindName => Object.hasOwn(kind
 
 export const isExportable = (kind: KindName): kind is ExportableKindName => kinds[kind].exportable
 
-/** The kinds with an export route. */
-export const exportableKindNames: ReadonlyArray<ExportableKindName> = kindNames.filter(isExportable)
-
 /** Narrows a route segment to a kind name; `undefined` for an unknown kind (HTTP 404). */
 export const parseKindName = (name: string): KindName | undefined => (isKindName(name) ? name : undefined)
-
-/** Narrows a route segment to a kind with an export route; `undefined` otherwise (HTTP 404). */
-export const parseExportableKindName = (name: string): ExportableKindName | undefined =>
-  isKindName(name) && isExportable(name) ? name : undefined
