@@ -127,6 +127,20 @@ const rejectFrame = (problem: Problem, frame: number | undefined): FrameRejected
       : { message: problem.message, path: problem.path, frame }
   )
 
+/** Runs one frame's translation so that whatever it throws is still only that frame's failure. */
+const guardFrame = <K extends KindName, A>(
+  run: (kind: K, input: string | Uint8Array, frame: number | undefined) => Result.Result<A, FrameRejected>,
+  kind: K,
+  input: string | Uint8Array,
+  frame: number | undefined
+): Result.Result<A, FrameRejected> => {
+  try {
+    return run(kind, input, frame)
+  } catch (error) {
+    return Result.fail(rejectFrame(unexpected(error, "frame"), frame))
+  }
+}
+
 /**
  * Parses and validates one client frame of the given kind, without translating it. Binary frames
  * carry the same JSON as text frames. `frame` (the 1-based frame number on the connection) is
@@ -136,13 +150,7 @@ export const parseFrame = <K extends KindName>(
   kind: K,
   input: string | Uint8Array,
   frame?: number
-): Result.Result<FrameOf<K>, FrameRejected> => {
-  try {
-    return parseFrameUnguarded(kind, input, frame)
-  } catch (error) {
-    return Result.fail(rejectFrame(unexpected(error, "frame"), frame))
-  }
-}
+): Result.Result<FrameOf<K>, FrameRejected> => guardFrame(parseFrameUnguarded, kind, input, frame)
 
 const parseFrameUnguarded = <K extends KindName>(
   kind: K,
@@ -189,13 +197,7 @@ export const translateFrame = <K extends KindName>(
   kind: K,
   input: string | Uint8Array,
   frame?: number
-): Result.Result<Uint8Array, FrameRejected> => {
-  try {
-    return translateFrameUnguarded(kind, input, frame)
-  } catch (error) {
-    return Result.fail(rejectFrame(unexpected(error, "frame"), frame))
-  }
-}
+): Result.Result<Uint8Array, FrameRejected> => guardFrame(translateFrameUnguarded, kind, input, frame)
 
 const translateFrameUnguarded = <K extends KindName>(
   kind: K,
@@ -215,19 +217,31 @@ const translateFrameUnguarded = <K extends KindName>(
 const rejectRecord = (kind: KindName, problem: Problem): RecordRejected =>
   new RecordRejected({ kind, message: problem.message, path: problem.path })
 
+/** Runs one record's translation so that whatever it throws is still only that record's failure. */
+const guardRecord = <K extends KindName, A>(
+  run: (kind: K, payload: string | Uint8Array) => Result.Result<A, RecordRejected>,
+  kind: K,
+  payload: string | Uint8Array
+): Result.Result<A, RecordRejected> => {
+  try {
+    return run(kind, payload)
+  } catch (error) {
+    return Result.fail(rejectRecord(kind, unexpected(error, "record")))
+  }
+}
+
 /** Parses and validates one processor-side record (a Pulsar payload) of the given kind. */
 export const parseRecord = <K extends KindName>(
   kind: K,
   payload: string | Uint8Array
+): Result.Result<RecordOf<K>, RecordRejected> => guardRecord(parseRecordUnguarded, kind, payload)
+
+const parseRecordUnguarded = <K extends KindName>(
+  kind: K,
+  payload: string | Uint8Array
 ): Result.Result<RecordOf<K>, RecordRejected> => {
-  try {
-    const json = parseJson(payload)
-    return Result.isSuccess(json)
-      ? decodeParsedRecord(kind, json.success)
-      : Result.fail(rejectRecord(kind, json.failure))
-  } catch (error) {
-    return Result.fail(rejectRecord(kind, unexpected(error, "record")))
-  }
+  const json = parseJson(payload)
+  return Result.isSuccess(json) ? decodeParsedRecord(kind, json.success) : Result.fail(rejectRecord(kind, json.failure))
 }
 
 const decodeParsedRecord = <K extends KindName>(kind: K, json: unknown): Result.Result<RecordOf<K>, RecordRejected> => {
@@ -254,13 +268,7 @@ export const recordToFrame = <K extends KindName>(kind: K, record: RecordOf<K>):
 export const translateRecord = <K extends KindName>(
   kind: K,
   payload: string | Uint8Array
-): Result.Result<string, RecordRejected> => {
-  try {
-    return translateRecordUnguarded(kind, payload)
-  } catch (error) {
-    return Result.fail(rejectRecord(kind, unexpected(error, "record")))
-  }
-}
+): Result.Result<string, RecordRejected> => guardRecord(translateRecordUnguarded, kind, payload)
 
 const translateRecordUnguarded = <K extends KindName>(
   kind: K,
