@@ -162,7 +162,13 @@ const parseFrameUnguarded = <K extends KindName>(
   if (!Predicate.isReadonlyObject(json.success)) {
     const got = show(json.success)
     return Result.fail(
-      rejectFrame({ message: `expected a ${kind} frame (a JSON object), got ${got}`, path: "" }, frame)
+      rejectFrame(
+        {
+          message: `expected ${/^[aeiou]/.test(kind) ? "an" : "a"} ${kind} frame (a JSON object), got ${got}`,
+          path: ""
+        },
+        frame
+      )
     )
   }
   const decode: Decoder<FrameOf<K>> = decoders[kind].frame

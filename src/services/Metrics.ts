@@ -61,7 +61,7 @@ export const subscriberMessagesOrphaned = Metric.counter("subscriber_messages_or
   incremental: true
 })
 export const subscriberQueueDepth = Metric.gauge("subscriber_queue_depth", {
-  description: "Messages waiting in subscriber queues, summed over connections"
+  description: "Message copies in subscriber queues or being written to clients, summed over connections"
 })
 export const subscriberDrainDuration = Metric.histogram("subscriber_drain_duration_seconds", {
   description: "Time a subscriber took to drain on shutdown",

@@ -3,15 +3,39 @@
  * broker's defaults assumed when that cannot be read, and a send refusal that names no send
  * still answering every send in flight.
  */
-import { createServer } from "node:http"
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http"
+import { createServer as createNetServer, type Socket } from "node:net"
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Exit, Fiber } from "effect"
+import { Effect, Exit, Fiber, Option } from "effect"
 import { inject } from "vitest"
 import { WebSocketServer } from "ws"
 import { makePulsarBroker } from "../../src/layers/broker/PulsarBroker.ts"
 import { defaultMaxTextFrameSize, learnLimit, payloadLimit } from "../../src/layers/broker/PulsarLimits.ts"
 import { defaultMaxMessageSize } from "../../src/services/Broker.ts"
 import { bytes } from "../support/brokers.ts"
+
+/** An HTTP server answering admin requests with `admin` and taking WebSocket producers that answer nothing. */
+const fakeBroker = (admin: (request: IncomingMessage, response: ServerResponse) => void) =>
+  Effect.acquireRelease(
+    Effect.callback<{ readonly port: number; readonly close: () => void }>((resume) => {
+      const http = createServer(admin)
+      const sockets = new WebSocketServer({ server: http })
+      http.listen(0, "127.0.0.1", () => {
+        const address = http.address()
+        resume(
+          Effect.succeed({
+            port: typeof address === "object" && address !== null ? address.port : 0,
+            close: () => {
+              for (const client of sockets.clients) client.terminate()
+              sockets.close()
+              http.close()
+            }
+          })
+        )
+      })
+    }),
+    (server) => Effect.sync(server.close)
+  )
 
 describe("Pulsar message size limit", () => {
   it("is the smaller of maxMessageSize (less room for metadata) and what a text frame carries in base64", () => {
@@ -86,6 +110,60 @@ describe("Pulsar message size limit", () => {
         assert.isTrue(Exit.isFailure(exit))
         assert.include(String(Exit.isFailure(exit) ? exit.cause : ""), "without saying which")
       }
+    })
+  )
+
+  it.live("a limit that could not be read is asked for again by the next producer, and kept once read", () =>
+    Effect.gen(function* () {
+      let asked = 0
+      const server = yield* fakeBroker((_request, response) => {
+        // The first request fails, as when the broker is frozen or the admin API refuses.
+        if (++asked === 1) return void response.writeHead(503).end()
+        response.writeHead(200, { "content-type": "application/json" })
+        response.end(JSON.stringify({ maxMessageSize: "1000000", webSocketMaxTextFrameSize: "73400320" }))
+      })
+      const broker = makePulsarBroker({ httpUrl: `http://127.0.0.1:${server.port}` })
+      const first = yield* broker.producer("persistent://tg/flow/limits")
+      assert.strictEqual(first.maxMessageSize, payloadLimit(defaultMaxMessageSize, defaultMaxTextFrameSize))
+      const second = yield* broker.producer("persistent://tg/flow/limits")
+      assert.strictEqual(second.maxMessageSize, 1_000_000 - 4096)
+      yield* broker.producer("persistent://tg/flow/limits")
+      assert.strictEqual(asked, 2, "once read, the limit is kept")
+    })
+  )
+
+  it.live("opening a producer on a broker that never answers is cut at once by an interruption", () =>
+    Effect.gen(function* () {
+      // Accepts TCP connections and never answers: a frozen broker.
+      const silent = yield* Effect.acquireRelease(
+        Effect.callback<{ readonly port: number; readonly close: () => void }>((resume) => {
+          const sockets: Array<Socket> = []
+          const server = createNetServer((socket) => void sockets.push(socket))
+          server.listen(0, "127.0.0.1", () => {
+            const address = server.address()
+            resume(
+              Effect.succeed({
+                port: typeof address === "object" && address !== null ? address.port : 0,
+                close: () => {
+                  for (const socket of sockets) socket.destroy()
+                  server.close()
+                }
+              })
+            )
+          })
+        }),
+        (server) => Effect.sync(server.close)
+      )
+      const broker = makePulsarBroker({
+        httpUrl: `http://127.0.0.1:${silent.port}`,
+        maxMessageSize: 1024,
+        connectTimeout: "10 minutes"
+      })
+      const opening = yield* Effect.forkChild(Effect.scoped(broker.producer("persistent://tg/flow/limits")))
+      yield* Effect.sleep("200 millis")
+      // Without the fix the interruption waits for the ten-minute connect timeout.
+      const cut = yield* Fiber.interrupt(opening).pipe(Effect.timeoutOption("10 seconds"))
+      assert.isTrue(Option.isSome(cut), "the interruption did not wait for the connect timeout")
     })
   )
 })

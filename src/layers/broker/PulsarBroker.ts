@@ -6,7 +6,7 @@
  * are returned as `receive` takes messages and withheld while paused. On close the broker keeps
  * every unacked message with the subscription.
  */
-import { Deferred, Duration, Effect, Layer, type Scope } from "effect"
+import { Deferred, Duration, Effect, Layer, type Scope, Semaphore } from "effect"
 import type WebSocket from "ws"
 import {
   BrokerUnavailable,
@@ -81,21 +81,33 @@ export const makePulsarBroker = (config: PulsarBrokerConfig): BrokerShape => {
   const sendTimeoutMillis = Duration.toMillis(Duration.fromInputUnsafe(config.sendTimeout ?? "30 seconds"))
 
   // Learned once, when the first producer opens; a configured limit is taken as it is.
+  // Learned from the broker when the first producer opens, and kept once read; a guess made when
+  // the configuration could not be read serves that producer only, and the next one asks again.
+  // One request at a time: producers opening together share its answer.
   let learned: number | undefined = config.maxMessageSize
-  const maxMessageSize = Effect.suspend(() =>
-    learned !== undefined
-      ? Effect.succeed(learned)
-      : learnLimit(base).pipe(
-          Effect.tap(({ limit, assumed }) =>
-            assumed === undefined
-              ? Effect.logInfo(`the broker takes messages of up to ${limit.toLocaleString("en-US")} bytes`)
-              : Effect.logWarning(
-                  `could not read the broker's message size limits (${assumed}); assuming Pulsar's defaults, ` +
-                    `${limit.toLocaleString("en-US")} bytes per message. Set PULSAR_MAX_MESSAGE_SIZE to the broker's real limit.`
-                )
-          ),
-          Effect.map(({ limit }) => (learned = limit))
-        )
+  let warned = false
+  const learning = Semaphore.makeUnsafe(1)
+  const maxMessageSize = learning.withPermit(
+    Effect.suspend(() =>
+      learned !== undefined
+        ? Effect.succeed(learned)
+        : learnLimit(base).pipe(
+            Effect.tap(({ limit, assumed }) => {
+              if (assumed === undefined) {
+                learned = limit
+                return Effect.logInfo(`the broker takes messages of up to ${limit.toLocaleString("en-US")} bytes`)
+              }
+              if (warned) return Effect.void
+              warned = true
+              return Effect.logWarning(
+                `could not read the broker's message size limits (${assumed}); assuming Pulsar's defaults, ` +
+                  `${limit.toLocaleString("en-US")} bytes per message, until they can be read. ` +
+                  `Set PULSAR_MAX_MESSAGE_SIZE to the broker's real limit.`
+              )
+            }),
+            Effect.map(({ limit }) => limit)
+          )
+    )
   )
 
   const nameOf = (topic: string): Effect.Effect<TopicName, TopicRefused> => {
@@ -106,10 +118,15 @@ export const makePulsarBroker = (config: PulsarBrokerConfig): BrokerShape => {
   }
 
   const connect = (topic: string, url: string) =>
-    Effect.acquireRelease(openSocket({ url, brokerUrl: base, topic, connectTimeout, pingInterval }), (socket) =>
-      // A broker answers a close at once; one that does not (frozen, partitioned) must not hold a
-      // shutdown longer than this fixed margin beyond its documented bounds.
-      closeSocket(socket, brokerCloseBound)
+    Effect.acquireRelease(
+      openSocket({ url, brokerUrl: base, topic, connectTimeout, pingInterval }),
+      (socket) =>
+        // A broker answers a close at once; one that does not (frozen, partitioned) must not hold a
+        // shutdown longer than this fixed margin beyond its documented bounds.
+        closeSocket(socket, brokerCloseBound),
+      // A shutdown must be able to cut an opening that hangs on a frozen broker; the opening
+      // drops its half-open socket itself when interrupted.
+      { interruptible: true }
     )
 
   const producer = (
