@@ -4,7 +4,8 @@
  */
 import { statSync } from "node:fs"
 import { Duration } from "effect"
-import type { Parsed } from "../domain/Settings.ts"
+import { isExportable, kindNames } from "../domain/Kinds.ts"
+import { type Parsed, parseChoice } from "../domain/Settings.ts"
 import { describeProblem, type Messages } from "../i18n/messages.ts"
 import {
   type ClientOption,
@@ -93,7 +94,14 @@ const checkFlags = (table: ReadonlyArray<ClientOption>, args: ClientArgs, messag
   }
 }
 
+/** The kinds each command takes: every kind can be imported, only some exported. */
+const kindsFor = {
+  import: parseChoice(kindNames),
+  export: parseChoice(kindNames.filter(isExportable))
+} as const
+
 const targetOf = (
+  command: "import" | "export",
   value: (flag: string) => string | undefined,
   source: (flag: string) => string,
   messages: Messages
@@ -104,7 +112,8 @@ const targetOf = (
   return {
     url,
     flow: value("flow") ?? "default",
-    kind: value("kind") ?? "triples",
+    // Checked here, so that a kind the gateway does not serve in this direction is said before connecting.
+    kind: reader(messages, source)("kind", value("kind"), kindsFor[command]) ?? "triples",
     workspace: value("workspace"),
     token: value("token")
   }
@@ -138,7 +147,7 @@ const importOptionsOf = (args: ClientArgs, env: Env, messages: Messages): Import
   const value = optionReader(importOptions, args.options, env)
   const given = read("format", value("format"), parseInputFormat)
   for (const input of inputs) checkInput(input, messages)
-  const target = targetOf(value, source, messages)
+  const target = targetOf("import", value, source, messages)
   const batch = read("batch", value("batch"), parseCount) ?? 100
   const sources = inputs.map((input): SourceOptions => {
     const format = given ?? (input === "-" ? "nt" : formatOf(input))
@@ -184,7 +193,7 @@ const exportOptionsOf = (args: ClientArgs, env: Env, messages: Messages): Export
   if (output !== "-" && !force && subscription === undefined && inputSize(output) !== undefined)
     throw new UsageError(messages.t("export.outputExists", { output }))
   return {
-    target: targetOf(value, source, messages),
+    target: targetOf("export", value, source, messages),
     output,
     mode: subscription !== undefined && !force ? "append" : force ? "overwrite" : "create",
     format:

@@ -211,4 +211,17 @@ describe("tg-gateway export", () => {
       assert.include(badUrl.stderr, `--url: "localhost" is not a gateway address`)
     })
   )
+
+  it.live("a kind the gateway does not export is a usage error, said before connecting", () =>
+    Effect.gen(function* () {
+      const port = yield* freePort
+      const run = yield* tgGateway(["export", "--url", `http://127.0.0.1:${port}`, "--kind", "rows"])
+      assert.strictEqual(run.code, 2)
+      assert.include(
+        run.stderr,
+        `--kind: "rows" is not one of triples, graph-embeddings, document-embeddings, entity-contexts`
+      )
+      assert.notInclude(run.stderr, "nothing is listening", "refused before any connection")
+    })
+  )
 })
