@@ -315,10 +315,8 @@ export const layerGatewayServer: Layer.Layer<
           server.closeAllConnections()
         })
     )
-    const brokerName =
-      settings.broker === "pulsar" ? `Pulsar at ${settings.pulsarHttpUrl}` : "the embedded in-memory broker"
     yield* Effect.logInfo(
-      `tg-gateway listening on ${settings.host}:${port}, on ${brokerName}, serving flows ${flows.flows.join(", ")}`
+      `tg-gateway listening on ${settings.host}:${port}, on ${broker.description}, serving flows ${flows.flows.join(", ")}`
     )
     // Said at once rather than at the first connection: a gateway up before its broker is common.
     yield* broker.ping.pipe(

@@ -91,6 +91,8 @@ export interface Consumer {
 }
 
 export interface BrokerShape {
+  /** What and where the broker is, in words, for the logs: "Pulsar at http://…". */
+  readonly description: string
   /** Succeeds when the broker answers now (for readiness checks). */
   readonly ping: Effect.Effect<void, BrokerUnavailable>
   /** A producer that lives as long as the scope; closing waits (bounded) for outstanding sends. */

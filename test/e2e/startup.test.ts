@@ -1,6 +1,8 @@
 /** What `tg-gateway serve` tells an operator at start-up: where it listens, on which broker, which flows, and a broker it cannot reach. */
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Schedule } from "effect"
+import { Effect, Logger, Schedule } from "effect"
+import { makeMemoryBroker } from "../../src/layers/broker/MemoryBroker.ts"
+import { startGateway } from "../support/gateway.ts"
 import { exitOf, freePort, serveProcess } from "../support/process.ts"
 
 describe("tg-gateway serve at start-up", () => {
@@ -30,6 +32,21 @@ describe("tg-gateway serve at start-up", () => {
       )
       child.kill("SIGTERM")
       assert.strictEqual(yield* exitOf(child), 0)
+    })
+  )
+
+  it.live("names the broker it was given, whatever BROKER says (a host app brings its own)", () =>
+    Effect.gen(function* () {
+      const logged: Array<string> = []
+      const collector = Logger.make((options) => void logged.push(String(options.message)))
+      yield* Effect.scoped(
+        Effect.gen(function* () {
+          const broker = yield* makeMemoryBroker
+          yield* startGateway(broker, { BROKER: "pulsar" })
+        })
+      ).pipe(Effect.provide(Logger.layer([collector])))
+      const listening = logged.find((line) => line.includes("listening on"))
+      assert.include(listening, "on the embedded in-memory broker")
     })
   )
 })

@@ -27,6 +27,7 @@ export const recording = (underlying: BrokerShape, script: Script = {}) => {
   const record = (event: string) => Effect.sync(() => void events.push(event))
 
   const broker: BrokerShape = {
+    description: underlying.description,
     ping: underlying.ping,
     producer: (topic, options) =>
       Effect.gen(function* () {

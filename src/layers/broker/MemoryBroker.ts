@@ -310,6 +310,7 @@ export const makeMemoryBroker: Effect.Effect<MemoryBroker, never, Scope.Scope> =
     })
 
   return {
+    description: "the embedded in-memory broker",
     ping: Effect.suspend(() =>
       open
         ? Effect.void

@@ -325,7 +325,7 @@ export const makePulsarBroker = (config: PulsarBrokerConfig): BrokerShape => {
       new BrokerUnavailable({ url: base, reason: cause instanceof Error ? cause.message : String(cause) })
   })
 
-  return { ping, producer, consumer }
+  return { description: `Pulsar at ${base}`, ping, producer, consumer }
 }
 
 export const layerPulsarBroker = (config: PulsarBrokerConfig): Layer.Layer<Broker> =>
