@@ -131,6 +131,11 @@ const parseFlowNames = (text: string): Parsed<ReadonlyArray<string>> => {
   return bad !== undefined ? problem("flowName", { name: bad }) : ok(names)
 }
 
+export const logFormats = ["pretty", "json"] as const
+export type LogFormat = (typeof logFormats)[number]
+export const logLevelNames = ["trace", "debug", "info", "warn", "error", "fatal", "none"] as const
+export type LogLevelName = (typeof logLevelNames)[number]
+
 export interface Setting<A, D extends string | undefined = string | undefined> {
   /** Environment variable. */
   readonly env: string
@@ -199,6 +204,8 @@ export const settings = {
   maxConsecutiveErrors: setting("MAX_CONSECUTIVE_ERRORS", "5", parseInteger(1), "N"),
   exportDeadLetterTopic: setting("EXPORT_DEAD_LETTER_TOPIC", undefined, parseText, "TOPIC"),
   logQueueStats: setting("LOG_QUEUE_STATS", "true", parseBoolean, "BOOL"),
+  logFormat: setting<LogFormat, "pretty">("LOG_FORMAT", "pretty", parseChoice(logFormats), "pretty|json"),
+  logLevel: setting<LogLevelName, "info">("LOG_LEVEL", "info", parseChoice(logLevelNames), "LEVEL"),
   metricsEnabled: setting("METRICS_ENABLED", "true", parseBoolean, "BOOL")
 } as const
 

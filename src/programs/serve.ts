@@ -9,6 +9,7 @@ import { Cause, ConfigProvider, Effect, Exit, Layer } from "effect"
 import { resolveSettings, type SettingName, settings } from "../domain/Settings.ts"
 import { describeProblem, type Messages } from "../i18n/messages.ts"
 import { layerGatewayFromConfig } from "../layers/GatewayLayer.ts"
+import { layerLogging } from "../layers/Logging.ts"
 import { FlowConfigError } from "../services/FlowRegistry.ts"
 import { makeLifecycle } from "../services/Lifecycle.ts"
 
@@ -85,7 +86,7 @@ export const serve = (
   env: Readonly<Record<string, string | undefined>>,
   messages: Messages
 ): void => {
-  const { problems } = resolveSettings(env, options)
+  const { values, problems } = resolveSettings(env, options)
   if (problems.length > 0) {
     for (const p of problems)
       console.error(messages.t("config.invalid", { source: p.source, problem: describeProblem(messages, p.problem) }))
@@ -95,7 +96,8 @@ export const serve = (
   }
   const lifecycle = Effect.runSync(makeLifecycle)
   const program = Layer.launch(layerGatewayFromConfig(lifecycle)).pipe(
-    Effect.provideService(ConfigProvider.ConfigProvider, flagsOverEnv(options, env))
+    Effect.provideService(ConfigProvider.ConfigProvider, flagsOverEnv(options, env)),
+    Effect.provide(layerLogging(values.logFormat, values.logLevel))
   )
   NodeRuntime.runMain(program, {
     disableErrorReporting: true,

@@ -1,9 +1,13 @@
 /** What `tg-gateway serve` tells an operator at start-up: where it listens, on which broker, which flows, and a broker it cannot reach. */
+import { spawn } from "node:child_process"
+import { fileURLToPath } from "node:url"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Logger, Schedule } from "effect"
 import { makeMemoryBroker } from "../../src/layers/broker/MemoryBroker.ts"
 import { startGateway } from "../support/gateway.ts"
 import { exitOf, freePort, serveProcess } from "../support/process.ts"
+
+const main = fileURLToPath(new URL("../../src/programs/main.ts", import.meta.url))
 
 describe("tg-gateway serve at start-up", () => {
   it.live("names the broker, its URL and the flows, and warns at once when the broker is unreachable", () =>
@@ -47,6 +51,57 @@ describe("tg-gateway serve at start-up", () => {
       ).pipe(Effect.provide(Logger.layer([collector])))
       const listening = logged.find((line) => line.includes("listening on"))
       assert.include(listening, "on the embedded in-memory broker")
+    })
+  )
+
+  it.live("LOG_FORMAT=json writes one JSON object per line; LOG_LEVEL=warn leaves out what is below it", () =>
+    Effect.gen(function* () {
+      const port = yield* freePort
+      const { child, output } = yield* serveProcess({
+        GATEWAY_PORT: `${port}`,
+        GATEWAY_HOST: "127.0.0.1",
+        BROKER: "pulsar",
+        PULSAR_HTTP_URL: "http://127.0.0.1:9",
+        LOG_FORMAT: "json"
+      })
+      yield* Effect.sync(() => output.join("")).pipe(
+        Effect.repeat({ until: (t) => t.includes("unreachable at start-up"), schedule: Schedule.spaced("50 millis") }),
+        Effect.timeout("20 seconds")
+      )
+      child.kill("SIGTERM")
+      yield* exitOf(child)
+      const lines = output
+        .join("")
+        .split("\n")
+        .filter((line) => line.startsWith("{"))
+      const logged = lines.map((line) => JSON.parse(line) as { readonly level: string; readonly message: unknown })
+      assert.isTrue(
+        logged.some((entry) => entry.level === "WARN" && String(entry.message).includes("unreachable")),
+        "the warning, as one JSON line"
+      )
+      assert.isTrue(logged.some((entry) => entry.level === "INFO" && String(entry.message).includes("listening on")))
+
+      const quiet = spawn(process.execPath, [main, "serve", "--lang", "en"], {
+        env: {
+          ...process.env,
+          GATEWAY_PORT: `${yield* freePort}`,
+          GATEWAY_HOST: "127.0.0.1",
+          BROKER: "pulsar",
+          PULSAR_HTTP_URL: "http://127.0.0.1:9",
+          LOG_FORMAT: "json",
+          LOG_LEVEL: "warn"
+        },
+        stdio: "pipe"
+      })
+      const said: Array<string> = []
+      quiet.stdout.on("data", (chunk: Buffer) => said.push(chunk.toString()))
+      yield* Effect.sync(() => said.join("")).pipe(
+        Effect.repeat({ until: (t) => t.includes("unreachable at start-up"), schedule: Schedule.spaced("50 millis") }),
+        Effect.timeout("20 seconds"),
+        Effect.ensuring(Effect.sync(() => quiet.kill("SIGTERM")))
+      )
+      yield* exitOf(quiet)
+      assert.notInclude(said.join(""), '"level":"INFO"', "nothing below warn")
     })
   )
 })

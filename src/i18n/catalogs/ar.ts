@@ -151,5 +151,7 @@ export const catalog: Catalog = {
   "setting.EXPORT_DEAD_LETTER_TOPIC":
     "موضوع يستقبل السجلات التي لم يكن بوسع أي عميل قراءتها من موضوع تصدير (مع الخاصيتين origin-topic وreason)؛ عند عدم تعيينه: يُؤكَّد استلامها وتُحتسب",
   "setting.LOG_QUEUE_STATS": "تسجيل إحصاءات قوائم الانتظار عند إغلاق الاتصالات",
+  "setting.LOG_FORMAT": "كتابة أسطر السجل نصًا (pretty، logfmt) أو كائنات JSON \u200f(json)، سطرًا واحدًا لكل حدث",
+  "setting.LOG_LEVEL": "أدنى مستوى يُسجَّل: trace أو debug أو info أو warn أو error أو fatal أو none",
   "setting.METRICS_ENABLED": "تقديم مقاييس Prometheus على /metrics"
 }

@@ -157,6 +157,8 @@ export const en = {
   "setting.EXPORT_DEAD_LETTER_TOPIC":
     "topic that receives records on an export topic that no client could read (with origin-topic and reason properties); unset: they are acknowledged and counted",
   "setting.LOG_QUEUE_STATS": "log queue statistics when connections shut down",
+  "setting.LOG_FORMAT": "log lines as text (pretty, logfmt) or as JSON objects (json), one line per event",
+  "setting.LOG_LEVEL": "lowest level logged: trace, debug, info, warn, error, fatal or none",
   "setting.METRICS_ENABLED": "serve Prometheus metrics at /metrics"
 } as const
 

@@ -165,5 +165,8 @@ export const catalog: Catalog = {
   "setting.EXPORT_DEAD_LETTER_TOPIC":
     "tema que recibe los registros de un tema de exportación que ningún cliente podría leer (con las propiedades origin-topic y reason); sin definir: se confirman y se cuentan",
   "setting.LOG_QUEUE_STATS": "registrar estadísticas de las colas al cerrarse las conexiones",
+  "setting.LOG_FORMAT":
+    "registrar las líneas como texto (pretty, logfmt) o como objetos JSON (json), una línea por evento",
+  "setting.LOG_LEVEL": "nivel más bajo que se registra: trace, debug, info, warn, error, fatal o none",
   "setting.METRICS_ENABLED": "servir métricas de Prometheus en /metrics"
 }

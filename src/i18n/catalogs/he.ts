@@ -152,5 +152,8 @@ export const catalog: Catalog = {
   "setting.EXPORT_DEAD_LETTER_TOPIC":
     "נושא שמקבל רשומות מנושא ייצוא שאף לקוח לא יכול היה לקרוא (עם המאפיינים origin-topic ו-reason); כשאינו מוגדר: הן מאושרות ונספרות",
   "setting.LOG_QUEUE_STATS": "רישום סטטיסטיקות של התורים ביומן כשחיבורים נסגרים",
+  "setting.LOG_FORMAT": "שורות היומן כטקסט (pretty, logfmt) או כאובייקטי JSON\u200f (json), שורה אחת לכל אירוע",
+  "setting.LOG_LEVEL":
+    "הרמה הנמוכה ביותר שנרשמת ביומן: trace,\u200f debug,\u200f info,\u200f warn,\u200f error,\u200f fatal או none",
   "setting.METRICS_ENABLED": "הגשת מדדי Prometheus בנתיב /metrics"
 }

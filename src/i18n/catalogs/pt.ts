@@ -164,5 +164,8 @@ export const catalog: Catalog = {
   "setting.EXPORT_DEAD_LETTER_TOPIC":
     "tópico que recebe os registros de um tópico de exportação que nenhum cliente conseguiria ler (com as propriedades origin-topic e reason); não definido: eles são confirmados e contados",
   "setting.LOG_QUEUE_STATS": "registrar estatísticas das filas quando as conexões são encerradas",
+  "setting.LOG_FORMAT":
+    "registrar as linhas como texto (pretty, logfmt) ou como objetos JSON (json), uma linha por evento",
+  "setting.LOG_LEVEL": "nível mais baixo registrado: trace, debug, info, warn, error, fatal ou none",
   "setting.METRICS_ENABLED": "servir métricas do Prometheus em /metrics"
 }

@@ -162,5 +162,8 @@ export const catalog: Catalog = {
   "setting.EXPORT_DEAD_LETTER_TOPIC":
     "топик, в который попадают записи из топика экспорта, которые не смог бы прочитать ни один клиент (со свойствами origin-topic и reason); если не задано: они подтверждаются и учитываются",
   "setting.LOG_QUEUE_STATS": "записывать в журнал статистику очередей при закрытии соединений",
+  "setting.LOG_FORMAT":
+    "писать строки журнала текстом (pretty, logfmt) или объектами JSON (json), по одной строке на событие",
+  "setting.LOG_LEVEL": "самый низкий записываемый уровень: trace, debug, info, warn, error, fatal или none",
   "setting.METRICS_ENABLED": "отдавать метрики Prometheus по адресу /metrics"
 }

@@ -165,5 +165,8 @@ export const catalog: Catalog = {
   "setting.EXPORT_DEAD_LETTER_TOPIC":
     "mada inayopokea rekodi zilizo kwenye mada ya utoaji ambazo hakuna mteja angeweza kuzisoma (zikiwa na sifa origin-topic na reason); ikiwa haijawekwa: huthibitishwa na kuhesabiwa",
   "setting.LOG_QUEUE_STATS": "rekodi takwimu za foleni miunganisho inapofungwa",
+  "setting.LOG_FORMAT":
+    "andika mistari ya kumbukumbu kama maandishi (pretty, logfmt) au kama vitu vya JSON (json), mstari mmoja kwa kila tukio",
+  "setting.LOG_LEVEL": "kiwango cha chini kabisa kinachorekodiwa: trace, debug, info, warn, error, fatal au none",
   "setting.METRICS_ENABLED": "hudumia vipimo vya Prometheus kwenye /metrics"
 }

@@ -162,5 +162,8 @@ export const catalog: Catalog = {
   "setting.EXPORT_DEAD_LETTER_TOPIC":
     "bir dışa aktarma konusundaki, hiçbir istemcinin okuyamayacağı kayıtları alan konu (origin-topic ve reason özellikleriyle); ayarlanmamışsa bu kayıtlar onaylanır ve sayılır",
   "setting.LOG_QUEUE_STATS": "bağlantılar kapanırken kuyruk istatistiklerini günlüğe yaz",
+  "setting.LOG_FORMAT":
+    "günlük satırlarını metin (pretty, logfmt) ya da JSON nesneleri (json) olarak yaz, her olay için bir satır",
+  "setting.LOG_LEVEL": "günlüğe yazılan en düşük düzey: trace, debug, info, warn, error, fatal ya da none",
   "setting.METRICS_ENABLED": "Prometheus metriklerini /metrics adresinde sun"
 }

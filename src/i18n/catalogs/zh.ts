@@ -143,5 +143,7 @@ export const catalog: Catalog = {
   "setting.EXPORT_DEAD_LETTER_TOPIC":
     "接收导出主题中任何客户端都无法读取的记录的主题（附带 origin-topic 和 reason 属性）；未设置时：这些记录会被确认并计数",
   "setting.LOG_QUEUE_STATS": "连接关闭时记录队列统计信息",
+  "setting.LOG_FORMAT": "日志行的格式：文本（pretty，logfmt）或 JSON 对象（json），每个事件一行",
+  "setting.LOG_LEVEL": "记录的最低级别：trace、debug、info、warn、error、fatal 或 none",
   "setting.METRICS_ENABLED": "在 /metrics 提供 Prometheus 指标"
 }
