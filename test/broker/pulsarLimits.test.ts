@@ -8,18 +8,25 @@ import { createServer as createNetServer, type Socket } from "node:net"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Exit, Fiber, Option } from "effect"
 import { inject } from "vitest"
-import { WebSocketServer } from "ws"
+import { type WebSocket, WebSocketServer } from "ws"
 import { makePulsarBroker } from "../../src/layers/broker/PulsarBroker.ts"
 import { defaultMaxTextFrameSize, learnLimit, payloadLimit } from "../../src/layers/broker/PulsarLimits.ts"
 import { defaultMaxMessageSize } from "../../src/services/Broker.ts"
 import { bytes } from "../support/brokers.ts"
 
-/** An HTTP server answering admin requests with `admin` and taking WebSocket producers that answer nothing. */
-const fakeBroker = (admin: (request: IncomingMessage, response: ServerResponse) => void) =>
+/**
+ * A stand-in for a broker's web port: admin requests answered by `admin`, and WebSocket producers
+ * handed to `producer` (which, by default, answers nothing).
+ */
+const fakeBroker = (
+  admin: (request: IncomingMessage, response: ServerResponse) => void,
+  producer: (socket: WebSocket) => void = () => {}
+) =>
   Effect.acquireRelease(
     Effect.callback<{ readonly port: number; readonly close: () => void }>((resume) => {
       const http = createServer(admin)
       const sockets = new WebSocketServer({ server: http })
+      sockets.on("connection", producer)
       http.listen(0, "127.0.0.1", () => {
         const address = http.address()
         resume(
@@ -73,32 +80,13 @@ describe("Pulsar message size limit", () => {
     Effect.gen(function* () {
       // A stand-in for the broker's WebSocket service that answers the third send with an error
       // naming no send, as Pulsar does when it cannot read a send command.
-      const server = yield* Effect.acquireRelease(
-        Effect.callback<{ readonly port: number; readonly close: () => void }>((resume) => {
-          const http = createServer()
-          const sockets = new WebSocketServer({ server: http })
-          let received = 0
-          sockets.on("connection", (socket) => {
-            socket.on("message", () => {
-              if (++received === 3)
-                socket.send(`{"result":"send-error:3","errorMsg":"Failed to deserialize from JSON"}`)
-            })
+      let received = 0
+      const server = yield* fakeBroker(
+        (_request, response) => void response.writeHead(404).end(),
+        (socket) =>
+          socket.on("message", () => {
+            if (++received === 3) socket.send(`{"result":"send-error:3","errorMsg":"Failed to deserialize from JSON"}`)
           })
-          http.listen(0, "127.0.0.1", () => {
-            const address = http.address()
-            resume(
-              Effect.succeed({
-                port: typeof address === "object" && address !== null ? address.port : 0,
-                close: () => {
-                  for (const client of sockets.clients) client.terminate()
-                  sockets.close()
-                  http.close()
-                }
-              })
-            )
-          })
-        }),
-        (server) => Effect.sync(server.close)
       )
       const broker = makePulsarBroker({ httpUrl: `http://127.0.0.1:${server.port}`, maxMessageSize: 1024 })
       const producer = yield* broker.producer("persistent://tg/flow/limits")
