@@ -3,6 +3,7 @@
  * and against the real gateway on the in-memory broker, in the test process and as the command.
  */
 import { execFile } from "node:child_process"
+import { createServer as createNetServer, type Socket } from "node:net"
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
@@ -228,6 +229,47 @@ describe("tg-gateway import", () => {
       assert.include(stderr.text(), "frames sent but not acknowledged")
       assert.include(stderr.text(), "run the same command again to import it all")
     })
+  )
+
+  it.live(
+    "Ctrl-C while the first connection is still opening: exit 130, saying nothing was sent and what to do next",
+    () =>
+      Effect.gen(function* () {
+        // Accepts the TCP connection and never answers the upgrade: the connection stays opening.
+        const silent = yield* Effect.acquireRelease(
+          Effect.callback<{ readonly port: number; readonly close: () => void }>((resume) => {
+            const sockets: Array<Socket> = []
+            const server = createNetServer((socket) => {
+              sockets.push(socket)
+              process.emit("SIGINT")
+            })
+            server.listen(0, "127.0.0.1", () => {
+              const address = server.address()
+              resume(
+                Effect.succeed({
+                  port: typeof address === "object" && address !== null ? address.port : 0,
+                  close: () => {
+                    for (const socket of sockets) socket.destroy()
+                    server.close()
+                  }
+                })
+              )
+            })
+          }),
+          (server) => Effect.sync(server.close)
+        )
+        const stderr = captureStream()
+        const code = yield* Effect.promise(() =>
+          runImport(
+            options(`ws://127.0.0.1:${silent.port}`, file("opening.jsonl", jsonLines(3)), "jsonl"),
+            messages,
+            stderr.stream
+          )
+        )
+        assert.strictEqual(code, 130)
+        assert.include(stderr.text(), "interrupted: 0 frames sent but not acknowledged")
+        assert.include(stderr.text(), "run the same command again to import it all")
+      })
   )
 
   it.live("--retries 0: a retryable nack is final and a dropped connection is not reopened", () =>

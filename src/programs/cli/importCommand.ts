@@ -73,6 +73,8 @@ export const runImport = async (
   let ackedItems = 0
   let bytesRead = 0
   let socket: WebSocket | undefined
+  /** The socket still opening, if any: Ctrl-C while it opens drops it. */
+  let opening: WebSocket | undefined
   let connectionFrames = 0
   let interrupted = false
   let closing = false
@@ -188,9 +190,11 @@ export const runImport = async (
   const connect = () =>
     new Promise<string | undefined>((resolve) => {
       const ws = new WebSocket(url, { perMessageDeflate: false })
+      opening = ws
       let opened = false
       ws.once("open", () => {
         opened = true
+        opening = undefined
         socket = ws
         onConnection = new Map()
         connectionFrames = 0
@@ -242,16 +246,27 @@ export const runImport = async (
       changed()
     })())
 
-  const first = await connect()
-  if (first !== undefined) {
-    say(first)
-    return exitCodes.notLanded
-  }
   const onSigint = () => {
     interrupted = true
     changed()
   }
   process.once("SIGINT", onSigint)
+
+  // Ctrl-C while the first connection opens: nothing was sent, and the user is told so.
+  const first = await Promise.race([connect(), until(() => interrupted).then(() => "interrupted" as const)])
+  if (first === "interrupted") {
+    closing = true
+    opening?.terminate()
+    socket?.terminate()
+    stopTimers()
+    say(t("import.interrupted", { unacked: 0 }))
+    return exitCodes.interrupted
+  }
+  if (first !== undefined) {
+    process.off("SIGINT", onSigint)
+    say(first)
+    return exitCodes.notLanded
+  }
 
   let parseError: ParseError | undefined
   try {
