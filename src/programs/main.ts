@@ -38,8 +38,13 @@ const mainHelp = () =>
     t("cli.seeHelp", { command: "<command>" })
   ].join("\n")
 
-const fail = (message: string) => {
-  console.error(`tg-gateway: ${message}`)
+/** A usage error: said with the command it is about, and where to look. */
+const fail = (message: string, command?: string) => {
+  console.error(
+    command === undefined
+      ? `tg-gateway: ${message}`
+      : `tg-gateway ${command}: ${message}\n${t("cli.seeHelp", { command })}`
+  )
   process.exitCode = 2
 }
 
@@ -50,9 +55,9 @@ if (args.switches.has("version")) {
   console.log(manifest.version)
 } else if (args.command === undefined) {
   if (args.switches.has("help")) console.log(mainHelp())
-  else fail(`${t("cli.usage")}\n${t("cli.seeHelp", { command: "serve" })}`)
+  else fail(`${t("cli.usage")}\n${t("cli.seeHelp", { command: "<command>" })}`)
 } else if (args.missingValue !== undefined) {
-  fail(t("cli.missingValue", { flag: args.missingValue }))
+  fail(t("cli.missingValue", { flag: args.missingValue }), args.command)
 } else if (args.command === "serve") {
   const { lang: _lang, ...options } = args.options
   const problem = serveUsageProblem(options, args.switches, args.positionals, args.unknownShort, messages)

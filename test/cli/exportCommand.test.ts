@@ -212,16 +212,22 @@ describe("tg-gateway export", () => {
     })
   )
 
-  it.live("a kind the gateway does not export is a usage error, said before connecting", () =>
-    Effect.gen(function* () {
-      const port = yield* freePort
-      const run = yield* tgGateway(["export", "--url", `http://127.0.0.1:${port}`, "--kind", "rows"])
-      assert.strictEqual(run.code, 2)
-      assert.include(
-        run.stderr,
-        `--kind: "rows" is not one of triples, graph-embeddings, document-embeddings, entity-contexts`
-      )
-      assert.notInclude(run.stderr, "nothing is listening", "refused before any connection")
-    })
+  it.live(
+    "a kind the gateway does not export, or an option without its value, is a usage error said before connecting",
+    () =>
+      Effect.gen(function* () {
+        const port = yield* freePort
+        const run = yield* tgGateway(["export", "--url", `http://127.0.0.1:${port}`, "--kind", "rows"])
+        assert.strictEqual(run.code, 2)
+        assert.include(
+          run.stderr,
+          `--kind: "rows" is not one of triples, graph-embeddings, document-embeddings, entity-contexts`
+        )
+        assert.notInclude(run.stderr, "nothing is listening", "refused before any connection")
+        const missing = yield* tgGateway(["export", "--idle"])
+        assert.strictEqual(missing.code, 2)
+        assert.include(missing.stderr, "tg-gateway export: option --idle needs a value")
+        assert.include(missing.stderr, "Run 'tg-gateway export --help' for its options.")
+      })
   )
 })
