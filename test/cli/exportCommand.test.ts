@@ -224,6 +224,9 @@ describe("tg-gateway export", () => {
           `--kind: "rows" is not one of triples, graph-embeddings, document-embeddings, entity-contexts`
         )
         assert.notInclude(run.stderr, "nothing is listening", "refused before any connection")
+        const help = yield* tgGateway(["export", "--help"])
+        assert.include(help.stdout, "kind: triples, graph-embeddings, document-embeddings or entity-contexts")
+        assert.notInclude(help.stdout, "rows", "export --help offers only what can be exported")
         const missing = yield* tgGateway(["export", "--idle"])
         assert.strictEqual(missing.code, 2)
         assert.include(missing.stderr, "tg-gateway export: option --idle needs a value")

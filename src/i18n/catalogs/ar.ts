@@ -97,6 +97,7 @@ export const catalog: Catalog = {
   "option.url": "عنوان البوابة",
   "option.flow": "اسم التدفق",
   "option.kind": "النوع: triples أو graph-embeddings أو document-embeddings أو entity-contexts أو rows",
+  "option.exportKind": "النوع: triples أو graph-embeddings أو document-embeddings أو entity-contexts",
   "option.workspace": "مساحة العمل",
   "option.token": "الرمز المميز، عندما يكون GATEWAY_SECRET معيّنًا في البوابة",
   "option.inputFormat": "تنسيق المدخلات؛ يُحدَّد افتراضيًا من امتداد الملف",

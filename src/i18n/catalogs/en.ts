@@ -103,6 +103,7 @@ export const en = {
   "option.url": "gateway address",
   "option.flow": "flow name",
   "option.kind": "kind: triples, graph-embeddings, document-embeddings, entity-contexts or rows",
+  "option.exportKind": "kind: triples, graph-embeddings, document-embeddings or entity-contexts",
   "option.workspace": "workspace",
   "option.token": "token, when the gateway has GATEWAY_SECRET set",
   "option.inputFormat": "input format; by default from the file's extension",

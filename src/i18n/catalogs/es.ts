@@ -105,6 +105,7 @@ export const catalog: Catalog = {
   "option.url": "dirección de la pasarela",
   "option.flow": "nombre del flujo",
   "option.kind": "tipo: triples, graph-embeddings, document-embeddings, entity-contexts o rows",
+  "option.exportKind": "tipo: triples, graph-embeddings, document-embeddings o entity-contexts",
   "option.workspace": "espacio de trabajo",
   "option.token": "token, si la pasarela tiene definido GATEWAY_SECRET",
   "option.inputFormat": "formato de entrada; por defecto, según la extensión del archivo",

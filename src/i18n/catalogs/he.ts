@@ -99,6 +99,7 @@ export const catalog: Catalog = {
   "option.url": "כתובת השער",
   "option.flow": "שם הזרימה",
   "option.kind": "סוג: triples, graph-embeddings, document-embeddings, entity-contexts או rows",
+  "option.exportKind": "סוג: triples, graph-embeddings, document-embeddings או entity-contexts",
   "option.workspace": "סביבת עבודה",
   "option.token": "טוקן, כאשר בשער מוגדר GATEWAY_SECRET",
   "option.inputFormat": "פורמט הקלט; כברירת מחדל נקבע לפי סיומת הקובץ",

@@ -94,6 +94,7 @@ export const catalog: Catalog = {
   "option.url": "गेटवे का पता",
   "option.flow": "फ़्लो का नाम",
   "option.kind": "प्रकार: triples, graph-embeddings, document-embeddings, entity-contexts या rows",
+  "option.exportKind": "प्रकार: triples, graph-embeddings, document-embeddings या entity-contexts",
   "option.workspace": "वर्कस्पेस",
   "option.token": "टोकन, जब गेटवे पर GATEWAY_SECRET सेट हो",
   "option.inputFormat": "इनपुट फ़ॉर्मेट; डिफ़ॉल्ट रूप से फ़ाइल के एक्सटेंशन से तय होता है",

@@ -104,6 +104,7 @@ export const catalog: Catalog = {
   "option.url": "endereço do gateway",
   "option.flow": "nome do fluxo",
   "option.kind": "tipo: triples, graph-embeddings, document-embeddings, entity-contexts ou rows",
+  "option.exportKind": "tipo: triples, graph-embeddings, document-embeddings ou entity-contexts",
   "option.workspace": "espaço de trabalho",
   "option.token": "token, quando o gateway tem GATEWAY_SECRET definido",
   "option.inputFormat": "formato de entrada; por padrão, deduzido da extensão do arquivo",

@@ -100,6 +100,7 @@ export const catalog: Catalog = {
   "option.url": "адрес шлюза",
   "option.flow": "имя потока",
   "option.kind": "вид данных: triples, graph-embeddings, document-embeddings, entity-contexts или rows",
+  "option.exportKind": "вид данных: triples, graph-embeddings, document-embeddings или entity-contexts",
   "option.workspace": "рабочее пространство",
   "option.token": "токен, если на шлюзе задан GATEWAY_SECRET",
   "option.inputFormat": "формат входных данных; по умолчанию определяется по расширению файла",

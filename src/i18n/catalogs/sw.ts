@@ -104,6 +104,7 @@ export const catalog: Catalog = {
   "option.url": "anwani ya lango",
   "option.flow": "jina la mtiririko",
   "option.kind": "aina: triples, graph-embeddings, document-embeddings, entity-contexts au rows",
+  "option.exportKind": "aina: triples, graph-embeddings, document-embeddings au entity-contexts",
   "option.workspace": "eneo la kazi",
   "option.token": "tokeni, lango likiwa limewekewa GATEWAY_SECRET",
   "option.inputFormat": "umbizo la ingizo; kwa chaguo-msingi hutokana na kiendelezi cha faili",

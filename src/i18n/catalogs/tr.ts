@@ -102,6 +102,7 @@ export const catalog: Catalog = {
   "option.url": "ağ geçidi adresi",
   "option.flow": "akış adı",
   "option.kind": "tür: triples, graph-embeddings, document-embeddings, entity-contexts veya rows",
+  "option.exportKind": "tür: triples, graph-embeddings, document-embeddings veya entity-contexts",
   "option.workspace": "çalışma alanı",
   "option.token": "erişim belirteci; ağ geçidinde GATEWAY_SECRET ayarlıysa gerekir",
   "option.inputFormat": "girdi biçimi; varsayılan olarak dosya uzantısından belirlenir",

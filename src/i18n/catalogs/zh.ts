@@ -92,6 +92,7 @@ export const catalog: Catalog = {
   "option.url": "网关地址",
   "option.flow": "流名称",
   "option.kind": "类型：triples、graph-embeddings、document-embeddings、entity-contexts 或 rows",
+  "option.exportKind": "类型：triples、graph-embeddings、document-embeddings 或 entity-contexts",
   "option.workspace": "工作区",
   "option.token": "令牌，网关设置了 GATEWAY_SECRET 时需要",
   "option.inputFormat": "输入格式；默认根据文件扩展名判断",

@@ -22,7 +22,8 @@ export interface ClientOption {
   readonly isSwitch?: boolean
 }
 
-const shared: ReadonlyArray<ClientOption> = [
+/** The options both commands take; `kind` says which kinds the command takes. */
+const shared = (kind: ClientOption): ReadonlyArray<ClientOption> => [
   {
     flag: "url",
     placeholder: "URL",
@@ -33,7 +34,7 @@ const shared: ReadonlyArray<ClientOption> = [
     aliases: ["api-url"]
   },
   { flag: "flow", placeholder: "FLOW", help: "option.flow", default: "default", short: "f", aliases: ["flow-id"] },
-  { flag: "kind", placeholder: "KIND", help: "option.kind", default: "triples" },
+  kind,
   { flag: "workspace", placeholder: "NAME", help: "option.workspace", default: "default", short: "w" },
   {
     flag: "token",
@@ -45,7 +46,7 @@ const shared: ReadonlyArray<ClientOption> = [
 ]
 
 export const importOptions: ReadonlyArray<ClientOption> = [
-  ...shared,
+  ...shared({ flag: "kind", placeholder: "KIND", help: "option.kind", default: "triples" }),
   { flag: "format", placeholder: inputFormats.join("|"), help: "option.inputFormat" },
   { flag: "batch", placeholder: "N", help: "option.batch", default: "100" },
   { flag: "collection", placeholder: "NAME", help: "option.collection", default: "default" },
@@ -55,7 +56,7 @@ export const importOptions: ReadonlyArray<ClientOption> = [
 ]
 
 export const exportOptions: ReadonlyArray<ClientOption> = [
-  ...shared,
+  ...shared({ flag: "kind", placeholder: "KIND", help: "option.exportKind", default: "triples" }),
   { flag: "output", placeholder: "FILE", help: "option.output", default: "-" },
   { flag: "force", placeholder: "", help: "option.force", isSwitch: true },
   { flag: "format", placeholder: outputFormats.join("|"), help: "option.outputFormat" },
