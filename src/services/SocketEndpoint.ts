@@ -81,11 +81,13 @@ const endingOf = (
     )
   )
 
-/** A dispatcher's failure in words, or undefined when it did not fail (it was interrupted or is still running). */
-const failureOf = (exit: Exit.Exit<unknown, unknown> | undefined): string | undefined => {
+/** A dispatcher's failure, in words and as its cause; undefined when it did not fail (interrupted, or still running). */
+const failureOf = (
+  exit: Exit.Exit<unknown, unknown> | undefined
+): { readonly message: string; readonly cause: Cause.Cause<unknown> } | undefined => {
   if (exit === undefined || Exit.isSuccess(exit) || Cause.hasInterruptsOnly(exit.cause)) return undefined
   const error = Cause.squash(exit.cause)
-  return error instanceof Error ? error.message : String(error)
+  return { message: error instanceof Error ? error.message : String(error), cause: exit.cause }
 }
 
 interface Finish {
@@ -106,12 +108,10 @@ interface Finish {
 const finish = (connection: Connection, lifecycle: LifecycleShape, options: Finish) =>
   Effect.gen(function* () {
     const failure = failureOf(options.dispatcher)
-    if (failure !== undefined && options.dispatcher !== undefined && Exit.isFailure(options.dispatcher)) {
-      yield* Effect.logError(`${options.subject}: the dispatcher failed`, options.dispatcher.cause)
-    }
+    if (failure !== undefined) yield* Effect.logError(`${options.subject}: the dispatcher failed`, failure.cause)
     const problems = [
       ...options.problems,
-      failure === undefined ? undefined : `the dispatcher failed: ${failure}`
+      failure === undefined ? undefined : `the dispatcher failed: ${failure.message}`
     ].filter((p) => p !== undefined)
     if (options.stats !== undefined) {
       const { log, ...stats } = options.stats
@@ -122,7 +122,7 @@ const finish = (connection: Connection, lifecycle: LifecycleShape, options: Fini
         ? { graceful: true }
         : { graceful: false, forced: `${options.subject}: ${problems.join("; ")}` }
     )
-    const close = closeFor(failure !== undefined ? "dispatcher" : options.ending, closeReason(failure ?? ""))
+    const close = closeFor(failure !== undefined ? "dispatcher" : options.ending, closeReason(failure?.message ?? ""))
     yield* connection.close(close.code, close.reason, options.closeWithin)
   })
 
