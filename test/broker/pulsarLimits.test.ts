@@ -4,7 +4,6 @@
  * still answering every send in flight.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http"
-import { createServer as createNetServer, type Socket } from "node:net"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Exit, Fiber, Option } from "effect"
 import { inject } from "vitest"
@@ -13,6 +12,7 @@ import { makePulsarBroker } from "../../src/layers/broker/PulsarBroker.ts"
 import { defaultMaxTextFrameSize, learnLimit, payloadLimit } from "../../src/layers/broker/PulsarLimits.ts"
 import { defaultMaxMessageSize } from "../../src/services/Broker.ts"
 import { bytes } from "../support/brokers.ts"
+import { silentServer } from "../support/process.ts"
 
 /**
  * A stand-in for a broker's web port: admin requests answered by `admin`, and WebSocket producers
@@ -123,25 +123,7 @@ describe("Pulsar message size limit", () => {
   it.live("opening a producer on a broker that never answers is cut at once by an interruption", () =>
     Effect.gen(function* () {
       // Accepts TCP connections and never answers: a frozen broker.
-      const silent = yield* Effect.acquireRelease(
-        Effect.callback<{ readonly port: number; readonly close: () => void }>((resume) => {
-          const sockets: Array<Socket> = []
-          const server = createNetServer((socket) => void sockets.push(socket))
-          server.listen(0, "127.0.0.1", () => {
-            const address = server.address()
-            resume(
-              Effect.succeed({
-                port: typeof address === "object" && address !== null ? address.port : 0,
-                close: () => {
-                  for (const socket of sockets) socket.destroy()
-                  server.close()
-                }
-              })
-            )
-          })
-        }),
-        (server) => Effect.sync(server.close)
-      )
+      const silent = yield* silentServer()
       const broker = makePulsarBroker({
         httpUrl: `http://127.0.0.1:${silent.port}`,
         maxMessageSize: 1024,

@@ -3,7 +3,6 @@
  * and against the real gateway on the in-memory broker, in the test process and as the command.
  */
 import { execFile } from "node:child_process"
-import { createServer as createNetServer, type Socket } from "node:net"
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
@@ -17,7 +16,7 @@ import { runImport, type ImportOptions } from "../../src/programs/cli/importComm
 import { captureStream, fakeGateway } from "../support/fakeGateway.ts"
 import { triplesFrame } from "../support/frames.ts"
 import { startGateway } from "../support/gateway.ts"
-import { freePort } from "../support/process.ts"
+import { freePort, silentServer } from "../support/process.ts"
 
 const messages = makeMessages("en", en)
 const directory = mkdtempSync(join(tmpdir(), "tg-import-"))
@@ -236,28 +235,7 @@ describe("tg-gateway import", () => {
     () =>
       Effect.gen(function* () {
         // Accepts the TCP connection and never answers the upgrade: the connection stays opening.
-        const silent = yield* Effect.acquireRelease(
-          Effect.callback<{ readonly port: number; readonly close: () => void }>((resume) => {
-            const sockets: Array<Socket> = []
-            const server = createNetServer((socket) => {
-              sockets.push(socket)
-              process.emit("SIGINT")
-            })
-            server.listen(0, "127.0.0.1", () => {
-              const address = server.address()
-              resume(
-                Effect.succeed({
-                  port: typeof address === "object" && address !== null ? address.port : 0,
-                  close: () => {
-                    for (const socket of sockets) socket.destroy()
-                    server.close()
-                  }
-                })
-              )
-            })
-          }),
-          (server) => Effect.sync(server.close)
-        )
+        const silent = yield* silentServer(() => process.emit("SIGINT"))
         const stderr = captureStream()
         const code = yield* Effect.promise(() =>
           runImport(

@@ -9,8 +9,7 @@ import { performance } from "node:perf_hooks"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Schedule } from "effect"
 import { inject } from "vitest"
-import { makePulsarBroker } from "../../src/layers/broker/PulsarBroker.ts"
-import { text } from "../support/brokers.ts"
+import { idsOnPulsarTopic } from "../support/brokers.ts"
 import { triplesFrame } from "../support/frames.ts"
 import { connect } from "../support/gateway.ts"
 import { exitOf, freePort, serveProcess } from "../support/process.ts"
@@ -115,20 +114,7 @@ describe("tg-gateway serve with a frozen broker", () => {
         proxy.thaw()
         const stored = yield* Effect.promise(() => storedOnTopic(httpUrl, topic))
         assert.isAtLeast(stored, acked.length)
-        const onTopic = new Set<string>()
-        yield* Effect.scoped(
-          Effect.gen(function* () {
-            const consumer = yield* makePulsarBroker({ httpUrl, pingInterval: testPulsarPingInterval }).consumer({
-              topic,
-              subscription: "check",
-              initialPosition: "Earliest"
-            })
-            for (let i = 0; i < stored; i++) {
-              const message = yield* consumer.receive.pipe(Effect.timeout("30 seconds"))
-              onTopic.add((JSON.parse(text(message.payload)) as { metadata: { id: string } }).metadata.id)
-            }
-          })
-        )
+        const onTopic = yield* idsOnPulsarTopic(httpUrl, topic, stored)
         const missing = acked.map((n) => `f${n}`).filter((id) => !onTopic.has(id))
         assert.deepStrictEqual(missing, [], `${acked.length} frames acked, ${stored} on the topic`)
       }),

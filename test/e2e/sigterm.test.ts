@@ -5,8 +5,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
 import { inject } from "vitest"
-import { makePulsarBroker } from "../../src/layers/broker/PulsarBroker.ts"
-import { text } from "../support/brokers.ts"
+import { idsOnPulsarTopic } from "../support/brokers.ts"
 import { triplesFrame } from "../support/frames.ts"
 import { connect } from "../support/gateway.ts"
 import { storedOnTopic } from "../support/pulsarAdmin.ts"
@@ -67,20 +66,7 @@ describe("tg-gateway serve and SIGTERM", () => {
         const ackedIds = clients.flatMap(({ c, client }) => acked(c, client.received))
         const stored = yield* Effect.promise(() => storedOnTopic(httpUrl, topic))
         assert.isAtLeast(stored, ackedIds.length)
-        const onTopic = new Set<string>()
-        yield* Effect.scoped(
-          Effect.gen(function* () {
-            const consumer = yield* makePulsarBroker({ httpUrl, pingInterval: testPulsarPingInterval }).consumer({
-              topic,
-              subscription: "check",
-              initialPosition: "Earliest"
-            })
-            for (let i = 0; i < stored; i++) {
-              const message = yield* consumer.receive.pipe(Effect.timeout("30 seconds"))
-              onTopic.add((JSON.parse(text(message.payload)) as { metadata: { id: string } }).metadata.id)
-            }
-          })
-        )
+        const onTopic = yield* idsOnPulsarTopic(httpUrl, topic, stored)
         const missing = ackedIds.filter((id) => !onTopic.has(id))
         assert.deepStrictEqual(missing, [], `${ackedIds.length} frames acked, ${stored} on the topic`)
         assert.include(output.join(""), "every connection drained")

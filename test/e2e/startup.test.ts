@@ -1,41 +1,48 @@
 /** What `tg-gateway serve` tells an operator at start-up: where it listens, on which broker, which flows, and a broker it cannot reach. */
-import { spawn } from "node:child_process"
-import { fileURLToPath } from "node:url"
+import type { ChildProcess } from "node:child_process"
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Logger, Schedule } from "effect"
+import { Effect, Logger } from "effect"
 import { makeMemoryBroker } from "../../src/layers/broker/MemoryBroker.ts"
 import { startGateway } from "../support/gateway.ts"
 import { exitOf, freePort, serveProcess } from "../support/process.ts"
 
-const main = fileURLToPath(new URL("../../src/programs/main.ts", import.meta.url))
-
-describe("tg-gateway serve at start-up", () => {
-  it.live("names the broker, its URL and the flows, and warns at once when the broker is unreachable", () =>
-    Effect.gen(function* () {
-      const port = yield* freePort
-      const { child, output } = yield* serveProcess({
+/** A gateway on a Pulsar broker that cannot be reached, started once it has said so. */
+const onUnreachableBroker = (env: Record<string, string>) =>
+  Effect.flatMap(freePort, (port) =>
+    serveProcess(
+      {
         GATEWAY_PORT: `${port}`,
         GATEWAY_HOST: "127.0.0.1",
         BROKER: "pulsar",
         // Port 9 (discard) is closed on test machines: the connection is refused at once.
         PULSAR_HTTP_URL: "http://127.0.0.1:9",
-        FLOWS: "alpha,beta"
-      })
-      const text = () => output.join("")
-      yield* Effect.sync(text).pipe(
-        Effect.repeat({ until: (t) => t.includes("unreachable at start-up"), schedule: Schedule.spaced("50 millis") }),
-        Effect.timeout("20 seconds")
-      )
+        ...env
+      },
+      "unreachable at start-up"
+    )
+  )
+
+/** Stops a gateway as SIGTERM does and gives everything it wrote. */
+const stopped = (started: { readonly child: ChildProcess; readonly output: ReadonlyArray<string> }) =>
+  Effect.gen(function* () {
+    started.child.kill("SIGTERM")
+    const code = yield* exitOf(started.child)
+    return { code, text: started.output.join("") }
+  })
+
+describe("tg-gateway serve at start-up", () => {
+  it.live("names the broker, its URL and the flows, and warns at once when the broker is unreachable", () =>
+    Effect.gen(function* () {
+      const { code, text } = yield* stopped(yield* onUnreachableBroker({ FLOWS: "alpha,beta" }))
       assert.match(
-        text(),
+        text,
         /listening on 127\.0\.0\.1:\d+, on Pulsar at http:\/\/127\.0\.0\.1:9, serving flows default, alpha, beta/
       )
       assert.match(
-        text(),
+        text,
         /the broker is unreachable at start-up \(.*127\.0\.0\.1:9.*\); connections are refused with 503/
       )
-      child.kill("SIGTERM")
-      assert.strictEqual(yield* exitOf(child), 0)
+      assert.strictEqual(code, 0)
     })
   )
 
@@ -56,24 +63,8 @@ describe("tg-gateway serve at start-up", () => {
 
   it.live("LOG_FORMAT=json writes one JSON object per line; LOG_LEVEL=warn leaves out what is below it", () =>
     Effect.gen(function* () {
-      const port = yield* freePort
-      const { child, output } = yield* serveProcess({
-        GATEWAY_PORT: `${port}`,
-        GATEWAY_HOST: "127.0.0.1",
-        BROKER: "pulsar",
-        PULSAR_HTTP_URL: "http://127.0.0.1:9",
-        LOG_FORMAT: "json"
-      })
-      yield* Effect.sync(() => output.join("")).pipe(
-        Effect.repeat({ until: (t) => t.includes("unreachable at start-up"), schedule: Schedule.spaced("50 millis") }),
-        Effect.timeout("20 seconds")
-      )
-      child.kill("SIGTERM")
-      yield* exitOf(child)
-      const lines = output
-        .join("")
-        .split("\n")
-        .filter((line) => line.startsWith("{"))
+      const json = yield* stopped(yield* onUnreachableBroker({ LOG_FORMAT: "json" }))
+      const lines = json.text.split("\n").filter((line) => line.startsWith("{"))
       const logged = lines.map((line) => JSON.parse(line) as { readonly level: string; readonly message: unknown })
       assert.isTrue(
         logged.some((entry) => entry.level === "WARN" && String(entry.message).includes("unreachable")),
@@ -81,27 +72,8 @@ describe("tg-gateway serve at start-up", () => {
       )
       assert.isTrue(logged.some((entry) => entry.level === "INFO" && String(entry.message).includes("listening on")))
 
-      const quiet = spawn(process.execPath, [main, "serve", "--lang", "en"], {
-        env: {
-          ...process.env,
-          GATEWAY_PORT: `${yield* freePort}`,
-          GATEWAY_HOST: "127.0.0.1",
-          BROKER: "pulsar",
-          PULSAR_HTTP_URL: "http://127.0.0.1:9",
-          LOG_FORMAT: "json",
-          LOG_LEVEL: "warn"
-        },
-        stdio: "pipe"
-      })
-      const said: Array<string> = []
-      quiet.stdout.on("data", (chunk: Buffer) => said.push(chunk.toString()))
-      yield* Effect.sync(() => said.join("")).pipe(
-        Effect.repeat({ until: (t) => t.includes("unreachable at start-up"), schedule: Schedule.spaced("50 millis") }),
-        Effect.timeout("20 seconds"),
-        Effect.ensuring(Effect.sync(() => quiet.kill("SIGTERM")))
-      )
-      yield* exitOf(quiet)
-      assert.notInclude(said.join(""), '"level":"INFO"', "nothing below warn")
+      const quiet = yield* stopped(yield* onUnreachableBroker({ LOG_FORMAT: "json", LOG_LEVEL: "warn" }))
+      assert.notInclude(quiet.text, '"level":"INFO"', "nothing below warn")
     })
   )
 })

@@ -55,3 +55,24 @@ export const freshTopic = (label: string): string =>
 
 export const text = (payload: Uint8Array): string => Buffer.from(payload).toString("utf8")
 export const bytes = (value: string): Uint8Array => Buffer.from(value, "utf8")
+
+/**
+ * The `metadata.id` of every one of the first `count` records on a Pulsar topic, read from its
+ * start by a subscription of the test's own, straight from the broker.
+ */
+export const idsOnPulsarTopic = (httpUrl: string, topic: string, count: number) =>
+  Effect.scoped(
+    Effect.gen(function* () {
+      const consumer = yield* makePulsarBroker({ httpUrl, pingInterval: testPulsarPingInterval }).consumer({
+        topic,
+        subscription: `check-${crypto.randomUUID()}`,
+        initialPosition: "Earliest"
+      })
+      const ids = new Set<string>()
+      for (let i = 0; i < count; i++) {
+        const message = yield* consumer.receive.pipe(Effect.timeout("30 seconds"))
+        ids.add((JSON.parse(text(message.payload)) as { metadata: { id: string } }).metadata.id)
+      }
+      return ids
+    })
+  )

@@ -1,6 +1,6 @@
 /** Helpers for tests that start real processes. */
 import { type ChildProcess, spawn } from "node:child_process"
-import { createServer } from "node:net"
+import { createServer, type Socket } from "node:net"
 import { fileURLToPath } from "node:url"
 import { Effect } from "effect"
 
@@ -8,9 +8,10 @@ const main = fileURLToPath(new URL("../../src/programs/main.ts", import.meta.url
 
 /**
  * Starts `tg-gateway serve` (in English) with `env` added to the test's environment, waits for it
- * to say it is listening, and kills it when the scope closes if it is still running.
+ * to say `readyWhen` (by default, that it is listening), and kills it when the scope closes if it
+ * is still running.
  */
-export const serveProcess = (env: Record<string, string>) =>
+export const serveProcess = (env: Record<string, string>, readyWhen = "tg-gateway listening") =>
   Effect.acquireRelease(
     Effect.callback<{ readonly child: ChildProcess; readonly output: Array<string> }, Error>((resume) => {
       const child = spawn(process.execPath, [main, "serve", "--lang", "en"], {
@@ -20,7 +21,7 @@ export const serveProcess = (env: Record<string, string>) =>
       const output: Array<string> = []
       const collect = (chunk: Buffer) => {
         output.push(chunk.toString())
-        if (chunk.toString().includes("tg-gateway listening")) resume(Effect.succeed({ child, output }))
+        if (output.join("").includes(readyWhen)) resume(Effect.succeed({ child, output }))
       }
       child.stdout.on("data", collect)
       child.stderr.on("data", collect)
@@ -47,3 +48,31 @@ export const freePort = Effect.promise(
       })
     })
 )
+
+/**
+ * A TCP server that accepts connections and never answers them — a peer that is frozen, or a
+ * gateway whose upgrade never completes — calling `onConnection` for each; closed with the scope.
+ */
+export const silentServer = (onConnection: () => void = () => {}) =>
+  Effect.acquireRelease(
+    Effect.callback<{ readonly port: number; readonly close: () => void }>((resume) => {
+      const sockets: Array<Socket> = []
+      const server = createServer((socket) => {
+        sockets.push(socket)
+        onConnection()
+      })
+      server.listen(0, "127.0.0.1", () => {
+        const address = server.address()
+        resume(
+          Effect.succeed({
+            port: typeof address === "object" && address !== null ? address.port : 0,
+            close: () => {
+              for (const socket of sockets) socket.destroy()
+              server.close()
+            }
+          })
+        )
+      })
+    }),
+    (server) => Effect.sync(server.close)
+  )
