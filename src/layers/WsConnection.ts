@@ -9,7 +9,7 @@
  * `bufferedAmount` is above `highWaterBytes` — a slow client holds back the export (and, through
  * unwritten acks, the import) instead of filling the gateway's memory.
  */
-import { Cause, Deferred, Duration, Effect, Exit, Queue } from "effect"
+import { Cause, Deferred, Duration, Effect, Exit, Latch, Queue } from "effect"
 import WebSocket from "ws"
 import { type Connection, type InboundFrame, SocketWriteFailed, type Written } from "../services/Connection.ts"
 import { keepAlive } from "./Keepalive.ts"
@@ -41,20 +41,13 @@ export const makeWsConnection = (socket: WebSocket, options: WsConnectionOptions
     const closed = yield* Deferred.make<number>()
     const highWaterBytes = options.highWaterBytes ?? 4 * 1024 * 1024
     let unconfirmed = 0
-    let written: Array<() => void> = []
-    /** Waits for the next write callback (or the close): the moment bufferedAmount can have fallen. */
-    const nextWriteDone = Effect.callback<void>((resume) => {
-      const wake = () => resume(Effect.void)
-      written.push(wake)
-      return Effect.sync(() => {
-        written = written.filter((w) => w !== wake)
-      })
-    })
-    const wakeWriters = () => {
-      const waiting = written
-      written = []
-      for (const wake of waiting) wake()
-    }
+    // Writers wait while the socket holds more than `highWaterBytes`. Only a write callback (or the
+    // close) can follow the moment bufferedAmount falls, and with no write unconfirmed none will
+    // come: then there is nothing to wait for.
+    const full = () => unconfirmed > 0 && socket.bufferedAmount > highWaterBytes && socket.readyState === WebSocket.OPEN
+    // Open while there is room to write; a writer that finds the socket full closes it, and the
+    // write callback after which it is no longer full opens it.
+    const room = Latch.makeUnsafe(true)
 
     socket.on("message", (data, isBinary) => {
       const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data)
@@ -66,7 +59,7 @@ export const makeWsConnection = (socket: WebSocket, options: WsConnectionOptions
       }
     })
     socket.on("close", (code) => {
-      wakeWriters()
+      room.openUnsafe()
       Queue.endUnsafe(inbound)
       Deferred.doneUnsafe(closed, Effect.succeed(code))
     })
@@ -84,10 +77,10 @@ export const makeWsConnection = (socket: WebSocket, options: WsConnectionOptions
       )
     )
 
-    const roomToWrite = Effect.whileLoop({
-      while: () => unconfirmed > 0 && socket.bufferedAmount > highWaterBytes && socket.readyState === WebSocket.OPEN,
-      body: () => nextWriteDone,
-      step: () => {}
+    const roomToWrite: Effect.Effect<void> = Effect.suspend(() => {
+      if (!full()) return Effect.void
+      room.closeUnsafe()
+      return Effect.andThen(room.await, roomToWrite)
     })
 
     const write = (texts: ReadonlyArray<string>) =>
@@ -107,7 +100,7 @@ export const makeWsConnection = (socket: WebSocket, options: WsConnectionOptions
             // The socket writes in order: once one write failed, the rest do too.
             if (error !== undefined && error !== null) failure ??= new SocketWriteFailed({ reason: error.message })
             else if (failure === undefined) written++
-            wakeWriters()
+            if (!full()) room.openUnsafe()
             if (++settled === texts.length) {
               Deferred.doneUnsafe(done, Exit.succeed(failure === undefined ? { written } : { written, failure }))
             }

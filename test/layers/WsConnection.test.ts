@@ -8,6 +8,7 @@ import { assert, describe, it } from "@effect/vitest"
 import { Effect, Fiber, Schedule } from "effect"
 import WebSocket from "ws"
 import { makeWsConnection } from "../../src/layers/WsConnection.ts"
+import { SocketWriteFailed } from "../../src/services/Connection.ts"
 import { socketPair } from "../support/socketPair.ts"
 
 /**
@@ -133,4 +134,25 @@ describe("WsConnection", () => {
         })
     )
   }
+
+  it.effect("a writer held at the high-water mark is let go when the socket closes, and told that it is closed", () =>
+    Effect.gen(function* () {
+      const socket = new ScriptedSocket()
+      const connection = yield* makeWsConnection(socket.asWebSocket(), { highWaterBytes: 1024 * 1024 })
+      const frame = "x".repeat(256 * 1024)
+      const writer = yield* Effect.forkChild(
+        Effect.gen(function* () {
+          for (;;) yield* connection.write([frame])
+        }),
+        { startImmediately: true }
+      )
+      assert.strictEqual(socket.sent.length, 5, "held at the high-water mark")
+      assert.isUndefined(writer.pollUnsafe())
+      socket.readyState = WebSocket.CLOSED
+      socket.emit("close", 1006)
+      const failure = yield* Fiber.join(writer).pipe(Effect.flip)
+      assert.instanceOf(failure, SocketWriteFailed)
+      assert.strictEqual(failure.reason, "the connection is closed")
+    })
+  )
 })

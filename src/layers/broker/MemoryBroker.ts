@@ -19,7 +19,7 @@ import {
   type Producer,
   type ReceivedMessage
 } from "../../services/Broker.ts"
-import { ReceiveBuffer } from "./ReceiveBuffer.ts"
+import { makeReceiveBuffer, type ReceiveBuffer } from "./ReceiveBuffer.ts"
 import { parseTopicName, topicNameProblem } from "./topicName.ts"
 
 interface StoredMessage {
@@ -270,7 +270,7 @@ export const makeMemoryBroker: Effect.Effect<MemoryBroker, never, Scope.Scope> =
       const nackDelay = Duration.fromInputUnsafe(settings.nackRedeliveryDelay)
       const self: MemoryConsumer = {
         permits: settings.receiverQueueSize,
-        buffer: new ReceiveBuffer<ReceivedMessage, ConnectionClosed>(() => {
+        buffer: yield* makeReceiveBuffer<ReceivedMessage, ConnectionClosed>(() => {
           self.permits++
           sub.dispatch()
         })

@@ -6,7 +6,7 @@
  * are returned as `receive` takes messages and withheld while paused. On close the broker keeps
  * every unacked message with the subscription.
  */
-import { Deferred, Duration, Effect, Layer, type Scope, Semaphore } from "effect"
+import { Deferred, Duration, Effect, Latch, Layer, type Scope, Semaphore } from "effect"
 import type WebSocket from "ws"
 import {
   BrokerUnavailable,
@@ -29,7 +29,7 @@ import {
 } from "../../services/Broker.ts"
 import { learnLimit } from "./PulsarLimits.ts"
 import { closeSocket, openSocket } from "./PulsarSocket.ts"
-import { ReceiveBuffer } from "./ReceiveBuffer.ts"
+import { makeReceiveBuffer } from "./ReceiveBuffer.ts"
 import { parseTopicName, pathSegment, type TopicName, topicNameProblem, topicPath } from "./topicName.ts"
 
 export interface PulsarBrokerConfig {
@@ -141,16 +141,15 @@ export const makePulsarBroker = (config: PulsarBrokerConfig): BrokerShape => {
 
       const lost = yield* Deferred.make<ConnectionClosed>()
       let closing = false
+      // Each send's callback, by the context its answer will carry.
       const pending = new Map<string, Resume>()
-      let flushWaiters: Array<() => void> = []
+      // Open while no send awaits its answer: what `flush` waits for.
+      const idle = Latch.makeUnsafe(true)
       let nextContext = 0
       let closedReason: string | undefined
 
       const settled = () => {
-        if (pending.size > 0 || flushWaiters.length === 0) return
-        const waiters = flushWaiters
-        flushWaiters = []
-        for (const wake of waiters) wake()
+        if (pending.size === 0) idle.openUnsafe()
       }
 
       socket.on("message", (data) => {
@@ -191,14 +190,7 @@ export const makePulsarBroker = (config: PulsarBrokerConfig): BrokerShape => {
         if (!closing) Deferred.doneUnsafe(lost, Effect.succeed(new ConnectionClosed({ topic, reason: closedReason })))
       })
 
-      const flush = Effect.callback<void>((resume) => {
-        if (pending.size === 0) return resume(Effect.void)
-        const wake = () => resume(Effect.void)
-        flushWaiters.push(wake)
-        return Effect.sync(() => {
-          flushWaiters = flushWaiters.filter((w) => w !== wake)
-        })
-      })
+      const flush = idle.await
 
       // Registered after the socket's release, so it runs first: confirmations, then close.
       yield* Effect.addFinalizer(() =>
@@ -217,6 +209,7 @@ export const makePulsarBroker = (config: PulsarBrokerConfig): BrokerShape => {
           }
           const context = `${nextContext++}`
           pending.set(context, resume)
+          idle.closeUnsafe()
           // A text frame, as the WebSocket API expects; the bytes are ASCII and UTF-8 JSON.
           socket.send(sendFrame(message, context), { binary: false })
           // An interrupted caller leaves the send in flight: flush still waits for its answer.
@@ -256,7 +249,7 @@ export const makePulsarBroker = (config: PulsarBrokerConfig): BrokerShape => {
           socket.send(`{"type":"permit","permitMessages":${count}}`)
         }
       }
-      const buffer = new ReceiveBuffer<ReceivedMessage, ConnectionClosed>(() => {
+      const buffer = yield* makeReceiveBuffer<ReceivedMessage, ConnectionClosed>(() => {
         owed++
         // Return permits in batches of half the window: fewer frames, the pipe never runs dry.
         if (!paused && owed * 2 >= window) {

@@ -1,87 +1,70 @@
 /**
  * A consumer's local buffer of messages the broker has pushed and `receive` has not taken yet,
- * with pause and close. Both broker adapters use it, so `receive`, `pause` and `resume` behave
- * the same whatever the transport.
+ * with pause and close: an unbounded `Queue` (the broker's permits bound it), and a `Latch` open
+ * while the consumer is not paused. Both broker adapters use it, so `receive`, `pause` and
+ * `resume` behave the same whatever the transport.
  */
-import { Effect } from "effect"
+import { Cause, Effect, Latch, Queue } from "effect"
 
-type Taker<A, E> = (effect: Effect.Effect<A, E>) => void
-
-export class ReceiveBuffer<A, E> {
-  private items: Array<A> = []
-  private head = 0
-  private readonly takers: Array<Taker<A, E>> = []
-  private paused = false
-  private failure: E | undefined = undefined
-  /** Called after each message handed out by `take` (the Pulsar adapter returns permits here). */
-  private readonly onTaken: () => void
-
-  constructor(onTaken: () => void = () => {}) {
-    this.onTaken = onTaken
-  }
-
-  get size(): number {
-    return this.items.length - this.head
-  }
-
-  get isPaused(): boolean {
-    return this.paused
-  }
-
-  push(item: A): void {
-    const taker = this.paused ? undefined : this.takers.shift()
-    if (taker !== undefined) {
-      taker(Effect.succeed(item))
-      this.onTaken()
-    } else {
-      this.items.push(item)
-    }
-  }
-
-  readonly take: Effect.Effect<A, E> = Effect.suspend(() => {
-    if (this.failure !== undefined) return Effect.fail(this.failure)
-    if (!this.paused && this.size > 0) {
-      const item = this.shift()
-      this.onTaken()
-      return Effect.succeed(item)
-    }
-    return Effect.callback<A, E>((resume) => {
-      this.takers.push(resume)
-      return Effect.sync(() => {
-        const at = this.takers.indexOf(resume)
-        if (at >= 0) this.takers.splice(at, 1)
-      })
-    })
-  })
-
-  pause(): void {
-    this.paused = true
-  }
-
-  resume(): void {
-    this.paused = false
-    while (this.size > 0 && this.takers.length > 0) this.push(this.shift())
-  }
-
-  /** Fails every waiting and future `take`; returns what was still buffered. */
-  close(failure: E): Array<A> {
-    if (this.failure !== undefined) return []
-    this.failure = failure
-    const rest = this.items.slice(this.head)
-    this.items = []
-    this.head = 0
-    for (const taker of this.takers.splice(0)) taker(Effect.fail(failure))
-    return rest
-  }
-
-  private shift(): A {
-    const item = this.items[this.head] as A
-    this.head++
-    // Compact now and then instead of paying Array#shift on every take.
-    if (this.head > 1024 && this.head * 2 > this.items.length) {
-      this.items = this.items.slice(this.head)
-      this.head = 0
-    }
-    return item
-  }
+export interface ReceiveBuffer<A, E> {
+  /** Adds a message the broker pushed; called from the transport's callbacks. */
+  readonly push: (item: A) => void
+  /** The next message; suspends while there is none or while paused; fails once closed. */
+  readonly take: Effect.Effect<A, E>
+  readonly pause: () => void
+  readonly resume: () => void
+  readonly isPaused: boolean
+  /** Fails every waiting and future `take`; what was still buffered is discarded. */
+  readonly close: (failure: E) => void
 }
+
+/**
+ * `onTaken` is called after each message `take` hands out (the adapters return a permit to the
+ * broker there), so the broker never pushes more than the permits it was granted.
+ */
+export const makeReceiveBuffer = <A, E>(onTaken: () => void = () => {}): Effect.Effect<ReceiveBuffer<A, E>> =>
+  Effect.gen(function* () {
+    const queue = yield* Queue.unbounded<A, E>()
+    const running = yield* Latch.make(true)
+    // A `take` already waiting in the queue when the consumer pauses would be handed the next
+    // message offered to it: what arrives while paused waits here instead, and enters the queue,
+    // behind what was already there, on resume.
+    let held: Array<A> = []
+
+    const taken = (item: A): A => {
+      onTaken()
+      return item
+    }
+    const take: Effect.Effect<A, E> = Effect.suspend(() =>
+      running.isOpen() ? Effect.map(Queue.take(queue), taken) : Effect.andThen(running.await, take)
+    )
+
+    return {
+      push: (item) => {
+        if (running.isOpen()) Queue.offerUnsafe(queue, item)
+        else held.push(item)
+      },
+      take,
+      pause: () => {
+        running.closeUnsafe()
+      },
+      resume: () => {
+        const waiting = held
+        held = []
+        Queue.offerAllUnsafe(queue, waiting)
+        running.openUnsafe()
+      },
+      get isPaused() {
+        return !running.isOpen()
+      },
+      close: (failure) => {
+        held = []
+        // A paused `take` goes on to the queue and fails there.
+        running.openUnsafe()
+        // Failing the queue lets what it holds be taken first; shutting it down then discards that
+        // and leaves the failure: a consumer that is closed hands out nothing more.
+        Queue.failCauseUnsafe(queue, Cause.fail(failure))
+        Queue.shutdownUnsafe(queue)
+      }
+    }
+  })
