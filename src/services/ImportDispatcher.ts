@@ -17,7 +17,7 @@ import { FrameRejected, toErrorFrame } from "../domain/errors.ts"
 import type { KindName } from "../domain/Kinds.ts"
 import type { Connection, InboundFrame } from "./Connection.ts"
 import * as Metrics from "./Metrics.ts"
-import type { PublishError, PublisherShape, Settled } from "./Publisher.ts"
+import type { Publisher, PublishError, Settled } from "./Publisher.ts"
 
 export interface ImportOptions {
   readonly kind: KindName
@@ -70,7 +70,7 @@ const tooLarge = (size: number, limit: number, n: number) =>
 
 export const makeImport = Effect.fn("ImportDispatcher.make")(function* (
   connection: Connection,
-  publisher: PublisherShape,
+  publisher: Publisher,
   options: ImportOptions
 ): Effect.fn.Return<ImportRun, never, Scope.Scope> {
   let frames = 0

@@ -1,5 +1,6 @@
 /**
- * The Publisher: one per import connection. Messages wait in a bounded queue; a worker fiber
+ * The Publisher: one per import connection, made by `makePublisher` in the connection's scope.
+ * Messages wait in a bounded queue; a worker fiber
  * hands them to a broker producer with up to `maxInFlight` sends unconfirmed at once. When the
  * queue is full `publish` suspends, which is what stops the socket being read and pushes back on
  * the client through TCP — imports are never dropped to make room.
@@ -10,7 +11,6 @@
 import {
   Cause,
   Clock,
-  Context,
   Deferred,
   Duration,
   Effect,
@@ -69,7 +69,7 @@ export interface ShutdownReport {
   readonly duration: Duration.Duration
 }
 
-export interface PublisherShape {
+export interface Publisher {
   readonly topic: string
   /** Queues a message; suspends while the queue is full; fails at once after shutdown began. */
   readonly publish: (message: OutgoingMessage) => Effect.Effect<void, PublisherClosed>
@@ -110,8 +110,6 @@ export interface PublisherShape {
 /** Told the outcome of one published message. */
 export type Settled = (outcome: Exit.Exit<MessageId, PublishError>) => void
 
-export class Publisher extends Context.Service<Publisher, PublisherShape>()("tg-gateway/Publisher") {}
-
 export const publisherDefaults = {
   maxQueueSize: 10,
   maxInFlight: 500,
@@ -130,7 +128,7 @@ interface Entry {
 
 export const makePublisher = Effect.fn("Publisher.make")(function* (
   options: PublisherOptions
-): Effect.fn.Return<PublisherShape, BrokerUnavailable | TopicRefused, Broker | Scope.Scope> {
+): Effect.fn.Return<Publisher, BrokerUnavailable | TopicRefused, Broker | Scope.Scope> {
   const settings = { ...publisherDefaults, ...options }
   const { topic } = settings
   const broker = yield* Broker
@@ -313,19 +311,28 @@ export const makePublisher = Effect.fn("Publisher.make")(function* (
       return report
     })
 
-  const shutdown = runShutdown(Effect.void)
+  const shutdown = runShutdown(Effect.void).pipe(Effect.withSpan("Publisher.shutdown"))
   yield* Effect.addFinalizer(() => shutdown)
 
-  return Publisher.of({
+  // `publish` and `publishNotify` run once per frame of an import, thousands of times a second:
+  // they open no span of their own. The methods a caller uses once per message it waits on, or
+  // once per connection, do.
+  return {
     topic,
     publish,
-    publishConfirmed: (message) => Effect.flatten(publishWithReceipt(message)),
-    publishWithReceipt,
+    publishConfirmed: Effect.fn("Publisher.publishConfirmed")(function* (message: OutgoingMessage) {
+      return yield* yield* publishWithReceipt(message)
+    }),
+    publishWithReceipt: Effect.fn("Publisher.publishWithReceipt")(function* (message: OutgoingMessage) {
+      return yield* publishWithReceipt(message)
+    }),
     publishNotify,
     shutdown,
-    shutdownAfter: runShutdown,
+    shutdownAfter: Effect.fn("Publisher.shutdownAfter")(function* (lastPublishes: Effect.Effect<unknown, unknown>) {
+      return yield* runShutdown(lastPublishes)
+    }),
     queueDepth: Queue.size(queue),
     lost: producer.lost,
     maxMessageSize: producer.maxMessageSize
-  })
+  } satisfies Publisher
 })

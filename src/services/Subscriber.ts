@@ -1,5 +1,6 @@
 /**
- * The Subscriber: one per export connection. A receive loop takes messages from a broker consumer
+ * The Subscriber: one per export connection, made by `makeSubscriber` in the connection's scope.
+ * A receive loop takes messages from a broker consumer
  * and routes each to the queues registered for it — `subscribe(id)` for messages whose `id`
  * property matches, `subscribeAll(id)` for every message. A message is acknowledged to the broker
  * only once the consumer of a queue reports it delivered (for the gateway: once the WebSocket
@@ -16,7 +17,7 @@
  * Closing the scope shuts it down in order: pause the consumer, drain (wait until every queued
  * message is delivered, `drainTimeout`), nack whatever is still undelivered, close the consumer.
  */
-import { Clock, Context, Duration, Effect, Fiber, Latch, Metric, Queue, type Scope } from "effect"
+import { Clock, Duration, Effect, Fiber, Latch, Metric, Queue, type Scope } from "effect"
 import type { BackpressureStrategy } from "../domain/Backpressure.ts"
 import type { BrokerUnavailable, ConnectionClosed, TopicRefused } from "../domain/BrokerErrors.ts"
 import { Broker, type ConsumerOptions, type ReceivedMessage } from "./Broker.ts"
@@ -50,7 +51,7 @@ export interface SubscriberReport {
   readonly duration: Duration.Duration
 }
 
-export interface SubscriberShape {
+export interface Subscriber {
   /** A queue of the messages whose `id` property is `id`; unregistered when the scope closes. */
   readonly subscribe: (id: string) => Effect.Effect<Queue.Dequeue<Delivery>, never, Scope.Scope>
   /** A queue of every message; unregistered when the scope closes. */
@@ -60,8 +61,6 @@ export interface SubscriberShape {
   /** Completes if the consumer's connection to the broker is lost: nothing more will arrive. */
   readonly lost: Effect.Effect<ConnectionClosed>
 }
-
-export class Subscriber extends Context.Service<Subscriber, SubscriberShape>()("tg-gateway/Subscriber") {}
 
 export const subscriberDefaults = {
   maxQueueSize: 100,
@@ -110,7 +109,7 @@ const closeQueue = (queue: Queue.Queue<Copy>): Array<Copy> => {
 
 export const makeSubscriber = Effect.fn("Subscriber.make")(function* (
   options: SubscriberOptions
-): Effect.fn.Return<SubscriberShape, BrokerUnavailable | TopicRefused, Broker | Scope.Scope> {
+): Effect.fn.Return<Subscriber, BrokerUnavailable | TopicRefused, Broker | Scope.Scope> {
   const settings = { ...subscriberDefaults, ...options }
   const broker = yield* Broker
   // Acquired first so that it is closed last, after pause, drain and nack.
@@ -259,13 +258,17 @@ export const makeSubscriber = Effect.fn("Subscriber.make")(function* (
       duration
     } satisfies SubscriberReport
   })
-  const shutdown = yield* Effect.cached(runShutdown)
+  const shutdown = yield* Effect.cached(runShutdown.pipe(Effect.withSpan("Subscriber.shutdown")))
   yield* Effect.addFinalizer(() => shutdown)
 
-  return Subscriber.of({
-    subscribe: (id) => register(byId, id),
-    subscribeAll: (id) => register(everything, id),
+  return {
+    subscribe: Effect.fn("Subscriber.subscribe")(function* (id: string) {
+      return yield* register(byId, id)
+    }),
+    subscribeAll: Effect.fn("Subscriber.subscribeAll")(function* (id: string) {
+      return yield* register(everything, id)
+    }),
     shutdown,
     lost: consumer.lost
-  })
+  } satisfies Subscriber
 })
