@@ -3,7 +3,7 @@
  * every timeout driven by the TestClock.
  */
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Exit, Fiber, Latch, Metric, Scope } from "effect"
+import { Effect, Exit, Fiber, Latch, Metric, Scope, Tracer } from "effect"
 import { TestClock } from "effect/testing"
 import { SendFailed } from "../../src/domain/BrokerErrors.ts"
 import { Broker } from "../../src/services/Broker.ts"
@@ -304,5 +304,26 @@ describe("Publisher", () => {
       assert.isAbove(at("send m2"), at("confirmed m0"), "m2 waited for room: 1,200 bytes were in flight")
       for (const gate of gates.values()) yield* gate.open
     })
+  )
+
+  it.effect(
+    "publishConfirmed and shutdownAfter are traced under the Publisher's name; publish, once per frame, is not",
+    () =>
+      Effect.gen(function* () {
+        const names: Array<string> = []
+        const tracer = Tracer.make({
+          span(options) {
+            names.push(options.name)
+            return new Tracer.NativeSpan(options)
+          }
+        })
+        const { publisher } = yield* setup({})
+        yield* Effect.gen(function* () {
+          yield* publisher.publish(message("m0"))
+          yield* publisher.publishConfirmed(message("m1"))
+          yield* publisher.shutdownAfter(Effect.void)
+        }).pipe(Effect.provideService(Tracer.Tracer, tracer))
+        assert.deepStrictEqual(names, ["Publisher.publishConfirmed", "Publisher.shutdownAfter"])
+      })
   )
 })

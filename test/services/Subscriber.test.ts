@@ -3,7 +3,7 @@
  * close shutdown, on the in-memory broker, with every timeout driven by the TestClock.
  */
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Exit, Fiber, Metric, Queue, Scope } from "effect"
+import { Effect, Exit, Fiber, Metric, Queue, Scope, Tracer } from "effect"
 import { TestClock } from "effect/testing"
 import { Broker } from "../../src/services/Broker.ts"
 import * as Metrics from "../../src/services/Metrics.ts"
@@ -288,5 +288,23 @@ describe("Subscriber", () => {
         )
       })
     )
+  )
+
+  it.effect("subscribeAll and shutdown are traced under the Subscriber's name", () =>
+    Effect.gen(function* () {
+      const names: Array<string> = []
+      const tracer = Tracer.make({
+        span(options) {
+          names.push(options.name)
+          return new Tracer.NativeSpan(options)
+        }
+      })
+      const { subscriber, subscribeIn } = yield* setup()
+      yield* Effect.gen(function* () {
+        yield* subscriber.subscribeAll("client").pipe(Scope.provide(subscribeIn))
+        yield* subscriber.shutdown
+      }).pipe(Effect.provideService(Tracer.Tracer, tracer))
+      assert.deepStrictEqual(names, ["Subscriber.subscribeAll", "Subscriber.shutdown"])
+    })
   )
 })
