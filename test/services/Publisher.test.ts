@@ -11,6 +11,7 @@ import * as Metrics from "../../src/services/Metrics.ts"
 import { makePublisher, type PublisherOptions } from "../../src/services/Publisher.ts"
 import { bytes, freshTopic } from "../support/brokers.ts"
 import { makeScriptedBroker, type Script } from "../support/scriptedBroker.ts"
+import { recordingTracer } from "../support/spans.ts"
 import { withSettled } from "../support/settled.ts"
 
 const message = (t: string) => ({ payload: bytes(t) })
@@ -310,13 +311,7 @@ describe("Publisher", () => {
     "publishConfirmed and shutdownAfter are traced under the Publisher's name; publish, once per frame, is not",
     () =>
       Effect.gen(function* () {
-        const names: Array<string> = []
-        const tracer = Tracer.make({
-          span(options) {
-            names.push(options.name)
-            return new Tracer.NativeSpan(options)
-          }
-        })
+        const { names, tracer } = recordingTracer()
         const { publisher } = yield* setup({})
         yield* Effect.gen(function* () {
           yield* publisher.publish(message("m0"))

@@ -10,6 +10,7 @@ import * as Metrics from "../../src/services/Metrics.ts"
 import { makeSubscriber, type SubscriberOptions } from "../../src/services/Subscriber.ts"
 import { bytes, freshTopic, text } from "../support/brokers.ts"
 import { makeScriptedBroker } from "../support/scriptedBroker.ts"
+import { recordingTracer } from "../support/spans.ts"
 import { withSettled } from "../support/settled.ts"
 
 type Options = Omit<SubscriberOptions, "topic" | "subscription">
@@ -292,13 +293,7 @@ describe("Subscriber", () => {
 
   it.effect("subscribeAll and shutdown are traced under the Subscriber's name", () =>
     Effect.gen(function* () {
-      const names: Array<string> = []
-      const tracer = Tracer.make({
-        span(options) {
-          names.push(options.name)
-          return new Tracer.NativeSpan(options)
-        }
-      })
+      const { names, tracer } = recordingTracer()
       const { subscriber, subscribeIn } = yield* setup()
       yield* Effect.gen(function* () {
         yield* subscriber.subscribeAll("client").pipe(Scope.provide(subscribeIn))
