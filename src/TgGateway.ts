@@ -1,9 +1,15 @@
 /**
- * The gateway for Effect programs: `layer` serves the import and export sockets, `/healthz`,
- * `/readyz` and `/metrics` on its own port (GATEWAY_HOST, GATEWAY_PORT) over a `Broker` the
- * program provides, with every setting read through the program's `ConfigProvider` by the same
- * names as `tg-gateway serve`'s environment. The gateway logs through Effect's logger, so the
- * program's logger layer applies to it.
+ * The gateway for Effect programs, in two shapes:
+ *
+ * - `layer` serves the import and export sockets, `/healthz`, `/readyz` and `/metrics` on a port
+ *   of its own (GATEWAY_HOST, GATEWAY_PORT);
+ * - `routes` adds the same routes to the program's own `HttpRouter`, served by its own
+ *   `@effect/platform-node` server, with `layerServices` providing what they share and
+ *   `drainFirst` draining the gateway's connections before that server closes.
+ *
+ * Either way the gateway runs over a `Broker` the program provides (or the one BROKER names),
+ * reads every setting through the program's `ConfigProvider` by the names `tg-gateway serve`
+ * reads from its environment, and logs through Effect's logger, so the program's logger applies.
  *
  * ```ts
  * import { TgGateway } from "tg-gateway"
@@ -12,17 +18,21 @@
  */
 import { type Config, Layer } from "effect"
 import type { Broker } from "./services/Broker.ts"
-import type { FlowConfigError } from "./services/FlowRegistry.ts"
+import { type Connections, layerShutdownFirst } from "./services/Connections.ts"
+import type { FlowConfigError, FlowRegistry } from "./services/FlowRegistry.ts"
 import type { GatewayServer, ServerStartFailed } from "./layers/GatewayServer.ts"
-import { layerConfiguredBroker, layerLifecycle, layerServer } from "./layers/GatewayLayer.ts"
-import { layerGatewaySettings } from "./services/GatewaySettings.ts"
+import { layerConfiguredBroker, layerServer, layerServices as layerSharedServices } from "./layers/GatewayLayer.ts"
+import { layerGatewayRoutes } from "./layers/GatewayRoutes.ts"
+import { type GatewaySettings, layerGatewaySettings } from "./services/GatewaySettings.ts"
+import { type Lifecycle, layerLifecycle } from "./services/Lifecycle.ts"
 
 /** Why the gateway could not start: a setting refused, a FLOWS_FILE that is wrong, a port taken. */
 export type StartError = Config.ConfigError | FlowConfigError | ServerStartFailed
 
 /**
- * The gateway over the `Broker` the program provides; BROKER and the PULSAR_* settings are not
- * read. Releasing the layer drains every connection within its bounds before the broker goes.
+ * The gateway on its own port over the `Broker` the program provides; BROKER and the PULSAR_*
+ * settings are not read. Releasing the layer drains every connection within its bounds before
+ * the broker goes.
  */
 export const layer: Layer.Layer<GatewayServer, StartError, Broker> = layerServer.pipe(
   Layer.provide(layerLifecycle),
@@ -35,6 +45,29 @@ export const layerWithConfiguredBroker: Layer.Layer<GatewayServer | Broker, Star
   Layer.provide(layerLifecycle),
   Layer.provide(layerGatewaySettings)
 )
+
+/** What `routes` needs from the program. */
+export type Services = Connections | FlowRegistry | GatewaySettings | Lifecycle
+
+/**
+ * The gateway's routes for the program's own `HttpRouter`: the sockets under `/api/v1/flow/`,
+ * `/healthz`, `/readyz` and, with METRICS_ENABLED, `/metrics`. The sockets need the server to be
+ * `@effect/platform-node`'s (they take over the upgraded Node socket).
+ */
+export const routes = layerGatewayRoutes
+
+/** What the routes share, read through the program's `ConfigProvider`, over its `Broker`. */
+export const layerServices: Layer.Layer<Services, Config.ConfigError | FlowConfigError, Broker> =
+  layerSharedServices.pipe(Layer.provideMerge(layerLifecycle), Layer.provideMerge(layerGatewaySettings))
+
+/**
+ * For the program's served app (`HttpRouter.serve(…).pipe(TgGateway.drainFirst)`): when it is
+ * released, the gateway's connections drain first, while the server still answers (`/readyz` says
+ * 503, new sockets are refused with 503), and only then does the server close. Without it the
+ * server's own shutdown waits for the sockets, which only close when the gateway is released.
+ */
+export const drainFirst = <A, E, R>(served: Layer.Layer<A, E, R>): Layer.Layer<A, E, R | Connections> =>
+  Layer.provideMerge(layerShutdownFirst, served)
 
 export { layerMemoryBroker, type MemoryBroker, makeMemoryBroker } from "./layers/broker/MemoryBroker.ts"
 export { layerPulsarBroker, type PulsarBrokerConfig } from "./layers/broker/PulsarBroker.ts"
@@ -49,7 +82,9 @@ export {
   type ReceivedMessage
 } from "./services/Broker.ts"
 export { GatewayServer, ServerStartFailed } from "./layers/GatewayServer.ts"
-export { FlowConfigError } from "./services/FlowRegistry.ts"
+export { FlowConfigError, FlowRegistry } from "./services/FlowRegistry.ts"
 export { GatewaySettings, settingsConfig } from "./services/GatewaySettings.ts"
+export { Connections } from "./services/Connections.ts"
+export { Lifecycle } from "./services/Lifecycle.ts"
 export { settings, type SettingName, type SettingValues } from "./domain/Settings.ts"
 export { type ExportableKindName, type KindName, kindNames } from "./domain/Kinds.ts"

@@ -1,14 +1,15 @@
 /**
- * The whole gateway as layers: the HTTP server, its flows, its shutdown state and the broker
+ * The whole gateway as layers: the HTTP server, its flows and connections, and the broker
  * (released last, after every connection has drained). Settings come from `Config` (the running
  * program's `ConfigProvider`) or, for tests that need exact values, from resolved settings.
  */
 import { type Config, Effect, Layer } from "effect"
 import type { SettingValues } from "../domain/Settings.ts"
 import type { Broker } from "../services/Broker.ts"
-import { type FlowConfigError, layerFlowRegistry } from "../services/FlowRegistry.ts"
+import { type FlowConfigError, type FlowRegistry, layerFlowRegistry } from "../services/FlowRegistry.ts"
+import { type Connections, layerConnections } from "../services/Connections.ts"
 import { GatewaySettings, layerGatewaySettings } from "../services/GatewaySettings.ts"
-import { Lifecycle, type LifecycleShape, makeLifecycle } from "../services/Lifecycle.ts"
+import { Lifecycle, type LifecycleShape } from "../services/Lifecycle.ts"
 import { layerMemoryBroker } from "./broker/MemoryBroker.ts"
 import { layerPulsarBroker } from "./broker/PulsarBroker.ts"
 import { GatewayServer, layerGatewayServer, type ServerStartFailed } from "./GatewayServer.ts"
@@ -29,37 +30,34 @@ export const layerConfiguredBroker: Layer.Layer<Broker, never, GatewaySettings> 
   })
 )
 
-/** A fresh shutdown state, for a gateway whose caller does not need to read it afterwards. */
-export const layerLifecycle: Layer.Layer<Lifecycle> = Layer.effect(Lifecycle, makeLifecycle)
-
-/** The server and its flows, over settings, a shutdown state and a broker provided from outside. */
-export const layerServer: Layer.Layer<
-  GatewayServer,
-  ServerStartFailed | FlowConfigError,
-  Broker | GatewaySettings | Lifecycle
-> = layerGatewayServer.pipe(
-  Layer.provide(
+/** What the gateway's routes share: its flows and its open connections. */
+export const layerServices: Layer.Layer<Connections | FlowRegistry, FlowConfigError, GatewaySettings | Lifecycle> =
+  Layer.merge(
+    layerConnections,
     Layer.unwrap(
       Effect.gen(function* () {
         return layerFlowRegistry(yield* GatewaySettings)
       })
     )
   )
-)
+
+/** The server on its own port, over settings, a shutdown state and a broker provided from outside. */
+export const layerServer: Layer.Layer<
+  GatewayServer,
+  ServerStartFailed | FlowConfigError,
+  Broker | GatewaySettings | Lifecycle
+> = layerGatewayServer.pipe(Layer.provide(layerServices))
 
 /**
  * The gateway as `tg-gateway serve` runs it: settings read through the current `ConfigProvider`,
- * the broker BROKER names. `lifecycle` is passed in so that the caller can still ask, after the
- * layer is released, whether any connection's shutdown was forced (the exit code).
+ * the broker BROKER names. The shutdown state comes from outside, so that the caller can still
+ * ask, after the layer is released, whether any connection's shutdown was forced (the exit code).
  */
-export const layerGatewayFromConfig = (
-  lifecycle: LifecycleShape
-): Layer.Layer<GatewayServer | Broker, ServerStartFailed | FlowConfigError | Config.ConfigError> =>
-  layerServer.pipe(
-    Layer.provideMerge(layerConfiguredBroker),
-    Layer.provide(Layer.succeed(Lifecycle, lifecycle)),
-    Layer.provide(layerGatewaySettings)
-  )
+export const layerGatewayFromConfig: Layer.Layer<
+  GatewayServer | Broker,
+  ServerStartFailed | FlowConfigError | Config.ConfigError,
+  Lifecycle
+> = layerServer.pipe(Layer.provideMerge(layerConfiguredBroker), Layer.provide(layerGatewaySettings))
 
 /** The same from settings already resolved, for tests that build exact values. */
 export const layerGateway = (

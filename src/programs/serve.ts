@@ -11,7 +11,7 @@ import { describeProblem, type Messages } from "../i18n/messages.ts"
 import { layerGatewayFromConfig } from "../layers/GatewayLayer.ts"
 import { layerLogging } from "../layers/Logging.ts"
 import { FlowConfigError } from "../services/FlowRegistry.ts"
-import { makeLifecycle } from "../services/Lifecycle.ts"
+import { Lifecycle, layerLifecycle } from "../services/Lifecycle.ts"
 
 export const serveHelp = (messages: Messages): string => {
   const { t } = messages
@@ -94,15 +94,21 @@ export const serve = (
     process.exitCode = 2
     return
   }
-  const lifecycle = Effect.runSync(makeLifecycle)
-  const program = Layer.launch(layerGatewayFromConfig(lifecycle)).pipe(
+  // Read once the gateway is released, for the exit code.
+  let forced: ReadonlyArray<string> = []
+  const program = Effect.gen(function* () {
+    const lifecycle = yield* Lifecycle
+    return yield* Layer.launch(layerGatewayFromConfig).pipe(
+      Effect.ensuring(Effect.sync(() => (forced = lifecycle.forced())))
+    )
+  }).pipe(
+    Effect.provide(layerLifecycle),
     Effect.provideService(ConfigProvider.ConfigProvider, flagsOverEnv(options, env)),
     Effect.provide(layerLogging(values.logFormat, values.logLevel))
   )
   NodeRuntime.runMain(program, {
     disableErrorReporting: true,
     teardown: (exit, onExit) => {
-      const forced = lifecycle.forced()
       for (const what of forced) console.error(messages.t("serve.forced", { what }))
       if (Exit.isFailure(exit) && !Cause.hasInterruptsOnly(exit.cause)) {
         const error = Cause.squash(exit.cause)

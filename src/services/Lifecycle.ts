@@ -3,7 +3,7 @@
  * and every connection (which drains when the server begins shutting down and reports whether
  * it managed to do so gracefully).
  */
-import { Context, Deferred, Effect, Metric } from "effect"
+import { Context, Deferred, Effect, Layer, Metric } from "effect"
 import { websocketForcedShutdowns, websocketGracefulShutdowns } from "./Metrics.ts"
 
 export interface ShutdownOutcome {
@@ -47,3 +47,6 @@ export const makeLifecycle = Effect.gen(function* () {
     forced: () => forced
   })
 })
+
+/** A fresh shutdown state. Provide it around whatever must read it after the gateway is released (the exit code). */
+export const layerLifecycle: Layer.Layer<Lifecycle> = Layer.effect(Lifecycle, makeLifecycle)

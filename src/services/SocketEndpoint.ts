@@ -9,8 +9,8 @@
  * recorded as a graceful or forced shutdown.
  */
 import { Cause, Clock, Duration, Effect, Exit, Fiber, Metric, Scope } from "effect"
-import type { ExportableKindName, KindName } from "../domain/Kinds.ts"
-import { Broker, type InitialPosition, type ReceivedMessage } from "./Broker.ts"
+import type { Route } from "../domain/SocketRoutes.ts"
+import { Broker, type ReceivedMessage } from "./Broker.ts"
 import type { Connection } from "./Connection.ts"
 import { runExport } from "./ExportDispatcher.ts"
 import { GatewaySettings } from "./GatewaySettings.ts"
@@ -25,24 +25,6 @@ const closeCodes = {
   goingAway: 1001,
   internalError: 1011
 } as const
-
-export type Route =
-  | {
-      readonly direction: "import"
-      readonly kind: KindName
-      readonly topic: string
-      /** `?ack=true`: answer each frame once persisted. */
-      readonly ack: boolean
-    }
-  | {
-      readonly direction: "export"
-      readonly kind: ExportableKindName
-      readonly topic: string
-      /** `?subscription=name`: a durable subscription kept on close; otherwise a private live tap. */
-      readonly subscription: string | undefined
-      /** `?from=earliest`: a new subscription starts at the topic's first message instead of now. */
-      readonly from: InitialPosition
-    }
 
 /** Why a connection ends: the client went away, the server is stopping, its dispatcher failed, or the broker went away. */
 type Ending = "peer" | "server" | "dispatcher" | "broker"

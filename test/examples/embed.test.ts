@@ -1,6 +1,7 @@
 /**
- * examples/embed.ts run as a user would run it: an Effect program of its own that embeds the
- * gateway. Its route says where the gateway listens, a frame imported there comes back out of an
+ * examples/embed.ts run as a user would run it: an Effect program of its own that mounts the
+ * gateway's routes on its own server, next to a route of its own. That route says where the
+ * sockets are, `/readyz` answers on the same port, a frame imported there comes back out of an
  * export socket, every line on its standard output is its own logger's (JSON), the gateway's
  * included, and SIGTERM drains the gateway and ends the program as `NodeRuntime.runMain` ends any
  * interrupted program (130), with nothing on standard error.
@@ -35,37 +36,28 @@ interface Running {
   readonly child: ChildProcess
   readonly stdout: Array<string>
   readonly stderr: Array<string>
-  readonly gatewayPort: number
-  readonly appPort: number
+  readonly port: number
 }
 
-/** Starts the example on free ports and waits until both its servers have said where they listen. */
+/** Starts the example on a free port and waits until its server has said where it listens. */
 const startExample = Effect.acquireRelease(
   Effect.callback<Running, Error>((resume) => {
     // Only what Node needs: none of the gateway's settings leaks in from the test's environment.
     const child = spawn(process.execPath, [example], {
-      env: { PATH: process.env["PATH"] ?? "", APP_PORT: "0", GATEWAY_PORT: "0" },
+      env: { PATH: process.env["PATH"] ?? "", APP_PORT: "0" },
       stdio: "pipe"
     })
     const stdout: Array<string> = []
     const stderr: Array<string> = []
     let pending = ""
-    let gatewayPort: number | undefined
-    let appPort: number | undefined
     child.stdout.on("data", (chunk: Buffer) => {
       pending += chunk.toString()
       const lines = pending.split("\n")
       pending = lines.pop() ?? ""
       for (const line of lines) {
         stdout.push(line)
-        const message = messageOf(line) ?? ""
-        const gateway = /^tg-gateway listening on 127\.0\.0\.1:(\d+)/.exec(message)
-        const app = /^Listening on http:\/\/127\.0\.0\.1:(\d+)$/.exec(message)
-        if (gateway !== null) gatewayPort = Number(gateway[1])
-        if (app !== null) appPort = Number(app[1])
-      }
-      if (gatewayPort !== undefined && appPort !== undefined) {
-        resume(Effect.succeed({ child, stdout, stderr, gatewayPort, appPort }))
+        const listening = /^Listening on http:\/\/127\.0\.0\.1:(\d+)$/.exec(messageOf(line) ?? "")
+        if (listening !== null) resume(Effect.succeed({ child, stdout, stderr, port: Number(listening[1]) }))
       }
     })
     child.stdout.on("end", () => {
@@ -83,21 +75,25 @@ const startExample = Effect.acquireRelease(
 )
 
 describe("examples/embed.ts", () => {
-  it.live("serves its own route and the gateway's sockets, logs through its own logger, stops on SIGTERM", () =>
+  it.live("serves its own route and the gateway's on one port, logs through its own logger, drains on SIGTERM", () =>
     Effect.gen(function* () {
       const running = yield* startExample
 
       const answer = yield* Effect.promise(() =>
-        fetch(`http://127.0.0.1:${running.appPort}/gateway`).then(async (response) => ({
+        fetch(`http://127.0.0.1:${running.port}/gateway`).then(async (response) => ({
           status: response.status,
           body: (await response.json()) as { import: string; export: string }
         }))
       )
       assert.strictEqual(answer.status, 200)
-      assert.strictEqual(answer.body.import, `ws://127.0.0.1:${running.gatewayPort}/api/v1/flow/{flow}/import/{kind}`)
+      assert.strictEqual(answer.body.import, `ws://127.0.0.1:${running.port}/api/v1/flow/{flow}/import/{kind}`)
+      const ready = yield* Effect.promise(() =>
+        fetch(`http://127.0.0.1:${running.port}/readyz`).then(async (r) => ({ status: r.status, body: await r.text() }))
+      )
+      assert.deepStrictEqual(ready, { status: 200, body: `{"status":"ready"}` })
 
       // The flow "demo" exists only because the example's own ConfigProvider says FLOWS=default,demo.
-      const base = `ws://127.0.0.1:${running.gatewayPort}/api/v1/flow/demo`
+      const base = `ws://127.0.0.1:${running.port}/api/v1/flow/demo`
       const exporter = yield* connect(`${base}/export/triples`)
       const importer = yield* connect(`${base}/import/triples?ack=true`)
       const frame = sampleFrames.triples("embedded")

@@ -1,0 +1,126 @@
+/**
+ * Which connection a socket request asks for, or why it is refused before the upgrade: the
+ * path names the flow, the direction and the kind; the query the options; the token the right
+ * to connect at all. Pure: the server answers a refusal with its status and `{"error": …}`.
+ */
+import { createHash, timingSafeEqual } from "node:crypto"
+import { Redacted, Result } from "effect"
+import { type ExportableKindName, isExportable, type KindName, kindNames, parseKindName } from "./Kinds.ts"
+
+export type Route =
+  | {
+      readonly direction: "import"
+      readonly kind: KindName
+      readonly topic: string
+      /** `?ack=true`: answer each frame once persisted. */
+      readonly ack: boolean
+    }
+  | {
+      readonly direction: "export"
+      readonly kind: ExportableKindName
+      readonly topic: string
+      /** `?subscription=name`: a durable subscription kept on close; otherwise a private live tap. */
+      readonly subscription: string | undefined
+      /** `?from=earliest`: a new subscription starts at the topic's first message instead of now. */
+      readonly from: "Latest" | "Earliest"
+    }
+
+/** An HTTP answer instead of the upgrade. */
+export interface Refusal {
+  readonly status: number
+  readonly error: string
+}
+
+/** What resolving needs to know of the running gateway. */
+export interface RouteContext {
+  /** GATEWAY_SECRET; when unset every request is let in. */
+  readonly secret: Redacted.Redacted<string> | undefined
+  readonly flows: ReadonlyArray<string>
+  readonly topicFor: (flow: string, workspace: string, kind: KindName) => string | undefined
+}
+
+/** The request as far as routing is concerned. */
+export interface SocketRequest {
+  readonly url: URL
+  /** The `Authorization` header, if any. */
+  readonly authorization: string | undefined
+}
+
+/** Every socket route lives under this prefix: TrustGraph's clients use exactly these paths. */
+export const socketRoutePrefix = "/api/v1/flow/"
+
+const routePattern = /^\/api\/v1\/flow\/([^/]+)\/(import|export)\/([^/]+)\/?$/
+const subscriptionPattern = /^[A-Za-z0-9._-]{1,128}$/
+
+export const isSocketPath = (path: string): boolean => routePattern.test(path)
+
+const digest = (text: string) => createHash("sha256").update(text).digest()
+
+/** Compares in constant time, whatever the lengths. */
+export const tokenMatches = (given: string, secret: Redacted.Redacted<string>): boolean =>
+  timingSafeEqual(digest(given), digest(Redacted.value(secret)))
+
+/** `?token=` first (TrustGraph's clients), then `Authorization: Bearer`. */
+const tokenOf = ({ url, authorization }: SocketRequest): string | undefined =>
+  url.searchParams.get("token") ??
+  (authorization?.startsWith("Bearer ") ? authorization.slice("Bearer ".length) : undefined)
+
+/** A path segment decoded, or undefined when its percent-encoding is malformed. */
+const decodeSegment = (segment: string): string | undefined => {
+  try {
+    return decodeURIComponent(segment)
+  } catch {
+    return undefined
+  }
+}
+
+const isTrue = (value: string | null) => value !== null && ["true", "1", "yes"].includes(value.toLowerCase())
+
+const refuse = (status: number, error: string): Result.Result<Route, Refusal> => Result.fail({ status, error })
+
+export const resolveRoute = (request: SocketRequest, context: RouteContext): Result.Result<Route, Refusal> => {
+  const { url } = request
+  const match = routePattern.exec(url.pathname)
+  if (match === null) return refuse(404, `no such route: ${url.pathname}`)
+  if (context.secret !== undefined) {
+    const token = tokenOf(request)
+    if (token === undefined || !tokenMatches(token, context.secret)) {
+      return refuse(401, "unauthorized: a valid ?token= is required")
+    }
+  }
+  const [, flowSegment = "", direction, kindSegment = ""] = match
+  const flow = decodeSegment(flowSegment)
+  const kindName = decodeSegment(kindSegment)
+  if (flow === undefined || kindName === undefined) {
+    return refuse(400, `malformed percent-encoding in ${url.pathname}`)
+  }
+  const kind = parseKindName(kindName)
+  if (kind === undefined || (direction === "export" && !isExportable(kind))) {
+    const offered = direction === "export" ? kindNames.filter(isExportable) : kindNames
+    return refuse(404, `unknown kind "${kindSegment}"; ${direction} kinds: ${offered.join(", ")}`)
+  }
+  const workspace = url.searchParams.get("workspace") ?? "default"
+  const topic = context.topicFor(flow, workspace, kind)
+  if (topic === undefined) return refuse(404, `unknown flow "${flow}"; flows: ${context.flows.join(", ")}`)
+  if (direction === "import") {
+    return Result.succeed({ direction, kind, topic, ack: isTrue(url.searchParams.get("ack")) })
+  }
+  if (!isExportable(kind)) return refuse(404, `unknown kind "${kind}"`)
+  const subscription = url.searchParams.get("subscription") ?? undefined
+  if (subscription !== undefined && !subscriptionPattern.test(subscription)) {
+    return refuse(400, "subscription names use 1 to 128 letters, digits, '.', '_' or '-'")
+  }
+  const from = url.searchParams.get("from")?.toLowerCase() ?? "latest"
+  if (from !== "latest" && from !== "earliest") return refuse(400, `from=${from}: expected latest or earliest`)
+  return Result.succeed({
+    direction: "export",
+    kind,
+    topic,
+    subscription,
+    from: from === "earliest" ? "Earliest" : "Latest"
+  })
+}
+
+/** What a connection serves, in the words of the shutdown log. */
+export const subjectOf = (route: Route): string =>
+  route.direction === "import" ? `import to ${route.topic}` : `export from ${route.topic}`
