@@ -1,17 +1,17 @@
 /**
- * Argument handling for `tg-gateway import` and `tg-gateway export`: help from the option
- * tables, values from flags and environment, validation with messages that name the option.
+ * What `tg-gateway import` and `tg-gateway export` run with: values from the flags effect/cli has
+ * read, else the environment, else the default, each checked with a message that names the option
+ * or variable it came from, before anything connects.
  */
 import { statSync } from "node:fs"
-import { Duration } from "effect"
+import { Duration, Effect } from "effect"
 import { isExportable, kindNames } from "../domain/Kinds.ts"
 import { type Parsed, parseChoice } from "../domain/Settings.ts"
 import { describeProblem, type Messages } from "../i18n/messages.ts"
+import type { ClientArgs } from "./cli/commandLine.ts"
 import {
-  type ClientOption,
   exportOptions,
   importOptions,
-  optionNamed,
   optionReader,
   parseCount,
   parseDuration,
@@ -24,75 +24,27 @@ import {
 import { type ExportOptions, runExport } from "./cli/exportCommand.ts"
 import { documentIdOf, formatOf, inputSize, type SourceOptions } from "./cli/frameSource.ts"
 import { checkGatewayUrl, type GatewayTarget } from "./cli/gatewayUrl.ts"
-import { exitCodes, type ImportOptions, runImport } from "./cli/importCommand.ts"
+import { type ImportOptions, runImport } from "./cli/importCommand.ts"
+import { UsageError } from "./cli/UsageError.ts"
 
 type Env = Readonly<Record<string, string | undefined>>
 
-/** What the command line gave a client command. */
-export interface ClientArgs {
-  readonly positionals: ReadonlyArray<string>
-  readonly options: Readonly<Record<string, string>>
-  readonly switches: ReadonlySet<string>
-  readonly unknownShort: ReadonlyArray<string>
-}
-
-export const clientHelp = (command: "import" | "export", messages: Messages): string => {
-  const { t } = messages
-  const table = command === "import" ? importOptions : exportOptions
-  const rows = table.map((option: ClientOption) => {
-    const origin = [
-      option.env === undefined ? undefined : t("cli.env", { name: option.env.join(", ") }),
-      option.default === undefined ? undefined : t("cli.default", { value: option.default })
-    ].filter((part) => part !== undefined)
-    const names = [
-      ...(option.short === undefined ? [] : [`-${option.short}`]),
-      `--${option.flag}`,
-      ...(option.aliases ?? []).map((alias) => `--${alias}`)
-    ].join(", ")
-    return [
-      `  ${names}${option.isSwitch === true ? "" : ` ${option.placeholder}`}`,
-      `      ${t(option.help)}`,
-      ...(origin.length > 0 ? [`      ${origin.join("; ")}`] : [])
-    ].join("\n")
-  })
-  return [
-    command === "import" ? t("import.usage") : t("export.usage"),
-    "",
-    command === "import" ? t("import.title") : t("export.title"),
-    "",
-    t("cli.options"),
-    ...rows,
-    `  --lang LANG\n      ${t("cli.option.lang")}`,
-    `  -h, --help\n      ${t("cli.option.help")}`,
-    "",
-    command === "import" ? t("import.exitCodes") : t("export.exitCodes")
-  ].join("\n")
-}
-
-class UsageError extends Error {}
-
+/** Reads an option's text with `parse`; a refused value is a usage error naming where it came from. */
 const reader =
-  (messages: Messages, source: (flag: string) => string) =>
-  <A>(flag: string, text: string | undefined, parse: (text: string) => Parsed<A>): A | undefined => {
-    if (text === undefined) return undefined
+  (command: "import" | "export", messages: Messages, source: (flag: string) => string) =>
+  <A>(
+    flag: string,
+    text: string | undefined,
+    parse: (text: string) => Parsed<A>
+  ): Effect.Effect<A | undefined, UsageError> => {
+    if (text === undefined) return Effect.succeed(undefined)
     const parsed = parse(text)
-    if (!parsed.ok) throw new UsageError(`${source(flag)}: ${describeProblem(messages, parsed.problem)}`)
-    return parsed.value
+    return parsed.ok
+      ? Effect.succeed(parsed.value)
+      : Effect.fail(
+          new UsageError({ command, message: `${source(flag)}: ${describeProblem(messages, parsed.problem)}` })
+        )
   }
-
-const checkFlags = (table: ReadonlyArray<ClientOption>, args: ClientArgs, messages: Messages, command: string) => {
-  for (const short of args.unknownShort) throw new UsageError(messages.t("cli.unknownFlag", { flag: short, command }))
-  for (const name of Object.keys(args.options)) {
-    const option = optionNamed(table, name)
-    if (option === undefined || option.isSwitch === true)
-      throw new UsageError(messages.t("cli.unknownFlag", { flag: `--${name}`, command }))
-  }
-  for (const name of args.switches) {
-    if (name === "help" || name === "version") continue
-    if (optionNamed(table, name)?.isSwitch !== true)
-      throw new UsageError(messages.t("cli.unknownFlag", { flag: `--${name}`, command }))
-  }
-}
 
 /** The kinds each command takes: every kind can be imported, only some exported. */
 const kindsFor = {
@@ -100,61 +52,60 @@ const kindsFor = {
   export: parseChoice(kindNames.filter(isExportable))
 } as const
 
-const targetOf = (
+const targetOf = Effect.fnUntraced(function* (
   command: "import" | "export",
   value: (flag: string) => string | undefined,
   source: (flag: string) => string,
   messages: Messages
-): GatewayTarget => {
+) {
   const url = value("url") ?? "ws://127.0.0.1:8888"
-  const problem = checkGatewayUrl(url)
-  if (problem !== undefined) throw new UsageError(`${source("url")}: ${messages.t("cli.badUrl", { url })}`)
-  return {
+  if (checkGatewayUrl(url) !== undefined)
+    return yield* new UsageError({ command, message: `${source("url")}: ${messages.t("cli.badUrl", { url })}` })
+  const target: GatewayTarget = {
     url,
     flow: value("flow") ?? "default",
     // Checked here, so that a kind the gateway does not serve in this direction is said before connecting.
-    kind: reader(messages, source)("kind", value("kind"), kindsFor[command]) ?? "triples",
+    kind: (yield* reader(command, messages, source)("kind", value("kind"), kindsFor[command])) ?? "triples",
     workspace: value("workspace"),
     token: value("token")
   }
-}
+  return target
+})
 
 /** A file to read must be there and be a file: said now, before anything connects. */
-const checkInput = (input: string, messages: Messages) => {
-  if (input === "-") return
-  let isFile: boolean
+const checkInput = (input: string, messages: Messages): Effect.Effect<void, UsageError> => {
+  if (input === "-") return Effect.void
+  const refused = (message: string) => Effect.fail(new UsageError({ command: "import", message }))
   try {
-    isFile = statSync(input).isFile()
+    return statSync(input).isFile() ? Effect.void : refused(messages.t("import.notAFile", { input }))
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code
-    throw new UsageError(
-      code === "ENOENT"
+    return refused(
+      (error as NodeJS.ErrnoException).code === "ENOENT"
         ? messages.t("import.noSuchFile", { input })
         : messages.t("import.cannotRead", { input, reason: (error as Error).message })
     )
   }
-  if (!isFile) throw new UsageError(messages.t("import.notAFile", { input }))
 }
 
-const importOptionsOf = (args: ClientArgs, env: Env, messages: Messages): ImportOptions => {
-  checkFlags(importOptions, args, messages, "import")
+const importOptionsOf = Effect.fnUntraced(function* (args: ClientArgs, env: Env, messages: Messages) {
   const source = (flag: string) => sourceOf(importOptions, args.options, env, flag)
-  const read = reader(messages, source)
+  const read = reader("import", messages, source)
+  const refused = (message: string) => new UsageError({ command: "import", message })
   const inputs = args.positionals
-  if (inputs.length === 0) throw new UsageError(messages.t("import.noInput"))
-  if (inputs.filter((input) => input === "-").length > 0 && inputs.length > 1)
-    throw new UsageError(messages.t("import.stdinAlone"))
+  if (inputs.length === 0) return yield* refused(messages.t("import.noInput"))
+  if (inputs.includes("-") && inputs.length > 1) return yield* refused(messages.t("import.stdinAlone"))
   const value = optionReader(importOptions, args.options, env)
-  const given = read("format", value("format"), parseInputFormat)
-  for (const input of inputs) checkInput(input, messages)
-  const target = targetOf("import", value, source, messages)
-  const batch = read("batch", value("batch"), parseCount) ?? 100
-  const sources = inputs.map((input): SourceOptions => {
+  const given = yield* read("format", value("format"), parseInputFormat)
+  for (const input of inputs) yield* checkInput(input, messages)
+  const target = yield* targetOf("import", value, source, messages)
+  const batch = (yield* read("batch", value("batch"), parseCount)) ?? 100
+  const sources: Array<SourceOptions> = []
+  for (const input of inputs) {
     const format = given ?? (input === "-" ? "nt" : formatOf(input))
-    if (format === undefined) throw new UsageError(messages.t("import.unknownFormat", { input }))
+    if (format === undefined) return yield* refused(messages.t("import.unknownFormat", { input }))
     if (format !== "jsonl" && target.kind !== "triples")
-      throw new UsageError(messages.t("import.rdfOnlyTriples", { kind: target.kind }))
-    return {
+      return yield* refused(messages.t("import.rdfOnlyTriples", { kind: target.kind }))
+    sources.push({
       input,
       format,
       batch,
@@ -163,62 +114,59 @@ const importOptionsOf = (args: ClientArgs, env: Env, messages: Messages): Import
         root: "",
         collection: value("collection") ?? "default"
       }
-    }
-  })
+    })
+  }
   const sizes = inputs.map(inputSize)
-  return {
+  const options: ImportOptions = {
     target,
     sources,
     bytesTotal: sizes.some((size) => size === undefined)
       ? undefined
       : sizes.reduce<number>((sum, size) => sum + (size ?? 0), 0),
-    window: read("window", value("window"), parseCount) ?? 64,
-    retries: read("retries", value("retries"), parseRetries) ?? 5
+    window: (yield* read("window", value("window"), parseCount)) ?? 64,
+    retries: (yield* read("retries", value("retries"), parseRetries)) ?? 5
   }
-}
+  return options
+})
 
-const exportOptionsOf = (args: ClientArgs, env: Env, messages: Messages): ExportOptions => {
-  checkFlags(exportOptions, args, messages, "export")
+const exportOptionsOf = Effect.fnUntraced(function* (args: ClientArgs, env: Env, messages: Messages) {
   const source = (flag: string) => sourceOf(exportOptions, args.options, env, flag)
-  const read = reader(messages, source)
-  if (args.positionals.length > 0)
-    throw new UsageError(messages.t("export.noPositionals", { extra: args.positionals.join(" ") }))
+  const read = reader("export", messages, source)
   const value = optionReader(exportOptions, args.options, env)
   const output = value("output") ?? "-"
-  const idle = read("idle", value("idle"), parseDuration)
+  const idle = yield* read("idle", value("idle"), parseDuration)
   const subscription = value("subscription")
   const force = args.switches.has("force")
   // An existing file is never emptied by surprise: resuming a subscription adds to it, --force
   // starts it again, anything else is refused before connecting.
   if (output !== "-" && !force && subscription === undefined && inputSize(output) !== undefined)
-    throw new UsageError(messages.t("export.outputExists", { output }))
-  return {
-    target: targetOf("export", value, source, messages),
+    return yield* new UsageError({ command: "export", message: messages.t("export.outputExists", { output }) })
+  const options: ExportOptions = {
+    target: yield* targetOf("export", value, source, messages),
     output,
     mode: subscription !== undefined && !force ? "append" : force ? "overwrite" : "create",
     format:
-      read("format", value("format"), parseOutputFormat) ??
+      (yield* read("format", value("format"), parseOutputFormat)) ??
       (output.endsWith(".nt") || output.endsWith(".nq") ? "nt" : "jsonl"),
     subscription,
-    from: read("from", value("from"), parseFrom) ?? "latest",
-    count: read("count", value("count"), parseCount),
+    from: (yield* read("from", value("from"), parseFrom)) ?? "latest",
+    count: yield* read("count", value("count"), parseCount),
     idleMillis: idle === undefined ? undefined : Duration.toMillis(idle)
   }
-}
+  return options
+})
 
-export const runClientCommand = async (
+/** Checks what `import` or `export` was given, then runs it: its exit code. */
+export const runClientCommand = (
   command: "import" | "export",
   args: ClientArgs,
   env: Env,
   messages: Messages
-): Promise<number> => {
-  try {
-    return command === "import"
-      ? await runImport(importOptionsOf(args, env, messages), messages)
-      : await runExport(exportOptionsOf(args, env, messages), messages)
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error
-    process.stderr.write(`tg-gateway ${command}: ${error.message}\n${messages.t("cli.seeHelp", { command })}\n`)
-    return exitCodes.usage
-  }
-}
+): Effect.Effect<number, UsageError> =>
+  command === "import"
+    ? importOptionsOf(args, env, messages).pipe(
+        Effect.flatMap((options) => Effect.promise(() => runImport(options, messages)))
+      )
+    : exportOptionsOf(args, env, messages).pipe(
+        Effect.flatMap((options) => Effect.promise(() => runExport(options, messages)))
+      )

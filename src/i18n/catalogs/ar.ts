@@ -16,6 +16,9 @@ export const catalog: Catalog = {
   "cli.unknownCommand": 'أمر غير معروف "{command}"',
   "cli.unknownFlag": "خيار غير معروف {flag} للأمر '{command}'",
   "cli.missingValue": "الخيار --{flag} يحتاج إلى قيمة",
+  "cli.repeatedFlag": "الخيار ‎--{flag} مُعطى أكثر من مرة",
+  "cli.badValue": 'الخيار ‎--{flag} لا يقبل القيمة "{value}"',
+  "cli.didYouMean": "هل تقصد {names}؟",
   "cli.badUrl":
     '"{url}" ليس عنوان بوابة: أعطِ ws://HOST:PORT، أو http://HOST:PORT كما يأخذه ‎--api-url في trustgraph-cli',
   "cli.notRunning": "لا شيء يستمع على {address} (رُفض الاتصال بـ {url}): هل يعمل 'tg-gateway serve' هناك؟",

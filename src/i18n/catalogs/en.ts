@@ -17,6 +17,9 @@ export const en = {
   "cli.unknownCommand": 'unknown command "{command}"',
   "cli.unknownFlag": "unknown option {flag} for '{command}'",
   "cli.missingValue": "option --{flag} needs a value",
+  "cli.repeatedFlag": "option --{flag} is given more than once",
+  "cli.badValue": 'option --{flag} does not take the value "{value}"',
+  "cli.didYouMean": "did you mean {names}?",
   "cli.badUrl":
     '"{url}" is not a gateway address: give ws://HOST:PORT, or http://HOST:PORT as trustgraph-cli\'s --api-url takes it',
   "cli.notRunning":

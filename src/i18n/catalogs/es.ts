@@ -17,6 +17,9 @@ export const catalog: Catalog = {
   "cli.unknownCommand": 'comando desconocido "{command}"',
   "cli.unknownFlag": "opción desconocida {flag} para '{command}'",
   "cli.missingValue": "la opción --{flag} necesita un valor",
+  "cli.repeatedFlag": "la opción --{flag} se da más de una vez",
+  "cli.badValue": 'la opción --{flag} no admite el valor "{value}"',
+  "cli.didYouMean": "¿quiso decir {names}?",
   "cli.badUrl":
     '"{url}" no es una dirección de pasarela: indique ws://HOST:PUERTO, o http://HOST:PUERTO como lo toma --api-url de trustgraph-cli',
   "cli.notRunning":

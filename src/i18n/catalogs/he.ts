@@ -16,6 +16,9 @@ export const catalog: Catalog = {
   "cli.unknownCommand": 'פקודה לא מוכרת "{command}"',
   "cli.unknownFlag": "אפשרות לא מוכרת {flag} עבור '{command}'",
   "cli.missingValue": "האפשרות --{flag} דורשת ערך",
+  "cli.repeatedFlag": "האפשרות ‎--{flag} ניתנה יותר מפעם אחת",
+  "cli.badValue": 'האפשרות ‎--{flag} אינה מקבלת את הערך "{value}"',
+  "cli.didYouMean": "האם התכוונתם ל-{names}?",
   "cli.badUrl":
     '"{url}" אינה כתובת של שער: יש לתת ws://HOST:PORT, או http://HOST:PORT כפי ש-‎--api-url של trustgraph-cli מקבל',
   "cli.notRunning": "אף אחד לא מאזין ב-{address} (החיבור ל-{url} נדחה): האם 'tg-gateway serve' פועל שם?",

@@ -16,6 +16,9 @@ export const catalog: Catalog = {
   "cli.unknownCommand": 'अज्ञात कमांड "{command}"',
   "cli.unknownFlag": "'{command}' के लिए अज्ञात विकल्प {flag}",
   "cli.missingValue": "विकल्प --{flag} के लिए मान ज़रूरी है",
+  "cli.repeatedFlag": "विकल्प --{flag} एक से अधिक बार दिया गया है",
+  "cli.badValue": 'विकल्प --{flag} मान "{value}" नहीं लेता',
+  "cli.didYouMean": "क्या आपका मतलब {names} था?",
   "cli.badUrl": '"{url}" गेटवे का पता नहीं है: ws://HOST:PORT दें, या http://HOST:PORT जैसा trustgraph-cli का --api-url लेता है',
   "cli.notRunning":
     "{address} पर कुछ भी सुन नहीं रहा ({url} के लिए कनेक्शन अस्वीकार हुआ): क्या वहाँ 'tg-gateway serve' चल रहा है?",

@@ -16,6 +16,9 @@ export const catalog: Catalog = {
   "cli.unknownCommand": 'comando desconhecido "{command}"',
   "cli.unknownFlag": "opção desconhecida {flag} para '{command}'",
   "cli.missingValue": "a opção --{flag} precisa de um valor",
+  "cli.repeatedFlag": "a opção --{flag} foi dada mais de uma vez",
+  "cli.badValue": 'a opção --{flag} não aceita o valor "{value}"',
+  "cli.didYouMean": "você quis dizer {names}?",
   "cli.badUrl":
     '"{url}" não é um endereço de gateway: informe ws://HOST:PORTA, ou http://HOST:PORTA como o --api-url do trustgraph-cli o aceita',
   "cli.notRunning": "nada escuta em {address} (conexão recusada para {url}): o 'tg-gateway serve' está rodando lá?",

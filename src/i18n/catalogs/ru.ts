@@ -16,6 +16,9 @@ export const catalog: Catalog = {
   "cli.unknownCommand": "неизвестная команда «{command}»",
   "cli.unknownFlag": "неизвестный параметр {flag} для «{command}»",
   "cli.missingValue": "параметру --{flag} требуется значение",
+  "cli.repeatedFlag": "параметр --{flag} указан больше одного раза",
+  "cli.badValue": "параметр --{flag} не принимает значение «{value}»",
+  "cli.didYouMean": "возможно, вы имели в виду {names}?",
   "cli.badUrl":
     "«{url}» — не адрес шлюза: укажите ws://ХОСТ:ПОРТ или http://ХОСТ:ПОРТ, как его принимает --api-url в trustgraph-cli",
   "cli.notRunning": "на {address} никто не слушает (соединение с {url} отклонено): запущен ли там «tg-gateway serve»?",

@@ -16,6 +16,9 @@ export const catalog: Catalog = {
   "cli.unknownCommand": 'amri isiyojulikana "{command}"',
   "cli.unknownFlag": "chaguo lisilojulikana {flag} kwa '{command}'",
   "cli.missingValue": "chaguo --{flag} linahitaji thamani",
+  "cli.repeatedFlag": "chaguo --{flag} limetolewa zaidi ya mara moja",
+  "cli.badValue": 'chaguo --{flag} halikubali thamani "{value}"',
+  "cli.didYouMean": "ulimaanisha {names}?",
   "cli.badUrl":
     '"{url}" si anwani ya lango: toa ws://HOST:PORT, au http://HOST:PORT kama --api-url ya trustgraph-cli inavyoipokea',
   "cli.notRunning":

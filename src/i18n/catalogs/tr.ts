@@ -17,6 +17,9 @@ export const catalog: Catalog = {
   "cli.unknownCommand": 'bilinmeyen komut "{command}"',
   "cli.unknownFlag": "'{command}' için bilinmeyen seçenek {flag}",
   "cli.missingValue": "--{flag} seçeneği bir değer gerektirir",
+  "cli.repeatedFlag": "--{flag} seçeneği birden fazla kez verildi",
+  "cli.badValue": '--{flag} seçeneği "{value}" değerini almaz',
+  "cli.didYouMean": "{names} mi demek istediniz?",
   "cli.badUrl":
     '"{url}" bir ağ geçidi adresi değil: ws://SUNUCU:PORT ya da trustgraph-cli --api-url\'nin aldığı gibi http://SUNUCU:PORT verin',
   "cli.notRunning":

@@ -1,6 +1,7 @@
 /**
- * The options of `tg-gateway import` and `tg-gateway export`, one table each: the help text,
- * the environment variables that back them and how their values are read come from here.
+ * The options of `tg-gateway import` and `tg-gateway export`, one table each: the command line's
+ * flags (src/programs/cli/commandLine.ts), their help text, the environment variables that back
+ * them and how their values are read come from here.
  */
 import { type Parsed, parseChoice, parseDuration, problem } from "../../domain/Settings.ts"
 import type { MessageKey } from "../../i18n/catalogs/en.ts"
@@ -66,23 +67,7 @@ export const exportOptions: ReadonlyArray<ClientOption> = [
   { flag: "idle", placeholder: "DURATION", help: "option.idle" }
 ]
 
-/** The one-letter forms of both commands, for the argument parser. */
-export const shortNames: Readonly<Record<string, string>> = Object.fromEntries(
-  [...importOptions, ...exportOptions].flatMap((option) =>
-    option.short === undefined ? [] : [[option.short, option.flag] as const]
-  )
-)
-
-/** The switches of both commands, for the argument parser. */
-export const switchNames: ReadonlyArray<string> = [...importOptions, ...exportOptions].flatMap((option) =>
-  option.isSwitch === true ? [option.flag] : []
-)
-
-/** The option of `table` a long name (or alias) given on the command line means. */
-export const optionNamed = (table: ReadonlyArray<ClientOption>, name: string): ClientOption | undefined =>
-  table.find((option) => option.flag === name || option.aliases?.includes(name) === true)
-
-/** Reads options of `table`: the flag (or an alias), then the environment, then the default. */
+/** Reads options of `table`: the flag, then the environment, then the default. */
 export const optionReader =
   (
     table: ReadonlyArray<ClientOption>,
@@ -92,9 +77,8 @@ export const optionReader =
   (flag: string): string | undefined => {
     const option = table.find((o) => o.flag === flag)
     if (option === undefined) return undefined
-    const named = [option.flag, ...(option.aliases ?? [])].map((name) => given[name]).find((v) => v !== undefined)
     const fromEnv = (option.env ?? []).map((name) => env[name]).find((v) => v !== undefined && v !== "")
-    return named ?? fromEnv ?? option.default
+    return given[flag] ?? fromEnv ?? option.default
   }
 
 /** Where an option's value came from, for messages: `--url` or `TG_GATEWAY_URL`. */
@@ -104,9 +88,8 @@ export const sourceOf = (
   env: Readonly<Record<string, string | undefined>>,
   flag: string
 ): string => {
+  if (given[flag] !== undefined) return `--${flag}`
   const option = table.find((o) => o.flag === flag)
-  const named = [option?.flag ?? flag, ...(option?.aliases ?? [])].find((name) => given[name] !== undefined)
-  if (named !== undefined) return `--${named}`
   return (option?.env ?? []).find((name) => env[name] !== undefined && env[name] !== "") ?? `--${flag}`
 }
 
