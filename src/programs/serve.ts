@@ -1,64 +1,18 @@
 /**
- * `tg-gateway serve`: resolves the settings from flags and environment, runs the gateway layer
+ * `tg-gateway serve`: resolves the settings from its flags (read by cli/commandLine.ts) and the
+ * environment, runs the gateway layer
  * until SIGTERM or SIGINT, and exits 0 when every connection drained, 1 when a shutdown was
  * forced (saying what), 2 on a usage or configuration error (FLOWS_FILE included).
  */
 // The module, not the package index: the index loads every platform module (about 25 MiB of RSS).
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import { Cause, ConfigProvider, Effect, Exit, Layer } from "effect"
-import { resolveSettings, type SettingName, settings } from "../domain/Settings.ts"
+import { resolveSettings, settings } from "../domain/Settings.ts"
 import { describeProblem, type Messages } from "../i18n/messages.ts"
 import { layerGatewayFromConfig } from "../layers/GatewayLayer.ts"
 import { layerLogging } from "../layers/Logging.ts"
 import { FlowConfigError } from "../services/FlowRegistry.ts"
 import { Lifecycle, layerLifecycle } from "../services/Lifecycle.ts"
-
-export const serveHelp = (messages: Messages): string => {
-  const { t } = messages
-  const rows = (Object.keys(settings) as Array<SettingName>).map((name) => {
-    const spec = settings[name]
-    const shown = spec.default === undefined ? t("cli.unset") : spec.default
-    return [
-      `  --${spec.flag} ${spec.placeholder}`,
-      `      ${t(`setting.${spec.env}` as Parameters<typeof t>[0])}`,
-      `      ${t("cli.env", { name: spec.env })}; ${t("cli.default", { value: shown })}`
-    ].join("\n")
-  })
-  return [
-    t("serve.usage"),
-    "",
-    t("serve.title"),
-    "",
-    t("cli.options"),
-    ...rows,
-    `  --lang LANG\n      ${t("cli.option.lang")}`,
-    `  --help\n      ${t("cli.option.help")}`
-  ].join("\n")
-}
-
-/**
- * Why the command line given to `serve` is wrong, or undefined: an option that is not a setting
- * (`--brokr pulsar` must not quietly run the in-memory broker), or a stray argument.
- */
-export const serveUsageProblem = (
-  options: Readonly<Record<string, string>>,
-  switches: ReadonlySet<string>,
-  positionals: ReadonlyArray<string>,
-  unknownShort: ReadonlyArray<string>,
-  messages: Messages
-): string | undefined => {
-  const flags = new Set(Object.values(settings).map((spec) => spec.flag))
-  const unknown = [
-    ...unknownShort,
-    ...Object.keys(options)
-      .filter((name) => !flags.has(name))
-      .map((name) => `--${name}`),
-    ...[...switches].filter((name) => name !== "help" && name !== "version").map((name) => `--${name}`)
-  ]
-  if (unknown[0] !== undefined) return messages.t("cli.unknownFlag", { flag: unknown[0], command: "serve" })
-  if (positionals.length > 0) return messages.t("serve.noArguments", { extra: positionals.join(" ") })
-  return undefined
-}
 
 /**
  * The gateway reads its settings through `Config`; here that is the flags (by their variable's
