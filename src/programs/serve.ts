@@ -1,8 +1,8 @@
 /**
  * `tg-gateway serve`: resolves the settings from its flags (read by cli/commandLine.ts) and the
- * environment, runs the gateway layer
- * until SIGTERM or SIGINT, and exits 0 when every connection drained, 1 when a shutdown was
- * forced (saying what), 2 on a usage or configuration error (FLOWS_FILE included).
+ * environment, runs the gateway layer until SIGTERM or SIGINT, and exits 0 when every connection
+ * drained, 1 when a shutdown was forced (saying what), 2 on a usage or configuration error
+ * (FLOWS_FILE included).
  */
 // The module, not the package index: the index loads every platform module (about 25 MiB of RSS).
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
