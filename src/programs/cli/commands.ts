@@ -5,8 +5,19 @@
  */
 import { type Parsed, parseChoice, parseDuration, problem } from "../../domain/Settings.ts"
 import type { MessageKey } from "../../i18n/catalogs/en.ts"
-import { type InputFormat, inputFormats } from "./frameSource.ts"
-import { type OutputFormat, outputFormats } from "./exportCommand.ts"
+import type { OutputFormat } from "./exportCommand.ts"
+import type { InputFormat } from "./frameSource.ts"
+
+/** `list`, when it names every member of `T` and nothing else; a type error otherwise. */
+const exactly =
+  <T extends string>() =>
+  <const L extends ReadonlyArray<T>>(list: L & ([Exclude<T, L[number]>] extends [never] ? unknown : never)): L =>
+    list
+
+// Named here rather than imported from the modules that read and write them, so that `--help`
+// does not load those (and n3, ws, the platform); the types keep each list that module's own.
+const inputFormats = exactly<InputFormat>()(["nt", "ttl", "jsonl"])
+const outputFormats = exactly<OutputFormat>()(["jsonl", "nt"])
 
 export interface ClientOption {
   readonly flag: string
