@@ -190,6 +190,7 @@ describe("the packed package", () => {
         `})`
       ].join("\n")
     )
+    // Checking effect's declarations takes most of the time: up to a minute on two busy cores.
     const ran = await run(process.execPath, [join(app, "node_modules", "typescript", "bin", "tsc"), "-p", "."], app)
     const errors = ran.stdout.split("\n").filter((line) => / error TS\d+:/.test(line))
     assert.deepStrictEqual(
@@ -197,7 +198,6 @@ describe("the packed package", () => {
       ["misuse.ts error TS2322"],
       ran.stdout + ran.stderr
     )
-    // Checking effect's declarations takes most of it: a minute on two busy cores.
   }, 240_000)
 })
 
