@@ -6,13 +6,15 @@ import { join } from "node:path"
 import { PassThrough } from "node:stream"
 import { fileURLToPath } from "node:url"
 import { afterAll, assert, describe, it } from "@effect/vitest"
-import { Effect } from "effect"
+import { Effect, Fiber } from "effect"
+import { TestClock } from "effect/testing"
 import { en } from "../../src/i18n/catalogs/en.ts"
 import { makeMessages } from "../../src/i18n/messages.ts"
-import { type ExportOptions, runExport } from "../../src/programs/cli/exportCommand.ts"
+import { exportCommand, type ExportOptions, runExport } from "../../src/programs/cli/exportCommand.ts"
 import { triplesFrame } from "../support/frames.ts"
 import { captureStream, fakeGateway } from "../support/fakeGateway.ts"
 import { freePort } from "../support/process.ts"
+import { scriptedGateway, stderrCapture } from "./scriptedGateway.ts"
 
 const messages = makeMessages("en", en)
 const directory = mkdtempSync(join(tmpdir(), "tg-export-"))
@@ -112,6 +114,34 @@ describe("tg-gateway export", () => {
       assert.strictEqual(code, 0)
       assert.include(stderr.text(), "stopped: no frame for 0.2 s")
       assert.include(stderr.text(), "wrote 1 frame (1 item) to standard output as jsonl")
+    })
+  )
+
+  it.effect("--idle on the TestClock: it waits that long after each frame, and no longer", () =>
+    Effect.gen(function* () {
+      const gateway = scriptedGateway({ onOpen: (connection) => connection.push(triplesFrame("first")) })
+      const stderr = stderrCapture()
+      const stdout = new PassThrough()
+      let written = ""
+      stdout.on("data", (chunk: Buffer) => (written += chunk.toString()))
+      const fiber = yield* exportCommand(
+        options("ws://gateway.test", { idleMillis: 200 }),
+        messages,
+        stderr.stream,
+        stdout
+      ).pipe(Effect.provide(gateway.layer), Effect.forkChild)
+      yield* TestClock.adjust("199 millis")
+      assert.isUndefined(fiber.pollUnsafe(), "still waiting at 199 ms")
+      gateway.connections[0]?.push(triplesFrame("second"))
+      // 200 ms after the first frame, but only 199 ms after the second.
+      yield* TestClock.adjust("199 millis")
+      assert.isUndefined(fiber.pollUnsafe(), "the second frame started the wait again")
+      yield* TestClock.adjust("1 millis")
+      assert.strictEqual(yield* Fiber.join(fiber), 0)
+      assert.include(stderr.text(), "stopped: no frame for 0.2 s")
+      assert.include(stderr.text(), "wrote 2 frames (2 items) to standard output as jsonl")
+      assert.deepStrictEqual(gateway.connections[0]?.closedBy, { side: "command", code: 1000 })
+      assert.strictEqual(written.trimEnd().split("\n").length, 2)
     })
   )
 

@@ -290,6 +290,19 @@ describe("tg-gateway import", () => {
     })
   )
 
+  it.live("an input that cannot be read (a directory) is said with its name, exit 3, instead of a crash", () =>
+    Effect.gen(function* () {
+      const gateway = yield* fakeGateway((connection, n) => ack(connection.socket, n))
+      const stderr = captureStream()
+      const code = yield* Effect.promise(() =>
+        runImport(options(gateway.url, directory, "jsonl"), messages, stderr.stream)
+      )
+      assert.strictEqual(code, 3)
+      assert.include(stderr.text(), `cannot read ${directory}: EISDIR`)
+      assert.include(stderr.text(), "0 of 0 frames acknowledged")
+    })
+  )
+
   it.live("a frame larger than MAX_FRAME_SIZE (the gateway closes with 1009) is reported once, never resent", () =>
     Effect.gen(function* () {
       const gateway = yield* startGateway(yield* makeMemoryBroker, { MAX_FRAME_SIZE: "4KiB" })

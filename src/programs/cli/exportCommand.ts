@@ -5,11 +5,13 @@
  */
 import { createWriteStream } from "node:fs"
 import type { Writable } from "node:stream"
-import WebSocket from "ws"
+import { Deferred, Effect, Exit, Pull } from "effect"
 import { tripleToNTriples } from "../../domain/Rdf.ts"
 import type { TripleT } from "../../domain/Term.ts"
 import type { Messages } from "../../i18n/messages.ts"
-import { type GatewayTarget, routeUrl, shown } from "./gatewayUrl.ts"
+import { ctrlC } from "./ctrlC.ts"
+import { type Closed, type GatewayConnection, GatewaySocket, layerWs } from "./GatewaySocket.ts"
+import { type GatewayTarget, routeUrl } from "./gatewayUrl.ts"
 import { connectFailure } from "./importCommand.ts"
 import { makeProgress } from "./progress.ts"
 
@@ -36,7 +38,8 @@ export interface ExportOptions {
   readonly idleMillis: number | undefined
 }
 
-const linesOf = (format: OutputFormat, text: string): { readonly lines: string; readonly items: number } => {
+/** A frame as the lines written for it, and how many items it held. */
+export const linesOf = (format: OutputFormat, text: string): { readonly lines: string; readonly items: number } => {
   const frame = JSON.parse(text) as {
     triples?: ReadonlyArray<TripleT>
     entities?: ReadonlyArray<unknown>
@@ -51,129 +54,163 @@ const linesOf = (format: OutputFormat, text: string): { readonly lines: string; 
   return { lines: `${text}\n`, items: frame.triples?.length ?? frame.entities?.length ?? frame.chunks?.length ?? 1 }
 }
 
-export const runExport = async (
+/**
+ * Why the export stopped: its exit code and what to say. `quiet` is a reader that went away
+ * (`export | head`): the command stops as a Unix tool would, without a word.
+ */
+export interface Stop {
+  readonly code: number
+  readonly why: string | undefined
+  readonly quiet?: boolean
+}
+
+/** What an error writing the output means: a closed pipe is a normal end, anything else is not. */
+export const outputStop = (messages: Messages, output: string, error: NodeJS.ErrnoException): Stop =>
+  error.code === "EPIPE"
+    ? { code: exitCodes.ok, why: undefined, quiet: true }
+    : error.code === "EEXIST"
+      ? { code: exitCodes.usage, why: messages.t("export.outputExists", { output }) }
+      : {
+          code: exitCodes.notLanded,
+          why: messages.t("export.cannotWrite", {
+            output: output === "-" ? messages.t("cli.stdout") : output,
+            reason: error.message
+          })
+        }
+
+/** The gateway closed the connection: normal for 1000 and 1001 (a gateway shutting down). */
+export const closedStop = (messages: Messages, closed: Closed): Stop => ({
+  code: closed.code === 1000 || closed.code === 1001 ? exitCodes.ok : exitCodes.notLanded,
+  why: messages.t("export.closed", { code: String(closed.code), reason: closed.reason })
+})
+
+interface Output {
+  /** Writes, then waits while the output is above its high-water mark: a slow disk holds the socket back. */
+  readonly write: (text: string) => Effect.Effect<void>
+  /** The first error of the output; waits for one. */
+  readonly failed: Effect.Effect<NodeJS.ErrnoException>
+  /** Waits until everything written is on disk, or in the pipe. */
+  readonly flush: Effect.Effect<void>
+}
+
+const openOutput = (options: ExportOptions, stdout: Writable): Effect.Effect<Output> =>
+  Effect.gen(function* () {
+    const flags = { create: "wx", append: "a", overwrite: "w" }[options.mode]
+    const out = options.output === "-" ? stdout : createWriteStream(options.output, { flags })
+    const failed = yield* Deferred.make<NodeJS.ErrnoException>()
+    out.on("error", (error: NodeJS.ErrnoException) => Deferred.doneUnsafe(failed, Exit.succeed(error)))
+    return {
+      write: (text) =>
+        Effect.callback<void>((resume) => {
+          if (out.write(text)) return resume(Effect.void)
+          const drained = () => resume(Effect.void)
+          out.once("drain", drained)
+          return Effect.sync(() => out.off("drain", drained))
+        }),
+      failed: Deferred.await(failed),
+      flush: Effect.callback<void>((resume) => {
+        if (out.destroyed || out.writableFinished) resume(Effect.void)
+        else if (out === stdout) out.write("", () => resume(Effect.void))
+        else out.end(() => resume(Effect.void))
+      })
+    }
+  })
+
+/** The command, on Effect: its exit code, with the socket closed and the output flushed. */
+export const exportCommand = Effect.fn("Export.run")(function* (
   options: ExportOptions,
   messages: Messages,
-  stderr: NodeJS.WriteStream = process.stderr,
-  stdout: Writable = process.stdout
-): Promise<number> => {
+  stderr: NodeJS.WriteStream,
+  stdout: Writable
+) {
   const { t } = messages
   if (options.format === "nt" && options.target.kind !== "triples") {
     stderr.write(`${t("export.ntOnlyTriples", { kind: options.target.kind })}\n`)
     return exitCodes.usage
   }
+  const gateway = yield* GatewaySocket
   const url = routeUrl(options.target, "export", { subscription: options.subscription, from: options.from })
-  const flags = { create: "wx", append: "a", overwrite: "w" }[options.mode]
-  // The file is opened once the gateway accepts the connection: a refused export leaves no file.
-  let out: Writable | undefined
   const progress = makeProgress({ stream: stderr, messages, direction: "export" })
   const outputName = options.output === "-" ? t("cli.stdout") : options.output
   let frames = 0
   let items = 0
-  let idleTimer: NodeJS.Timeout | undefined
-  // The reader of a pipe went away (`export | head`): stop, quietly, as a Unix tool would.
-  let outputClosed = false
+  // The file is opened once the gateway accepts the connection: a refused export leaves no file.
+  let output: Output | undefined
 
-  const ended = await new Promise<{ readonly code: number; readonly why: string | undefined }>((resolve) => {
-    const ws = new WebSocket(url, { perMessageDeflate: false })
-    let opened = false
-    let done = false
-    const stop = (code: number, why: string | undefined) => {
-      if (done) return
-      done = true
-      if (idleTimer !== undefined) clearTimeout(idleTimer)
-      process.off("SIGINT", onSigint)
-      const finished = () => resolve({ code, why })
-      // A socket paused for a slow (or closed) output must read again to see the close handshake.
-      if (ws.isPaused) ws.resume()
-      if (ws.readyState === WebSocket.OPEN || ws.readyState === WebSocket.CLOSING) {
-        // Wait for the close handshake, so that nothing of the connection outlives the command.
-        ws.once("close", finished)
-        ws.close(1000)
-      } else if (ws.readyState === WebSocket.CONNECTING) {
-        ws.once("close", finished)
-        ws.terminate()
-      } else finished()
-    }
-    const onSigint = () => stop(exitCodes.ok, `${t("export.stoppedByUser")}\n${nextStep()}`)
-    const nextStep = () =>
-      options.subscription === undefined
-        ? t("export.resumeHint")
-        : t("export.resume", { subscription: options.subscription })
-    const onOutputError = (error: NodeJS.ErrnoException) => {
-      if (error.code === "EPIPE") {
-        outputClosed = true
-        stop(exitCodes.ok, undefined)
-      } else if (error.code === "EEXIST") {
-        stop(exitCodes.usage, t("export.outputExists", { output: options.output }))
-      } else stop(exitCodes.notLanded, t("export.cannotWrite", { output: outputName, reason: error.message }))
-    }
-    process.once("SIGINT", onSigint)
+  const nextStep = () =>
+    options.subscription === undefined
+      ? t("export.resumeHint")
+      : t("export.resume", { subscription: options.subscription })
+
+  /** The next frame, or why there is none: the gateway closed, or nothing came for `idle`. */
+  const next = (connection: GatewayConnection): Effect.Effect<string | Stop> => {
     const idle = options.idleMillis
-    const armIdle = () => {
-      if (idle === undefined) return
-      if (idleTimer !== undefined) clearTimeout(idleTimer)
-      idleTimer = setTimeout(() => stop(exitCodes.ok, t("export.idle", { seconds: idle / 1000 })), idle)
-    }
-    ws.once("open", () => {
-      opened = true
-      out = options.output === "-" ? stdout : createWriteStream(options.output, { flags })
-      out.on("error", onOutputError)
-      armIdle()
-    })
-    ws.on("message", (data) => {
-      if (done || out === undefined) return
-      const text = data.toString()
+    const receive = connection.receive.pipe(
+      Pull.catchDone(() => Effect.map(connection.closed, (closed) => closedStop(messages, closed)))
+    )
+    if (idle === undefined) return receive
+    return receive.pipe(
+      Effect.timeout(idle),
+      Effect.catchTag("TimeoutError", () =>
+        Effect.succeed<Stop>({ code: exitCodes.ok, why: t("export.idle", { seconds: idle / 1000 }) })
+      )
+    )
+  }
+
+  const receiveAll = Effect.fn("Export.receive")(function* (connection: GatewayConnection, out: Output) {
+    while (true) {
+      const text = yield* next(connection)
+      if (typeof text !== "string") return text
       if (text.startsWith(`{"error"`)) {
         progress.say(t("export.gatewayError", { message: text }))
-        return
+        continue
       }
       const written = linesOf(options.format, text)
       frames++
       items += written.items
-      // A slow disk pauses the socket, and the gateway's queue, rather than filling memory.
-      if (!out.write(written.lines)) {
-        ws.pause()
-        out.once("drain", () => ws.resume())
-      }
+      yield* out.write(written.lines)
       progress.update({ frames, framesDone: frames, triples: items, triplesDone: items })
-      armIdle()
       if (options.count !== undefined && frames >= options.count)
-        stop(exitCodes.ok, t("export.countReached", { count: frames }))
-    })
-    ws.once("unexpected-response", (request, response) => {
-      let body = ""
-      response.on("data", (chunk: Buffer) => (body += chunk.toString()))
-      response.on("end", () => {
-        request.destroy()
-        stop(
-          exitCodes.notLanded,
-          t("export.refused", { url: shown(url), status: String(response.statusCode ?? 0), body })
-        )
-      })
-    })
-    ws.on("error", (error) => {
-      if (!opened) stop(exitCodes.notLanded, connectFailure(messages, url, error))
-    })
-    ws.on("close", (code, reason) =>
-      stop(
-        code === 1000 || code === 1001 ? exitCodes.ok : exitCodes.notLanded,
-        t("export.closed", { code: String(code), reason: reason.toString() })
-      )
-    )
+        return { code: exitCodes.ok, why: t("export.countReached", { count: frames }) }
+    }
   })
 
+  // The Ctrl-C listener, then the connection (closed with 1000, its close frame waited for) end
+  // with this scope, before the output is flushed and the summary said.
+  const stop = yield* Effect.scoped(
+    Effect.gen(function* () {
+      const stoppedByUser: Stop = { code: exitCodes.ok, why: `${t("export.stoppedByUser")}\n${nextStep()}` }
+      const pressed = Effect.as(yield* ctrlC, stoppedByUser)
+      const connected = yield* gateway.connect(url).pipe(
+        Effect.catch((error) =>
+          Effect.succeed<Stop>({ code: exitCodes.notLanded, why: connectFailure(messages, "export", error) })
+        ),
+        Effect.raceFirst(pressed)
+      )
+      if (!("receive" in connected)) return connected
+      const out = yield* openOutput(options, stdout)
+      output = out
+      return yield* Effect.raceAll([
+        receiveAll(connected, out),
+        pressed,
+        Effect.map(out.failed, (error) => outputStop(messages, options.output, error))
+      ])
+    })
+  )
+
   progress.finish()
-  if (outputClosed) return ended.code
+  if (stop.quiet === true) return stop.code
   // Everything received is on disk (or in the pipe) before the summary.
-  const written = out
-  await new Promise<void>((resolve) => {
-    if (written === undefined || written.destroyed || written.writableFinished) resolve()
-    else if (written === stdout) written.write("", () => resolve())
-    else written.end(resolve)
-  })
-  if (ended.why !== undefined) stderr.write(`${ended.why}\n`)
-  if (frames > 0 || ended.code === exitCodes.ok)
+  if (output !== undefined) yield* output.flush
+  if (stop.why !== undefined) stderr.write(`${stop.why}\n`)
+  if (frames > 0 || stop.code === exitCodes.ok)
     stderr.write(`${t("export.summary", { frames, items, output: outputName, format: options.format })}\n`)
-  return ended.code
-}
+  return stop.code
+})
+
+export const runExport = (
+  options: ExportOptions,
+  messages: Messages,
+  stderr: NodeJS.WriteStream = process.stderr,
+  stdout: Writable = process.stdout
+): Promise<number> => Effect.runPromise(exportCommand(options, messages, stderr, stdout).pipe(Effect.provide(layerWs)))

@@ -1,16 +1,17 @@
 /**
- * Turns an input file (or stdin) into import frames: N-Triples and Turtle are parsed as a stream
- * with n3 and batched into triples frames; JSON Lines are taken as ready frames, one per line.
- * A parse error stops the source with the file, line and column, once what came before it has
- * been given out as frames.
+ * Turns an input file (or stdin) into a `Stream` of import frames: N-Triples and Turtle are parsed
+ * as they are read, with n3, and batched into triples frames; JSON Lines are taken as ready frames,
+ * one per line. A parse error ends the stream with the file, line and column, once what came before
+ * it has been given out as frames.
  */
-import { createReadStream, statSync } from "node:fs"
+import { statSync } from "node:fs"
+import { createReadStream } from "node:fs"
 import { basename, extname } from "node:path"
-import { createInterface } from "node:readline"
 import type { Readable } from "node:stream"
+import * as NodeStream from "@effect/platform-node/NodeStream"
+import { Effect, Predicate, Schema, Stream } from "effect"
 import { StreamParser } from "n3"
 import { type RdfQuad, tripleFromRdf } from "../../domain/Rdf.ts"
-import type { TripleT } from "../../domain/Term.ts"
 
 export const inputFormats = ["nt", "ttl", "jsonl"] as const
 export type InputFormat = (typeof inputFormats)[number]
@@ -39,19 +40,29 @@ export interface Frame {
     | { readonly file: string; readonly first: number; readonly last: number }
 }
 
-export class ParseError extends Error {
-  readonly file: string
-  readonly line: number
-  readonly column: number
-  readonly problem: string
-  constructor(file: string, line: number, column: number, problem: string) {
-    super(`${file}:${line}:${column}: ${problem}`)
-    this.file = file
-    this.line = line
-    this.column = column
-    this.problem = problem
+/** The input is not what its format says, at this place: nothing from there on is sent. */
+export class ParseError extends Schema.TaggedError<ParseError>()("ParseError", {
+  file: Schema.String,
+  line: Schema.Number,
+  column: Schema.Number,
+  problem: Schema.String
+}) {
+  override get message() {
+    return `${this.file}:${this.line}:${this.column}: ${this.problem}`
   }
 }
+
+/** The input could not be read at all (a directory, no permission, a disk error). */
+export class InputUnreadable extends Schema.TaggedError<InputUnreadable>()("InputUnreadable", {
+  file: Schema.String,
+  reason: Schema.String
+}) {
+  override get message() {
+    return `cannot read ${this.file}: ${this.reason}`
+  }
+}
+
+export type InputError = ParseError | InputUnreadable
 
 export interface SourceOptions {
   /** A path, or "-" for standard input. */
@@ -74,10 +85,17 @@ export const inputSize = (input: string): number | undefined => {
 
 export const documentIdOf = (input: string): string => (input === "-" ? "stdin" : basename(input, extname(input)))
 
-const open = (options: SourceOptions): { readonly stream: Readable; readonly name: string } =>
-  options.input === "-"
-    ? { stream: options.stdin ?? process.stdin, name: "<stdin>" }
-    : { stream: createReadStream(options.input), name: options.input }
+const nameOf = (options: SourceOptions) => (options.input === "-" ? "<stdin>" : options.input)
+
+const reasonOf = (error: unknown) => (error instanceof Error ? error.message : String(error))
+
+/** The input's bytes; standard input is read, never closed, since it is not ours. */
+const bytesOf = (options: SourceOptions): Stream.Stream<Uint8Array, InputUnreadable> =>
+  NodeStream.fromReadable({
+    evaluate: () => (options.input === "-" ? (options.stdin ?? process.stdin) : createReadStream(options.input)),
+    onError: (error) => new InputUnreadable({ file: nameOf(options), reason: reasonOf(error) }),
+    closeOnDone: options.input !== "-"
+  })
 
 interface N3Context {
   readonly line?: number
@@ -85,46 +103,47 @@ interface N3Context {
   readonly previousToken?: { readonly end?: number } | null
 }
 
-async function* rdfFrames(options: SourceOptions): AsyncGenerator<Frame> {
-  const { stream, name } = open(options)
-  let bytesRead = 0
-  stream.on("data", (chunk: Buffer | string) => (bytesRead += chunk.length))
-  const parser = new StreamParser({ format: options.format === "ttl" ? "Turtle*" : "N-Quads*" })
-  stream.on("error", (error) => parser.destroy(error))
-  stream.pipe(parser)
-  let batch: Array<TripleT> = []
-  let triples = 0
-  const frame = (): Frame => {
-    const text = JSON.stringify({ metadata: options.metadata, triples: batch })
-    const built = {
-      text,
-      items: batch.length,
-      bytesRead,
-      origin: { file: name, first: triples - batch.length + 1, last: triples }
-    }
-    batch = []
-    return built
-  }
-  try {
-    for await (const quad of parser as AsyncIterable<RdfQuad>) {
-      batch.push(tripleFromRdf(quad))
-      triples++
-      if (batch.length >= options.batch) yield frame()
-    }
-  } catch (error) {
-    // What was read before the error is sent, so that "everything before line L" is true.
-    if (batch.length > 0) yield frame()
-    const context = (error as { context?: N3Context }).context
-    if (context?.line === undefined) throw new ParseError(name, 0, 0, (error as Error).message)
-    const column = (context.token?.start ?? context.previousToken?.end ?? 0) + 1
-    const problem = (error as Error).message.replace(/ on line \d+\.?$/, "")
-    throw new ParseError(name, context.line, column, problem)
-  }
-  if (batch.length > 0) yield frame()
+/** n3's error, with the line it carries in its context and the column of the token it stopped at. */
+export const parseErrorOfN3 = (file: string, error: unknown): ParseError => {
+  const context = Predicate.hasProperty(error, "context") ? (error.context as N3Context | undefined) : undefined
+  const message = reasonOf(error)
+  if (context?.line === undefined) return new ParseError({ file, line: 0, column: 0, problem: message })
+  return new ParseError({
+    file,
+    line: context.line,
+    column: (context.token?.start ?? context.previousToken?.end ?? 0) + 1,
+    problem: message.replace(/ on line \d+\.?$/, "")
+  })
 }
 
+const rdfFrames = (options: SourceOptions): Stream.Stream<Frame, InputError> =>
+  Stream.suspend(() => {
+    const file = nameOf(options)
+    let bytesRead = 0
+    let triples = 0
+    return bytesOf(options).pipe(
+      Stream.tap((chunk) => Effect.sync(() => (bytesRead += chunk.length))),
+      NodeStream.pipeThroughDuplex<RdfQuad, InputError>({
+        evaluate: () => new StreamParser({ format: options.format === "ttl" ? "Turtle*" : "N-Quads*" }),
+        onError: (error) => parseErrorOfN3(file, error)
+      }),
+      // A batch still filling when the parser stops is given out before the error, so that
+      // "everything before line L" is true.
+      Stream.grouped(options.batch),
+      Stream.map((quads): Frame => {
+        triples += quads.length
+        return {
+          text: JSON.stringify({ metadata: options.metadata, triples: quads.map(tripleFromRdf) }),
+          items: quads.length,
+          bytesRead,
+          origin: { file, first: triples - quads.length + 1, last: triples }
+        }
+      })
+    )
+  })
+
 /** How many triples, entities, chunks or rows a ready frame carries. */
-const itemsOf = (frame: Record<string, unknown>): number => {
+const itemsOf = (frame: { readonly [key: string]: unknown }): number => {
   for (const key of ["triples", "entities", "chunks", "values"]) {
     const value = frame[key]
     if (Array.isArray(value)) return value.length
@@ -132,40 +151,67 @@ const itemsOf = (frame: Record<string, unknown>): number => {
   return 1
 }
 
-async function* jsonLinesFrames(options: SourceOptions): AsyncGenerator<Frame> {
-  const { stream, name } = open(options)
-  let bytesRead = 0
-  let line = 0
-  for await (const text of createInterface({ input: stream, crlfDelay: Infinity })) {
-    line++
-    bytesRead += Buffer.byteLength(text) + 1
-    if (text.trim() === "") continue
-    let parsed: unknown
-    try {
-      parsed = JSON.parse(text)
-    } catch (error) {
-      const position = /position (\d+)/.exec((error as Error).message)?.[1]
-      throw new ParseError(name, line, position === undefined ? 1 : Number(position) + 1, (error as Error).message)
-    }
-    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
-      throw new ParseError(name, line, 1, "expected a JSON object (one frame per line)")
-    }
-    yield { text, items: itemsOf(parsed as Record<string, unknown>), bytesRead, origin: { file: name, line } }
+/** One line of JSON Lines: a frame, nothing (a blank line), or why it is not a frame. */
+export const jsonLineFrame = (
+  file: string,
+  line: number,
+  text: string,
+  bytesRead: number
+): Frame | ParseError | undefined => {
+  if (text.trim() === "") return undefined
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(text)
+  } catch (error) {
+    const position = /position (\d+)/.exec(reasonOf(error))?.[1]
+    return new ParseError({
+      file,
+      line,
+      column: position === undefined ? 1 : Number(position) + 1,
+      problem: reasonOf(error)
+    })
   }
+  if (!Predicate.isReadonlyObject(parsed))
+    return new ParseError({ file, line, column: 1, problem: "expected a JSON object (one frame per line)" })
+  return { text, items: itemsOf(parsed), bytesRead, origin: { file, line } }
 }
 
-export const frames = (options: SourceOptions): AsyncGenerator<Frame> =>
+const jsonLinesFrames = (options: SourceOptions): Stream.Stream<Frame, InputError> =>
+  Stream.suspend(() => {
+    const file = nameOf(options)
+    let bytesRead = 0
+    let line = 0
+    return bytesOf(options).pipe(
+      Stream.decodeText(),
+      Stream.splitLines,
+      Stream.mapEffect((text) => {
+        line++
+        bytesRead += Buffer.byteLength(text) + 1
+        const frame = jsonLineFrame(file, line, text, bytesRead)
+        return frame instanceof ParseError ? Effect.fail(frame) : Effect.succeed(frame)
+      }),
+      Stream.filter(Predicate.isNotUndefined)
+    )
+  })
+
+export const frames = (options: SourceOptions): Stream.Stream<Frame, InputError> =>
   options.format === "jsonl" ? jsonLinesFrames(options) : rdfFrames(options)
 
 /** The frames of several inputs, one after the other; `bytesRead` counts from the first. */
-export async function* framesOf(sources: ReadonlyArray<SourceOptions>): AsyncGenerator<Frame> {
-  let before = 0
-  for (const source of sources) {
-    let last = 0
-    for await (const frame of frames(source)) {
-      last = frame.bytesRead
-      yield { ...frame, bytesRead: before + frame.bytesRead }
-    }
-    before += inputSize(source.input) ?? last
-  }
-}
+export const framesOf = (sources: ReadonlyArray<SourceOptions>): Stream.Stream<Frame, InputError> =>
+  Stream.suspend(() => {
+    let before = 0
+    return Stream.fromIterable(sources).pipe(
+      Stream.flatMap((source) => {
+        const offset = before
+        let last = 0
+        return frames(source).pipe(
+          Stream.map((frame) => {
+            last = frame.bytesRead
+            return { ...frame, bytesRead: offset + frame.bytesRead }
+          }),
+          Stream.onEnd(Effect.sync(() => (before += inputSize(source.input) ?? last)))
+        )
+      })
+    )
+  })

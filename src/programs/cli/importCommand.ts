@@ -1,14 +1,34 @@
 /**
  * `tg-gateway import`: sends a file through an import socket with `?ack=true`, keeping up to
  * `window` frames unanswered. Every frame stays in memory until the gateway acks it; if the
- * connection drops, the command reconnects and resends exactly the frames not acked. It ends with
- * a summary and an exit code saying whether everything landed. A frame the gateway refuses for
- * good (a nack without `retryable: true`, or a frame so large it closes the socket with 1009) is
- * reported with where it came from and never sent again.
+ * connection drops, the command reconnects (on the `backoff` schedule) and resends exactly the
+ * frames not acked. It ends with a summary and an exit code saying whether everything landed. A
+ * frame the gateway refuses for good (a nack without `retryable: true`, or a frame so large it
+ * closes the socket with 1009) is reported with where it came from and never sent again.
+ *
+ * Three fibers share the state below: the reader (file → frames → socket, at most `window`
+ * unanswered), the connection's (answers in, reconnects), and one per frame waiting to be resent
+ * after a retryable nack. They run on one thread and only touch it between effects.
  */
-import WebSocket from "ws"
+import {
+  Clock,
+  Deferred,
+  Duration,
+  Effect,
+  Exit,
+  Option,
+  Predicate,
+  Pull,
+  Result,
+  Schedule,
+  Scope,
+  Semaphore,
+  Stream
+} from "effect"
 import type { Messages } from "../../i18n/messages.ts"
-import { type Frame, framesOf, ParseError, type SourceOptions } from "./frameSource.ts"
+import { ctrlC } from "./ctrlC.ts"
+import { type Frame, framesOf, type InputError, type SourceOptions } from "./frameSource.ts"
+import { type Closed, type ConnectError, type GatewayConnection, GatewaySocket, layerWs } from "./GatewaySocket.ts"
 import { type GatewayTarget, routeUrl, shown } from "./gatewayUrl.ts"
 import { makeProgress } from "./progress.ts"
 
@@ -25,312 +45,386 @@ export interface ImportOptions {
   readonly retries: number
 }
 
-interface Answer {
-  readonly ack?: number
-  readonly nack?: number
-  readonly error?: { readonly message?: string; readonly retryable?: boolean }
+/**
+ * The waits between attempts: 0.5 s, doubling, at most 10 s, `retries` of them. Used for
+ * reconnecting after a dropped connection and for resending a frame nacked as retryable.
+ */
+export const backoff = (retries: number) =>
+  Schedule.exponential("500 millis").pipe(
+    Schedule.modifyDelay(({ duration }) => Effect.succeed(Duration.min(duration, Duration.seconds(10)))),
+    Schedule.upTo({ times: retries })
+  )
+
+/** Sleeps the next wait of a schedule driven by hand: false, at once, when its waits are spent. */
+const nextWait = (step: (input: unknown) => Pull.Pull<Duration.Duration, never, Duration.Duration>) =>
+  step(undefined).pipe(
+    Effect.as(true),
+    Pull.catchDone(() => Effect.succeed(false))
+  )
+
+/** What the gateway said about frame `n` of the connection. */
+export type Answer =
+  | { readonly _tag: "Ack"; readonly n: number }
+  | { readonly _tag: "Nack"; readonly n: number; readonly message: string; readonly retryable: boolean }
+
+/** An answer frame, or undefined for anything else (an error frame without a number, not JSON). */
+export const answerOf = (text: string): Answer | undefined => {
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(text)
+  } catch {
+    return undefined
+  }
+  if (!Predicate.isReadonlyObject(parsed)) return undefined
+  if (typeof parsed["ack"] === "number") return { _tag: "Ack", n: parsed["ack"] }
+  if (typeof parsed["nack"] !== "number") return undefined
+  const error = Predicate.isReadonlyObject(parsed["error"]) ? parsed["error"] : {}
+  return {
+    _tag: "Nack",
+    n: parsed["nack"],
+    message: typeof error["message"] === "string" ? error["message"] : "",
+    retryable: error["retryable"] === true
+  }
+}
+
+/** What a failed connection attempt means to the user; a refused TCP connection says it plainly. */
+export const connectFailure = (messages: Messages, direction: "import" | "export", error: ConnectError): string => {
+  const url = shown(error.url)
+  switch (error._tag) {
+    case "GatewayNotListening":
+      return messages.t("cli.notRunning", { url, address: new URL(error.url).host })
+    case "GatewayUnreachable":
+      return messages.t(`${direction}.cannotConnect`, { url, reason: error.reason })
+    case "UpgradeRefused":
+      return direction === "import"
+        ? messages.t("import.cannotConnect", { url, reason: `HTTP ${error.status}: ${error.body}` })
+        : messages.t("export.refused", { url, status: String(error.status), body: error.body })
+  }
+}
+
+/** Where a run ended, for the summary. */
+export interface ImportTally {
+  readonly frames: number
+  readonly acked: number
+  readonly ackedItems: number
+  readonly unacked: number
+  readonly refused: number
+  readonly seconds: number
+  readonly inputError: InputError | undefined
+  readonly gaveUp: string | undefined
+  readonly interrupted: boolean
+}
+
+/** The closing lines and the exit code of a run. */
+export const importReport = (
+  tally: ImportTally,
+  target: GatewayTarget,
+  messages: Messages
+): { readonly lines: ReadonlyArray<string>; readonly code: number } => {
+  const { t } = messages
+  const lines = [
+    t("import.summary", {
+      acked: tally.acked,
+      frames: tally.frames,
+      items: tally.ackedItems,
+      seconds: tally.seconds,
+      flow: target.flow,
+      kind: target.kind
+    })
+  ]
+  const input = tally.inputError
+  if (input?._tag === "ParseError")
+    lines.push(t("import.parseError", { where: `${input.file}:${input.line}:${input.column}`, problem: input.problem }))
+  if (input?._tag === "InputUnreadable") lines.push(t("import.cannotRead", { input: input.file, reason: input.reason }))
+  if (tally.interrupted) {
+    lines.push(t("import.interrupted", { unacked: tally.unacked }))
+    return { lines, code: exitCodes.interrupted }
+  }
+  const landed = tally.gaveUp === undefined && tally.unacked === 0 && tally.refused === 0
+  if (tally.gaveUp !== undefined) lines.push(tally.gaveUp)
+  if (!landed) lines.push(t("import.notLanded", { unacked: tally.unacked, refused: tally.refused }))
+  if (input !== undefined) {
+    if (input._tag === "ParseError")
+      lines.push(t(landed ? "import.parseLanded" : "import.parseStopped", { line: input.line }))
+    return { lines, code: exitCodes.input }
+  }
+  if (!landed) return { lines, code: exitCodes.notLanded }
+  lines.push(t("import.allLanded"))
+  return { lines, code: exitCodes.ok }
 }
 
 interface Sent {
   readonly seq: number
   readonly frame: Frame
   readonly bytes: number
-  /** Retryable nacks so far. */
+  /** Resends after a retryable nack so far. */
   attempts: number
+  /** Sent on the current connection and not answered there yet: a resend would duplicate it. */
+  awaiting: boolean
+  /** The waits before its resends, from its first retryable nack on. */
+  retry: ((input: unknown) => Pull.Pull<Duration.Duration, never, Duration.Duration>) | undefined
 }
 
-const backoff = (attempt: number) => Math.min(500 * 2 ** attempt, 10_000)
+/** How the part of a run with a connection ended. */
+type Outcome = "open" | "interruptedOpening" | "done" | "gaveUp" | "interrupted" | ConnectError
 
 /** Close code of a frame larger than the gateway's MAX_FRAME_SIZE. */
 const messageTooBig = 1009
 
-/** What a failed connection attempt means to the user; a refused TCP connection says it plainly. */
-export const connectFailure = (messages: Messages, url: string, error: Error): string => {
-  if ((error as NodeJS.ErrnoException).code === "ECONNREFUSED")
-    return messages.t("cli.notRunning", { url: shown(url), address: new URL(url).host })
-  return messages.t("import.cannotConnect", { url: shown(url), reason: error.message })
-}
-
-export const runImport = async (
+/** The command, on Effect: its exit code, with everything it opened closed. */
+export const importCommand = Effect.fn("Import.run")(function* (
   options: ImportOptions,
   messages: Messages,
-  stderr: NodeJS.WriteStream = process.stderr
-): Promise<number> => {
+  stderr: NodeJS.WriteStream
+) {
   const { t } = messages
+  const gateway = yield* GatewaySocket
+  const clock = yield* Clock.Clock
+  // The connection and the frames waiting to be resent: closed before the summary.
+  const connections = yield* Scope.fork(yield* Scope.Scope)
+  const now = () => clock.currentTimeMillisUnsafe()
+  const started = now()
   const url = routeUrl(options.target, "import", { ack: "true" })
-  const progress = makeProgress({ stream: stderr, messages, direction: "import" })
+  const progress = makeProgress({ stream: stderr, messages, direction: "import", now })
   const say = progress.say
-  const started = Date.now()
 
-  // Frames not yet acked, in the order they were read; resent in that order after a reconnect.
+  // Frames not yet answered, in the order they were read; resent in that order after a reconnect.
   const unacked = new Map<number, Sent>()
+  // One permit per frame that may be sent unanswered: the reader waits for one, an answer frees it.
+  const window = yield* Semaphore.make(options.window)
+  // The connection frames go to; none while reconnecting, when they wait in `unacked`.
+  let connection: GatewayConnection | undefined
   // Frame number on the current connection → sequence number.
   let onConnection = new Map<number, number>()
-  let refused = 0
-  let nextSeq = 0
-  let sentItems = 0
-  let ackedFrames = 0
-  let ackedItems = 0
-  let bytesRead = 0
-  let socket: WebSocket | undefined
-  /** The socket still opening, if any: Ctrl-C while it opens drops it. */
-  let opening: WebSocket | undefined
   let connectionFrames = 0
-  let interrupted = false
-  let closing = false
-  let gaveUp: string | undefined
+  let frames = 0
+  let sentItems = 0
+  let acked = 0
+  let ackedItems = 0
+  let refused = 0
+  let bytesRead = 0
+  let inputError: InputError | undefined
   // The size of the smallest frame the gateway closed the connection over (1009): no frame this
   // large is sent again.
   let tooBigFrom = Infinity
-  let wake: () => void = () => {}
-  const changed = () => {
+  const firstOpen = yield* Deferred.make<void, ConnectError>()
+  const gaveUp = yield* Deferred.make<void>()
+  let gaveUpAfter: string | undefined
+
+  const changed = () =>
     progress.update({
-      frames: nextSeq,
-      framesDone: ackedFrames,
+      frames,
+      framesDone: acked,
       triples: sentItems,
       triplesDone: ackedItems,
       bytesRead,
       bytesTotal: options.bytesTotal
     })
-    wake()
-  }
-  const until = async (done: () => boolean) => {
-    while (!done()) await new Promise<void>((resolve) => (wake = resolve))
-  }
-
-  // Every timer this command starts, so that none outlives it.
-  const timers = new Map<NodeJS.Timeout, () => void>()
-  const sleep = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const timer = setTimeout(() => {
-        timers.delete(timer)
-        resolve()
-      }, ms)
-      timers.set(timer, resolve)
-    })
-  const stopTimers = () => {
-    for (const [timer, resolve] of timers) {
-      clearTimeout(timer)
-      resolve()
-    }
-    timers.clear()
-  }
 
   const originOf = (frame: Frame): string =>
     "line" in frame.origin
       ? t("import.originLine", { file: frame.origin.file, line: frame.origin.line })
       : t("import.originTriples", { file: frame.origin.file, first: frame.origin.first, last: frame.origin.last })
 
-  const refuse = (sent: Sent, text: string) => {
-    unacked.delete(sent.seq)
-    refused++
-    say(text)
-  }
+  /** The frame needs nothing more: its permit goes back to the reader. */
+  const settle = (sent: Sent) => (unacked.delete(sent.seq) ? window.release(1) : Effect.void)
 
-  const transmit = (sent: Sent) => {
-    if (socket?.readyState !== WebSocket.OPEN || !unacked.has(sent.seq)) return
-    onConnection.set(++connectionFrames, sent.seq)
-    socket.send(sent.frame.text)
-  }
-
-  const onAnswer = (data: WebSocket.RawData) => {
-    let answer: Answer
-    try {
-      answer = JSON.parse(data.toString()) as Answer
-    } catch {
-      return
-    }
-    const number = answer.ack ?? answer.nack
-    const seq = number === undefined ? undefined : onConnection.get(number)
-    const sent = seq === undefined ? undefined : unacked.get(seq)
-    if (sent === undefined) return
-    const message = answer.error?.message ?? ""
-    if (answer.ack !== undefined) {
-      unacked.delete(sent.seq)
-      ackedFrames++
-      ackedItems += sent.frame.items
-    } else if (answer.error?.retryable === true && sent.attempts < options.retries) {
-      // The broker could not take it just now: try again a little later, here or after a reconnect.
-      void sleep(backoff(sent.attempts++)).then(() => {
-        if (!closing) transmit(sent)
-      })
-    } else if (answer.error?.retryable === true) {
-      refuse(
-        sent,
-        t("import.stillRefused", {
-          frame: sent.seq + 1,
-          origin: originOf(sent.frame),
-          attempts: sent.attempts + 1,
-          message
-        })
-      )
-    } else {
-      // Refused for good (bad frame, or one the broker can never take): sending it again would be
-      // refused again, so it is reported and the rest goes on.
-      refuse(sent, t("import.refused", { frame: sent.seq + 1, origin: originOf(sent.frame), message }))
-    }
-    changed()
-  }
-
-  /** The gateway closed the connection over a frame larger than it accepts: the largest unanswered one. */
-  const onTooBig = (sentHere: ReadonlyArray<Sent>) => {
-    const largest = sentHere.reduce<Sent | undefined>(
-      (a, b) => (a === undefined || b.bytes > a.bytes ? b : a),
-      undefined
-    )
-    if (largest === undefined) return
-    tooBigFrom = Math.min(tooBigFrom, largest.bytes)
-    for (const sent of [...unacked.values()]) {
-      if (sent.bytes >= tooBigFrom)
-        refuse(sent, t("import.tooBig", { frame: sent.seq + 1, origin: originOf(sent.frame), bytes: sent.bytes }))
-    }
-  }
-
-  /** Opens a connection and resends what is unacked; resolves with why it failed, if it did. */
-  const connect = () =>
-    new Promise<string | undefined>((resolve) => {
-      const ws = new WebSocket(url, { perMessageDeflate: false })
-      opening = ws
-      let opened = false
-      ws.once("open", () => {
-        opened = true
-        opening = undefined
-        socket = ws
-        onConnection = new Map()
-        connectionFrames = 0
-        for (const sent of unacked.values()) transmit(sent)
-        resolve(undefined)
-      })
-      ws.once("unexpected-response", (request, response) => {
-        let body = ""
-        response.on("data", (chunk: Buffer) => (body += chunk.toString()))
-        response.on("end", () => {
-          request.destroy()
-          resolve(t("import.cannotConnect", { url: shown(url), reason: `HTTP ${response.statusCode}: ${body}` }))
-        })
-      })
-      ws.on("error", (error) => {
-        if (!opened) resolve(connectFailure(messages, url, error))
-      })
-      ws.on("message", onAnswer)
-      ws.on("close", (code, reason) => {
-        // A connection that never opened was already answered for; only a lost one is retried.
-        if (!opened) return
-        const sentHere = [...onConnection.values()].flatMap((seq) => unacked.get(seq) ?? [])
-        if (socket === ws) socket = undefined
-        if (closing) return
-        if (code === messageTooBig) onTooBig(sentHere)
-        else say(t("import.dropped", { code: String(code), reason: reason.toString() }))
-        void reconnect()
-      })
+  const refuse = (sent: Sent, text: string) =>
+    Effect.suspend(() => {
+      if (!unacked.has(sent.seq)) return Effect.void
+      refused++
+      say(text)
+      return settle(sent)
     })
 
-  let reconnecting: Promise<void> | undefined
-  const reconnect = () =>
-    (reconnecting ??= (async () => {
-      for (let attempt = 0; attempt < options.retries && !closing; attempt++) {
-        await sleep(backoff(attempt))
-        if (closing) break
-        say(t("import.reconnecting", { attempt: attempt + 1, of: options.retries }))
-        const failure = await connect()
-        if (failure === undefined) {
-          say(t("import.reconnected", { unacked: unacked.size }))
-          reconnecting = undefined
-          changed()
-          return
-        }
-        say(failure)
+  const refuseTooBig = (sent: Sent) =>
+    refuse(sent, t("import.tooBig", { frame: sent.seq + 1, origin: originOf(sent.frame), bytes: sent.bytes }))
+
+  const transmit = (sent: Sent) =>
+    Effect.suspend(() => {
+      if (connection === undefined || sent.awaiting || !unacked.has(sent.seq)) return Effect.void
+      sent.awaiting = true
+      onConnection.set(++connectionFrames, sent.seq)
+      return connection.send(sent.frame.text)
+    })
+
+  /** After a retryable nack: sent again after the next wait of its backoff, or refused once they are spent. */
+  const retryLater = Effect.fn("Import.retry")(function* (sent: Sent, message: string) {
+    sent.retry ??= yield* Schedule.toStepWithSleep(backoff(options.retries))
+    if (!(yield* nextWait(sent.retry))) {
+      const attempts = sent.attempts + 1
+      return yield* refuse(
+        sent,
+        t("import.stillRefused", { frame: sent.seq + 1, origin: originOf(sent.frame), attempts, message })
+      )
+    }
+    sent.attempts++
+    yield* transmit(sent)
+  })
+
+  const onAnswer = (text: string) =>
+    Effect.gen(function* () {
+      const answer = answerOf(text)
+      const seq = answer === undefined ? undefined : onConnection.get(answer.n)
+      const sent = seq === undefined ? undefined : unacked.get(seq)
+      if (answer === undefined || sent === undefined) return
+      sent.awaiting = false
+      if (answer._tag === "Ack") {
+        acked++
+        ackedItems += sent.frame.items
+        yield* settle(sent)
+      } else if (answer.retryable) {
+        // The broker could not take it just now: sent again a little later, here or after a reconnect.
+        yield* Effect.forkIn(retryLater(sent, answer.message), connections)
+      } else {
+        // Refused for good (bad frame, or one the broker can never take): sending it again would
+        // be refused again, so it is reported and the rest goes on.
+        yield* refuse(
+          sent,
+          t("import.refused", { frame: sent.seq + 1, origin: originOf(sent.frame), message: answer.message })
+        )
       }
-      if (!closing) gaveUp = t("import.gaveUp", { attempts: options.retries })
-      reconnecting = undefined
       changed()
-    })())
+    })
 
-  const onSigint = () => {
-    interrupted = true
+  /** One connection, from open to close: resends what is unanswered, then takes answers until it closes. */
+  const session = Effect.fn("Import.connection")(function* (reconnecting: boolean) {
+    const current = yield* gateway.connect(url)
+    connection = current
+    onConnection = new Map()
+    connectionFrames = 0
+    for (const sent of unacked.values()) {
+      sent.awaiting = false
+      yield* transmit(sent)
+    }
+    if (reconnecting) say(t("import.reconnected", { unacked: unacked.size }))
+    yield* Deferred.succeed(firstOpen, undefined)
     changed()
-  }
-  process.once("SIGINT", onSigint)
+    yield* current.receive.pipe(
+      Effect.flatMap(onAnswer),
+      Effect.forever,
+      Pull.catchDone(() => Effect.void)
+    )
+    connection = undefined
+    return yield* current.closed
+  }, Effect.scoped)
 
-  // Ctrl-C while the first connection opens: nothing was sent, and the user is told so.
-  const first = await Promise.race([connect(), until(() => interrupted).then(() => "interrupted" as const)])
-  if (first === "interrupted") {
-    closing = true
-    opening?.terminate()
-    socket?.terminate()
-    stopTimers()
-    say(t("import.interrupted", { unacked: 0 }))
-    return exitCodes.interrupted
-  }
-  if (first !== undefined) {
-    process.off("SIGINT", onSigint)
-    say(first)
-    return exitCodes.notLanded
-  }
+  /** The gateway closed the connection over a frame larger than it accepts: the largest unanswered one. */
+  const onTooBig = Effect.suspend(() => {
+    const sentHere = [...onConnection.values()].flatMap((seq) => unacked.get(seq) ?? [])
+    if (sentHere.length === 0) return Effect.void
+    tooBigFrom = Math.min(tooBigFrom, Math.max(...sentHere.map((sent) => sent.bytes)))
+    const tooBig = [...unacked.values()].filter((sent) => sent.bytes >= tooBigFrom)
+    return Effect.forEach(tooBig, refuseTooBig, { discard: true })
+  })
 
-  let parseError: ParseError | undefined
-  try {
-    for await (const frame of framesOf(options.sources)) {
-      await until(() => unacked.size < options.window || gaveUp !== undefined || interrupted)
-      if (gaveUp !== undefined || interrupted) break
-      const sent: Sent = { seq: nextSeq++, frame, bytes: Buffer.byteLength(frame.text), attempts: 0 }
+  /** After a lost connection: attempts on the backoff schedule, each one said; the next session's close, or none. */
+  const reconnect = Effect.fn("Import.reconnect")(function* () {
+    const wait = yield* Schedule.toStepWithSleep(backoff(options.retries))
+    for (let attempt = 1; ; attempt++) {
+      if (!(yield* nextWait(wait))) return Option.none<Closed>()
+      say(t("import.reconnecting", { attempt, of: options.retries }))
+      const session_ = yield* Effect.result(session(true))
+      if (Result.isSuccess(session_)) return Option.some(session_.success)
+      say(connectFailure(messages, "import", session_.failure))
+    }
+  })
+
+  /** The first connection, then a reconnect after each one lost, until the command ends or gives up. */
+  const supervise = Effect.fn("Import.supervise")(function* () {
+    let closed = yield* session(false).pipe(Effect.tapError((error) => Deferred.fail(firstOpen, error)))
+    while (true) {
+      if (closed.code === messageTooBig) yield* onTooBig
+      else say(t("import.dropped", { code: String(closed.code), reason: closed.reason }))
+      changed()
+      const next = yield* reconnect()
+      if (Option.isNone(next)) {
+        gaveUpAfter = t("import.gaveUp", { attempts: options.retries })
+        return yield* Deferred.succeed(gaveUp, undefined)
+      }
+      closed = next.value
+    }
+  })
+
+  const send = (frame: Frame) =>
+    Effect.gen(function* () {
+      yield* window.take(1)
+      const sent: Sent = {
+        seq: frames++,
+        frame,
+        bytes: Buffer.byteLength(frame.text),
+        attempts: 0,
+        awaiting: false,
+        retry: undefined
+      }
       sentItems += frame.items
       bytesRead = frame.bytesRead
       unacked.set(sent.seq, sent)
-      if (sent.bytes >= tooBigFrom)
-        refuse(sent, t("import.tooBig", { frame: sent.seq + 1, origin: originOf(frame), bytes: sent.bytes }))
-      else transmit(sent)
+      yield* sent.bytes >= tooBigFrom ? refuseTooBig(sent) : transmit(sent)
       changed()
-    }
-  } catch (error) {
-    if (!(error instanceof ParseError)) throw error
-    parseError = error
-  }
-  // Everything read has been sent (or is waiting for a reconnect): wait for the answers.
-  await until(() => unacked.size === 0 || gaveUp !== undefined || interrupted)
-  closing = true
-  stopTimers()
-  process.off("SIGINT", onSigint)
-  const last = socket
-  if (last !== undefined) {
-    await new Promise<void>((resolve) => {
-      last.once("close", () => resolve())
-      last.close(1000)
     })
-  }
-  progress.finish()
 
-  const seconds = (Date.now() - started) / 1000
-  say(
-    t("import.summary", {
-      acked: ackedFrames,
-      frames: nextSeq,
-      items: ackedItems,
-      seconds,
-      flow: options.target.flow,
-      kind: options.target.kind
+  /** Everything read is sent (or waits for a reconnect), then every answer is waited for. */
+  const transfer = Effect.fn("Import.transfer")(function* () {
+    yield* framesOf(options.sources).pipe(
+      Stream.runForEach(send),
+      Effect.catch((error) => Effect.sync(() => (inputError = error)))
+    )
+    // Every permit back: nothing is left unanswered.
+    yield* window.take(options.window)
+  })
+
+  // The Ctrl-C listener is there before anything connects, and gone (Ctrl-C is Node's again)
+  // while the last connection closes with 1000 and its close frame is waited for.
+  const ended = yield* Effect.scoped(
+    Effect.gen(function* () {
+      const pressed = yield* ctrlC
+      yield* Effect.forkIn(supervise(), connections)
+      const first = yield* Deferred.await(firstOpen).pipe(
+        Effect.as<Outcome>("open"),
+        Effect.catch((error) => Effect.succeed<Outcome>(error)),
+        Effect.raceFirst(Effect.as(pressed, "interruptedOpening" as const))
+      )
+      if (first !== "open") return first
+      return yield* Effect.raceAll([
+        Effect.as(transfer(), "done" as const),
+        Effect.as(Deferred.await(gaveUp), "gaveUp" as const),
+        Effect.as(pressed, "interrupted" as const)
+      ])
     })
   )
-  if (parseError !== undefined) {
-    say(
-      t("import.parseError", {
-        where: `${parseError.file}:${parseError.line}:${parseError.column}`,
-        problem: parseError.problem
-      })
-    )
-  }
-  if (interrupted) {
-    say(t("import.interrupted", { unacked: unacked.size }))
+  yield* Scope.close(connections, Exit.void)
+  // Ctrl-C while the first connection opens: nothing was sent, and the user is told so.
+  if (ended === "interruptedOpening") {
+    say(t("import.interrupted", { unacked: 0 }))
     return exitCodes.interrupted
   }
-  const landed = gaveUp === undefined && unacked.size === 0 && refused === 0
-  if (gaveUp !== undefined) say(gaveUp)
-  if (!landed) say(t("import.notLanded", { unacked: unacked.size, refused }))
-  if (parseError !== undefined) {
-    say(t(landed ? "import.parseLanded" : "import.parseStopped", { line: parseError.line }))
-    return exitCodes.input
+  if (typeof ended === "object") {
+    say(connectFailure(messages, "import", ended))
+    return exitCodes.notLanded
   }
-  if (!landed) return exitCodes.notLanded
-  say(t("import.allLanded"))
-  return exitCodes.ok
-}
+  progress.finish()
+  const report = importReport(
+    {
+      frames,
+      acked,
+      ackedItems,
+      unacked: unacked.size,
+      refused,
+      seconds: (now() - started) / 1000,
+      inputError,
+      gaveUp: gaveUpAfter,
+      interrupted: ended === "interrupted"
+    },
+    options.target,
+    messages
+  )
+  for (const line of report.lines) say(line)
+  return report.code
+}, Effect.scoped)
+
+export const runImport = (
+  options: ImportOptions,
+  messages: Messages,
+  stderr: NodeJS.WriteStream = process.stderr
+): Promise<number> => Effect.runPromise(importCommand(options, messages, stderr).pipe(Effect.provide(layerWs)))
