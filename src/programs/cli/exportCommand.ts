@@ -5,7 +5,7 @@
  */
 import { createWriteStream } from "node:fs"
 import type { Writable } from "node:stream"
-import { Deferred, Effect, Exit, Pull } from "effect"
+import { Clock, Deferred, Effect, Exit, Pull } from "effect"
 import { tripleToNTriples } from "../../domain/Rdf.ts"
 import type { TripleT } from "../../domain/Term.ts"
 import type { Messages } from "../../i18n/messages.ts"
@@ -130,7 +130,13 @@ export const exportCommand = Effect.fn("Export.run")(function* (
   }
   const gateway = yield* GatewaySocket
   const url = routeUrl(options.target, "export", { subscription: options.subscription, from: options.from })
-  const progress = makeProgress({ stream: stderr, messages, direction: "export" })
+  const clock = yield* Clock.Clock
+  const progress = makeProgress({
+    stream: stderr,
+    messages,
+    direction: "export",
+    now: () => clock.currentTimeMillisUnsafe()
+  })
   const outputName = options.output === "-" ? t("cli.stdout") : options.output
   let frames = 0
   let items = 0
