@@ -6,6 +6,7 @@ import { execFile } from "node:child_process"
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
+import { PassThrough } from "node:stream"
 import { fileURLToPath } from "node:url"
 import { afterAll, assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
@@ -248,6 +249,28 @@ describe("tg-gateway import", () => {
         assert.include(stderr.text(), "interrupted: 0 frames sent but not acknowledged")
         assert.include(stderr.text(), "run the same command again to import it all")
       })
+  )
+
+  it.live("Ctrl-C while the input waits for more (an open pipe): exit 130 at once, and standard input is let go", () =>
+    Effect.gen(function* () {
+      const gateway = yield* fakeGateway((connection, n) => {
+        ack(connection.socket, n)
+        process.emit("SIGINT")
+      })
+      // A pipe whose writer is still there: one frame now, more perhaps later.
+      const stdin = new PassThrough()
+      stdin.write(`${jsonLines(1)}\n`)
+      const stderr = captureStream()
+      const base = options(gateway.url, "-", "jsonl")
+      const code = yield* Effect.promise(() =>
+        runImport({ ...base, sources: base.sources.map((source) => ({ ...source, stdin })) }, messages, stderr.stream)
+      )
+      assert.strictEqual(code, 130)
+      assert.include(stderr.text(), "of 1 frame acknowledged")
+      assert.include(stderr.text(), "run the same command again to import it all")
+      // An open standard input would keep the process alive after the command has ended.
+      assert.isTrue(stdin.destroyed)
+    })
   )
 
   it.live("--retries 0: a retryable nack is final and a dropped connection is not reopened", () =>

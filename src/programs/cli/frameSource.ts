@@ -89,12 +89,15 @@ const nameOf = (options: SourceOptions) => (options.input === "-" ? "<stdin>" : 
 
 const reasonOf = (error: unknown) => (error instanceof Error ? error.message : String(error))
 
-/** The input's bytes; standard input is read, never closed, since it is not ours. */
+/**
+ * The input's bytes. The stream is destroyed when the frames end or are no longer wanted, standard
+ * input too: nothing reads it after the command, and a pipe still open would keep the process
+ * alive after a Ctrl-C.
+ */
 const bytesOf = (options: SourceOptions): Stream.Stream<Uint8Array, InputUnreadable> =>
   NodeStream.fromReadable({
     evaluate: () => (options.input === "-" ? (options.stdin ?? process.stdin) : createReadStream(options.input)),
-    onError: (error) => new InputUnreadable({ file: nameOf(options), reason: reasonOf(error) }),
-    closeOnDone: options.input !== "-"
+    onError: (error) => new InputUnreadable({ file: nameOf(options), reason: reasonOf(error) })
   })
 
 interface N3Context {
