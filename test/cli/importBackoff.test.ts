@@ -106,6 +106,19 @@ describe("tg-gateway import on the TestClock", () => {
       })
   )
 
+  it.effect("the first connection is not retried: a gateway that is not running is said once, exit 1", () =>
+    Effect.gen(function* () {
+      const { gateway, stderr, fiber } = yield* start(input("never.jsonl", 1), 3, { accept: () => notListening() })
+      assert.strictEqual(yield* Fiber.join(fiber), 1)
+      yield* TestClock.adjust("1 minute")
+      assert.deepStrictEqual(gateway.attempts, [0])
+      assert.strictEqual(
+        stderr.text(),
+        "nothing is listening at 127.0.0.1:1 (connection refused for ws://127.0.0.1:1): is 'tg-gateway serve' running there?\n"
+      )
+    })
+  )
+
   it.effect("after --retries failed attempts it gives up, exit 1, and nothing keeps trying afterwards", () =>
     Effect.gen(function* () {
       const { gateway, stderr, fiber } = yield* start(input("gone.jsonl", 2), 3, {

@@ -5,7 +5,7 @@
  */
 import { createWriteStream } from "node:fs"
 import type { Writable } from "node:stream"
-import { Clock, Deferred, Effect, Exit, Pull } from "effect"
+import { Clock, Deferred, Effect, Exit, Pull, Scope } from "effect"
 import { tripleToNTriples } from "../../domain/Rdf.ts"
 import type { TripleT } from "../../domain/Term.ts"
 import type { Messages } from "../../i18n/messages.ts"
@@ -181,13 +181,15 @@ export const exportCommand = Effect.fn("Export.run")(function* (
     }
   })
 
-  // The Ctrl-C listener, then the connection (closed with 1000, its close frame waited for) end
-  // with this scope, before the output is flushed and the summary said.
+  // The Ctrl-C listener goes with the inner scope: Ctrl-C is Node's again while the connection
+  // closes (with 1000, its close frame waited for), before the output is flushed and the summary said.
+  const connections = yield* Scope.fork(yield* Scope.Scope)
   const stop = yield* Effect.scoped(
     Effect.gen(function* () {
       const stoppedByUser: Stop = { code: exitCodes.ok, why: `${t("export.stoppedByUser")}\n${nextStep()}` }
       const pressed = Effect.as(yield* ctrlC, stoppedByUser)
       const connected = yield* gateway.connect(url).pipe(
+        Scope.provide(connections),
         Effect.catch((error) =>
           Effect.succeed<Stop>({ code: exitCodes.notLanded, why: connectFailure(messages, "export", error) })
         ),
@@ -203,6 +205,7 @@ export const exportCommand = Effect.fn("Export.run")(function* (
       ])
     })
   )
+  yield* Scope.close(connections, Exit.void)
 
   progress.finish()
   if (stop.quiet === true) return stop.code
@@ -212,7 +215,7 @@ export const exportCommand = Effect.fn("Export.run")(function* (
   if (frames > 0 || stop.code === exitCodes.ok)
     stderr.write(`${t("export.summary", { frames, items, output: outputName, format: options.format })}\n`)
   return stop.code
-})
+}, Effect.scoped)
 
 export const runExport = (
   options: ExportOptions,

@@ -298,7 +298,7 @@ export const importCommand = Effect.fn("Import.run")(function* (
       yield* transmit(sent)
     }
     if (reconnecting) say(t("import.reconnected", { unacked: unacked.size }))
-    yield* Deferred.succeed(firstOpen, undefined)
+    else yield* Deferred.succeed(firstOpen, undefined)
     changed()
     yield* current.receive.pipe(
       Effect.flatMap(onAnswer),
@@ -332,7 +332,10 @@ export const importCommand = Effect.fn("Import.run")(function* (
 
   /** The first connection, then a reconnect after each one lost, until the command ends or gives up. */
   const supervise = Effect.fn("Import.supervise")(function* () {
-    let closed = yield* session(false).pipe(Effect.tapError((error) => Deferred.fail(firstOpen, error)))
+    const first = yield* Effect.result(session(false))
+    // Only a connection that was open is retried: the first one's failure is the command's answer.
+    if (Result.isFailure(first)) return yield* Deferred.fail(firstOpen, first.failure)
+    let closed = first.success
     while (true) {
       if (closed.code === messageTooBig) yield* onTooBig
       else say(t("import.dropped", { code: String(closed.code), reason: closed.reason }))
