@@ -203,6 +203,7 @@ export const settings = {
   shutdownGracePeriod: setting("SHUTDOWN_GRACE_PERIOD", "1s", parseDuration, "DURATION"),
   maxConsecutiveErrors: setting("MAX_CONSECUTIVE_ERRORS", "5", parseInteger(1), "N"),
   exportDeadLetterTopic: setting("EXPORT_DEAD_LETTER_TOPIC", undefined, parseText, "TOPIC"),
+  exportMaxUnacked: setting("EXPORT_MAX_UNACKED", "500", parseInteger(1, 100000), "N"),
   logQueueStats: setting("LOG_QUEUE_STATS", "true", parseBoolean, "BOOL"),
   logFormat: setting<LogFormat, "pretty">("LOG_FORMAT", "pretty", parseChoice(logFormats), "pretty|json"),
   logLevel: setting<LogLevelName, "info">("LOG_LEVEL", "info", parseChoice(logLevelNames), "LEVEL"),

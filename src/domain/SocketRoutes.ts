@@ -23,6 +23,8 @@ export type Route =
       readonly subscription: string | undefined
       /** `?from=earliest`: a new subscription starts at the topic's first message instead of now. */
       readonly from: "Latest" | "Earliest"
+      /** `?ack=true`: a message is acknowledged to the broker only once the client acks its frame. */
+      readonly ack: boolean
     }
 
 /** An HTTP answer instead of the upgrade. */
@@ -117,7 +119,8 @@ export const resolveRoute = (request: SocketRequest, context: RouteContext): Res
     kind,
     topic,
     subscription,
-    from: from === "earliest" ? "Earliest" : "Latest"
+    from: from === "earliest" ? "Earliest" : "Latest",
+    ack: isTrue(url.searchParams.get("ack"))
   })
 }
 

@@ -12,7 +12,7 @@ import { Cause, Clock, Duration, Effect, Exit, Fiber, Metric, Scope } from "effe
 import type { Route } from "../domain/SocketRoutes.ts"
 import { Broker, type ReceivedMessage } from "./Broker.ts"
 import type { Connection } from "./Connection.ts"
-import { runExport } from "./ExportDispatcher.ts"
+import { makeExport } from "./ExportDispatcher.ts"
 import { GatewaySettings } from "./GatewaySettings.ts"
 import { makeImport } from "./ImportDispatcher.ts"
 import { Lifecycle, type LifecycleShape } from "./Lifecycle.ts"
@@ -236,19 +236,24 @@ const openExport = (route: Extract<Route, { direction: "export" }>) =>
     const deliveries = yield* subscriber.subscribeAll("client").pipe(Scope.provide(queueScope))
     return (connection: Connection) =>
       Effect.gen(function* () {
-        const exporter = yield* Effect.forkScoped(
-          runExport(connection, deliveries, {
-            kind: route.kind,
-            maxConsecutiveErrors: settings.maxConsecutiveErrors,
-            ...(deadLetter === undefined ? {} : { deadLetter })
-          })
-        )
+        const exported = makeExport(connection, deliveries, {
+          kind: route.kind,
+          maxConsecutiveErrors: settings.maxConsecutiveErrors,
+          ...(deadLetter === undefined ? {} : { deadLetter }),
+          ...(route.ack ? { clientAcks: { maxUnacked: settings.exportMaxUnacked } } : {})
+        })
+        const exporter = yield* Effect.forkScoped(exported.run)
         const ending = yield* endingOf(connection, lifecycle, subscriber.lost, exporter)
         const closing = yield* Clock.currentTimeMillis
         // How the exporter ended, if it ended by itself: a failure only while the client is there.
         const ended = exporter.pollUnsafe()
 
-        // On a server shutdown the socket is still open: keep writing while the subscriber drains.
+        // Acks the client sent before it closed count: take them all before anything is given back.
+        if (ending === "peer" && exporter.pollUnsafe() === undefined) {
+          yield* exported.acksRead.pipe(Effect.timeoutOption(settings.subscriberDrainTimeout))
+        }
+        // On a server shutdown the socket is still open: keep writing (and, with client acks,
+        // taking acks) while the subscriber drains.
         if (ending !== "server") {
           yield* Fiber.interrupt(exporter)
           yield* Scope.close(queueScope, Exit.void)

@@ -42,9 +42,15 @@ describe("resolveRoute", () => {
         kind: "graph-embeddings",
         topic: "persistent://tg/flow/graph-embeddings:default:default",
         subscription: "s-1.x",
-        from: "Earliest"
+        from: "Earliest",
+        ack: false
       })
     )
+  })
+
+  it("an export takes ?ack=true: the client acknowledges its frames", () => {
+    const resolved = resolve("/api/v1/flow/default/export/triples?subscription=s&ack=true")
+    assert.isTrue(Result.isSuccess(resolved) && resolved.success.direction === "export" && resolved.success.ack)
   })
 
   const refusals: ReadonlyArray<

@@ -5,11 +5,11 @@
  * row end the export.
  */
 import { assert, describe, it } from "@effect/vitest"
-import { Cause, Deferred, Effect, Exit, Fiber, Metric, Result, Scope } from "effect"
+import { Cause, Deferred, Effect, Exit, Fiber, Metric, Queue, Result, Scope } from "effect"
 import { translateFrame } from "../../src/domain/Codec.ts"
 import { Broker } from "../../src/services/Broker.ts"
-import { type Connection, SocketWriteFailed, type Written } from "../../src/services/Connection.ts"
-import { type ExportOptions, runExport } from "../../src/services/ExportDispatcher.ts"
+import { type Connection, type InboundFrame, SocketWriteFailed, type Written } from "../../src/services/Connection.ts"
+import { type ExportOptions, makeExport } from "../../src/services/ExportDispatcher.ts"
 import * as Metrics from "../../src/services/Metrics.ts"
 import { makeSubscriber } from "../../src/services/Subscriber.ts"
 import { bytes, freshTopic } from "../support/brokers.ts"
@@ -17,11 +17,14 @@ import { triplesFrame } from "../support/frames.ts"
 import { makeScriptedBroker } from "../support/scriptedBroker.ts"
 import { withSettled } from "../support/settled.ts"
 
-/** A connection whose every write waits for the test to say how it ended. */
-const scriptedConnection = () => {
+/**
+ * A connection whose every write waits for the test to say how it ended, and whose client frames
+ * (acks) the test sends; ending `fromClient` is the client's side closing.
+ */
+const scriptedConnection = (fromClient: Queue.Queue<InboundFrame, Cause.Done>) => {
   const writes: Array<{ readonly texts: ReadonlyArray<string>; readonly outcome: Deferred.Deferred<Written> }> = []
   const connection: Connection = {
-    receive: Effect.never,
+    receive: Queue.takeAll(fromClient),
     write: (texts) =>
       Effect.sync(() => {
         const outcome = Deferred.makeUnsafe<Written>()
@@ -33,7 +36,7 @@ const scriptedConnection = () => {
     isOpen: () => true,
     close: () => Effect.void
   }
-  return { connection, writes }
+  return { connection, writes, fromClient }
 }
 
 const record = (id: string): Uint8Array => {
@@ -42,7 +45,11 @@ const record = (id: string): Uint8Array => {
   return translated.success
 }
 
-const setup = (maxConsecutiveErrors = 3, deadLetter?: ExportOptions["deadLetter"]) =>
+const setup = (
+  maxConsecutiveErrors = 3,
+  deadLetter?: ExportOptions["deadLetter"],
+  clientAcks?: ExportOptions["clientAcks"]
+) =>
   Effect.gen(function* () {
     const { broker, events } = yield* makeScriptedBroker()
     const topic = freshTopic("export")
@@ -53,20 +60,44 @@ const setup = (maxConsecutiveErrors = 3, deadLetter?: ExportOptions["deadLetter"
     )
     const deliveries = yield* subscriber.subscribeAll("client").pipe(Scope.provide(scope))
     const producer = yield* broker.producer(topic)
-    const { connection, writes } = scriptedConnection()
-    const exporter = yield* Effect.forkChild(
-      runExport(connection, deliveries, {
-        kind: "triples",
-        maxConsecutiveErrors,
-        ...(deadLetter === undefined ? {} : { deadLetter })
-      }),
-      { startImmediately: true }
-    )
+    const { connection, writes, fromClient } = scriptedConnection(yield* Queue.unbounded<InboundFrame, Cause.Done>())
+    const exported = makeExport(connection, deliveries, {
+      kind: "triples",
+      maxConsecutiveErrors,
+      ...(deadLetter === undefined ? {} : { deadLetter }),
+      ...(clientAcks === undefined ? {} : { clientAcks })
+    })
+    const exporter = yield* Effect.forkChild(exported.run, { startImmediately: true })
+    /** The client sends these frames, together. */
+    const client = (...frames: ReadonlyArray<string>) =>
+      Queue.offerAll(
+        fromClient,
+        frames.map((data): InboundFrame => ({ data, isBinary: false }))
+      )
     const publish = (...ids: ReadonlyArray<string>) =>
       Effect.forEach(ids, (id) => producer.send({ payload: record(id) }), { discard: true })
     const acked = () => events.filter((e) => e.startsWith("ack ")).length
     const nacked = () => events.filter((e) => e.startsWith("nack ")).length
-    return { exporter, publish, producer, writes, events, acked, nacked }
+    /** Every frame handed to the socket, data and error frames alike, in order. */
+    const written = () => writes.flatMap((w) => w.texts)
+    /** Confirms every write not answered yet, as a socket that wrote them all. */
+    const writeAll = Effect.forEach(writes, (w) => Deferred.succeed(w.outcome, { written: w.texts.length }), {
+      discard: true
+    })
+    return {
+      exporter,
+      exported,
+      publish,
+      producer,
+      writes,
+      written,
+      writeAll,
+      client,
+      fromClient,
+      events,
+      acked,
+      nacked
+    }
   })
 
 const withMetrics = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
@@ -210,4 +241,144 @@ describe("ExportDispatcher", () => {
         )
       )
   )
+
+  describe("client acks (?ack=true)", () => {
+    const acks = { maxUnacked: 100 }
+    const errorsOf = (frames: ReadonlyArray<string>) =>
+      frames.filter((f) => f.startsWith(`{"error"`)).map((f) => (JSON.parse(f) as { error: unknown }).error)
+
+    it.effect(
+      "a written frame is acknowledged to the broker only once the client acks it; an ack covers every frame up to it",
+      () =>
+        withSettled((settled) =>
+          Effect.scoped(
+            Effect.gen(function* () {
+              const { publish, writeAll, client, acked, nacked } = yield* setup(3, undefined, acks)
+              yield* publish("a", "b", "c")
+              yield* settled
+              yield* writeAll
+              yield* settled
+              assert.strictEqual(acked(), 0, "written, but the client has not acked")
+              yield* client(`{"ack":2}`)
+              yield* settled
+              assert.strictEqual(acked(), 2, "frames 1 and 2")
+              yield* client(`{"ack":2}`, `{"ack":3}`)
+              yield* settled
+              assert.deepStrictEqual([acked(), nacked()], [3, 0])
+            })
+          )
+        )
+    )
+
+    it.effect("at most maxUnacked frames are out unacknowledged; each ack lets as many more out", () =>
+      withSettled((settled) =>
+        Effect.scoped(
+          Effect.gen(function* () {
+            const { publish, written, writeAll, client, acked } = yield* setup(3, undefined, { maxUnacked: 2 })
+            yield* publish("a", "b", "c", "d", "e")
+            yield* settled
+            yield* writeAll
+            yield* settled
+            assert.deepStrictEqual(written().map(idOf), ["a", "b"], "the window is full at 2")
+            yield* client(`{"ack":1}`)
+            yield* settled
+            yield* writeAll
+            yield* settled
+            assert.deepStrictEqual(written().map(idOf), ["a", "b", "c"])
+            yield* client(`{"ack":3}`)
+            yield* settled
+            yield* writeAll
+            yield* settled
+            assert.deepStrictEqual(written().map(idOf), ["a", "b", "c", "d", "e"])
+            assert.strictEqual(acked(), 3)
+          })
+        )
+      )
+    )
+
+    it.effect("a bad ack is answered with an error frame saying what was wrong, and the export goes on", () =>
+      withSettled((settled) =>
+        Effect.scoped(
+          Effect.gen(function* () {
+            const { publish, written, writeAll, client, acked } = yield* setup(3, undefined, acks)
+            yield* publish("a", "b", "c")
+            yield* settled
+            yield* writeAll
+            yield* client(`{"ack":2}`)
+            yield* settled
+            yield* client("nope", `{"ok":1}`, `{"ack":1.5}`, `{"ack":0}`, `{"ack":9}`, `{"ack":1}`)
+            yield* settled
+            assert.deepStrictEqual(errorsOf(written()), [
+              {
+                message: `frame 2 is not JSON (Unexpected token 'o', "nope" is not valid JSON); an export with ?ack=true takes {"ack": n}, n the number of the last frame received`,
+                path: "",
+                frame: 2
+              },
+              {
+                message: `frame 3 has no "ack"; an export with ?ack=true takes {"ack": n}, n the number of the last frame received`,
+                path: "",
+                frame: 3
+              },
+              {
+                message: "ack must be a positive integer (the number of a frame received), not 1.5",
+                path: "ack",
+                frame: 4
+              },
+              {
+                message: "ack must be a positive integer (the number of a frame received), not 0",
+                path: "ack",
+                frame: 5
+              },
+              { message: "ack 9 is beyond the 3 frame(s) written on this connection", path: "ack", frame: 6 },
+              { message: "ack 1 goes back: frames up to 2 are already acknowledged", path: "ack", frame: 7 }
+            ])
+            assert.strictEqual(acked(), 2, "no bad ack acknowledged anything")
+            yield* client(`{"ack":3}`)
+            yield* settled
+            assert.strictEqual(acked(), 3, "the connection goes on")
+          })
+        )
+      )
+    )
+
+    it.effect("interrupted, the export gives back every frame written and not acked", () =>
+      withSettled((settled) =>
+        Effect.scoped(
+          Effect.gen(function* () {
+            const { exporter, publish, writeAll, client, acked, nacked } = yield* setup(3, undefined, acks)
+            yield* publish("a", "b", "c")
+            yield* settled
+            yield* writeAll
+            yield* client(`{"ack":1}`)
+            yield* settled
+            yield* Fiber.interrupt(exporter)
+            yield* settled
+            assert.deepStrictEqual([acked(), nacked()], [1, 2])
+          })
+        )
+      )
+    )
+
+    it.effect("the client's close: the acks it sent before are taken, then what it had not acked is given back", () =>
+      withSettled((settled) =>
+        Effect.scoped(
+          Effect.gen(function* () {
+            const { exported, publish, writeAll, client, fromClient, acked, nacked } = yield* setup(3, undefined, acks)
+            yield* publish("a", "b", "c")
+            yield* settled
+            yield* writeAll
+            yield* settled
+            const read = yield* Effect.forkChild(exported.acksRead)
+            yield* client(`{"ack":1}`)
+            yield* settled
+            assert.isUndefined(read.pollUnsafe(), "the client is still there")
+            assert.deepStrictEqual([acked(), nacked()], [1, 0])
+            yield* Queue.end(fromClient)
+            yield* Fiber.join(read)
+            assert.deepStrictEqual([acked(), nacked()], [1, 2])
+          })
+        )
+      )
+    )
+  })
 })

@@ -145,7 +145,14 @@ describe("SocketEndpoint", () => {
       withMetrics(
         Effect.gen(function* () {
           const topic = freshTopic("endpoint")
-          const route: Route = { direction: "export", kind: "triples", topic, subscription: undefined, from: "Latest" }
+          const route: Route = {
+            direction: "export",
+            kind: "triples",
+            topic,
+            subscription: undefined,
+            from: "Latest",
+            ack: false
+          }
           const t = yield* serveOne(route, { maxConsecutiveErrors: 1, logQueueStats: true })
           const producer = yield* t.broker.producer(topic).pipe(Scope.provide(t.scope))
           yield* producer.send({ payload: record("m0") })

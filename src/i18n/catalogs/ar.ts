@@ -154,6 +154,8 @@ export const catalog: Catalog = {
   "setting.MAX_CONSECUTIVE_ERRORS": "عدد مرات الكتابة الفاشلة المتتالية التي تُنهي التصدير",
   "setting.EXPORT_DEAD_LETTER_TOPIC":
     "موضوع يستقبل السجلات التي لم يكن بوسع أي عميل قراءتها من موضوع تصدير (مع الخاصيتين origin-topic وreason)؛ عند عدم تعيينه: يُؤكَّد استلامها وتُحتسب",
+  "setting.EXPORT_MAX_UNACKED":
+    "مع ?ack=true في التصدير، الإطارات المكتوبة إلى عميل التي لم يؤكد استلامها بعد؛ عند بلوغ الحد تنتظر الكتابة تأكيداته",
   "setting.LOG_QUEUE_STATS": "تسجيل إحصاءات قوائم الانتظار عند إغلاق الاتصالات",
   "setting.LOG_FORMAT": "كتابة أسطر السجل نصًا (pretty، logfmt) أو كائنات JSON \u200f(json)، سطرًا واحدًا لكل حدث",
   "setting.LOG_LEVEL": "أدنى مستوى يُسجَّل: trace أو debug أو info أو warn أو error أو fatal أو none",

@@ -160,6 +160,8 @@ export const en = {
   "setting.MAX_CONSECUTIVE_ERRORS": "failed writes in a row that end an export",
   "setting.EXPORT_DEAD_LETTER_TOPIC":
     "topic that receives records on an export topic that no client could read (with origin-topic and reason properties); unset: they are acknowledged and counted",
+  "setting.EXPORT_MAX_UNACKED":
+    "with ?ack=true on an export, frames written to a client and not yet acknowledged by it; when reached, writing waits for its acks",
   "setting.LOG_QUEUE_STATS": "log queue statistics when connections shut down",
   "setting.LOG_FORMAT": "log lines as text (pretty, logfmt) or as JSON objects (json), one line per event",
   "setting.LOG_LEVEL": "lowest level logged: trace, debug, info, warn, error, fatal or none",

@@ -168,6 +168,8 @@ export const catalog: Catalog = {
   "setting.MAX_CONSECUTIVE_ERRORS": "escrituras fallidas seguidas que ponen fin a una exportación",
   "setting.EXPORT_DEAD_LETTER_TOPIC":
     "tema que recibe los registros de un tema de exportación que ningún cliente podría leer (con las propiedades origin-topic y reason); sin definir: se confirman y se cuentan",
+  "setting.EXPORT_MAX_UNACKED":
+    "con ?ack=true en una exportación, tramas escritas a un cliente que este aún no ha confirmado; al alcanzarse, la escritura espera sus confirmaciones",
   "setting.LOG_QUEUE_STATS": "registrar estadísticas de las colas al cerrarse las conexiones",
   "setting.LOG_FORMAT":
     "registrar las líneas como texto (pretty, logfmt) o como objetos JSON (json), una línea por evento",

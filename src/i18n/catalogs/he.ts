@@ -155,6 +155,8 @@ export const catalog: Catalog = {
   "setting.MAX_CONSECUTIVE_ERRORS": "מספר כתיבות כושלות ברצף שמביא לסיום הייצוא",
   "setting.EXPORT_DEAD_LETTER_TOPIC":
     "נושא שמקבל רשומות מנושא ייצוא שאף לקוח לא יכול היה לקרוא (עם המאפיינים origin-topic ו-reason); כשאינו מוגדר: הן מאושרות ונספרות",
+  "setting.EXPORT_MAX_UNACKED":
+    "עם ?ack=true בייצוא, מסגרות שנכתבו ללקוח וטרם אושרו על ידו; כשהמגבלה מושגת, הכתיבה ממתינה לאישורים שלו",
   "setting.LOG_QUEUE_STATS": "רישום סטטיסטיקות של התורים ביומן כשחיבורים נסגרים",
   "setting.LOG_FORMAT": "שורות היומן כטקסט (pretty, logfmt) או כאובייקטי JSON\u200f (json), שורה אחת לכל אירוע",
   "setting.LOG_LEVEL":

@@ -150,6 +150,8 @@ export const catalog: Catalog = {
   "setting.MAX_CONSECUTIVE_ERRORS": "लगातार विफल लेखन की संख्या, जिसके बाद एक्सपोर्ट समाप्त हो जाता है",
   "setting.EXPORT_DEAD_LETTER_TOPIC":
     "वह टॉपिक जिसमें किसी एक्सपोर्ट टॉपिक के ऐसे रिकॉर्ड भेजे जाते हैं जिन्हें कोई क्लाइंट पढ़ न सके (origin-topic और reason प्रॉपर्टी के साथ); सेट न होने पर: उनकी पुष्टि करके उन्हें गिना जाता है",
+  "setting.EXPORT_MAX_UNACKED":
+    "एक्सपोर्ट पर ?ack=true के साथ, क्लाइंट को लिखे गए वे फ़्रेम जिनकी उसने अभी पुष्टि नहीं की; सीमा पहुँचने पर लिखना उसकी पुष्टियों की प्रतीक्षा करता है",
   "setting.LOG_QUEUE_STATS": "कनेक्शन बंद होने पर कतार के आँकड़े लॉग करें",
   "setting.LOG_FORMAT": "लॉग पंक्तियाँ पाठ (pretty, logfmt) या JSON ऑब्जेक्ट (json) के रूप में, हर घटना की एक पंक्ति",
   "setting.LOG_LEVEL": "लॉग होने वाला सबसे निचला स्तर: trace, debug, info, warn, error, fatal या none",

@@ -167,6 +167,8 @@ export const catalog: Catalog = {
   "setting.MAX_CONSECUTIVE_ERRORS": "falhas de gravação seguidas que encerram uma exportação",
   "setting.EXPORT_DEAD_LETTER_TOPIC":
     "tópico que recebe os registros de um tópico de exportação que nenhum cliente conseguiria ler (com as propriedades origin-topic e reason); não definido: eles são confirmados e contados",
+  "setting.EXPORT_MAX_UNACKED":
+    "com ?ack=true numa exportação, quadros escritos para um cliente e ainda não confirmados por ele; ao atingir o limite, a escrita espera as confirmações",
   "setting.LOG_QUEUE_STATS": "registrar estatísticas das filas quando as conexões são encerradas",
   "setting.LOG_FORMAT":
     "registrar as linhas como texto (pretty, logfmt) ou como objetos JSON (json), uma linha por evento",

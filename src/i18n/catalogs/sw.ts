@@ -168,6 +168,8 @@ export const catalog: Catalog = {
   "setting.MAX_CONSECUTIVE_ERRORS": "idadi ya uandishi ulioshindwa mfululizo ambayo hukomesha utoaji",
   "setting.EXPORT_DEAD_LETTER_TOPIC":
     "mada inayopokea rekodi zilizo kwenye mada ya utoaji ambazo hakuna mteja angeweza kuzisoma (zikiwa na sifa origin-topic na reason); ikiwa haijawekwa: huthibitishwa na kuhesabiwa",
+  "setting.EXPORT_MAX_UNACKED":
+    "kwa ?ack=true kwenye utoaji, fremu zilizoandikwa kwa mteja ambazo bado hajazithibitisha; kikomo kikifikiwa, uandishi husubiri uthibitisho wake",
   "setting.LOG_QUEUE_STATS": "rekodi takwimu za foleni miunganisho inapofungwa",
   "setting.LOG_FORMAT":
     "andika mistari ya kumbukumbu kama maandishi (pretty, logfmt) au kama vitu vya JSON (json), mstari mmoja kwa kila tukio",

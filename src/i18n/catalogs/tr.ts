@@ -165,6 +165,8 @@ export const catalog: Catalog = {
   "setting.MAX_CONSECUTIVE_ERRORS": "bir dışa aktarmayı sonlandıran art arda başarısız yazma sayısı",
   "setting.EXPORT_DEAD_LETTER_TOPIC":
     "bir dışa aktarma konusundaki, hiçbir istemcinin okuyamayacağı kayıtları alan konu (origin-topic ve reason özellikleriyle); ayarlanmamışsa bu kayıtlar onaylanır ve sayılır",
+  "setting.EXPORT_MAX_UNACKED":
+    "bir dışa aktarmada ?ack=true ile, istemciye yazılmış ve henüz onun tarafından onaylanmamış çerçeveler; sınıra ulaşıldığında yazma onayları bekler",
   "setting.LOG_QUEUE_STATS": "bağlantılar kapanırken kuyruk istatistiklerini günlüğe yaz",
   "setting.LOG_FORMAT":
     "günlük satırlarını metin (pretty, logfmt) ya da JSON nesneleri (json) olarak yaz, her olay için bir satır",
