@@ -17,17 +17,22 @@
  * ```
  */
 import { type Config, Layer } from "effect"
+import type { AccessControl, TokensFileError } from "./services/AccessControl.ts"
 import type { Broker } from "./services/Broker.ts"
 import { type Connections, layerShutdownFirst } from "./services/Connections.ts"
 import type { FlowConfigError, FlowRegistry } from "./services/FlowRegistry.ts"
 import type { GatewayServer, ServerStartFailed } from "./layers/GatewayServer.ts"
+import type { TlsConfigError } from "./layers/ListenerTls.ts"
 import { layerConfiguredBroker, layerServer, layerServices as layerSharedServices } from "./layers/GatewayLayer.ts"
 import { layerGatewayRoutes } from "./layers/GatewayRoutes.ts"
 import { type GatewaySettings, layerGatewaySettings } from "./services/GatewaySettings.ts"
 import { type Lifecycle, layerLifecycle } from "./services/Lifecycle.ts"
 
-/** Why the gateway could not start: a setting refused, a FLOWS_FILE that is wrong, a port taken. */
-export type StartError = Config.ConfigError | FlowConfigError | ServerStartFailed
+/**
+ * Why the gateway could not start: a setting refused, a FLOWS_FILE or GATEWAY_TOKENS_FILE that
+ * is wrong, a TLS certificate and key that cannot be used, a port taken.
+ */
+export type StartError = Config.ConfigError | FlowConfigError | TokensFileError | TlsConfigError | ServerStartFailed
 
 /**
  * The gateway on its own port over the `Broker` the program provides; BROKER and the PULSAR_*
@@ -47,7 +52,7 @@ export const layerWithConfiguredBroker: Layer.Layer<GatewayServer | Broker, Star
 )
 
 /** What `routes` needs from the program. */
-export type Services = Connections | FlowRegistry | GatewaySettings | Lifecycle
+export type Services = AccessControl | Connections | FlowRegistry | GatewaySettings | Lifecycle
 
 /**
  * The gateway's routes for the program's own `HttpRouter`: the sockets under `/api/v1/flow/`,
@@ -57,7 +62,7 @@ export type Services = Connections | FlowRegistry | GatewaySettings | Lifecycle
 export const routes = layerGatewayRoutes
 
 /** What the routes share, read through the program's `ConfigProvider`, over its `Broker`. */
-export const layerServices: Layer.Layer<Services, Config.ConfigError | FlowConfigError, Broker> =
+export const layerServices: Layer.Layer<Services, Config.ConfigError | FlowConfigError | TokensFileError, Broker> =
   layerSharedServices.pipe(Layer.provideMerge(layerLifecycle), Layer.provideMerge(layerGatewaySettings))
 
 /**
@@ -83,6 +88,8 @@ export {
 } from "./services/Broker.ts"
 export { GatewayServer, ServerStartFailed } from "./layers/GatewayServer.ts"
 export { FlowConfigError, FlowRegistry } from "./services/FlowRegistry.ts"
+export { AccessControl, TokensFileError } from "./services/AccessControl.ts"
+export { TlsConfigError } from "./layers/ListenerTls.ts"
 export { GatewaySettings, settingsConfig } from "./services/GatewaySettings.ts"
 export { Connections } from "./services/Connections.ts"
 export { Lifecycle } from "./services/Lifecycle.ts"

@@ -1,11 +1,14 @@
 /**
  * Which connection a socket request asks for, or why it is refused before the upgrade: the
  * path names the flow, the direction and the kind; the query the options; the token the right
- * to connect at all. Pure: the server answers a refusal with its status and `{"error": …}`.
+ * to connect at all (GATEWAY_SECRET) and what it may reach (a grant of GATEWAY_TOKENS_FILE).
+ * Pure: the grants in force are passed in, and the server answers a refusal with its status and
+ * `{"error": …}`.
  */
-import { createHash, timingSafeEqual } from "node:crypto"
+import { timingSafeEqual } from "node:crypto"
 import { Redacted, Result } from "effect"
 import { type ExportableKindName, isExportable, type KindName, kindNames, parseKindName } from "./Kinds.ts"
+import { admits, type Grant, grantOf, type Grants, outsideGrant, tokenDigest } from "./Tokens.ts"
 
 export type Route =
   | {
@@ -35,8 +38,13 @@ export interface Refusal {
 
 /** What resolving needs to know of the running gateway. */
 export interface RouteContext {
-  /** GATEWAY_SECRET; when unset every request is let in. */
+  /** GATEWAY_SECRET: its holder may use everything. */
   readonly secret: Redacted.Redacted<string> | undefined
+  /**
+   * The grants of GATEWAY_TOKENS_FILE as last read; undefined when it is not set. With neither
+   * this nor the secret, every request is let in.
+   */
+  readonly grants: Grants | undefined
   readonly flows: ReadonlyArray<string>
   readonly topicFor: (flow: string, workspace: string, kind: KindName) => string | undefined
 }
@@ -56,16 +64,27 @@ const subscriptionPattern = /^[A-Za-z0-9._-]{1,128}$/
 
 export const isSocketPath = (path: string): boolean => routePattern.test(path)
 
-const digest = (text: string) => createHash("sha256").update(text).digest()
-
 /** Compares in constant time, whatever the lengths. */
 export const tokenMatches = (given: string, secret: Redacted.Redacted<string>): boolean =>
-  timingSafeEqual(digest(given), digest(Redacted.value(secret)))
+  timingSafeEqual(tokenDigest(given), tokenDigest(Redacted.value(secret)))
 
-/** `?token=` first (TrustGraph's clients), then `Authorization: Bearer`. */
+const bearer = /^Bearer +(\S+) *$/i
+
+/** `?token=` first (TrustGraph's clients), then `Authorization: Bearer` (its scheme in any case, RFC 9110 §11.1). */
 const tokenOf = ({ url, authorization }: SocketRequest): string | undefined =>
-  url.searchParams.get("token") ??
-  (authorization?.startsWith("Bearer ") ? authorization.slice("Bearer ".length) : undefined)
+  url.searchParams.get("token") ?? (authorization === undefined ? undefined : bearer.exec(authorization)?.[1])
+
+/** Who is asking: anyone (no access control), the secret's holder, a token's grant, or nobody known. */
+type Caller = "anyone" | "secret" | Grant | undefined
+
+/** The secret is tried first: its holder may use everything, whatever the tokens file says. */
+const callerOf = (request: SocketRequest, { secret, grants }: RouteContext): Caller => {
+  if (secret === undefined && grants === undefined) return "anyone"
+  const token = tokenOf(request)
+  if (token === undefined) return undefined
+  if (secret !== undefined && tokenMatches(token, secret)) return "secret"
+  return grants === undefined ? undefined : grantOf(token, grants)
+}
 
 /** A path segment decoded, or undefined when its percent-encoding is malformed. */
 const decodeSegment = (segment: string): string | undefined => {
@@ -84,11 +103,9 @@ export const resolveRoute = (request: SocketRequest, context: RouteContext): Res
   const { url } = request
   const match = routePattern.exec(url.pathname)
   if (match === null) return refuse(404, `no such route: ${url.pathname}`)
-  if (context.secret !== undefined) {
-    const token = tokenOf(request)
-    if (token === undefined || !tokenMatches(token, context.secret)) {
-      return refuse(401, "unauthorized: a valid ?token= is required")
-    }
+  const caller = callerOf(request, context)
+  if (caller === undefined) {
+    return refuse(401, "unauthorized: a valid token is required (?token= or Authorization: Bearer)")
   }
   const [, flowSegment = "", direction, kindSegment = ""] = match
   const flow = decodeSegment(flowSegment)
@@ -102,8 +119,18 @@ export const resolveRoute = (request: SocketRequest, context: RouteContext): Res
     return refuse(404, `unknown kind "${kindSegment}"; ${direction} kinds: ${offered.join(", ")}`)
   }
   const workspace = url.searchParams.get("workspace") ?? "default"
+  // Before the flow is looked up: a token is not told of flows outside its grant.
+  const grant = typeof caller === "string" ? undefined : caller
+  const forbidden =
+    grant === undefined
+      ? undefined
+      : outsideGrant(grant, { workspace, flow, kind, direction: direction === "export" ? "export" : "import" })
+  if (forbidden !== undefined) return refuse(403, forbidden)
   const topic = context.topicFor(flow, workspace, kind)
-  if (topic === undefined) return refuse(404, `unknown flow "${flow}"; flows: ${context.flows.join(", ")}`)
+  if (topic === undefined) {
+    const flows = grant === undefined ? context.flows : context.flows.filter((name) => admits(grant.flows, name))
+    return refuse(404, `unknown flow "${flow}"; flows: ${flows.join(", ")}`)
+  }
   if (direction === "import") {
     return Result.succeed({ direction, kind, topic, ack: isTrue(url.searchParams.get("ack")) })
   }

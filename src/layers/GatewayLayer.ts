@@ -5,6 +5,7 @@
  */
 import { type Config, Effect, Layer } from "effect"
 import type { SettingValues } from "../domain/Settings.ts"
+import { type AccessControl, layerAccessControl, type TokensFileError } from "../services/AccessControl.ts"
 import type { Broker } from "../services/Broker.ts"
 import { type FlowConfigError, type FlowRegistry, layerFlowRegistry } from "../services/FlowRegistry.ts"
 import { type Connections, layerConnections } from "../services/Connections.ts"
@@ -13,6 +14,7 @@ import { Lifecycle, type LifecycleShape } from "../services/Lifecycle.ts"
 import { layerMemoryBroker } from "./broker/MemoryBroker.ts"
 import { layerPulsarBroker } from "./broker/PulsarBroker.ts"
 import { GatewayServer, layerGatewayServer, type ServerStartFailed } from "./GatewayServer.ts"
+import type { TlsConfigError } from "./ListenerTls.ts"
 
 export const layerBroker = (settings: SettingValues): Layer.Layer<Broker> =>
   settings.broker === "pulsar"
@@ -30,21 +32,25 @@ export const layerConfiguredBroker: Layer.Layer<Broker, never, GatewaySettings> 
   })
 )
 
-/** What the gateway's routes share: its flows and its open connections. */
-export const layerServices: Layer.Layer<Connections | FlowRegistry, FlowConfigError, GatewaySettings | Lifecycle> =
-  Layer.merge(
-    layerConnections,
-    Layer.unwrap(
-      Effect.gen(function* () {
-        return layerFlowRegistry(yield* GatewaySettings)
-      })
-    )
+/** What the gateway's routes share: its flows, its open connections and the tokens' grants. */
+export const layerServices: Layer.Layer<
+  AccessControl | Connections | FlowRegistry,
+  FlowConfigError | TokensFileError,
+  GatewaySettings | Lifecycle
+> = Layer.mergeAll(
+  layerConnections,
+  layerAccessControl,
+  Layer.unwrap(
+    Effect.gen(function* () {
+      return layerFlowRegistry(yield* GatewaySettings)
+    })
   )
+)
 
 /** The server on its own port, over settings, a shutdown state and a broker provided from outside. */
 export const layerServer: Layer.Layer<
   GatewayServer,
-  ServerStartFailed | FlowConfigError,
+  ServerStartFailed | FlowConfigError | TokensFileError | TlsConfigError,
   Broker | GatewaySettings | Lifecycle
 > = layerGatewayServer.pipe(Layer.provide(layerServices))
 
@@ -55,7 +61,7 @@ export const layerServer: Layer.Layer<
  */
 export const layerGatewayFromConfig: Layer.Layer<
   GatewayServer | Broker,
-  ServerStartFailed | FlowConfigError | Config.ConfigError,
+  ServerStartFailed | FlowConfigError | TokensFileError | TlsConfigError | Config.ConfigError,
   Lifecycle
 > = layerServer.pipe(Layer.provideMerge(layerConfiguredBroker), Layer.provide(layerGatewaySettings))
 
@@ -64,7 +70,7 @@ export const layerGateway = (
   settings: SettingValues,
   lifecycle: LifecycleShape,
   broker: Layer.Layer<Broker> = layerBroker(settings)
-): Layer.Layer<GatewayServer | Broker, ServerStartFailed | FlowConfigError> =>
+): Layer.Layer<GatewayServer | Broker, ServerStartFailed | FlowConfigError | TokensFileError | TlsConfigError> =>
   layerServer.pipe(
     Layer.provideMerge(broker),
     Layer.provide(Layer.succeed(Lifecycle, lifecycle)),

@@ -4,8 +4,9 @@
  * served on the gateway's own port (`GatewayServer.ts`) or mounted next to an application's own
  * routes on its `@effect/platform-node` server.
  *
- * A socket request is answered over HTTP before the upgrade when it is refused: 401 for a wrong
- * token, 404 for an unknown route, flow or kind, 426 without an upgrade, 503 while shutting down
+ * A socket request is answered over HTTP before the upgrade when it is refused: 401 for a missing
+ * or unknown token, 403 for a token whose grant does not cover the request, 404 for an unknown
+ * route, flow or kind, 426 without an upgrade, 503 while shutting down
  * or when the broker cannot open the topic, 502 when it refuses it. The upgrade itself is done
  * with `ws` on the request's own socket rather than through `request.upgrade`: the platform's
  * socket writes without waiting for the client to read (it never looks at `bufferedAmount`), and
@@ -21,6 +22,7 @@ import { HttpRouter, type HttpServerRequest, HttpServerResponse } from "effect/h
 import { PrometheusMetrics } from "effect/observability"
 import { type WebSocket, WebSocketServer } from "ws"
 import { isSocketPath, type Refusal, resolveRoute, type Route, subjectOf } from "../domain/SocketRoutes.ts"
+import { AccessControl } from "../services/AccessControl.ts"
 import { Broker } from "../services/Broker.ts"
 import { Connections } from "../services/Connections.ts"
 import { FlowRegistry } from "../services/FlowRegistry.ts"
@@ -50,6 +52,7 @@ const makeSocketRoute = Effect.gen(function* () {
   const flows = yield* FlowRegistry
   const connections = yield* Connections
   const broker = yield* Broker
+  const access = yield* AccessControl
   const sockets = yield* Effect.acquireRelease(
     Effect.sync(
       () => new WebSocketServer({ noServer: true, maxPayload: settings.maxFrameSize, perMessageDeflate: false })
@@ -117,9 +120,10 @@ const makeSocketRoute = Effect.gen(function* () {
     const incoming = upgradeRequest(request)
     if (incoming === undefined) return refusalResponse({ status: 426, error: "this route needs a WebSocket upgrade" })
     if (lifecycle.isStopping()) return refusalResponse(shuttingDown)
+    // The grants as they are now: a changed tokens file applies to the next request.
     const resolved = resolveRoute(
       { url, authorization: request.headers.authorization },
-      { ...flows, secret: settings.secret }
+      { ...flows, secret: settings.secret, grants: access.grants() }
     )
     if (Result.isFailure(resolved)) return refusalResponse(resolved.failure)
     const route = resolved.success
@@ -151,7 +155,7 @@ const makeReadiness = Effect.gen(function* () {
 })
 
 /** What the routes need from the running gateway. */
-export type RouteServices = Broker | Connections | FlowRegistry | GatewaySettings | Lifecycle
+export type RouteServices = AccessControl | Broker | Connections | FlowRegistry | GatewaySettings | Lifecycle
 
 /** Every route of the gateway, added to the `HttpRouter` in context. */
 export const layerGatewayRoutes: Layer.Layer<never, never, HttpRouter.HttpRouter | RouteServices> = Layer.unwrap(

@@ -11,6 +11,8 @@ import { resolveSettings, settings } from "../domain/Settings.ts"
 import { describeProblem, type Messages } from "../i18n/messages.ts"
 import { layerGatewayFromConfig } from "../layers/GatewayLayer.ts"
 import { layerLogging } from "../layers/Logging.ts"
+import { TlsConfigError } from "../layers/ListenerTls.ts"
+import { TokensFileError } from "../services/AccessControl.ts"
 import { FlowConfigError } from "../services/FlowRegistry.ts"
 import { Lifecycle, layerLifecycle } from "../services/Lifecycle.ts"
 
@@ -66,8 +68,9 @@ export const serve = (
       for (const what of forced) console.error(messages.t("serve.forced", { what }))
       if (Exit.isFailure(exit) && !Cause.hasInterruptsOnly(exit.cause)) {
         const error = Cause.squash(exit.cause)
-        // A FLOWS_FILE that cannot be read or is wrong is a configuration error like any other.
-        if (error instanceof FlowConfigError) {
+        // A FLOWS_FILE, GATEWAY_TOKENS_FILE or TLS pair that cannot be read or is wrong is a
+        // configuration error like any other.
+        if (error instanceof FlowConfigError || error instanceof TokensFileError || error instanceof TlsConfigError) {
           console.error(messages.t("config.invalid", { source: error.source, problem: error.problem }))
           console.error(messages.t("config.fix"))
           return onExit(2)

@@ -102,7 +102,7 @@ export const catalog: Catalog = {
   "option.kind": "النوع: triples أو graph-embeddings أو document-embeddings أو entity-contexts أو rows",
   "option.exportKind": "النوع: triples أو graph-embeddings أو document-embeddings أو entity-contexts",
   "option.workspace": "مساحة العمل",
-  "option.token": "الرمز المميز، عندما يكون GATEWAY_SECRET معيّنًا في البوابة",
+  "option.token": "الرمز المميز، عندما يكون GATEWAY_SECRET أو GATEWAY_TOKENS_FILE معيّنًا في البوابة",
   "option.inputFormat": "تنسيق المدخلات؛ يُحدَّد افتراضيًا من امتداد الملف",
   "option.batch": "عدد الثلاثيات في كل إطار",
   "option.collection": "المجموعة المذكورة في البيانات الوصفية لكل إطار",
@@ -123,6 +123,11 @@ export const catalog: Catalog = {
   "setting.GATEWAY_PORT": "منفذ مسارات WebSocket والمسارات /metrics و/healthz و/readyz",
   "setting.GATEWAY_HOST": "العنوان الذي تستمع عليه البوابة",
   "setting.GATEWAY_SECRET": "عند تعيينه، يجب على العملاء إرسال ?token= بهذه القيمة (وإلا HTTP 401)",
+  "setting.GATEWAY_TOKENS_FILE":
+    "ملف JSON للرموز المميزة، لكلٍّ منها مساحات العمل والتدفقات والأنواع والاتجاهات التي يُسمح له باستخدامها؛ يُعاد قراءته عند تغيّره (رمز غير معروف: HTTP 401؛ خارج صلاحياته: 403)",
+  "setting.GATEWAY_TLS_CERT_FILE":
+    "شهادة PEM (مع سلسلتها) لتقديم HTTPS وWSS على منفذ البوابة، مع GATEWAY_TLS_KEY_FILE؛ يُعاد قراءتها عند تغيّرها",
+  "setting.GATEWAY_TLS_KEY_FILE": "المفتاح الخاص بصيغة PEM للشهادة GATEWAY_TLS_CERT_FILE؛ يُعاد قراءته عند تغيّره",
   "setting.BROKER": "وسيط الرسائل: الوسيط المدمج العامل في الذاكرة، أو Apache Pulsar",
   "setting.PULSAR_HTTP_URL":
     "منفذ الويب في Pulsar (واجهة WebSocket البرمجية وواجهة الإدارة البرمجية)، مع BROKER=pulsar",

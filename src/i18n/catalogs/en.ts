@@ -108,7 +108,7 @@ export const en = {
   "option.kind": "kind: triples, graph-embeddings, document-embeddings, entity-contexts or rows",
   "option.exportKind": "kind: triples, graph-embeddings, document-embeddings or entity-contexts",
   "option.workspace": "workspace",
-  "option.token": "token, when the gateway has GATEWAY_SECRET set",
+  "option.token": "token, when the gateway has GATEWAY_SECRET or GATEWAY_TOKENS_FILE set",
   "option.inputFormat": "input format; by default from the file's extension",
   "option.batch": "triples per frame",
   "option.collection": "collection named in each frame's metadata",
@@ -131,6 +131,11 @@ export const en = {
   "setting.GATEWAY_PORT": "port for the WebSocket routes, /metrics, /healthz and /readyz",
   "setting.GATEWAY_HOST": "address to listen on",
   "setting.GATEWAY_SECRET": "when set, clients must send ?token= with this value (else HTTP 401)",
+  "setting.GATEWAY_TOKENS_FILE":
+    "JSON file of tokens, each with the workspaces, flows, kinds and directions it may use; re-read when it changes (unknown token: HTTP 401; outside its grant: 403)",
+  "setting.GATEWAY_TLS_CERT_FILE":
+    "PEM certificate (with its chain) to serve HTTPS and WSS on the gateway's port, with GATEWAY_TLS_KEY_FILE; re-read when it changes",
+  "setting.GATEWAY_TLS_KEY_FILE": "PEM private key of GATEWAY_TLS_CERT_FILE; re-read when it changes",
   "setting.BROKER": "message broker: the embedded in-memory broker, or Apache Pulsar",
   "setting.PULSAR_HTTP_URL": "Pulsar web port (WebSocket API and admin API), with BROKER=pulsar",
   "setting.PULSAR_PING_INTERVAL":

@@ -110,7 +110,7 @@ export const catalog: Catalog = {
   "option.kind": "tipo: triples, graph-embeddings, document-embeddings, entity-contexts o rows",
   "option.exportKind": "tipo: triples, graph-embeddings, document-embeddings o entity-contexts",
   "option.workspace": "espacio de trabajo",
-  "option.token": "token, si la pasarela tiene definido GATEWAY_SECRET",
+  "option.token": "token, si la pasarela tiene definido GATEWAY_SECRET o GATEWAY_TOKENS_FILE",
   "option.inputFormat": "formato de entrada; por defecto, según la extensión del archivo",
   "option.batch": "triples por trama",
   "option.collection": "colección indicada en los metadatos de cada trama",
@@ -134,6 +134,11 @@ export const catalog: Catalog = {
   "setting.GATEWAY_PORT": "puerto de las rutas WebSocket, /metrics, /healthz y /readyz",
   "setting.GATEWAY_HOST": "dirección en la que escuchar",
   "setting.GATEWAY_SECRET": "si está definido, los clientes deben enviar ?token= con este valor (si no, HTTP 401)",
+  "setting.GATEWAY_TOKENS_FILE":
+    "archivo JSON de tokens, cada uno con los espacios de trabajo, flujos, tipos y sentidos que puede usar; se relee cuando cambia (token desconocido: HTTP 401; fuera de lo concedido: 403)",
+  "setting.GATEWAY_TLS_CERT_FILE":
+    "certificado PEM (con su cadena) para servir HTTPS y WSS en el puerto de la pasarela, junto con GATEWAY_TLS_KEY_FILE; se relee cuando cambia",
+  "setting.GATEWAY_TLS_KEY_FILE": "clave privada PEM de GATEWAY_TLS_CERT_FILE; se relee cuando cambia",
   "setting.BROKER": "bróker de mensajes: el bróker integrado en memoria o Apache Pulsar",
   "setting.PULSAR_HTTP_URL": "puerto web de Pulsar (API WebSocket y API de administración), con BROKER=pulsar",
   "setting.PULSAR_PING_INTERVAL":

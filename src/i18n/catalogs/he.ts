@@ -104,7 +104,7 @@ export const catalog: Catalog = {
   "option.kind": "סוג: triples, graph-embeddings, document-embeddings, entity-contexts או rows",
   "option.exportKind": "סוג: triples, graph-embeddings, document-embeddings או entity-contexts",
   "option.workspace": "סביבת עבודה",
-  "option.token": "טוקן, כאשר בשער מוגדר GATEWAY_SECRET",
+  "option.token": "טוקן, כאשר בשער מוגדר GATEWAY_SECRET או GATEWAY_TOKENS_FILE",
   "option.inputFormat": "פורמט הקלט; כברירת מחדל נקבע לפי סיומת הקובץ",
   "option.batch": "מספר השלשות בכל מסגרת",
   "option.collection": "האוסף שמצוין במטא-נתונים של כל מסגרת",
@@ -127,6 +127,11 @@ export const catalog: Catalog = {
   "setting.GATEWAY_PORT": "הפורט של נתיבי WebSocket ושל /metrics, /healthz ו-/readyz",
   "setting.GATEWAY_HOST": "הכתובת שבה השער מאזין",
   "setting.GATEWAY_SECRET": "כאשר מוגדר, על הלקוחות לשלוח ?token= עם ערך זה (אחרת HTTP 401)",
+  "setting.GATEWAY_TOKENS_FILE":
+    "קובץ JSON של טוקנים, לכל אחד סביבות העבודה, הזרימות, הסוגים והכיוונים שמותר לו להשתמש בהם; נקרא מחדש כשהוא משתנה (טוקן לא מוכר: HTTP 401; מחוץ להרשאה שלו: 403)",
+  "setting.GATEWAY_TLS_CERT_FILE":
+    "תעודת PEM (עם השרשרת שלה) להגשת HTTPS ו-WSS בפורט של השער, יחד עם GATEWAY_TLS_KEY_FILE; נקראת מחדש כשהיא משתנה",
+  "setting.GATEWAY_TLS_KEY_FILE": "המפתח הפרטי (PEM) של GATEWAY_TLS_CERT_FILE; נקרא מחדש כשהוא משתנה",
   "setting.BROKER": "ברוקר ההודעות: הברוקר המובנה שפועל בזיכרון, או Apache Pulsar",
   "setting.PULSAR_HTTP_URL": "פורט ה-HTTP של Pulsar (ממשק ה-WebSocket וממשק הניהול), כאשר BROKER=pulsar",
   "setting.PULSAR_PING_INTERVAL":

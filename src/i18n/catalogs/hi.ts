@@ -99,7 +99,7 @@ export const catalog: Catalog = {
   "option.kind": "प्रकार: triples, graph-embeddings, document-embeddings, entity-contexts या rows",
   "option.exportKind": "प्रकार: triples, graph-embeddings, document-embeddings या entity-contexts",
   "option.workspace": "वर्कस्पेस",
-  "option.token": "टोकन, जब गेटवे पर GATEWAY_SECRET सेट हो",
+  "option.token": "टोकन, जब गेटवे पर GATEWAY_SECRET या GATEWAY_TOKENS_FILE सेट हो",
   "option.inputFormat": "इनपुट फ़ॉर्मेट; डिफ़ॉल्ट रूप से फ़ाइल के एक्सटेंशन से तय होता है",
   "option.batch": "प्रति फ़्रेम ट्रिपल",
   "option.collection": "हर फ़्रेम के मेटाडेटा में दर्ज कलेक्शन",
@@ -121,6 +121,11 @@ export const catalog: Catalog = {
   "setting.GATEWAY_PORT": "WebSocket रूट, /metrics, /healthz और /readyz के लिए पोर्ट",
   "setting.GATEWAY_HOST": "वह पता जिस पर गेटवे कनेक्शन सुनता है",
   "setting.GATEWAY_SECRET": "सेट होने पर, क्लाइंट को इसी मान के साथ ?token= भेजना होगा (अन्यथा HTTP 401)",
+  "setting.GATEWAY_TOKENS_FILE":
+    "टोकनों की JSON फ़ाइल, हर टोकन के साथ वे वर्कस्पेस, फ़्लो, प्रकार और दिशाएँ जिनका वह उपयोग कर सकता है; बदलने पर फिर से पढ़ी जाती है (अज्ञात टोकन: HTTP 401; अनुमति से बाहर: 403)",
+  "setting.GATEWAY_TLS_CERT_FILE":
+    "गेटवे के पोर्ट पर HTTPS और WSS देने के लिए PEM प्रमाणपत्र (श्रृंखला सहित), GATEWAY_TLS_KEY_FILE के साथ; बदलने पर फिर से पढ़ा जाता है",
+  "setting.GATEWAY_TLS_KEY_FILE": "GATEWAY_TLS_CERT_FILE की PEM निजी कुंजी; बदलने पर फिर से पढ़ी जाती है",
   "setting.BROKER": "मैसेज ब्रोकर: अंतर्निहित इन-मेमोरी ब्रोकर, या Apache Pulsar",
   "setting.PULSAR_HTTP_URL": "Pulsar का वेब पोर्ट (WebSocket API और एडमिन API), BROKER=pulsar के साथ",
   "setting.PULSAR_PING_INTERVAL":

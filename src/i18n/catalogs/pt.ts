@@ -109,7 +109,7 @@ export const catalog: Catalog = {
   "option.kind": "tipo: triples, graph-embeddings, document-embeddings, entity-contexts ou rows",
   "option.exportKind": "tipo: triples, graph-embeddings, document-embeddings ou entity-contexts",
   "option.workspace": "espaço de trabalho",
-  "option.token": "token, quando o gateway tem GATEWAY_SECRET definido",
+  "option.token": "token, quando o gateway tem GATEWAY_SECRET ou GATEWAY_TOKENS_FILE definido",
   "option.inputFormat": "formato de entrada; por padrão, deduzido da extensão do arquivo",
   "option.batch": "triplas por quadro",
   "option.collection": "coleção indicada nos metadados de cada quadro",
@@ -133,6 +133,11 @@ export const catalog: Catalog = {
   "setting.GATEWAY_PORT": "porta das rotas WebSocket, /metrics, /healthz e /readyz",
   "setting.GATEWAY_HOST": "endereço em que escutar",
   "setting.GATEWAY_SECRET": "quando definido, os clientes devem enviar ?token= com este valor (senão, HTTP 401)",
+  "setting.GATEWAY_TOKENS_FILE":
+    "arquivo JSON de tokens, cada um com os espaços de trabalho, fluxos, tipos e direções que pode usar; relido quando muda (token desconhecido: HTTP 401; fora da concessão: 403)",
+  "setting.GATEWAY_TLS_CERT_FILE":
+    "certificado PEM (com a cadeia) para servir HTTPS e WSS na porta do gateway, com GATEWAY_TLS_KEY_FILE; relido quando muda",
+  "setting.GATEWAY_TLS_KEY_FILE": "chave privada PEM de GATEWAY_TLS_CERT_FILE; relida quando muda",
   "setting.BROKER": "broker de mensagens: o broker embutido em memória ou o Apache Pulsar",
   "setting.PULSAR_HTTP_URL": "porta web do Pulsar (API WebSocket e API de administração), com BROKER=pulsar",
   "setting.PULSAR_PING_INTERVAL":

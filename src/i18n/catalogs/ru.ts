@@ -105,7 +105,7 @@ export const catalog: Catalog = {
   "option.kind": "вид данных: triples, graph-embeddings, document-embeddings, entity-contexts или rows",
   "option.exportKind": "вид данных: triples, graph-embeddings, document-embeddings или entity-contexts",
   "option.workspace": "рабочее пространство",
-  "option.token": "токен, если на шлюзе задан GATEWAY_SECRET",
+  "option.token": "токен, если на шлюзе задан GATEWAY_SECRET или GATEWAY_TOKENS_FILE",
   "option.inputFormat": "формат входных данных; по умолчанию определяется по расширению файла",
   "option.batch": "число триплетов в одном фрейме",
   "option.collection": "коллекция, указываемая в метаданных каждого фрейма",
@@ -129,6 +129,11 @@ export const catalog: Catalog = {
   "setting.GATEWAY_PORT": "порт для маршрутов WebSocket, /metrics, /healthz и /readyz",
   "setting.GATEWAY_HOST": "адрес для прослушивания",
   "setting.GATEWAY_SECRET": "если задано, клиенты должны передавать ?token= с этим значением (иначе HTTP 401)",
+  "setting.GATEWAY_TOKENS_FILE":
+    "JSON-файл токенов: для каждого — рабочие пространства, потоки, виды данных и направления, которые ему разрешены; перечитывается при изменении (неизвестный токен: HTTP 401; вне его прав: 403)",
+  "setting.GATEWAY_TLS_CERT_FILE":
+    "PEM-сертификат (с цепочкой) для HTTPS и WSS на порту шлюза, вместе с GATEWAY_TLS_KEY_FILE; перечитывается при изменении",
+  "setting.GATEWAY_TLS_KEY_FILE": "закрытый ключ PEM для GATEWAY_TLS_CERT_FILE; перечитывается при изменении",
   "setting.BROKER": "брокер сообщений: встроенный брокер в памяти или Apache Pulsar",
   "setting.PULSAR_HTTP_URL": "веб-порт Pulsar (WebSocket API и API администрирования), при BROKER=pulsar",
   "setting.PULSAR_PING_INTERVAL":

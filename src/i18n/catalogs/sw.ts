@@ -109,7 +109,7 @@ export const catalog: Catalog = {
   "option.kind": "aina: triples, graph-embeddings, document-embeddings, entity-contexts au rows",
   "option.exportKind": "aina: triples, graph-embeddings, document-embeddings au entity-contexts",
   "option.workspace": "eneo la kazi",
-  "option.token": "tokeni, lango likiwa limewekewa GATEWAY_SECRET",
+  "option.token": "tokeni, lango likiwa limewekewa GATEWAY_SECRET au GATEWAY_TOKENS_FILE",
   "option.inputFormat": "umbizo la ingizo; kwa chaguo-msingi hutokana na kiendelezi cha faili",
   "option.batch": "triples kwa kila fremu",
   "option.collection": "mkusanyiko unaotajwa katika metadata ya kila fremu",
@@ -132,6 +132,11 @@ export const catalog: Catalog = {
   "setting.GATEWAY_PORT": "bandari ya njia za WebSocket, /metrics, /healthz na /readyz",
   "setting.GATEWAY_HOST": "anwani ya kusikiliza",
   "setting.GATEWAY_SECRET": "ikiwekwa, wateja lazima watume ?token= yenye thamani hii (vinginevyo HTTP 401)",
+  "setting.GATEWAY_TOKENS_FILE":
+    "faili la JSON la tokeni, kila moja na maeneo ya kazi, mitiririko, aina na mielekeo inayoruhusiwa kutumia; husomwa upya linapobadilika (tokeni isiyojulikana: HTTP 401; nje ya ruhusa yake: 403)",
+  "setting.GATEWAY_TLS_CERT_FILE":
+    "cheti cha PEM (pamoja na mnyororo wake) cha kuhudumia HTTPS na WSS kwenye bandari ya lango, pamoja na GATEWAY_TLS_KEY_FILE; husomwa upya kinapobadilika",
+  "setting.GATEWAY_TLS_KEY_FILE": "ufunguo binafsi wa PEM wa GATEWAY_TLS_CERT_FILE; husomwa upya unapobadilika",
   "setting.BROKER": "dalali wa ujumbe: dalali aliyejengwa ndani anayetumia kumbukumbu pekee, au Apache Pulsar",
   "setting.PULSAR_HTTP_URL":
     "bandari ya wavuti ya Pulsar (API ya WebSocket na API ya usimamizi), pamoja na BROKER=pulsar",

@@ -107,7 +107,7 @@ export const catalog: Catalog = {
   "option.kind": "tür: triples, graph-embeddings, document-embeddings, entity-contexts veya rows",
   "option.exportKind": "tür: triples, graph-embeddings, document-embeddings veya entity-contexts",
   "option.workspace": "çalışma alanı",
-  "option.token": "erişim belirteci; ağ geçidinde GATEWAY_SECRET ayarlıysa gerekir",
+  "option.token": "erişim belirteci; ağ geçidinde GATEWAY_SECRET veya GATEWAY_TOKENS_FILE ayarlıysa gerekir",
   "option.inputFormat": "girdi biçimi; varsayılan olarak dosya uzantısından belirlenir",
   "option.batch": "çerçeve başına üçlü sayısı",
   "option.collection": "her çerçevenin üst verisinde belirtilen koleksiyon",
@@ -131,6 +131,11 @@ export const catalog: Catalog = {
   "setting.GATEWAY_PORT": "WebSocket yolları, /metrics, /healthz ve /readyz için port",
   "setting.GATEWAY_HOST": "dinlenecek adres",
   "setting.GATEWAY_SECRET": "ayarlıysa istemciler bu değerle ?token= göndermelidir (aksi hâlde HTTP 401)",
+  "setting.GATEWAY_TOKENS_FILE":
+    "belirteçleri içeren JSON dosyası; her biri kullanabileceği çalışma alanlarını, akışları, türleri ve yönleri belirtir; değiştiğinde yeniden okunur (bilinmeyen belirteç: HTTP 401; izninin dışında: 403)",
+  "setting.GATEWAY_TLS_CERT_FILE":
+    "ağ geçidinin portunda HTTPS ve WSS sunmak için PEM sertifikası (zinciriyle), GATEWAY_TLS_KEY_FILE ile birlikte; değiştiğinde yeniden okunur",
+  "setting.GATEWAY_TLS_KEY_FILE": "GATEWAY_TLS_CERT_FILE için PEM özel anahtarı; değiştiğinde yeniden okunur",
   "setting.BROKER": "mesaj broker'ı: gömülü bellek içi broker veya Apache Pulsar",
   "setting.PULSAR_HTTP_URL": "Pulsar web portu (WebSocket API'si ve yönetim API'si); BROKER=pulsar ile kullanılır",
   "setting.PULSAR_PING_INTERVAL":

@@ -97,7 +97,7 @@ export const catalog: Catalog = {
   "option.kind": "类型：triples、graph-embeddings、document-embeddings、entity-contexts 或 rows",
   "option.exportKind": "类型：triples、graph-embeddings、document-embeddings 或 entity-contexts",
   "option.workspace": "工作区",
-  "option.token": "令牌，网关设置了 GATEWAY_SECRET 时需要",
+  "option.token": "令牌，网关设置了 GATEWAY_SECRET 或 GATEWAY_TOKENS_FILE 时需要",
   "option.inputFormat": "输入格式；默认根据文件扩展名判断",
   "option.batch": "每帧的三元组数",
   "option.collection": "每帧元数据中注明的集合",
@@ -118,6 +118,11 @@ export const catalog: Catalog = {
   "setting.GATEWAY_PORT": "WebSocket 路由、/metrics、/healthz 和 /readyz 使用的端口",
   "setting.GATEWAY_HOST": "监听地址",
   "setting.GATEWAY_SECRET": "设置后，客户端必须以此值发送 ?token=（否则返回 HTTP 401）",
+  "setting.GATEWAY_TOKENS_FILE":
+    "令牌的 JSON 文件，每个令牌注明可使用的工作区、流、类型和方向；文件变化时重新读取（未知令牌：HTTP 401；超出授权：403）",
+  "setting.GATEWAY_TLS_CERT_FILE":
+    "在网关端口上提供 HTTPS 和 WSS 的 PEM 证书（含证书链），与 GATEWAY_TLS_KEY_FILE 一起使用；文件变化时重新读取",
+  "setting.GATEWAY_TLS_KEY_FILE": "GATEWAY_TLS_CERT_FILE 的 PEM 私钥；文件变化时重新读取",
   "setting.BROKER": "消息代理：内置的内存代理或 Apache Pulsar",
   "setting.PULSAR_HTTP_URL": "Pulsar 的 Web 端口（WebSocket API 和管理 API），用于 BROKER=pulsar",
   "setting.PULSAR_PING_INTERVAL":
