@@ -123,19 +123,36 @@ export const makeSubscriber = Effect.fn("Subscriber.make")(function* (
   // Per-message metric updates are made directly against the registry: this is the hot path.
   const context = yield* Effect.context<never>()
 
+  // The broker is told before the message stops being pending, and without interruption: the
+  // drain ends when nothing is pending and then interrupts the fiber that reported the message
+  // (the export's writer, or the reader of client acks), which would otherwise leave it neither
+  // acked nor nacked, to be redelivered after it was delivered.
   const settle = (tracked: Tracked) =>
     Effect.suspend(() => {
       if (tracked.settled) return Effect.void
       tracked.settled = true
-      pending.delete(tracked.message.id)
-      if (pending.size === 0) idle.openUnsafe()
-      if (tracked.done > 0) {
-        Metrics.subscriberMessagesAcknowledged.updateUnsafe(1, context)
-        return consumer.ack(tracked.message.id)
-      }
-      nacked++
-      Metrics.subscriberMessagesNacked.updateUnsafe(1, context)
-      return consumer.nack(tracked.message.id)
+      const told =
+        tracked.done > 0
+          ? Effect.andThen(
+              Effect.sync(() => Metrics.subscriberMessagesAcknowledged.updateUnsafe(1, context)),
+              consumer.ack(tracked.message.id)
+            )
+          : Effect.andThen(
+              Effect.sync(() => {
+                nacked++
+                Metrics.subscriberMessagesNacked.updateUnsafe(1, context)
+              }),
+              consumer.nack(tracked.message.id)
+            )
+      return told.pipe(
+        Effect.ensuring(
+          Effect.sync(() => {
+            pending.delete(tracked.message.id)
+            if (pending.size === 0) idle.openUnsafe()
+          })
+        ),
+        Effect.uninterruptible
+      )
     })
 
   const release = (tracked: Tracked, done: boolean) =>
