@@ -14,9 +14,10 @@ import { tmpdir } from "node:os"
 import { basename, join, posix } from "node:path"
 import { fileURLToPath } from "node:url"
 import { afterAll, assert, beforeAll, describe, it } from "@effect/vitest"
-import { Duration, Effect, Metric } from "effect"
+import { Duration, Effect, Metric, Result } from "effect"
 import { parseAllDocuments } from "yaml"
 import { resolveSettings, settings, type SettingValues } from "../src/domain/Settings.ts"
+import { decodeTokensFile } from "../src/domain/Tokens.ts"
 import { brokerCloseBound } from "../src/layers/broker/PulsarBroker.ts"
 import { shutdownBound } from "../src/services/Connections.ts"
 import * as Metrics from "../src/services/Metrics.ts"
@@ -547,6 +548,17 @@ describe("the Kubernetes manifests", () => {
         const keys = Object.keys({ ...(holder?.["data"] as object), ...(holder?.["stringData"] as object) })
         assert.include(keys, key, `${name}: ${holder?.metadata.name} has ${key}`)
       }
+    })
+  )
+
+  it.effect("show in the example Secret a tokens file the gateway accepts", () =>
+    Effect.sync(() => {
+      const tokensFile = containerEnvironment()["GATEWAY_TOKENS_FILE"]
+      assert.isDefined(tokensFile)
+      const secret = only("Secret", manifests)
+      const text = (secret["stringData"] as Record<string, string>)[posix.basename(tokensFile ?? "")]
+      const decoded = decodeTokensFile(text ?? "")
+      assert.isTrue(Result.isSuccess(decoded), Result.isFailure(decoded) ? decoded.failure : "")
     })
   )
 
