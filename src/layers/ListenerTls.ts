@@ -100,12 +100,23 @@ export const watchTlsPair = (
     // The last problem warned about: the same one is not warned about again at every event.
     let refused: string | undefined
     const reload = Effect.gen(function* () {
-      const read = yield* Effect.result(readPair(files))
+      const read = yield* Effect.result(
+        readPair(files).pipe(
+          Effect.tap((pair) =>
+            samePair(pair, current)
+              ? Effect.void
+              : Effect.try({
+                  try: () => apply(pair),
+                  catch: (cause) =>
+                    `the server did not take it (${cause instanceof Error ? cause.message : String(cause)})`
+                })
+          )
+        )
+      )
       if (Result.isSuccess(read)) {
         refused = undefined
         if (samePair(read.success, current)) return
         current = read.success
-        apply(current)
         yield* Effect.logInfo(`${source} re-read: new connections get the new certificate`)
         yield* PubSub.publish(reloads, { _tag: "Applied" })
       } else {

@@ -16,6 +16,7 @@ import WebSocket from "ws"
 import { resolveSettings } from "../../src/domain/Settings.ts"
 import { makeMemoryBroker } from "../../src/layers/broker/MemoryBroker.ts"
 import { GatewayServer, layerGateway } from "../../src/layers/GatewayLayer.ts"
+import { loadTlsPair, watchTlsPair } from "../../src/layers/ListenerTls.ts"
 import type { FileReload } from "../../src/layers/WatchedFiles.ts"
 import { Broker } from "../../src/services/Broker.ts"
 import { makeLifecycle } from "../../src/services/Lifecycle.ts"
@@ -200,6 +201,32 @@ describe("TLS on the gateway's listener", () => {
         assert.deepStrictEqual(completed, { _tag: "Applied" })
         assert.strictEqual((yield* httpsGet(server.port, "/healthz", ca)).servedTo, "other")
       })
+  )
+
+  it.live("a pair the server does not take is refused like a bad one, and the watch goes on", () =>
+    Effect.gen(function* () {
+      const { issue } = yield* throwawayCa
+      const served = issue("served")
+      const files = { certFile: served.cert, keyFile: served.key }
+      const taken: Array<string> = []
+      let refuseNext = true
+      const reloads = yield* watchTlsPair(files, yield* loadTlsPair(files), (pair) => {
+        if (refuseNext) {
+          refuseNext = false
+          throw new Error("not now")
+        }
+        taken.push(pair.cert.toString())
+      })
+      const server = { certificateReloads: reloads }
+      const renewed = issue("renewed")
+      assert.deepStrictEqual(yield* reloadAfter(server, replacePair(served, renewed)), {
+        _tag: "Kept",
+        problem: "the server did not take it (not now)"
+      })
+      const other = issue("other")
+      assert.deepStrictEqual(yield* reloadAfter(server, replacePair(served, other)), { _tag: "Applied" })
+      assert.deepStrictEqual(taken, [readFileSync(other.cert).toString()])
+    })
   )
 
   it.live("at start-up a key that is not the certificate's, or half a pair, is a TlsConfigError naming the files", () =>
