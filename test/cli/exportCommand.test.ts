@@ -3,7 +3,7 @@ import { execFile, spawn } from "node:child_process"
 import { mkdtempSync, rmSync, readFileSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { PassThrough } from "node:stream"
+import { PassThrough, Writable } from "node:stream"
 import { fileURLToPath } from "node:url"
 import { afterAll, assert, describe, it } from "@effect/vitest"
 import { Effect, Fiber } from "effect"
@@ -262,5 +262,67 @@ describe("tg-gateway export", () => {
         assert.include(missing.stderr, "tg-gateway export: option --idle needs a value")
         assert.include(missing.stderr, "Run 'tg-gateway export --help' for its options.")
       })
+  )
+
+  it.live(
+    "--subscription asks for ?ack=true and acknowledges frame n only once its lines are handed to the output; error frames are not counted",
+    () =>
+      Effect.gen(function* () {
+        // What happened, in order: the output taking each frame's lines, and the gateway receiving acks.
+        const log: Array<string> = []
+        const gateway = yield* fakeGateway(
+          (_connection, _n, frame) => void log.push(frame),
+          (connection) => {
+            connection.socket.send(JSON.stringify(triplesFrame("a")))
+            connection.socket.send(JSON.stringify({ error: { message: "a bad ack", path: "", frame: 1 } }))
+            connection.socket.send(JSON.stringify(triplesFrame("b")))
+            connection.socket.send(JSON.stringify(triplesFrame("c")))
+          }
+        )
+        // An output that takes its time: each write is handed over on a later turn of the event loop.
+        const stdout = new Writable({
+          write(chunk: Buffer, _encoding, callback) {
+            // The empty write is the final flush's.
+            if (chunk.length === 0) return callback()
+            setImmediate(() => {
+              log.push(`handed ${(JSON.parse(chunk.toString()) as { metadata: { id: string } }).metadata.id}`)
+              callback()
+            })
+          }
+        })
+        const stderr = captureStream()
+        const code = yield* Effect.promise(() =>
+          runExport(options(gateway.url, { subscription: "s", count: 3 }), messages, stderr.stream, stdout)
+        )
+        assert.strictEqual(code, 0, stderr.text())
+        assert.match(gateway.connections[0]?.url ?? "", /\?subscription=s&from=latest&ack=true$/)
+        const acks = log
+          .filter((entry) => entry.startsWith("{"))
+          .map((entry) => (JSON.parse(entry) as { ack: number }).ack)
+        assert.strictEqual(acks.at(-1), 3, "the last frame is acknowledged before the connection closes")
+        assert.deepStrictEqual(
+          acks,
+          [...acks].sort((x, y) => x - y),
+          "acks only go forward"
+        )
+        for (const n of acks) {
+          const handed = log.indexOf(`handed ${["a", "b", "c"][n - 1]}`)
+          assert.isAbove(handed, -1, `frame ${n} was handed to the output`)
+          assert.isBelow(handed, log.indexOf(JSON.stringify({ ack: n })), `frame ${n} was acked after it was written`)
+        }
+      })
+  )
+
+  it.live("without --subscription nothing is acknowledged and ?ack is not asked for", () =>
+    Effect.gen(function* () {
+      const gateway = yield* sending([triplesFrame("a"), triplesFrame("b")])
+      const stderr = captureStream()
+      const code = yield* Effect.promise(() =>
+        runExport(options(gateway.url, { count: 2 }), messages, stderr.stream, new PassThrough())
+      )
+      assert.strictEqual(code, 0, stderr.text())
+      assert.notInclude(gateway.connections[0]?.url ?? "", "ack")
+      assert.deepStrictEqual(gateway.connections[0]?.frames, [])
+    })
   )
 })

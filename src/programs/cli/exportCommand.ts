@@ -2,10 +2,15 @@
  * `tg-gateway export`: reads frames from an export socket and writes them as JSON Lines, or as
  * N-Triples for triples. Stops after `count` frames, after `idle` without one, on Ctrl-C or when
  * the gateway closes; everything received is written and flushed before it exits.
+ *
+ * With `--subscription` it asks for client acks (`?ack=true`) and acknowledges frame n only once
+ * its lines have been handed to the output (the write's callback: in the operating system's
+ * hands, not fsync'd), so that whatever it had not written when it stopped — a crash included —
+ * is delivered again to the next export with the same subscription.
  */
 import { createWriteStream } from "node:fs"
 import type { Writable } from "node:stream"
-import { Clock, Deferred, Effect, Exit, Pull, Scope } from "effect"
+import { Clock, Deferred, Effect, Exit, Latch, Pull, Scope } from "effect"
 import { tripleToNTriples } from "../../domain/Rdf.ts"
 import type { TripleT } from "../../domain/Term.ts"
 import type { Messages } from "../../i18n/messages.ts"
@@ -85,8 +90,13 @@ export const closedStop = (messages: Messages, closed: Closed): Stop => ({
 })
 
 interface Output {
-  /** Writes, then waits while the output is above its high-water mark: a slow disk holds the socket back. */
-  readonly write: (text: string) => Effect.Effect<void>
+  /**
+   * Writes, then waits while the output is above its high-water mark: a slow disk holds the socket
+   * back. `written` is called once the text has been handed to the file or pipe, if it was.
+   */
+  readonly write: (text: string, written?: () => void) => Effect.Effect<void>
+  /** Waits until every write so far has been handed to the file or pipe (or failed). */
+  readonly settled: Effect.Effect<void>
   /** The first error of the output; waits for one. */
   readonly failed: Effect.Effect<NodeJS.ErrnoException>
   /** Waits until everything written is on disk, or in the pipe. */
@@ -99,14 +109,23 @@ const openOutput = (options: ExportOptions, stdout: Writable): Effect.Effect<Out
     const out = options.output === "-" ? stdout : createWriteStream(options.output, { flags })
     const failed = yield* Deferred.make<NodeJS.ErrnoException>()
     out.on("error", (error: NodeJS.ErrnoException) => Deferred.doneUnsafe(failed, Exit.succeed(error)))
+    let unsettled = 0
+    const allSettled = Latch.makeUnsafe(true)
+    const done = (written: (() => void) | undefined) => (error: Error | null | undefined) => {
+      if (error === null || error === undefined) written?.()
+      if (--unsettled === 0) allSettled.openUnsafe()
+    }
     return {
-      write: (text) =>
+      write: (text, written) =>
         Effect.callback<void>((resume) => {
-          if (out.write(text)) return resume(Effect.void)
+          unsettled++
+          allSettled.closeUnsafe()
+          if (out.write(text, done(written))) return resume(Effect.void)
           const drained = () => resume(Effect.void)
           out.once("drain", drained)
           return Effect.sync(() => out.off("drain", drained))
         }),
+      settled: allSettled.await,
       failed: Deferred.await(failed),
       flush: Effect.callback<void>((resume) => {
         if (out.destroyed || out.writableFinished) resume(Effect.void)
@@ -129,7 +148,13 @@ export const exportCommand = Effect.fn("Export.run")(function* (
     return exitCodes.usage
   }
   const gateway = yield* GatewaySocket
-  const url = routeUrl(options.target, "export", { subscription: options.subscription, from: options.from })
+  // A subscription keeps what was not acknowledged for the next export: acknowledge what is written.
+  const acking = options.subscription !== undefined
+  const url = routeUrl(options.target, "export", {
+    subscription: options.subscription,
+    from: options.from,
+    ack: acking ? "true" : undefined
+  })
   const clock = yield* Clock.Clock
   const progress = makeProgress({
     stream: stderr,
@@ -163,18 +188,47 @@ export const exportCommand = Effect.fn("Export.run")(function* (
     )
   }
 
+  // Frames written to the output (their write's callback came), and the last one acknowledged.
+  let writtenOut = 0
+  let acked = 0
+  const toAck = Latch.makeUnsafe(false)
+  /** Acknowledges every frame written out so far; a cumulative ack covers them all. */
+  const sendAck = (connection: GatewayConnection) =>
+    Effect.suspend(() => {
+      if (writtenOut <= acked) return Effect.void
+      acked = writtenOut
+      return connection.send(`{"ack":${acked}}`)
+    })
+  const acker = (connection: GatewayConnection) =>
+    Effect.forever(
+      Effect.gen(function* () {
+        yield* toAck.await
+        toAck.closeUnsafe()
+        yield* sendAck(connection)
+      })
+    )
+
   const receiveAll = Effect.fn("Export.receive")(function* (connection: GatewayConnection, out: Output) {
     while (true) {
       const text = yield* next(connection)
       if (typeof text !== "string") return text
+      // Error frames are not numbered: frame n is the n-th frame that is not one.
       if (text.startsWith(`{"error"`)) {
         progress.say(t("export.gatewayError", { message: text }))
         continue
       }
       const written = linesOf(options.format, text)
-      frames++
+      const n = ++frames
       items += written.items
-      yield* out.write(written.lines)
+      yield* out.write(
+        written.lines,
+        acking
+          ? () => {
+              writtenOut = n
+              toAck.openUnsafe()
+            }
+          : undefined
+      )
       progress.update({ frames, framesDone: frames, triples: items, triplesDone: items })
       if (options.count !== undefined && frames >= options.count)
         return { code: exitCodes.ok, why: t("export.countReached", { count: frames }) }
@@ -198,11 +252,16 @@ export const exportCommand = Effect.fn("Export.run")(function* (
       if (!("receive" in connected)) return connected
       const out = yield* openOutput(options, stdout)
       output = out
-      return yield* Effect.raceAll([
+      if (acking) yield* Effect.forkScoped(acker(connected))
+      const stopped = yield* Effect.raceAll([
         receiveAll(connected, out),
         pressed,
         Effect.map(out.failed, (error) => outputStop(messages, options.output, error))
       ])
+      // What reached the output is acknowledged before the connection closes, so that only what
+      // did not is delivered again.
+      if (acking) yield* Effect.andThen(Effect.raceFirst(out.settled, out.failed), sendAck(connected))
+      return stopped
     })
   )
   yield* Scope.close(connections, Exit.void)
