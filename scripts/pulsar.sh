@@ -4,11 +4,23 @@
 #
 #   scripts/pulsar.sh start    download if needed, start on 127.0.0.1, wait until ready,
 #                              create tenant tg and namespace tg/flow
+#   scripts/pulsar.sh start-secure
+#                              the same with token authentication, authorization and TLS (and
+#                              client certificates) on the web port; PULSAR_SECURE=1 start too
 #   scripts/pulsar.sh stop     stop the broker and delete its data
 #   scripts/pulsar.sh status   exit 0 when a broker answers at PULSAR_HTTP_URL
 #
+# A secured broker takes PULSAR_HTTP_URL as https://127.0.0.1:PORT (default 8443). Its throwaway
+# CA, certificates, token key and tokens are generated into $TG_PULSAR_STATE/secrets with openssl
+# and the distribution's `pulsar tokens`, and $TG_PULSAR_STATE/secure.env names them:
+# PULSAR_AUTH_TOKEN_FILE (role tg-gateway, allowed to produce and consume on tg/flow and nothing
+# else), PULSAR_TLS_CA_FILE, PULSAR_TLS_CERT_FILE, PULSAR_TLS_KEY_FILE, and for tests
+# TG_PULSAR_ADMIN_TOKEN_FILE (the super-user) and TG_PULSAR_UNGRANTED_TOKEN_FILE (a valid token
+# whose role has no permission anywhere). Clients must present a certificate the CA signed.
+#
 # Environment: PULSAR_VERSION (4.0.6), TG_CACHE_DIR (~/.cache/tg-gateway),
-# PULSAR_HTTP_URL (http://127.0.0.1:8080), PULSAR_BROKER_PORT (6650), PULSAR_READY_TIMEOUT
+# PULSAR_HTTP_URL (http://127.0.0.1:8080), PULSAR_BROKER_PORT (6650), PULSAR_PLAIN_WEB_PORT (the
+# secured broker's plain web port for its own clients, default the TLS port + 1), PULSAR_READY_TIMEOUT
 # seconds (180), TG_PULSAR_STATE (the run's state dir, default $TG_CACHE_DIR/pulsar-run),
 # PULSAR_WS_IDLE_TIMEOUT_MS (Pulsar's webSocketSessionIdleTimeoutMillis, 300000 as shipped: the
 # broker closes a WebSocket session that has been idle this long).
@@ -16,14 +28,29 @@ set -euo pipefail
 
 version="${PULSAR_VERSION:-4.0.6}"
 cache="${TG_CACHE_DIR:-$HOME/.cache/tg-gateway}/pulsar"
-http_url="${PULSAR_HTTP_URL:-http://127.0.0.1:8080}"
 state="${TG_PULSAR_STATE:-${TG_CACHE_DIR:-$HOME/.cache/tg-gateway}/pulsar-run}"
+secure="${PULSAR_SECURE:-0}"
+# status and stop find out from the state dir whether the broker started there is a secured one.
+if [ "${1:-}" = start-secure ] || { [ "${1:-}" != start ] && [ -f "$state/secure.env" ]; }; then secure=1; fi
+if [ "$secure" = 1 ]; then http_url="${PULSAR_HTTP_URL:-https://127.0.0.1:8443}"; else http_url="${PULSAR_HTTP_URL:-http://127.0.0.1:8080}"; fi
 home="$cache/apache-pulsar-$version"
 web_port="${http_url##*:}"; web_port="${web_port%%/*}"
 
 log() { echo "pulsar.sh: $*" >&2; }
 
-answers() { curl -fsS --max-time 2 "$http_url/admin/v2/namespaces/public" 2>/dev/null | grep -q 'public/default'; }
+secrets="$state/secrets"
+
+# curl as the super-user of a secured broker (its CA, a client certificate and the admin token).
+admin_curl() {
+  if [ "$secure" = 1 ]; then
+    curl --cacert "$secrets/ca.pem" --cert "$secrets/client.pem" --key "$secrets/client.key" \
+      -H "Authorization: Bearer $(cat "$secrets/admin.token")" "$@"
+  else
+    curl "$@"
+  fi
+}
+
+answers() { admin_curl -fsS --max-time 2 "$http_url/admin/v2/namespaces/public" 2>/dev/null | grep -q 'public/default'; }
 
 fetch() {
   [ -x "$home/bin/pulsar" ] && return 0
@@ -68,12 +95,84 @@ write_conf() {
   set_key "$conf" transactionCoordinatorEnabled false
 }
 
+# A throwaway CA, a certificate for the broker (127.0.0.1 and localhost) and one for its clients,
+# a token signing key, and tokens for the super-user, the gateway and a role granted nothing.
+make_secrets() {
+  command -v openssl >/dev/null || { log "openssl not found: it makes the secured broker's certificates"; exit 1; }
+  mkdir -p "$secrets"
+  (
+    cd "$secrets"
+    openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=tg-gateway test CA" \
+      -keyout ca.key -out ca.pem 2>/dev/null
+    for name in broker client; do
+      openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$name.key" 2>/dev/null
+      openssl req -new -key "$name.key" -subj "/CN=$name" -out "$name.csr" 2>/dev/null
+      printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth,clientAuth\n' >"$name.ext"
+      openssl x509 -req -in "$name.csr" -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 \
+        -extfile "$name.ext" -out "$name.pem" 2>/dev/null
+    done
+    chmod 600 ./*.key
+  )
+  "$home/bin/pulsar" tokens create-secret-key --output "$secrets/secret.key" >/dev/null 2>&1
+  # One JVM each, started together: one after the other they take most of a minute on two cores.
+  local role pids=()
+  for role in admin tg-gateway nobody; do
+    "$home/bin/pulsar" tokens create --secret-key "file://$secrets/secret.key" --subject "$role" \
+      >"$secrets/$role.token" 2>"$secrets/$role.err" &
+    pids+=($!)
+  done
+  for role in "${pids[@]}"; do wait "$role" || { log "could not create the tokens: $(cat "$secrets"/*.err)"; exit 1; }; done
+  rm -f "$secrets"/*.err
+  cat >"$state/secure.env" <<ENV
+PULSAR_HTTP_URL=$http_url
+PULSAR_AUTH_TOKEN_FILE=$secrets/tg-gateway.token
+PULSAR_TLS_CA_FILE=$secrets/ca.pem
+PULSAR_TLS_CERT_FILE=$secrets/client.pem
+PULSAR_TLS_KEY_FILE=$secrets/client.key
+TG_PULSAR_ADMIN_TOKEN_FILE=$secrets/admin.token
+TG_PULSAR_UNGRANTED_TOKEN_FILE=$secrets/nobody.token
+ENV
+}
+
+# Token authentication and authorization for the broker, its admin API and its WebSocket service
+# (which, inside a broker, reads the same keys), and TLS with client certificates on the web port.
+secure_conf() {
+  local conf=$1
+  set_key "$conf" webServicePortTls "$web_port"
+  # The broker's own clients cannot all present a client certificate (the WebSocket service's
+  # client has no setting for one), so they keep the plain ports on 127.0.0.1: the binary port
+  # and a web port of their own, which require the token too.
+  set_key "$conf" webServicePort "${PULSAR_PLAIN_WEB_PORT:-$((web_port + 1))}"
+  set_key "$conf" tlsCertificateFilePath "$secrets/broker.pem"
+  set_key "$conf" tlsKeyFilePath "$secrets/broker.key"
+  set_key "$conf" tlsTrustCertsFilePath "$secrets/ca.pem"
+  set_key "$conf" tlsRequireTrustedClientCertOnConnect true
+  set_key "$conf" tlsAllowInsecureConnection false
+  set_key "$conf" authenticationEnabled true
+  set_key "$conf" authenticationProviders org.apache.pulsar.broker.authentication.AuthenticationProviderToken
+  set_key "$conf" tokenSecretKey "file://$secrets/secret.key"
+  set_key "$conf" authorizationEnabled true
+  set_key "$conf" superUserRoles admin
+  # The broker's own client (and the WebSocket service's, which opens producers and consumers on
+  # the binary port for its sessions) authenticates as the super-user.
+  set_key "$conf" brokerClientAuthenticationPlugin org.apache.pulsar.client.impl.auth.AuthenticationToken
+  set_key "$conf" brokerClientAuthenticationParameters "file://$secrets/admin.token"
+  set_key "$conf" brokerClientTrustCertsFilePath "$secrets/ca.pem"
+  set_key "$conf" brokerClientCertificateFilePath "$secrets/client.pem"
+  set_key "$conf" brokerClientKeyFilePath "$secrets/client.key"
+}
+
 start() {
   if answers; then log "a broker already answers at $http_url"; return 0; fi
   command -v java >/dev/null || { log "java not found: install a Java 17 runtime"; exit 1; }
   fetch
   rm -rf "$state"; mkdir -p "$state"
   write_conf "$state/standalone.conf"
+  if [ "$secure" = 1 ]; then
+    case "$http_url" in https://*) ;; *) log "a secured broker needs an https:// PULSAR_HTTP_URL, not $http_url"; exit 2 ;; esac
+    make_secrets
+    secure_conf "$state/standalone.conf"
+  fi
   local started=$SECONDS
   (
     export PULSAR_STANDALONE_CONF="$state/standalone.conf" PULSAR_LOG_DIR="$state/logs"
@@ -93,11 +192,16 @@ start() {
     fi
     sleep 1
   done
-  curl -fsS -X PUT -H 'Content-Type: application/json' -d '{"allowedClusters":["standalone"]}' \
+  admin_curl -fsS -X PUT -H 'Content-Type: application/json' -d '{"allowedClusters":["standalone"]}' \
     "$http_url/admin/v2/tenants/tg" >/dev/null 2>&1 || true
-  curl -fsS -X PUT "$http_url/admin/v2/namespaces/tg/flow" >/dev/null 2>&1 || true
-  curl -fsS "$http_url/admin/v2/namespaces/tg" | grep -q 'tg/flow' || { log "could not create namespace tg/flow"; exit 1; }
-  log "Apache Pulsar $(curl -fsS "$http_url/admin/v2/brokers/version" 2>/dev/null || echo "$version") ready at $http_url in $((SECONDS - started))s ($(java -version 2>&1 | head -1))"
+  admin_curl -fsS -X PUT "$http_url/admin/v2/namespaces/tg/flow" >/dev/null 2>&1 || true
+  admin_curl -fsS "$http_url/admin/v2/namespaces/tg" | grep -q 'tg/flow' || { log "could not create namespace tg/flow"; exit 1; }
+  if [ "$secure" = 1 ]; then
+    admin_curl -fsS -X POST -H 'Content-Type: application/json' -d '["produce","consume"]' \
+      "$http_url/admin/v2/namespaces/tg/flow/permissions/tg-gateway" >/dev/null ||
+      { log "could not grant role tg-gateway on tg/flow"; exit 1; }
+  fi
+  log "Apache Pulsar $(admin_curl -fsS "$http_url/admin/v2/brokers/version" 2>/dev/null || echo "$version") ready at $http_url$([ "$secure" != 1 ] || echo " (token authentication, TLS; settings in $state/secure.env)") in $((SECONDS - started))s ($(java -version 2>&1 | head -1))"
 }
 
 stop() {
@@ -114,8 +218,8 @@ stop() {
 }
 
 case "${1:-}" in
-  start) start ;;
+  start | start-secure) start ;;
   stop) stop ;;
   status) answers ;;
-  *) echo "usage: $0 start|stop|status" >&2; exit 2 ;;
+  *) echo "usage: $0 start|start-secure|stop|status" >&2; exit 2 ;;
 esac

@@ -14,6 +14,23 @@ export class BrokerUnavailable extends Schema.TaggedError<BrokerUnavailable>()("
   }
 }
 
+/**
+ * The broker (or the OAuth2 issuer that gives the gateway its token) answered and refused the
+ * gateway's credentials: retrying with the same ones cannot help.
+ */
+export class CredentialsRefused extends Schema.TaggedError<CredentialsRefused>()("CredentialsRefused", {
+  url: Schema.String,
+  status: Schema.Number,
+  reason: Schema.String
+}) {
+  override get message() {
+    return (
+      `${this.url} refused the gateway's credentials (HTTP ${this.status}: ${this.reason}): check ` +
+      "PULSAR_AUTH_TOKEN, PULSAR_AUTH_TOKEN_FILE or PULSAR_AUTH_OAUTH2_*, and that the broker knows the token's role"
+    )
+  }
+}
+
 /** The broker answered but refused to open a producer or consumer on the topic. */
 export class TopicRefused extends Schema.TaggedError<TopicRefused>()("TopicRefused", {
   topic: Schema.String,
@@ -63,4 +80,10 @@ export class ConnectionClosed extends Schema.TaggedError<ConnectionClosed>()("Co
   }
 }
 
-export type BrokerError = BrokerUnavailable | TopicRefused | SendFailed | MessageTooLarge | ConnectionClosed
+export type BrokerError =
+  | BrokerUnavailable
+  | CredentialsRefused
+  | TopicRefused
+  | SendFailed
+  | MessageTooLarge
+  | ConnectionClosed

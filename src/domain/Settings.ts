@@ -108,8 +108,11 @@ const parseUrl = (text: string): Parsed<string> => {
 const parseText = (text: string): Parsed<string> => ok(text)
 
 /** A secret is wrapped at once so that no log line, error or inspection can print it. */
-const parseSecret = (text: string): Parsed<Redacted.Redacted<string>> =>
-  ok(Redacted.make(text, { label: "GATEWAY_SECRET" }))
+const parseSecretOf =
+  (label: string) =>
+  (text: string): Parsed<Redacted.Redacted<string>> =>
+    ok(Redacted.make(text, { label }))
+const parseSecret = parseSecretOf("GATEWAY_SECRET")
 
 /** Bytes, or `auto` (undefined): a limit learned from elsewhere unless given. */
 const parseAutoBytes = (text: string): Parsed<number | undefined> =>
@@ -176,6 +179,15 @@ export const settings = {
   pulsarHttpUrl: setting("PULSAR_HTTP_URL", "http://127.0.0.1:8080", parseUrl, "URL"),
   pulsarPingInterval: setting("PULSAR_PING_INTERVAL", "30s", parseInterval, "DURATION|off"),
   pulsarMaxMessageSize: setting("PULSAR_MAX_MESSAGE_SIZE", "auto", parseAutoBytes, "BYTES|auto"),
+  pulsarAuthToken: setting("PULSAR_AUTH_TOKEN", undefined, parseSecretOf("PULSAR_AUTH_TOKEN"), "TOKEN", true),
+  pulsarAuthTokenFile: setting("PULSAR_AUTH_TOKEN_FILE", undefined, parseText, "FILE"),
+  pulsarAuthOauth2IssuerUrl: setting("PULSAR_AUTH_OAUTH2_ISSUER_URL", undefined, parseUrl, "URL"),
+  pulsarAuthOauth2Audience: setting("PULSAR_AUTH_OAUTH2_AUDIENCE", undefined, parseText, "AUDIENCE"),
+  pulsarAuthOauth2CredentialsFile: setting("PULSAR_AUTH_OAUTH2_CREDENTIALS_FILE", undefined, parseText, "FILE"),
+  pulsarTlsCaFile: setting("PULSAR_TLS_CA_FILE", undefined, parseText, "FILE"),
+  pulsarTlsCertFile: setting("PULSAR_TLS_CERT_FILE", undefined, parseText, "FILE"),
+  pulsarTlsKeyFile: setting("PULSAR_TLS_KEY_FILE", undefined, parseText, "FILE"),
+  pulsarTlsInsecure: setting("PULSAR_TLS_INSECURE", "false", parseBoolean, "BOOL"),
   flows: setting("FLOWS", "default", parseFlowNames, "NAMES"),
   flowsFile: setting("FLOWS_FILE", undefined, parseText, "FILE"),
   topicTemplate: setting(

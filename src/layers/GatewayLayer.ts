@@ -21,9 +21,32 @@ export const layerBroker = (settings: SettingValues): Layer.Layer<Broker> =>
     ? layerPulsarBroker({
         httpUrl: settings.pulsarHttpUrl,
         pingInterval: settings.pulsarPingInterval,
-        ...(settings.pulsarMaxMessageSize === undefined ? {} : { maxMessageSize: settings.pulsarMaxMessageSize })
+        ...(settings.pulsarMaxMessageSize === undefined ? {} : { maxMessageSize: settings.pulsarMaxMessageSize }),
+        auth: definedOnly({
+          token: settings.pulsarAuthToken,
+          tokenFile: settings.pulsarAuthTokenFile,
+          oauth2: definedOnly({
+            issuerUrl: settings.pulsarAuthOauth2IssuerUrl,
+            audience: settings.pulsarAuthOauth2Audience,
+            credentialsFile: settings.pulsarAuthOauth2CredentialsFile
+          })
+        }),
+        tls: definedOnly({
+          caFile: settings.pulsarTlsCaFile,
+          certFile: settings.pulsarTlsCertFile,
+          keyFile: settings.pulsarTlsKeyFile,
+          insecure: settings.pulsarTlsInsecure
+        })
       })
     : layerMemoryBroker
+
+/** The object without its undefined fields: the broker's options are optional, not undefined. */
+const definedOnly = <A extends Record<string, unknown>>(
+  value: A
+): { [K in keyof A]?: Exclude<A[K], undefined> } =>
+  Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined)) as {
+    [K in keyof A]?: Exclude<A[K], undefined>
+  }
 
 /** The broker BROKER names, with the settings in context. */
 export const layerConfiguredBroker: Layer.Layer<Broker, never, GatewaySettings> = Layer.unwrap(

@@ -141,16 +141,27 @@ const makeSocketRoute = Effect.gen(function* () {
   })
 })
 
-/** `/readyz`: 503 while draining or while the broker does not answer (asked at most once a second). */
+/**
+ * `/readyz`: 503 while draining, while the broker does not answer, or while it refuses the
+ * gateway's credentials (asked at most once a second).
+ */
 const makeReadiness = Effect.gen(function* () {
   const lifecycle = yield* Lifecycle
   const broker = yield* Broker
-  const brokerAnswers = yield* Effect.cachedWithTTL(Effect.isSuccess(broker.ping), "1 second")
+  const brokerState = yield* Effect.cachedWithTTL(
+    broker.ping.pipe(
+      Effect.as("ready"),
+      Effect.catchTags({
+        CredentialsRefused: () => Effect.succeed("broker refused the credentials"),
+        BrokerUnavailable: () => Effect.succeed("broker unreachable")
+      })
+    ),
+    "1 second"
+  )
   return Effect.gen(function* () {
     if (lifecycle.isStopping()) return HttpServerResponse.jsonUnsafe({ status: "draining" }, { status: 503 })
-    return (yield* brokerAnswers)
-      ? HttpServerResponse.jsonUnsafe({ status: "ready" })
-      : HttpServerResponse.jsonUnsafe({ status: "broker unreachable" }, { status: 503 })
+    const status = yield* brokerState
+    return HttpServerResponse.jsonUnsafe({ status }, { status: status === "ready" ? 200 : 503 })
   })
 })
 

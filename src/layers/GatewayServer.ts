@@ -154,11 +154,14 @@ const layerStartupLog: Layer.Layer<
     )
     // Said at once rather than at the first connection: a gateway up before its broker is common.
     yield* broker.ping.pipe(
-      Effect.catch((error) =>
-        Effect.logWarning(
-          `the broker is unreachable at start-up (${error.message}); connections are refused with 503 until it answers`
-        )
-      ),
+      Effect.catchTags({
+        BrokerUnavailable: (error) =>
+          Effect.logWarning(
+            `the broker is unreachable at start-up (${error.message}); connections are refused with 503 until it answers`
+          ),
+        CredentialsRefused: (error) =>
+          Effect.logError(`the broker refused the gateway's credentials at start-up: ${error.message}`)
+      }),
       Effect.forkScoped
     )
     return GatewayServer.of({ port, host: settings.host, secure, certificateReloads })

@@ -7,6 +7,7 @@ import { Context, type Duration, type Effect, type Scope } from "effect"
 import type {
   BrokerUnavailable,
   ConnectionClosed,
+  CredentialsRefused,
   MessageTooLarge,
   SendFailed,
   TopicRefused
@@ -93,8 +94,8 @@ export interface Consumer {
 export interface BrokerShape {
   /** What and where the broker is, in words, for the logs: "Pulsar at http://…". */
   readonly description: string
-  /** Succeeds when the broker answers now (for readiness checks). */
-  readonly ping: Effect.Effect<void, BrokerUnavailable>
+  /** Succeeds when the broker answers now and accepts the gateway's credentials (for readiness checks). */
+  readonly ping: Effect.Effect<void, BrokerUnavailable | CredentialsRefused>
   /** A producer that lives as long as the scope; closing waits (bounded) for outstanding sends. */
   readonly producer: (
     topic: string,

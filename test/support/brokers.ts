@@ -10,6 +10,7 @@ import { makeMemoryBroker, type MemoryBroker } from "../../src/layers/broker/Mem
 import { makePulsarBroker } from "../../src/layers/broker/PulsarBroker.ts"
 import { storedOnTopic } from "./pulsarAdmin.ts"
 import { testPulsarPingInterval } from "./pulsarScript.ts"
+import { pulsarSecurity, securedBrokerOptions } from "./pulsarSecurity.ts"
 
 export interface BrokerUnderTest {
   readonly name: "memory" | "pulsar"
@@ -38,15 +39,17 @@ export const pulsarBroker = (): BrokerUnderTest => {
   return {
     name: "pulsar",
     make: Effect.sync(() => ({
-      ...makePulsarBroker({ httpUrl, pingInterval: testPulsarPingInterval }),
-      countOnTopic: (topic: string) => Effect.promise(() => storedOnTopic(httpUrl, topic))
+      ...makePulsarBroker({ httpUrl, pingInterval: testPulsarPingInterval, ...securedBrokerOptions() }),
+      countOnTopic: (topic: string) => Effect.promise(() => storedOnTopic(httpUrl, topic, pulsarSecurity()))
     })),
     // Port 9 (discard) is closed on test machines: the connection is refused at once.
     unreachable: Effect.sync(() => makePulsarBroker({ httpUrl: "http://127.0.0.1:9", connectTimeout: "5 seconds" }))
   }
 }
 
-export const brokersUnderTest = (): ReadonlyArray<BrokerUnderTest> => [memoryBroker, pulsarBroker()]
+/** Both adapters; in the run against the secured broker only Pulsar, the memory broker being the open run's. */
+export const brokersUnderTest = (): ReadonlyArray<BrokerUnderTest> =>
+  pulsarSecurity() === null ? [memoryBroker, pulsarBroker()] : [pulsarBroker()]
 
 let topicCounter = 0
 /** A topic no other test uses, in TrustGraph's namespace. */
@@ -63,7 +66,11 @@ export const bytes = (value: string): Uint8Array => Buffer.from(value, "utf8")
 export const idsOnPulsarTopic = (httpUrl: string, topic: string, count: number) =>
   Effect.scoped(
     Effect.gen(function* () {
-      const consumer = yield* makePulsarBroker({ httpUrl, pingInterval: testPulsarPingInterval }).consumer({
+      const consumer = yield* makePulsarBroker({
+        httpUrl,
+        pingInterval: testPulsarPingInterval,
+        ...securedBrokerOptions()
+      }).consumer({
         topic,
         subscription: `check-${crypto.randomUUID()}`,
         initialPosition: "Earliest"

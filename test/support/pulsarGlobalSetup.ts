@@ -6,17 +6,21 @@
  */
 import type { TestProject } from "vitest/node"
 import { ensureNamespace, pulsarAnswers } from "./pulsarAdmin.ts"
+import type { PulsarSecurityFiles } from "./pulsarSecurity.ts"
 import { startPulsar, stopPulsar, testIdleTimeoutMillis } from "./pulsarScript.ts"
 
 declare module "vitest" {
   export interface ProvidedContext {
     pulsarHttpUrl: string
+    /** The secured broker's CA, certificate and tokens in a run against it (pulsarSecureGlobalSetup.ts), else null. */
+    pulsarSecurity: PulsarSecurityFiles | null
   }
 }
 
 export default async function setup(project: TestProject) {
   const httpUrl = process.env["PULSAR_HTTP_URL"] ?? "http://127.0.0.1:8080"
   project.provide("pulsarHttpUrl", httpUrl)
+  project.provide("pulsarSecurity", null)
   if (await pulsarAnswers(httpUrl)) {
     await ensureNamespace(httpUrl, "tg/flow")
     console.log(`tests use the Pulsar broker at ${httpUrl}`)

@@ -24,6 +24,11 @@ export interface PulsarScriptEnv {
   readonly state: string
   readonly brokerPort?: number
   readonly idleTimeoutMillis?: number
+  /**
+   * Token authentication, authorization and TLS (`pulsar.sh start-secure`), with the plain web
+   * port its own clients use.
+   */
+  readonly secure?: { readonly plainWebPort: number }
 }
 
 const envOf = (options: PulsarScriptEnv) => ({
@@ -31,15 +36,19 @@ const envOf = (options: PulsarScriptEnv) => ({
   PULSAR_HTTP_URL: options.httpUrl,
   TG_PULSAR_STATE: options.state,
   ...(options.brokerPort === undefined ? {} : { PULSAR_BROKER_PORT: String(options.brokerPort) }),
-  ...(options.idleTimeoutMillis === undefined ? {} : { PULSAR_WS_IDLE_TIMEOUT_MS: String(options.idleTimeoutMillis) })
+  ...(options.idleTimeoutMillis === undefined ? {} : { PULSAR_WS_IDLE_TIMEOUT_MS: String(options.idleTimeoutMillis) }),
+  ...(options.secure === undefined ? {} : { PULSAR_PLAIN_WEB_PORT: String(options.secure.plainWebPort) })
 })
 
 /** Starts a broker and waits until it is ready; resolves to what pulsar.sh said (version, time taken). */
 export const startPulsar = async (options: PulsarScriptEnv): Promise<string> => {
-  const { stderr } = await run(script, ["start"], { env: envOf(options), maxBuffer: 16 * 1024 * 1024 }).catch(
+  const command = options.secure === undefined ? "start" : "start-secure"
+  const { stderr } = await run(script, [command], { env: envOf(options), maxBuffer: 16 * 1024 * 1024 }).catch(
     (error: unknown) => {
       const detail = error instanceof Error && "stderr" in error ? String(error.stderr) : String(error)
-      throw new Error(`could not start a Pulsar broker at ${options.httpUrl} (scripts/pulsar.sh start):\n${detail}`)
+      throw new Error(
+        `could not start a Pulsar broker at ${options.httpUrl} (scripts/pulsar.sh ${command}):\n${detail}`
+      )
     }
   )
   return stderr.trim()

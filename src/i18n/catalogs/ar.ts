@@ -135,6 +135,16 @@ export const catalog: Catalog = {
     "عدد مرات إرسال ping إلى كل جلسة Pulsar كي لا يغلقها الوسيط لخمولها (أقل من قيمة webSocketSessionIdleTimeoutMillis لديه)؛ 0 أو off: أبدًا",
   "setting.PULSAR_MAX_MESSAGE_SIZE":
     "أكبر سجل يُرسَل إلى Pulsar، بالبايت؛ auto: يُعرَف من الوسيط (maxMessageSize وwebSocketMaxTextFrameSize)؛ الإطار الذي يكون سجله أكبر يُرفَض دون إعادة محاولة",
+  "setting.PULSAR_AUTH_TOKEN": "رمز يُرسَل إلى Pulsar بصيغة 'Authorization: Bearer' مع كل مقبس وكل طلب إدارة",
+  "setting.PULSAR_AUTH_TOKEN_FILE": "ملف يحوي رمز Pulsar، يُعاد قراءته مع كل اتصال جديد بالوسيط (أسرار مُدوَّرة)",
+  "setting.PULSAR_AUTH_OAUTH2_ISSUER_URL":
+    "مُصدِر OAuth2: تحصل منه البوابة على رمز وصول إلى Pulsar بمنحة client-credentials وتجدّده قبل انتهاء صلاحيته",
+  "setting.PULSAR_AUTH_OAUTH2_AUDIENCE": "الجمهور (audience) المطلوب مع رمز الوصول OAuth2",
+  "setting.PULSAR_AUTH_OAUTH2_CREDENTIALS_FILE": "ملف JSON يحوي client_id وclient_secret الخاصين بـ OAuth2",
+  "setting.PULSAR_TLS_CA_FILE": "شهادات PEM موثوقة لوسيط https:// بدلًا من شهادات النظام",
+  "setting.PULSAR_TLS_CERT_FILE": "شهادة عميل PEM لوسيط يطلبها، مع PULSAR_TLS_KEY_FILE",
+  "setting.PULSAR_TLS_KEY_FILE": "المفتاح الخاص بصيغة PEM للشهادة PULSAR_TLS_CERT_FILE",
+  "setting.PULSAR_TLS_INSECURE": "قبول أي شهادة وأي اسم مضيف للوسيط: للاختبارات فقط، مع تحذير عند بدء التشغيل",
   "setting.FLOWS": "أسماء التدفقات التي تُخدَم، مفصولة بفواصل (يُخدَم التدفق default دائمًا)",
   "setting.FLOWS_FILE": "ملف JSON للتدفقات وللمواضيع المخصّصة لكل تدفق",
   "setting.TOPIC_TEMPLATE": "موضوع واجهة التدفق",

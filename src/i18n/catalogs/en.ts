@@ -142,6 +142,18 @@ export const en = {
     "how often each Pulsar session is pinged so that the broker does not close it as idle (keep it below the broker's webSocketSessionIdleTimeoutMillis); 0 or off: never",
   "setting.PULSAR_MAX_MESSAGE_SIZE":
     "largest record sent to Pulsar, in bytes; auto: learned from the broker (maxMessageSize, webSocketMaxTextFrameSize); a frame whose record is larger is refused, not retried",
+  "setting.PULSAR_AUTH_TOKEN": "token sent to Pulsar as 'Authorization: Bearer' on every socket and admin request",
+  "setting.PULSAR_AUTH_TOKEN_FILE":
+    "file holding the Pulsar token, read again for every new broker connection (rotated secrets)",
+  "setting.PULSAR_AUTH_OAUTH2_ISSUER_URL":
+    "OAuth2 issuer: the gateway gets a Pulsar access token from it with the client-credentials grant and renews it before it expires",
+  "setting.PULSAR_AUTH_OAUTH2_AUDIENCE": "audience asked for with the OAuth2 access token",
+  "setting.PULSAR_AUTH_OAUTH2_CREDENTIALS_FILE": "JSON file with the OAuth2 client_id and client_secret",
+  "setting.PULSAR_TLS_CA_FILE": "PEM certificates trusted for an https:// broker instead of the system's",
+  "setting.PULSAR_TLS_CERT_FILE": "PEM client certificate for a broker that requires one, with PULSAR_TLS_KEY_FILE",
+  "setting.PULSAR_TLS_KEY_FILE": "PEM private key of PULSAR_TLS_CERT_FILE",
+  "setting.PULSAR_TLS_INSECURE":
+    "accept any broker certificate and host name: for tests only, warned about at start-up",
   "setting.FLOWS": "comma-separated names of the flows to serve (default is always served)",
   "setting.FLOWS_FILE": "JSON file of flows and per-flow topic overrides",
   "setting.TOPIC_TEMPLATE": "topic of a flow's interface",

@@ -145,6 +145,20 @@ export const catalog: Catalog = {
     "cada cuánto se envía un ping a cada sesión de Pulsar para que el broker no la cierre por inactividad (menos que su webSocketSessionIdleTimeoutMillis); 0 u off: nunca",
   "setting.PULSAR_MAX_MESSAGE_SIZE":
     "registro más grande que se envía a Pulsar, en bytes; auto: se obtiene del bróker (maxMessageSize, webSocketMaxTextFrameSize); una trama cuyo registro sea mayor se rechaza, sin reintentos",
+  "setting.PULSAR_AUTH_TOKEN":
+    "token que se envía a Pulsar como 'Authorization: Bearer' en cada socket y petición de administración",
+  "setting.PULSAR_AUTH_TOKEN_FILE":
+    "archivo con el token de Pulsar, que se vuelve a leer en cada nueva conexión al broker (secretos rotados)",
+  "setting.PULSAR_AUTH_OAUTH2_ISSUER_URL":
+    "emisor OAuth2: la pasarela obtiene de él un token de acceso a Pulsar con la concesión client-credentials y lo renueva antes de que caduque",
+  "setting.PULSAR_AUTH_OAUTH2_AUDIENCE": "audiencia que se pide con el token de acceso OAuth2",
+  "setting.PULSAR_AUTH_OAUTH2_CREDENTIALS_FILE": "archivo JSON con el client_id y el client_secret de OAuth2",
+  "setting.PULSAR_TLS_CA_FILE": "certificados PEM de confianza para un broker https:// en lugar de los del sistema",
+  "setting.PULSAR_TLS_CERT_FILE":
+    "certificado de cliente PEM para un broker que lo exige, junto con PULSAR_TLS_KEY_FILE",
+  "setting.PULSAR_TLS_KEY_FILE": "clave privada PEM de PULSAR_TLS_CERT_FILE",
+  "setting.PULSAR_TLS_INSECURE":
+    "acepta cualquier certificado y nombre de host del broker: solo para pruebas, se advierte al arrancar",
   "setting.FLOWS": "nombres de los flujos que se sirven, separados por comas (default se sirve siempre)",
   "setting.FLOWS_FILE": "archivo JSON de flujos y de temas redefinidos por flujo",
   "setting.TOPIC_TEMPLATE": "tema de la interfaz de un flujo",

@@ -138,6 +138,16 @@ export const catalog: Catalog = {
     "באיזו תדירות נשלח ping לכל סשן של Pulsar כדי שהברוקר לא יסגור אותו כלא פעיל (פחות מ-webSocketSessionIdleTimeoutMillis שלו); 0 או off: אף פעם",
   "setting.PULSAR_MAX_MESSAGE_SIZE":
     "הרשומה הגדולה ביותר שנשלחת ל-Pulsar, בבתים; auto: נלמד מהברוקר (maxMessageSize, webSocketMaxTextFrameSize); מסגרת שהרשומה שלה גדולה יותר נדחית, ללא ניסיון חוזר",
+  "setting.PULSAR_AUTH_TOKEN": "טוקן שנשלח ל-Pulsar כ-'Authorization: Bearer' בכל שקע ובכל בקשת ניהול",
+  "setting.PULSAR_AUTH_TOKEN_FILE": "קובץ שמכיל את הטוקן של Pulsar, נקרא מחדש בכל חיבור חדש לברוקר (סודות מתחלפים)",
+  "setting.PULSAR_AUTH_OAUTH2_ISSUER_URL":
+    "מנפיק OAuth2: השער מקבל ממנו טוקן גישה ל-Pulsar בהרשאת client-credentials ומחדש אותו לפני שפג תוקפו",
+  "setting.PULSAR_AUTH_OAUTH2_AUDIENCE": "הקהל (audience) שמתבקש עם טוקן הגישה של OAuth2",
+  "setting.PULSAR_AUTH_OAUTH2_CREDENTIALS_FILE": "קובץ JSON עם ה-client_id וה-client_secret של OAuth2",
+  "setting.PULSAR_TLS_CA_FILE": "תעודות PEM מהימנות עבור ברוקר https:// במקום אלה של המערכת",
+  "setting.PULSAR_TLS_CERT_FILE": "תעודת לקוח PEM עבור ברוקר שדורש אותה, יחד עם PULSAR_TLS_KEY_FILE",
+  "setting.PULSAR_TLS_KEY_FILE": "המפתח הפרטי (PEM) של PULSAR_TLS_CERT_FILE",
+  "setting.PULSAR_TLS_INSECURE": "קבלת כל תעודה וכל שם מארח של הברוקר: לבדיקות בלבד, עם אזהרה בעת ההפעלה",
   "setting.FLOWS": "שמות הזרימות שיש להגיש, מופרדים בפסיקים (הזרימה default מוגשת תמיד)",
   "setting.FLOWS_FILE": "קובץ JSON של זרימות ושל דריסות נושאים לכל זרימה",
   "setting.TOPIC_TEMPLATE": "הנושא של ממשק בזרימה",

@@ -132,6 +132,17 @@ export const catalog: Catalog = {
     "हर Pulsar सत्र को कितनी बार ping भेजा जाए ताकि ब्रोकर उसे निष्क्रिय मानकर बंद न करे (ब्रोकर के webSocketSessionIdleTimeoutMillis से कम रखें); 0 या off: कभी नहीं",
   "setting.PULSAR_MAX_MESSAGE_SIZE":
     "Pulsar को भेजा जाने वाला सबसे बड़ा रिकॉर्ड, बाइट में; auto: ब्रोकर से पता किया जाता है (maxMessageSize, webSocketMaxTextFrameSize); जिस फ़्रेम का रिकॉर्ड इससे बड़ा हो, वह अस्वीकार होता है और दोबारा नहीं भेजा जाता",
+  "setting.PULSAR_AUTH_TOKEN": "हर सॉकेट और एडमिन अनुरोध पर Pulsar को 'Authorization: Bearer' के रूप में भेजा जाने वाला टोकन",
+  "setting.PULSAR_AUTH_TOKEN_FILE": "Pulsar टोकन वाली फ़ाइल, ब्रोकर के हर नए कनेक्शन पर फिर से पढ़ी जाती है (बदले गए सीक्रेट)",
+  "setting.PULSAR_AUTH_OAUTH2_ISSUER_URL":
+    "OAuth2 जारीकर्ता: गेटवे client-credentials ग्रांट से इससे Pulsar एक्सेस टोकन लेता है और समाप्त होने से पहले उसे नवीनीकृत करता है",
+  "setting.PULSAR_AUTH_OAUTH2_AUDIENCE": "OAuth2 एक्सेस टोकन के साथ माँगी जाने वाली ऑडियंस",
+  "setting.PULSAR_AUTH_OAUTH2_CREDENTIALS_FILE": "OAuth2 के client_id और client_secret वाली JSON फ़ाइल",
+  "setting.PULSAR_TLS_CA_FILE": "https:// ब्रोकर के लिए सिस्टम के प्रमाणपत्रों की जगह भरोसेमंद PEM प्रमाणपत्र",
+  "setting.PULSAR_TLS_CERT_FILE": "क्लाइंट प्रमाणपत्र माँगने वाले ब्रोकर के लिए PEM क्लाइंट प्रमाणपत्र, PULSAR_TLS_KEY_FILE के साथ",
+  "setting.PULSAR_TLS_KEY_FILE": "PULSAR_TLS_CERT_FILE की PEM निजी कुंजी",
+  "setting.PULSAR_TLS_INSECURE":
+    "ब्रोकर का कोई भी प्रमाणपत्र और होस्ट नाम स्वीकार करें: केवल परीक्षणों के लिए, शुरू होते समय चेतावनी दी जाती है",
   "setting.FLOWS": "सर्व किए जाने वाले फ़्लो के नाम, अल्पविराम से अलग किए हुए (default हमेशा सर्व होता है)",
   "setting.FLOWS_FILE": "फ़्लो और प्रति-फ़्लो टॉपिक ओवरराइड की JSON फ़ाइल",
   "setting.TOPIC_TEMPLATE": "किसी फ़्लो के इंटरफ़ेस का टॉपिक",

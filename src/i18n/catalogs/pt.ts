@@ -144,6 +144,19 @@ export const catalog: Catalog = {
     "com que frequência cada sessão do Pulsar recebe um ping para que o broker não a feche por inatividade (abaixo do webSocketSessionIdleTimeoutMillis dele); 0 ou off: nunca",
   "setting.PULSAR_MAX_MESSAGE_SIZE":
     "maior registro enviado ao Pulsar, em bytes; auto: obtido do broker (maxMessageSize, webSocketMaxTextFrameSize); um quadro cujo registro seja maior é recusado, sem novas tentativas",
+  "setting.PULSAR_AUTH_TOKEN":
+    "token enviado ao Pulsar como 'Authorization: Bearer' em cada socket e pedido de administração",
+  "setting.PULSAR_AUTH_TOKEN_FILE":
+    "arquivo com o token do Pulsar, relido a cada nova conexão ao broker (segredos rotacionados)",
+  "setting.PULSAR_AUTH_OAUTH2_ISSUER_URL":
+    "emissor OAuth2: o gateway obtém dele um token de acesso ao Pulsar com a concessão client-credentials e o renova antes de expirar",
+  "setting.PULSAR_AUTH_OAUTH2_AUDIENCE": "audiência pedida com o token de acesso OAuth2",
+  "setting.PULSAR_AUTH_OAUTH2_CREDENTIALS_FILE": "arquivo JSON com o client_id e o client_secret do OAuth2",
+  "setting.PULSAR_TLS_CA_FILE": "certificados PEM confiáveis para um broker https:// em vez dos do sistema",
+  "setting.PULSAR_TLS_CERT_FILE": "certificado de cliente PEM para um broker que o exige, com PULSAR_TLS_KEY_FILE",
+  "setting.PULSAR_TLS_KEY_FILE": "chave privada PEM de PULSAR_TLS_CERT_FILE",
+  "setting.PULSAR_TLS_INSECURE":
+    "aceita qualquer certificado e nome de host do broker: só para testes, avisado na inicialização",
   "setting.FLOWS": "nomes dos fluxos a servir, separados por vírgula (default é sempre servido)",
   "setting.FLOWS_FILE": "arquivo JSON de fluxos e de tópicos redefinidos por fluxo",
   "setting.TOPIC_TEMPLATE": "tópico da interface de um fluxo",

@@ -140,6 +140,20 @@ export const catalog: Catalog = {
     "как часто каждой сессии Pulsar отправляется ping, чтобы брокер не закрыл её как простаивающую (меньше его webSocketSessionIdleTimeoutMillis); 0 или off: никогда",
   "setting.PULSAR_MAX_MESSAGE_SIZE":
     "наибольшая запись, отправляемая в Pulsar, в байтах; auto: определяется по брокеру (maxMessageSize, webSocketMaxTextFrameSize); фрейм, запись которого больше, отклоняется без повторных попыток",
+  "setting.PULSAR_AUTH_TOKEN":
+    "токен, отправляемый в Pulsar как 'Authorization: Bearer' с каждым сокетом и запросом администрирования",
+  "setting.PULSAR_AUTH_TOKEN_FILE":
+    "файл с токеном Pulsar; перечитывается при каждом новом подключении к брокеру (сменяемые секреты)",
+  "setting.PULSAR_AUTH_OAUTH2_ISSUER_URL":
+    "издатель OAuth2: шлюз получает у него токен доступа к Pulsar по схеме client-credentials и обновляет его до истечения срока",
+  "setting.PULSAR_AUTH_OAUTH2_AUDIENCE": "аудитория (audience), запрашиваемая для токена доступа OAuth2",
+  "setting.PULSAR_AUTH_OAUTH2_CREDENTIALS_FILE": "JSON-файл с client_id и client_secret OAuth2",
+  "setting.PULSAR_TLS_CA_FILE": "доверенные PEM-сертификаты для брокера https:// вместо системных",
+  "setting.PULSAR_TLS_CERT_FILE":
+    "клиентский PEM-сертификат для брокера, который его требует, вместе с PULSAR_TLS_KEY_FILE",
+  "setting.PULSAR_TLS_KEY_FILE": "закрытый ключ PEM для PULSAR_TLS_CERT_FILE",
+  "setting.PULSAR_TLS_INSECURE":
+    "принимать любой сертификат и имя хоста брокера: только для тестов, при запуске выводится предупреждение",
   "setting.FLOWS": "имена обслуживаемых потоков через запятую (default обслуживается всегда)",
   "setting.FLOWS_FILE": "JSON-файл с потоками и переопределениями топиков для отдельных потоков",
   "setting.TOPIC_TEMPLATE": "топик интерфейса потока",

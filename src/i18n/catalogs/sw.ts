@@ -144,6 +144,19 @@ export const catalog: Catalog = {
     "mara ngapi kila kikao cha Pulsar kinatumiwa ping ili broker isikifunge kwa kukaa bila kazi (chini ya webSocketSessionIdleTimeoutMillis yake); 0 au off: kamwe",
   "setting.PULSAR_MAX_MESSAGE_SIZE":
     "rekodi kubwa zaidi inayotumwa kwa Pulsar, kwa baiti; auto: hupatikana kutoka kwa dalali (maxMessageSize, webSocketMaxTextFrameSize); fremu ambayo rekodi yake ni kubwa zaidi hukataliwa, bila kujaribiwa tena",
+  "setting.PULSAR_AUTH_TOKEN":
+    "tokeni inayotumwa kwa Pulsar kama 'Authorization: Bearer' kwenye kila soketi na ombi la usimamizi",
+  "setting.PULSAR_AUTH_TOKEN_FILE":
+    "faili lenye tokeni ya Pulsar, husomwa upya kwa kila muunganisho mpya wa broker (siri zinazozungushwa)",
+  "setting.PULSAR_AUTH_OAUTH2_ISSUER_URL":
+    "mtoaji wa OAuth2: lango hupata kwake tokeni ya kufikia Pulsar kwa ruhusa ya client-credentials na huifanya upya kabla haijaisha muda",
+  "setting.PULSAR_AUTH_OAUTH2_AUDIENCE": "hadhira inayoombwa pamoja na tokeni ya kufikia ya OAuth2",
+  "setting.PULSAR_AUTH_OAUTH2_CREDENTIALS_FILE": "faili la JSON lenye client_id na client_secret za OAuth2",
+  "setting.PULSAR_TLS_CA_FILE": "vyeti vya PEM vinavyoaminiwa kwa broker ya https:// badala ya vile vya mfumo",
+  "setting.PULSAR_TLS_CERT_FILE": "cheti cha mteja cha PEM kwa broker inayokihitaji, pamoja na PULSAR_TLS_KEY_FILE",
+  "setting.PULSAR_TLS_KEY_FILE": "ufunguo binafsi wa PEM wa PULSAR_TLS_CERT_FILE",
+  "setting.PULSAR_TLS_INSECURE":
+    "kubali cheti chochote na jina lolote la mwenyeji la broker: kwa majaribio tu, huonywa wakati wa kuanza",
   "setting.FLOWS": "majina ya mitiririko ya kuhudumia, yakitenganishwa kwa koma (default huhudumiwa kila wakati)",
   "setting.FLOWS_FILE": "faili la JSON la mitiririko na ubatilishaji wa mada kwa kila mtiririko",
   "setting.TOPIC_TEMPLATE": "mada ya kiolesura cha mtiririko",

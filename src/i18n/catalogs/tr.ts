@@ -142,6 +142,20 @@ export const catalog: Catalog = {
     "her Pulsar oturumuna ne sıklıkla ping gönderileceği, böylece aracı onu boşta diye kapatmaz (aracının webSocketSessionIdleTimeoutMillis değerinden kısa olmalı); 0 veya off: hiç",
   "setting.PULSAR_MAX_MESSAGE_SIZE":
     "Pulsar'a gönderilen en büyük kayıt, bayt cinsinden; auto: broker'dan öğrenilir (maxMessageSize, webSocketMaxTextFrameSize); kaydı daha büyük olan çerçeve reddedilir, yeniden denenmez",
+  "setting.PULSAR_AUTH_TOKEN":
+    "her sokette ve yönetim isteğinde Pulsar'a 'Authorization: Bearer' olarak gönderilen belirteç",
+  "setting.PULSAR_AUTH_TOKEN_FILE":
+    "Pulsar belirtecini tutan dosya; her yeni broker bağlantısında yeniden okunur (döndürülen sırlar)",
+  "setting.PULSAR_AUTH_OAUTH2_ISSUER_URL":
+    "OAuth2 yayıncısı: ağ geçidi ondan client-credentials izniyle bir Pulsar erişim belirteci alır ve süresi dolmadan yeniler",
+  "setting.PULSAR_AUTH_OAUTH2_AUDIENCE": "OAuth2 erişim belirteciyle istenen hedef kitle (audience)",
+  "setting.PULSAR_AUTH_OAUTH2_CREDENTIALS_FILE": "OAuth2 client_id ve client_secret değerlerini içeren JSON dosyası",
+  "setting.PULSAR_TLS_CA_FILE": "https:// broker için sistemin sertifikaları yerine güvenilen PEM sertifikaları",
+  "setting.PULSAR_TLS_CERT_FILE":
+    "istemci sertifikası isteyen bir broker için PEM istemci sertifikası, PULSAR_TLS_KEY_FILE ile birlikte",
+  "setting.PULSAR_TLS_KEY_FILE": "PULSAR_TLS_CERT_FILE için PEM özel anahtarı",
+  "setting.PULSAR_TLS_INSECURE":
+    "broker'ın her sertifikasını ve ana bilgisayar adını kabul et: yalnızca testler için, başlangıçta uyarı verilir",
   "setting.FLOWS": "sunulacak akışların virgülle ayrılmış adları (default her zaman sunulur)",
   "setting.FLOWS_FILE": "akışları ve akış başına konu geçersiz kılmalarını içeren JSON dosyası",
   "setting.TOPIC_TEMPLATE": "bir akışın arayüzüne ait konu",

@@ -129,6 +129,16 @@ export const catalog: Catalog = {
     "向每个 Pulsar 会话发送 ping 的间隔，使代理不会因空闲而关闭它（应小于代理的 webSocketSessionIdleTimeoutMillis）；0 或 off：从不",
   "setting.PULSAR_MAX_MESSAGE_SIZE":
     "发送到 Pulsar 的最大记录，以字节计；auto：从代理获取（maxMessageSize、webSocketMaxTextFrameSize）；记录超过该大小的帧会被拒绝，且不会重试",
+  "setting.PULSAR_AUTH_TOKEN": "在每个套接字和管理请求上以 'Authorization: Bearer' 发送给 Pulsar 的令牌",
+  "setting.PULSAR_AUTH_TOKEN_FILE": "存放 Pulsar 令牌的文件，每次新建到代理的连接时重新读取（轮换的密钥）",
+  "setting.PULSAR_AUTH_OAUTH2_ISSUER_URL":
+    "OAuth2 签发方：网关用 client-credentials 授权从它获取 Pulsar 访问令牌，并在过期前续期",
+  "setting.PULSAR_AUTH_OAUTH2_AUDIENCE": "请求 OAuth2 访问令牌时附带的受众（audience）",
+  "setting.PULSAR_AUTH_OAUTH2_CREDENTIALS_FILE": "包含 OAuth2 client_id 和 client_secret 的 JSON 文件",
+  "setting.PULSAR_TLS_CA_FILE": "用于 https:// 代理的受信任 PEM 证书，代替系统证书",
+  "setting.PULSAR_TLS_CERT_FILE": "代理要求客户端证书时使用的 PEM 客户端证书，与 PULSAR_TLS_KEY_FILE 一起使用",
+  "setting.PULSAR_TLS_KEY_FILE": "PULSAR_TLS_CERT_FILE 的 PEM 私钥",
+  "setting.PULSAR_TLS_INSECURE": "接受代理的任何证书和主机名：仅用于测试，启动时会发出警告",
   "setting.FLOWS": "要提供服务的流名称，以逗号分隔（default 始终提供服务）",
   "setting.FLOWS_FILE": "定义流及各流主题覆盖设置的 JSON 文件",
   "setting.TOPIC_TEMPLATE": "流接口的主题",

@@ -11,6 +11,7 @@ import type WebSocket from "ws"
 import {
   BrokerUnavailable,
   ConnectionClosed,
+  CredentialsRefused,
   MessageTooLarge,
   SendFailed,
   TopicRefused
@@ -27,14 +28,28 @@ import {
   type ProducerOptions,
   type ReceivedMessage
 } from "../../services/Broker.ts"
+import {
+  insecureWarning,
+  makeBrokerAccess,
+  type PulsarAuthConfig,
+  type PulsarTlsConfig,
+  securityProblem
+} from "./PulsarAccess.ts"
 import { learnLimit } from "./PulsarLimits.ts"
-import { closeSocket, openSocket } from "./PulsarSocket.ts"
+import { closeSocket, openSocket, refusalReason } from "./PulsarSocket.ts"
 import { makeReceiveBuffer } from "./ReceiveBuffer.ts"
 import { parseTopicName, pathSegment, type TopicName, topicNameProblem, topicPath } from "./topicName.ts"
 
 export interface PulsarBrokerConfig {
-  /** The broker's web port, e.g. `http://127.0.0.1:8080`: WebSocket API and admin REST API. */
+  /**
+   * The broker's web port, e.g. `http://127.0.0.1:8080`: WebSocket API and admin REST API. An
+   * `https://` URL is reached over TLS, its sockets over `wss://`.
+   */
   readonly httpUrl: string
+  /** Credentials sent on every socket and admin request (`Authorization: Bearer …`). Default none. */
+  readonly auth?: PulsarAuthConfig
+  /** CA, client certificate and key for an `https://` broker; host names are checked unless `insecure`. */
+  readonly tls?: PulsarTlsConfig
   /** Bound on opening a producer or consumer. Default 10 s. */
   readonly connectTimeout?: Duration.Input
   /** Bound on waiting for outstanding confirmations when a producer closes. Default 10 s. */
@@ -79,6 +94,7 @@ export const makePulsarBroker = (config: PulsarBrokerConfig): BrokerShape => {
   const closeTimeout = config.closeTimeout ?? "10 seconds"
   const pingInterval = config.pingInterval ?? "30 seconds"
   const sendTimeoutMillis = Duration.toMillis(Duration.fromInputUnsafe(config.sendTimeout ?? "30 seconds"))
+  const access = makeBrokerAccess(base, config.auth, config.tls)
 
   // Learned once, when the first producer opens; a configured limit is taken as it is.
   // Learned from the broker when the first producer opens, and kept once read; a guess made when
@@ -91,7 +107,7 @@ export const makePulsarBroker = (config: PulsarBrokerConfig): BrokerShape => {
     Effect.suspend(() =>
       learned !== undefined
         ? Effect.succeed(learned)
-        : learnLimit(base).pipe(
+        : learnLimit(base, access).pipe(
             Effect.tap(({ limit, assumed }) => {
               if (assumed === undefined) {
                 learned = limit
@@ -119,7 +135,15 @@ export const makePulsarBroker = (config: PulsarBrokerConfig): BrokerShape => {
 
   const connect = (topic: string, url: string) =>
     Effect.acquireRelease(
-      openSocket({ url, brokerUrl: base, topic, connectTimeout, pingInterval }),
+      access.options.pipe(
+        // The issuer refusing the gateway's OAuth2 client is a refusal like the broker's own 401.
+        Effect.catchTag("CredentialsRefused", (error) =>
+          Effect.fail(new TopicRefused({ topic, status: error.status, reason: error.message }))
+        ),
+        Effect.flatMap((connection) =>
+          openSocket({ url, brokerUrl: base, topic, connectTimeout, pingInterval, connection })
+        )
+      ),
       (socket) =>
         // A broker answers a close at once; one that does not (frozen, partitioned) must not hold a
         // shutdown longer than this fixed margin beyond its documented bounds.
@@ -307,22 +331,41 @@ export const makePulsarBroker = (config: PulsarBrokerConfig): BrokerShape => {
       } satisfies Consumer
     })
 
-  const ping = Effect.tryPromise({
-    try: async (signal) => {
-      const response = await fetch(`${base}/admin/v2/brokers/ready`, {
-        signal: AbortSignal.any([signal, AbortSignal.timeout(2000)])
-      })
-      if (!response.ok) throw new Error(`GET /admin/v2/brokers/ready answered HTTP ${response.status}`)
-    },
-    catch: (cause) =>
-      new BrokerUnavailable({ url: base, reason: cause instanceof Error ? cause.message : String(cause) })
-  })
+  // With the adapter's credentials: a broker that refuses them is not ready for the gateway.
+  const ping = access
+    .get("/admin/v2/brokers/ready", "2 seconds")
+    .pipe(
+      Effect.flatMap(({ status, body }): Effect.Effect<void, BrokerUnavailable | CredentialsRefused> =>
+        status >= 200 && status < 300
+          ? Effect.void
+          : status === 401 || status === 403
+            ? Effect.fail(new CredentialsRefused({ url: base, status, reason: refusalReason(body, undefined) }))
+            : Effect.fail(
+                new BrokerUnavailable({ url: base, reason: `GET /admin/v2/brokers/ready answered HTTP ${status}` })
+              )
+      )
+    )
 
   return { description: `Pulsar at ${base}`, ping, producer, consumer }
 }
 
+/**
+ * The adapter as a layer. Settings that cannot work together are said at start-up, and every
+ * request then fails with the same words (readiness stays false); so is a broker whose
+ * certificate is not checked.
+ */
 export const layerPulsarBroker = (config: PulsarBrokerConfig): Layer.Layer<Broker> =>
-  Layer.succeed(Broker, makePulsarBroker(config))
+  Layer.effect(
+    Broker,
+    Effect.gen(function* () {
+      const base = config.httpUrl.replace(/\/+$/, "")
+      const problem = securityProblem(base, config.auth, config.tls)
+      if (problem !== undefined) yield* Effect.logError(`the broker's settings cannot work: ${problem}`)
+      const insecure = insecureWarning(base, config.tls)
+      if (insecure !== undefined) yield* Effect.logWarning(insecure)
+      return makePulsarBroker(config)
+    })
+  )
 
 /**
  * A message as the WebSocket API pushed it. Its payload arrives as base64 text and is decoded on

@@ -7,6 +7,7 @@
  */
 import { Effect } from "effect"
 import { defaultMaxMessageSize, metadataReserve } from "../../services/Broker.ts"
+import { type BrokerAccess, makeBrokerAccess } from "./PulsarAccess.ts"
 
 /** Pulsar's default `webSocketMaxTextFrameSize`. */
 export const defaultMaxTextFrameSize = 1024 * 1024
@@ -40,18 +41,30 @@ const numberIn = (values: Record<string, unknown>, key: string): number | undefi
 }
 
 /**
- * Reads both settings from the broker's runtime configuration (admin API). A broker that does not
- * let us read them (a secured cluster may not) is assumed to keep Pulsar's defaults: the safe
- * guess, since a larger message than the broker takes is never retried forever.
+ * Reads both settings from the broker's runtime configuration (admin API), with the adapter's
+ * credentials. A broker that does not let us read them is assumed to keep Pulsar's defaults: the
+ * safe guess, since a larger message than the broker takes is never retried forever. A secured
+ * broker lets only its super-users read its configuration, and a gateway's role is rarely one.
  */
-export const learnLimit = (httpUrl: string): Effect.Effect<LearnedLimit> =>
-  Effect.tryPromise(async (signal) => {
-    const response = await fetch(`${httpUrl}/admin/v2/brokers/configuration/runtime`, {
-      signal: AbortSignal.any([signal, AbortSignal.timeout(5000)])
-    })
-    if (!response.ok) throw new Error(`HTTP ${response.status}`)
-    return (await response.json()) as Record<string, unknown>
-  }).pipe(
+export const learnLimit = (
+  httpUrl: string,
+  access: BrokerAccess = makeBrokerAccess(httpUrl)
+): Effect.Effect<LearnedLimit> =>
+  access.get("/admin/v2/brokers/configuration/runtime", "5 seconds").pipe(
+    Effect.flatMap(({ status, body }) =>
+      Effect.try({
+        try: () => {
+          if (status !== 200)
+            throw new Error(
+              status === 401 || status === 403
+                ? `HTTP ${status}: only the broker's super-users may read its configuration`
+                : `HTTP ${status}`
+            )
+          return JSON.parse(body) as Record<string, unknown>
+        },
+        catch: (cause) => (cause instanceof Error ? cause.message : String(cause))
+      })
+    ),
     Effect.map((values): LearnedLimit => ({
       limit: payloadLimit(
         numberIn(values, "maxMessageSize") ?? defaultMaxMessageSize,
@@ -61,7 +74,7 @@ export const learnLimit = (httpUrl: string): Effect.Effect<LearnedLimit> =>
     Effect.catch((error) =>
       Effect.succeed({
         limit: payloadLimit(defaultMaxMessageSize, defaultMaxTextFrameSize),
-        assumed: error.cause instanceof Error ? error.cause.message : String(error.cause)
+        assumed: typeof error === "string" ? error : error.reason
       })
     )
   )

@@ -7,6 +7,7 @@ import { Duration, Effect } from "effect"
 import WebSocket from "ws"
 import { BrokerUnavailable, TopicRefused } from "../../domain/BrokerErrors.ts"
 import { keepAlive } from "../Keepalive.ts"
+import type { BrokerConnectionOptions } from "./PulsarAccess.ts"
 
 export interface OpenOptions {
   readonly url: string
@@ -20,6 +21,8 @@ export interface OpenOptions {
    * import between files — and a ping resets that timer. Zero sends none.
    */
   readonly pingInterval: Duration.Input
+  /** Credentials and TLS options of this connection (`wss://`); none for an open broker. */
+  readonly connection?: BrokerConnectionOptions
 }
 
 export const openSocket = (options: OpenOptions): Effect.Effect<WebSocket, BrokerUnavailable | TopicRefused> =>
@@ -31,7 +34,10 @@ export const openSocket = (options: OpenOptions): Effect.Effect<WebSocket, Broke
       // every payload. A zero mask is valid and leaves the bytes as they are.
       generateMask: (mask: Buffer) => void mask.fill(0),
       // The broker's frames are its own JSON; validating their UTF-8 again buys nothing.
-      skipUTF8Validation: true
+      skipUTF8Validation: true,
+      // The bearer token on the upgrade, as Pulsar's WebSocket service reads it; CA, client
+      // certificate and host name checks for wss:// (ws passes these to tls.connect).
+      ...(options.connection === undefined ? {} : { headers: options.connection.headers, ...options.connection.tls })
     })
     const settle = (effect: Effect.Effect<WebSocket, BrokerUnavailable | TopicRefused>) => {
       socket.removeAllListeners("open").removeAllListeners("error").removeAllListeners("unexpected-response")
@@ -51,12 +57,13 @@ export const openSocket = (options: OpenOptions): Effect.Effect<WebSocket, Broke
       response.on("data", (chunk: Buffer) => chunks.push(chunk))
       response.on("end", () => {
         const body = Buffer.concat(chunks).toString("utf8").trim()
+        const status = response.statusCode ?? 0
         settle(
           Effect.fail(
             new TopicRefused({
               topic: options.topic,
-              status: response.statusCode ?? 0,
-              reason: refusalReason(body, response.statusMessage)
+              status,
+              reason: credentialsAdvice(status, refusalReason(body, response.statusMessage))
             })
           )
         )
@@ -78,10 +85,22 @@ export const openSocket = (options: OpenOptions): Effect.Effect<WebSocket, Broke
   )
 
 /**
+ * Pulsar's WebSocket service answers 401 when no provider accepts the credentials and 403 when
+ * the role they prove may not produce or consume on the topic: say which, and what to change.
+ */
+const credentialsAdvice = (status: number, reason: string): string =>
+  status === 401
+    ? `the broker refused the gateway's credentials (${reason}): check PULSAR_AUTH_TOKEN, PULSAR_AUTH_TOKEN_FILE or PULSAR_AUTH_OAUTH2_*`
+    : status === 403
+      ? `the gateway's role may not use this topic (${reason}): grant it produce and consume on the namespace ` +
+        "(pulsar-admin namespaces grant-permission)"
+      : reason
+
+/**
  * Pulsar's refusals are a JSON `{"reason": …}` body or a Jetty HTML error page that embeds the
  * client's JSON error (`{"errorMsg": …}`); reduce either to the sentence that explains it.
  */
-const refusalReason = (body: string, statusMessage: string | undefined): string => {
+export const refusalReason = (body: string, statusMessage: string | undefined): string => {
   const text = decodeEntities(body.replace(/<[^>]*>/g, " "))
     .replace(/\s+/g, " ")
     .trim()
