@@ -81,9 +81,4 @@ export class ConnectionClosed extends Schema.TaggedError<ConnectionClosed>()("Co
 }
 
 export type BrokerError =
-  | BrokerUnavailable
-  | CredentialsRefused
-  | TopicRefused
-  | SendFailed
-  | MessageTooLarge
-  | ConnectionClosed
+  BrokerUnavailable | CredentialsRefused | TopicRefused | SendFailed | MessageTooLarge | ConnectionClosed

@@ -41,9 +41,7 @@ export const layerBroker = (settings: SettingValues): Layer.Layer<Broker> =>
     : layerMemoryBroker
 
 /** The object without its undefined fields: the broker's options are optional, not undefined. */
-const definedOnly = <A extends Record<string, unknown>>(
-  value: A
-): { [K in keyof A]?: Exclude<A[K], undefined> } =>
+const definedOnly = <A extends Record<string, unknown>>(value: A): { [K in keyof A]?: Exclude<A[K], undefined> } =>
   Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined)) as {
     [K in keyof A]?: Exclude<A[K], undefined>
   }

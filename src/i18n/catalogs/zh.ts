@@ -161,8 +161,7 @@ export const catalog: Catalog = {
   "setting.MAX_CONSECUTIVE_ERRORS": "导致导出终止的连续写入失败次数",
   "setting.EXPORT_DEAD_LETTER_TOPIC":
     "接收导出主题中任何客户端都无法读取的记录的主题（附带 origin-topic 和 reason 属性）；未设置时：这些记录会被确认并计数",
-  "setting.EXPORT_MAX_UNACKED":
-    "导出使用 ?ack=true 时，已写给客户端但尚未被其确认的帧数；达到上限时，写入会等待其确认",
+  "setting.EXPORT_MAX_UNACKED": "导出使用 ?ack=true 时，已写给客户端但尚未被其确认的帧数；达到上限时，写入会等待其确认",
   "setting.LOG_QUEUE_STATS": "连接关闭时记录队列统计信息",
   "setting.LOG_FORMAT": "日志行的格式：文本（pretty，logfmt）或 JSON 对象（json），每个事件一行",
   "setting.LOG_LEVEL": "记录的最低级别：trace、debug、info、warn、error、fatal 或 none",
