@@ -53,6 +53,30 @@ export interface ProducerOptions {
    * does, passes 0 so that closing costs nothing more.
    */
   readonly closeTimeout?: Duration.Input
+  /**
+   * The producer's name. With deduplication on the namespace, the broker remembers the highest
+   * sequence id it has stored from each name, across sessions, and drops (and still confirms, with
+   * `duplicateMessageId`) a send whose sequence id is not above it.
+   */
+  readonly name?: string
+  /**
+   * The sequence id before the first send: sends carry `initialSequenceId + 1`, `+ 2`, … in the
+   * order they are made (Pulsar's WebSocket API takes no sequence id per message). Only with `name`.
+   */
+  readonly initialSequenceId?: number
+}
+
+/**
+ * What `send` completes with when the broker dropped the message as a resend of one it holds
+ * (Pulsar answers it with the message id -1:-1).
+ */
+export const duplicateMessageId: MessageId = "duplicate"
+
+/** Whether the broker drops resends on a topic's namespace, and what it said when asked. */
+export interface DeduplicationState {
+  readonly enabled: boolean
+  /** In words, for the logs and `/readyz`: "enabled on tg/flow", or why it is not known. */
+  readonly detail: string
 }
 
 export type SubscriptionType = "Exclusive" | "Shared" | "Failover" | "Key_Shared"
@@ -101,6 +125,11 @@ export interface BrokerShape {
     topic: string,
     options?: ProducerOptions
   ) => Effect.Effect<Producer, BrokerUnavailable | TopicRefused, Scope.Scope>
+  /**
+   * Whether the broker drops resends on the topic's namespace (producer names and sequence ids).
+   * An adapter without the feature leaves it out: never enabled.
+   */
+  readonly deduplication?: (topic: string) => Effect.Effect<DeduplicationState, BrokerUnavailable | CredentialsRefused>
   /** A consumer that lives as long as the scope; closing returns unacked messages to the subscription. */
   readonly consumer: (
     options: ConsumerOptions

@@ -4,8 +4,11 @@
  */
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Exit, Fiber, Option, Scope } from "effect"
-import type { BrokerShape, Consumer } from "../../src/services/Broker.ts"
-import { brokersUnderTest, bytes, freshTopic, text } from "../support/brokers.ts"
+import { inject } from "vitest"
+import { type BrokerShape, type Consumer, duplicateMessageId } from "../../src/services/Broker.ts"
+import { type BrokerUnderTest, brokersUnderTest, bytes, freshTopic, text } from "../support/brokers.ts"
+import { adminRequest } from "../support/pulsarAdmin.ts"
+import { pulsarSecurity } from "../support/pulsarSecurity.ts"
 
 /** Long enough for a paused or drained consumer to show a message if one were coming. */
 const quietPeriod = "750 millis"
@@ -31,11 +34,86 @@ const sendAll = (broker: BrokerShape, topic: string, texts: ReadonlyArray<string
 
 const range = (count: number, prefix = "m") => Array.from({ length: count }, (_, i) => `${prefix}${i}`)
 
+/**
+ * A topic no other test uses in a namespace of its own with deduplication on: TrustGraph's
+ * namespace keeps the broker's default, which the other tests rely on.
+ */
+const dedupTopic = (adapter: BrokerUnderTest, label: string) =>
+  Effect.gen(function* () {
+    const topic = freshTopic(label).replace("persistent://tg/flow/", "persistent://tg/dedup/")
+    if (adapter.name === "memory") return topic
+    const httpUrl = inject("pulsarHttpUrl")
+    const security = pulsarSecurity()
+    const admin = (path: string, method: string, body?: string) =>
+      Effect.promise(() => adminRequest(httpUrl, path, security, { method, ...(body === undefined ? {} : { body }) }))
+    // 409 when it exists already.
+    yield* admin("/admin/v2/namespaces/tg/dedup", "PUT")
+    const enabled = yield* admin("/admin/v2/namespaces/tg/dedup/deduplication", "POST", "true")
+    assert.isTrue(enabled.ok, `enabling deduplication on tg/dedup: HTTP ${enabled.status} ${enabled.text}`)
+    if (security !== null) {
+      yield* admin("/admin/v2/namespaces/tg/dedup/permissions/tg-gateway", "POST", '["produce","consume"]')
+    }
+    return topic
+  })
+
+/** Sends in order, one at a time, from a producer named `name`; the broker's answers. */
+const sendNamed = (
+  broker: BrokerShape,
+  topic: string,
+  name: string,
+  initialSequenceId: number | undefined,
+  texts: ReadonlyArray<string>
+) =>
+  Effect.scoped(
+    Effect.gen(function* () {
+      const producer = yield* broker.producer(topic, {
+        name,
+        ...(initialSequenceId === undefined ? {} : { initialSequenceId })
+      })
+      return yield* Effect.forEach(texts, (t) => producer.send({ payload: bytes(t) }))
+    })
+  )
+
 const nothingWithin = (consumer: Consumer) =>
   consumer.receive.pipe(Effect.timeoutOption(quietPeriod), Effect.map(Option.isNone))
 
 describe.each(brokersUnderTest())("Broker contract: $name", (adapter) => {
   const name = adapter.name
+
+  it.live(
+    `${name}: a named producer's resend of a sequence id the broker holds is not stored again, and is answered`,
+    () =>
+      Effect.gen(function* () {
+        const broker = yield* adapter.make
+        const topic = yield* dedupTopic(adapter, "contract-dedup")
+        const state = yield* broker.deduplication!(topic)
+        assert.isTrue(state.enabled, state.detail)
+        // Sequence ids 1, 2, 3; then a new session resends 2 and 3 and adds 4.
+        const first = yield* sendNamed(broker, topic, "p", 0, ["a", "b", "c"])
+        assert.notInclude(first, duplicateMessageId)
+        const again = yield* sendNamed(broker, topic, "p", 1, ["b", "c", "d"])
+        assert.deepStrictEqual(again.slice(0, 2), [duplicateMessageId, duplicateMessageId])
+        assert.notStrictEqual(again[2], duplicateMessageId)
+        assert.strictEqual(yield* broker.countOnTopic(topic), 4, "the resent b and c are not stored twice")
+        // Another name has its own sequence.
+        yield* sendNamed(broker, topic, "q", 0, ["q1"])
+        const consumer = yield* broker.consumer({ topic, subscription: "s", initialPosition: "Earliest" })
+        assert.deepStrictEqual(yield* receiveTexts(consumer, 5), ["a", "b", "c", "d", "q1"])
+      })
+  )
+
+  it.live(`${name}: a new session of a named producer without a sequence id continues after the last one stored`, () =>
+    Effect.gen(function* () {
+      const broker = yield* adapter.make
+      const topic = yield* dedupTopic(adapter, "contract-dedup-continue")
+      yield* sendNamed(broker, topic, "p", 9, ["s10", "s11"])
+      const continued = yield* sendNamed(broker, topic, "p", undefined, ["s12"])
+      assert.notStrictEqual(continued[0], duplicateMessageId, "numbered 12, after the 11 stored")
+      const resent = yield* sendNamed(broker, topic, "p", 10, ["s11", "s12", "s13"])
+      assert.deepStrictEqual(resent.slice(0, 2), [duplicateMessageId, duplicateMessageId])
+      assert.strictEqual(yield* broker.countOnTopic(topic), 4)
+    })
+  )
 
   it.live(`${name}: 1,000 confirmed sends are all received once, in order, by one consumer`, () =>
     Effect.gen(function* () {

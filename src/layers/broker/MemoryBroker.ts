@@ -2,7 +2,8 @@
  * The in-memory broker: the embedded default of `tg-gateway serve` and the unit-test double.
  * It keeps Pulsar's semantics that tg-gateway relies on — confirmed sends, durable named
  * subscriptions (shared, exclusive), initial position, ack, nack with a redelivery delay, and
- * unacked messages going back to the subscription when a consumer closes — so the contract suite
+ * unacked messages going back to the subscription when a consumer closes, named producers whose
+ * resends are dropped as with deduplication on a Pulsar namespace — so the contract suite
  * runs unchanged against it and against a real Pulsar broker.
  */
 import { Duration, Effect, Layer, type Scope } from "effect"
@@ -14,9 +15,11 @@ import {
   consumerDefaults,
   type ConsumerOptions,
   defaultMaxPayloadSize,
+  duplicateMessageId,
   type MessageId,
   type OutgoingMessage,
   type Producer,
+  type ProducerOptions,
   type ReceivedMessage
 } from "../../services/Broker.ts"
 import { makeReceiveBuffer, type ReceiveBuffer } from "./ReceiveBuffer.ts"
@@ -143,6 +146,10 @@ class Topic {
   private base = 0
   readonly subscriptions = new Map<string, Subscription>()
   readonly name: string
+  /** Per producer name, the highest sequence id stored: deduplication is always on here. */
+  readonly lastSequence = new Map<string, number>()
+  /** Names with a producer open: a second one is refused, as Pulsar does. */
+  readonly connectedNames = new Set<string>()
 
   constructor(name: string) {
     this.name = name
@@ -215,15 +222,37 @@ export const makeMemoryBroker: Effect.Effect<MemoryBroker, never, Scope.Scope> =
       return Effect.succeed(found)
     })
 
-  const producer = (topicName: string): Effect.Effect<Producer, BrokerUnavailable | TopicRefused, Scope.Scope> =>
+  const producer = (
+    topicName: string,
+    options: ProducerOptions = {}
+  ): Effect.Effect<Producer, BrokerUnavailable | TopicRefused, Scope.Scope> =>
     Effect.gen(function* () {
       const topic = yield* topicFor(topicName)
+      const name = options.name
+      if (name !== undefined && topic.connectedNames.has(name)) {
+        return yield* new TopicRefused({
+          topic: topicName,
+          status: 409,
+          reason: `a producer named ${name} is already connected to the topic`
+        })
+      }
+      if (name !== undefined) topic.connectedNames.add(name)
+      // As Pulsar's client: from the given sequence id, else from the last one stored for the name.
+      let sequence = name === undefined ? -1 : (options.initialSequenceId ?? topic.lastSequence.get(name) ?? -1)
       let closed = false
       yield* Effect.addFinalizer(() =>
         Effect.sync(() => {
           closed = true
+          if (name !== undefined) topic.connectedNames.delete(name)
         })
       )
+      const append = (message: OutgoingMessage): MessageId => {
+        if (name === undefined) return topic.append(message)
+        const id = ++sequence
+        if (id <= (topic.lastSequence.get(name) ?? -1)) return duplicateMessageId
+        topic.lastSequence.set(name, id)
+        return topic.append(message)
+      }
       return {
         topic: topicName,
         // An append is the in-memory broker's "persisted": it completes at once.
@@ -239,7 +268,7 @@ export const makeMemoryBroker: Effect.Effect<MemoryBroker, never, Scope.Scope> =
                       limit: defaultMaxPayloadSize
                     })
                   )
-                : Effect.succeed(topic.append(message))
+                : Effect.succeed(append(message))
           ),
         // Pulsar's default, so that what works here works on a broker left at its defaults.
         maxMessageSize: defaultMaxPayloadSize,
@@ -318,6 +347,8 @@ export const makeMemoryBroker: Effect.Effect<MemoryBroker, never, Scope.Scope> =
     ),
     producer,
     consumer,
+    deduplication: () =>
+      Effect.succeed({ enabled: true, detail: "the in-memory broker always drops resends from a named producer" }),
     countOnTopic: (topic) => topics.get(topic)?.end ?? 0,
     heldOnTopic: (topic) => {
       const found = topics.get(topic)

@@ -22,6 +22,8 @@ import {
   type Consumer,
   consumerDefaults,
   type ConsumerOptions,
+  type DeduplicationState,
+  duplicateMessageId,
   type MessageId,
   type OutgoingMessage,
   type Producer,
@@ -160,7 +162,14 @@ export const makePulsarBroker = (config: PulsarBrokerConfig): BrokerShape => {
     Effect.gen(function* () {
       const name = yield* nameOf(topic)
       const limit = yield* maxMessageSize
-      const query = `sendTimeoutMillis=${sendTimeoutMillis}&batchingEnabled=false`
+      // A name and the sequence id before the first send: the broker numbers sends from there
+      // (its WebSocket API reads no sequence id per message) and drops those it already holds.
+      const named =
+        options.name === undefined
+          ? ""
+          : `&producerName=${encodeURIComponent(options.name)}` +
+            (options.initialSequenceId === undefined ? "" : `&initialSequenceId=${options.initialSequenceId}`)
+      const query = `sendTimeoutMillis=${sendTimeoutMillis}&batchingEnabled=false${named}`
       const socket = yield* connect(topic, `${wsBase}/ws/v2/producer/${topicPath(name)}?${query}`)
 
       const lost = yield* Deferred.make<ConnectionClosed>()
@@ -184,7 +193,7 @@ export const makePulsarBroker = (config: PulsarBrokerConfig): BrokerShape => {
         if (resume === undefined) return
         pending.delete(context)
         if (answer?.result === "ok" && answer.messageId !== undefined) {
-          resume(Effect.succeed(answer.messageId))
+          resume(Effect.succeed(answer.messageId.startsWith(droppedResendId) ? duplicateMessageId : answer.messageId))
         } else {
           const reason = `${answer?.result ?? "no result"}${answer?.errorMsg ? `: ${answer.errorMsg}` : ""}`
           resume(Effect.fail(new SendFailed({ topic, reason, unknownOutcome: false })))
@@ -346,7 +355,47 @@ export const makePulsarBroker = (config: PulsarBrokerConfig): BrokerShape => {
       )
     )
 
-  return { description: `Pulsar at ${base}`, ping, producer, consumer }
+  /**
+   * The namespace's own policy, else the broker's default (`brokerDeduplicationEnabled`), which
+   * applies while the namespace has none.
+   */
+  const deduplication = (topic: string): Effect.Effect<DeduplicationState, BrokerUnavailable | CredentialsRefused> =>
+    Effect.gen(function* () {
+      const name = parseTopicName(topic)
+      if (name === undefined) return { enabled: false, detail: topicNameProblem(topic) }
+      const namespace = `${name.tenant}/${name.namespace}`
+      const path = `/admin/v2/namespaces/${pathSegment(name.tenant)}/${pathSegment(name.namespace)}/deduplication`
+      const policy = yield* adminJson(path)
+      if (typeof policy === "boolean") {
+        return { enabled: policy, detail: `${policy ? "enabled" : "disabled"} on ${namespace}` }
+      }
+      const runtime = yield* adminJson("/admin/v2/brokers/configuration/runtime")
+      const fallback =
+        typeof runtime === "object" && runtime !== null
+          ? (runtime as Record<string, unknown>)["brokerDeduplicationEnabled"]
+          : undefined
+      const enabled = fallback === true || fallback === "true"
+      return { enabled, detail: `${enabled ? "enabled" : "disabled"} on ${namespace} (the broker's default)` }
+    })
+
+  const adminJson = (path: string): Effect.Effect<unknown, BrokerUnavailable | CredentialsRefused> =>
+    access.get(path, "5 seconds").pipe(
+      Effect.flatMap(({ status, body }): Effect.Effect<unknown, BrokerUnavailable | CredentialsRefused> => {
+        if (status === 401 || status === 403) {
+          return Effect.fail(new CredentialsRefused({ url: base, status, reason: refusalReason(body, undefined) }))
+        }
+        if (status < 200 || status >= 300) {
+          return Effect.fail(new BrokerUnavailable({ url: base, reason: `GET ${path} answered HTTP ${status}` }))
+        }
+        try {
+          return Effect.succeed(body.trim() === "" ? null : (JSON.parse(body) as unknown))
+        } catch {
+          return Effect.fail(new BrokerUnavailable({ url: base, reason: `GET ${path} answered no JSON` }))
+        }
+      })
+    )
+
+  return { description: `Pulsar at ${base}`, ping, producer, consumer, deduplication }
 }
 
 /**
@@ -418,6 +467,12 @@ const sendFrame = (message: OutgoingMessage, context: string): Buffer => {
 }
 
 const sendHead = Buffer.from('{"payload":"')
+
+/**
+ * The start of the message id -1:-1 in base64 (its ledger and entry ids as protobuf varints): the
+ * broker's answer to a send it dropped as a resend of one it holds.
+ */
+const droppedResendId = "CP///////////wEQ////////////A"
 
 const parseJson = <A>(data: WebSocket.RawData): A | undefined => {
   try {
