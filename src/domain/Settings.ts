@@ -177,6 +177,7 @@ export const settings = {
   tlsKeyFile: setting("GATEWAY_TLS_KEY_FILE", undefined, parseText, "FILE"),
   broker: setting("BROKER", "memory", parseChoice(["memory", "pulsar"] as const), "memory|pulsar"),
   pulsarHttpUrl: setting("PULSAR_HTTP_URL", "http://127.0.0.1:8080", parseUrl, "URL"),
+  pulsarAdminUrl: setting("PULSAR_ADMIN_URL", undefined, parseUrl, "URL"),
   pulsarPingInterval: setting("PULSAR_PING_INTERVAL", "30s", parseInterval, "DURATION|off"),
   pulsarMaxMessageSize: setting("PULSAR_MAX_MESSAGE_SIZE", "auto", parseAutoBytes, "BYTES|auto"),
   pulsarAuthToken: setting("PULSAR_AUTH_TOKEN", undefined, parseSecretOf("PULSAR_AUTH_TOKEN"), "TOKEN", true),

@@ -20,6 +20,7 @@ export const layerBroker = (settings: SettingValues): Layer.Layer<Broker> =>
   settings.broker === "pulsar"
     ? layerPulsarBroker({
         httpUrl: settings.pulsarHttpUrl,
+        ...(settings.pulsarAdminUrl === undefined ? {} : { adminUrl: settings.pulsarAdminUrl }),
         pingInterval: settings.pulsarPingInterval,
         ...(settings.pulsarMaxMessageSize === undefined ? {} : { maxMessageSize: settings.pulsarMaxMessageSize }),
         auth: definedOnly({

@@ -131,6 +131,8 @@ export const catalog: Catalog = {
   "setting.BROKER": "وسيط الرسائل: الوسيط المدمج العامل في الذاكرة، أو Apache Pulsar",
   "setting.PULSAR_HTTP_URL":
     "منفذ الويب في Pulsar (واجهة WebSocket البرمجية وواجهة الإدارة البرمجية)، مع BROKER=pulsar",
+  "setting.PULSAR_ADMIN_URL":
+    "واجهة الإدارة البرمجية في Pulsar، إن لم تكن على PULSAR_HTTP_URL (وكيل WebSocket يعمل منفصلًا عن الوسطاء)؛ الافتراضي PULSAR_HTTP_URL",
   "setting.PULSAR_PING_INTERVAL":
     "عدد مرات إرسال ping إلى كل جلسة Pulsar كي لا يغلقها الوسيط لخمولها (أقل من قيمة webSocketSessionIdleTimeoutMillis لديه)؛ 0 أو off: أبدًا",
   "setting.PULSAR_MAX_MESSAGE_SIZE":

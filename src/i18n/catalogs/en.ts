@@ -138,6 +138,8 @@ export const en = {
   "setting.GATEWAY_TLS_KEY_FILE": "PEM private key of GATEWAY_TLS_CERT_FILE; re-read when it changes",
   "setting.BROKER": "message broker: the embedded in-memory broker, or Apache Pulsar",
   "setting.PULSAR_HTTP_URL": "Pulsar web port (WebSocket API and admin API), with BROKER=pulsar",
+  "setting.PULSAR_ADMIN_URL":
+    "Pulsar admin API, when it is not at PULSAR_HTTP_URL (a WebSocket proxy apart from the brokers); default PULSAR_HTTP_URL",
   "setting.PULSAR_PING_INTERVAL":
     "how often each Pulsar session is pinged so that the broker does not close it as idle (keep it below the broker's webSocketSessionIdleTimeoutMillis); 0 or off: never",
   "setting.PULSAR_MAX_MESSAGE_SIZE":

@@ -141,6 +141,8 @@ export const catalog: Catalog = {
   "setting.GATEWAY_TLS_KEY_FILE": "clave privada PEM de GATEWAY_TLS_CERT_FILE; se relee cuando cambia",
   "setting.BROKER": "bróker de mensajes: el bróker integrado en memoria o Apache Pulsar",
   "setting.PULSAR_HTTP_URL": "puerto web de Pulsar (API WebSocket y API de administración), con BROKER=pulsar",
+  "setting.PULSAR_ADMIN_URL":
+    "API de administración de Pulsar, si no está en PULSAR_HTTP_URL (un proxy WebSocket aparte de los brokers); por defecto PULSAR_HTTP_URL",
   "setting.PULSAR_PING_INTERVAL":
     "cada cuánto se envía un ping a cada sesión de Pulsar para que el broker no la cierre por inactividad (menos que su webSocketSessionIdleTimeoutMillis); 0 u off: nunca",
   "setting.PULSAR_MAX_MESSAGE_SIZE":

@@ -134,6 +134,8 @@ export const catalog: Catalog = {
   "setting.GATEWAY_TLS_KEY_FILE": "המפתח הפרטי (PEM) של GATEWAY_TLS_CERT_FILE; נקרא מחדש כשהוא משתנה",
   "setting.BROKER": "ברוקר ההודעות: הברוקר המובנה שפועל בזיכרון, או Apache Pulsar",
   "setting.PULSAR_HTTP_URL": "פורט ה-HTTP של Pulsar (ממשק ה-WebSocket וממשק הניהול), כאשר BROKER=pulsar",
+  "setting.PULSAR_ADMIN_URL":
+    "ממשק הניהול של Pulsar, כאשר אינו ב-PULSAR_HTTP_URL (WebSocket proxy שרץ בנפרד מה-brokers); ברירת המחדל PULSAR_HTTP_URL",
   "setting.PULSAR_PING_INTERVAL":
     "באיזו תדירות נשלח ping לכל סשן של Pulsar כדי שהברוקר לא יסגור אותו כלא פעיל (פחות מ-webSocketSessionIdleTimeoutMillis שלו); 0 או off: אף פעם",
   "setting.PULSAR_MAX_MESSAGE_SIZE":

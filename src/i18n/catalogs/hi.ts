@@ -128,6 +128,8 @@ export const catalog: Catalog = {
   "setting.GATEWAY_TLS_KEY_FILE": "GATEWAY_TLS_CERT_FILE की PEM निजी कुंजी; बदलने पर फिर से पढ़ी जाती है",
   "setting.BROKER": "मैसेज ब्रोकर: अंतर्निहित इन-मेमोरी ब्रोकर, या Apache Pulsar",
   "setting.PULSAR_HTTP_URL": "Pulsar का वेब पोर्ट (WebSocket API और एडमिन API), BROKER=pulsar के साथ",
+  "setting.PULSAR_ADMIN_URL":
+    "Pulsar का एडमिन API, जब वह PULSAR_HTTP_URL पर न हो (brokers से अलग चलने वाला WebSocket प्रॉक्सी); डिफ़ॉल्ट PULSAR_HTTP_URL",
   "setting.PULSAR_PING_INTERVAL":
     "हर Pulsar सत्र को कितनी बार ping भेजा जाए ताकि ब्रोकर उसे निष्क्रिय मानकर बंद न करे (ब्रोकर के webSocketSessionIdleTimeoutMillis से कम रखें); 0 या off: कभी नहीं",
   "setting.PULSAR_MAX_MESSAGE_SIZE":

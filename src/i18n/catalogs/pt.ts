@@ -140,6 +140,8 @@ export const catalog: Catalog = {
   "setting.GATEWAY_TLS_KEY_FILE": "chave privada PEM de GATEWAY_TLS_CERT_FILE; relida quando muda",
   "setting.BROKER": "broker de mensagens: o broker embutido em memória ou o Apache Pulsar",
   "setting.PULSAR_HTTP_URL": "porta web do Pulsar (API WebSocket e API de administração), com BROKER=pulsar",
+  "setting.PULSAR_ADMIN_URL":
+    "API de administração do Pulsar, quando não está em PULSAR_HTTP_URL (um proxy WebSocket à parte dos brokers); por padrão PULSAR_HTTP_URL",
   "setting.PULSAR_PING_INTERVAL":
     "com que frequência cada sessão do Pulsar recebe um ping para que o broker não a feche por inatividade (abaixo do webSocketSessionIdleTimeoutMillis dele); 0 ou off: nunca",
   "setting.PULSAR_MAX_MESSAGE_SIZE":

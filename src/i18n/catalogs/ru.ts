@@ -136,6 +136,8 @@ export const catalog: Catalog = {
   "setting.GATEWAY_TLS_KEY_FILE": "закрытый ключ PEM для GATEWAY_TLS_CERT_FILE; перечитывается при изменении",
   "setting.BROKER": "брокер сообщений: встроенный брокер в памяти или Apache Pulsar",
   "setting.PULSAR_HTTP_URL": "веб-порт Pulsar (WebSocket API и API администрирования), при BROKER=pulsar",
+  "setting.PULSAR_ADMIN_URL":
+    "API администрирования Pulsar, если он не на PULSAR_HTTP_URL (WebSocket-прокси отдельно от брокеров); по умолчанию PULSAR_HTTP_URL",
   "setting.PULSAR_PING_INTERVAL":
     "как часто каждой сессии Pulsar отправляется ping, чтобы брокер не закрыл её как простаивающую (меньше его webSocketSessionIdleTimeoutMillis); 0 или off: никогда",
   "setting.PULSAR_MAX_MESSAGE_SIZE":

@@ -140,6 +140,8 @@ export const catalog: Catalog = {
   "setting.BROKER": "dalali wa ujumbe: dalali aliyejengwa ndani anayetumia kumbukumbu pekee, au Apache Pulsar",
   "setting.PULSAR_HTTP_URL":
     "bandari ya wavuti ya Pulsar (API ya WebSocket na API ya usimamizi), pamoja na BROKER=pulsar",
+  "setting.PULSAR_ADMIN_URL":
+    "API ya usimamizi ya Pulsar, isipokuwa kwenye PULSAR_HTTP_URL (proksi ya WebSocket inayoendeshwa kando na broker); chaguo-msingi PULSAR_HTTP_URL",
   "setting.PULSAR_PING_INTERVAL":
     "mara ngapi kila kikao cha Pulsar kinatumiwa ping ili broker isikifunge kwa kukaa bila kazi (chini ya webSocketSessionIdleTimeoutMillis yake); 0 au off: kamwe",
   "setting.PULSAR_MAX_MESSAGE_SIZE":

@@ -138,6 +138,8 @@ export const catalog: Catalog = {
   "setting.GATEWAY_TLS_KEY_FILE": "GATEWAY_TLS_CERT_FILE için PEM özel anahtarı; değiştiğinde yeniden okunur",
   "setting.BROKER": "mesaj broker'ı: gömülü bellek içi broker veya Apache Pulsar",
   "setting.PULSAR_HTTP_URL": "Pulsar web portu (WebSocket API'si ve yönetim API'si); BROKER=pulsar ile kullanılır",
+  "setting.PULSAR_ADMIN_URL":
+    "Pulsar yönetim API'si, PULSAR_HTTP_URL üzerinde değilse (brokerlardan ayrı çalışan bir WebSocket proxy'si); varsayılan PULSAR_HTTP_URL",
   "setting.PULSAR_PING_INTERVAL":
     "her Pulsar oturumuna ne sıklıkla ping gönderileceği, böylece aracı onu boşta diye kapatmaz (aracının webSocketSessionIdleTimeoutMillis değerinden kısa olmalı); 0 veya off: hiç",
   "setting.PULSAR_MAX_MESSAGE_SIZE":

@@ -125,6 +125,8 @@ export const catalog: Catalog = {
   "setting.GATEWAY_TLS_KEY_FILE": "GATEWAY_TLS_CERT_FILE 的 PEM 私钥；文件变化时重新读取",
   "setting.BROKER": "消息代理：内置的内存代理或 Apache Pulsar",
   "setting.PULSAR_HTTP_URL": "Pulsar 的 Web 端口（WebSocket API 和管理 API），用于 BROKER=pulsar",
+  "setting.PULSAR_ADMIN_URL":
+    "Pulsar 管理 API，当它不在 PULSAR_HTTP_URL 时（与 broker 分开运行的 WebSocket 代理）；默认为 PULSAR_HTTP_URL",
   "setting.PULSAR_PING_INTERVAL":
     "向每个 Pulsar 会话发送 ping 的间隔，使代理不会因空闲而关闭它（应小于代理的 webSocketSessionIdleTimeoutMillis）；0 或 off：从不",
   "setting.PULSAR_MAX_MESSAGE_SIZE":

@@ -48,6 +48,11 @@ export interface PulsarBrokerConfig {
    * `https://` URL is reached over TLS, its sockets over `wss://`.
    */
   readonly httpUrl: string
+  /**
+   * The admin REST API (readiness, the message size limit, deduplication), when it is not at
+   * `httpUrl`: behind a WebSocket proxy that runs apart from the brokers. Default `httpUrl`.
+   */
+  readonly adminUrl?: string
   /** Credentials sent on every socket and admin request (`Authorization: Bearer …`). Default none. */
   readonly auth?: PulsarAuthConfig
   /** CA, client certificate and key for an `https://` broker; host names are checked unless `insecure`. */
@@ -96,7 +101,9 @@ export const makePulsarBroker = (config: PulsarBrokerConfig): BrokerShape => {
   const closeTimeout = config.closeTimeout ?? "10 seconds"
   const pingInterval = config.pingInterval ?? "30 seconds"
   const sendTimeoutMillis = Duration.toMillis(Duration.fromInputUnsafe(config.sendTimeout ?? "30 seconds"))
-  const access = makeBrokerAccess(base, config.auth, config.tls)
+  const adminBase = (config.adminUrl ?? config.httpUrl).replace(/\/+$/, "")
+  // The same credentials reach both; the sockets take their options from here too.
+  const access = makeBrokerAccess(adminBase, config.auth, config.tls)
 
   // Learned once, when the first producer opens; a configured limit is taken as it is.
   // Learned from the broker when the first producer opens, and kept once read; a guess made when
@@ -109,7 +116,7 @@ export const makePulsarBroker = (config: PulsarBrokerConfig): BrokerShape => {
     Effect.suspend(() =>
       learned !== undefined
         ? Effect.succeed(learned)
-        : learnLimit(base, access).pipe(
+        : learnLimit(adminBase, access).pipe(
             Effect.tap(({ limit, assumed }) => {
               if (assumed === undefined) {
                 learned = limit
@@ -348,9 +355,9 @@ export const makePulsarBroker = (config: PulsarBrokerConfig): BrokerShape => {
         status >= 200 && status < 300
           ? Effect.void
           : status === 401 || status === 403
-            ? Effect.fail(new CredentialsRefused({ url: base, status, reason: refusalReason(body, undefined) }))
+            ? Effect.fail(new CredentialsRefused({ url: adminBase, status, reason: refusalReason(body, undefined) }))
             : Effect.fail(
-                new BrokerUnavailable({ url: base, reason: `GET /admin/v2/brokers/ready answered HTTP ${status}` })
+                new BrokerUnavailable({ url: adminBase, reason: `GET /admin/v2/brokers/ready answered HTTP ${status}` })
               )
       )
     )
@@ -382,15 +389,15 @@ export const makePulsarBroker = (config: PulsarBrokerConfig): BrokerShape => {
     access.get(path, "5 seconds").pipe(
       Effect.flatMap(({ status, body }): Effect.Effect<unknown, BrokerUnavailable | CredentialsRefused> => {
         if (status === 401 || status === 403) {
-          return Effect.fail(new CredentialsRefused({ url: base, status, reason: refusalReason(body, undefined) }))
+          return Effect.fail(new CredentialsRefused({ url: adminBase, status, reason: refusalReason(body, undefined) }))
         }
         if (status < 200 || status >= 300) {
-          return Effect.fail(new BrokerUnavailable({ url: base, reason: `GET ${path} answered HTTP ${status}` }))
+          return Effect.fail(new BrokerUnavailable({ url: adminBase, reason: `GET ${path} answered HTTP ${status}` }))
         }
         try {
           return Effect.succeed(body.trim() === "" ? null : (JSON.parse(body) as unknown))
         } catch {
-          return Effect.fail(new BrokerUnavailable({ url: base, reason: `GET ${path} answered no JSON` }))
+          return Effect.fail(new BrokerUnavailable({ url: adminBase, reason: `GET ${path} answered no JSON` }))
         }
       })
     )
