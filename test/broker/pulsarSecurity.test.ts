@@ -11,7 +11,6 @@ import { tmpdir } from "node:os"
 import { dirname, join } from "node:path"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Redacted } from "effect"
-import { inject } from "vitest"
 import { makePulsarBroker, type PulsarBrokerConfig } from "../../src/layers/broker/PulsarBroker.ts"
 import { freshTopic } from "../support/brokers.ts"
 import { refusal, startGateway } from "../support/gateway.ts"
@@ -29,7 +28,8 @@ const secured = (): PulsarSecurityFiles => {
 const brokerWith = (overrides: Partial<PulsarBrokerConfig>) => {
   const files = secured()
   return makePulsarBroker({
-    httpUrl: inject("pulsarHttpUrl"),
+    httpUrl: files.httpUrl,
+    adminUrl: files.adminUrl,
     pingInterval: testPulsarPingInterval,
     maxMessageSize: 1024 * 1024,
     auth: { tokenFile: files.tokenFile },

@@ -26,9 +26,14 @@ export interface PulsarScriptEnv {
   readonly idleTimeoutMillis?: number
   /**
    * Token authentication, authorization and TLS (`pulsar.sh start-secure`), with the plain web
-   * port its own clients use.
+   * port its own clients use, and the ports of its WebSocket proxy, ZooKeeper and bookie.
    */
-  readonly secure?: { readonly plainWebPort: number }
+  readonly secure?: {
+    readonly plainWebPort: number
+    readonly wsPort: number
+    readonly zkPort: number
+    readonly bookiePort: number
+  }
 }
 
 const envOf = (options: PulsarScriptEnv) => ({
@@ -37,7 +42,14 @@ const envOf = (options: PulsarScriptEnv) => ({
   TG_PULSAR_STATE: options.state,
   ...(options.brokerPort === undefined ? {} : { PULSAR_BROKER_PORT: String(options.brokerPort) }),
   ...(options.idleTimeoutMillis === undefined ? {} : { PULSAR_WS_IDLE_TIMEOUT_MS: String(options.idleTimeoutMillis) }),
-  ...(options.secure === undefined ? {} : { PULSAR_PLAIN_WEB_PORT: String(options.secure.plainWebPort) })
+  ...(options.secure === undefined
+    ? {}
+    : {
+        PULSAR_PLAIN_WEB_PORT: String(options.secure.plainWebPort),
+        PULSAR_WS_PORT: String(options.secure.wsPort),
+        PULSAR_ZK_PORT: String(options.secure.zkPort),
+        PULSAR_BOOKIE_PORT: String(options.secure.bookiePort)
+      })
 })
 
 /** Starts a broker and waits until it is ready; resolves to what pulsar.sh said (version, time taken). */

@@ -25,7 +25,12 @@ export default async function setup(project: TestProject) {
     httpUrl,
     state,
     brokerPort: await freeTcpPort(),
-    secure: { plainWebPort: await freeTcpPort() },
+    secure: {
+      plainWebPort: await freeTcpPort(),
+      wsPort: await freeTcpPort(),
+      zkPort: await freeTcpPort(),
+      bookiePort: await freeTcpPort()
+    },
     idleTimeoutMillis: Number(process.env["PULSAR_WS_IDLE_TIMEOUT_MS"] ?? testIdleTimeoutMillis)
   }
   const started = Date.now()

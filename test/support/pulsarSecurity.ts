@@ -8,6 +8,10 @@ import { inject } from "vitest"
 import type { PulsarBrokerConfig } from "../../src/layers/broker/PulsarBroker.ts"
 
 export interface PulsarSecurityFiles {
+  /** The WebSocket proxy in front of the broker (PULSAR_HTTP_URL). */
+  readonly httpUrl: string
+  /** The broker's admin API (PULSAR_ADMIN_URL). */
+  readonly adminUrl: string
   /** The gateway's role, allowed to produce and consume on tg/flow. */
   readonly tokenFile: string
   readonly caFile: string
@@ -33,6 +37,8 @@ export const readSecureEnv = (state: string): PulsarSecurityFiles => {
     return value
   }
   return {
+    httpUrl: get("PULSAR_HTTP_URL"),
+    adminUrl: get("PULSAR_ADMIN_URL"),
     tokenFile: get("PULSAR_AUTH_TOKEN_FILE"),
     caFile: get("PULSAR_TLS_CA_FILE"),
     certFile: get("PULSAR_TLS_CERT_FILE"),
@@ -47,15 +53,20 @@ export const pulsarSecurity = (): PulsarSecurityFiles | null => inject("pulsarSe
 
 /**
  * What a Pulsar adapter needs to reach the broker the tests use: nothing for the open broker;
- * for the secured one its token file, CA and client certificate, and the message size limit,
+ * for the secured one its WebSocket proxy and admin URLs, its token file, CA and client
+ * certificate, and the message size limit,
  * which the gateway's role may not read from the broker (only super-users may) and which is set
  * as an operator sets PULSAR_MAX_MESSAGE_SIZE: Pulsar's default maxMessageSize less the room
  * kept for metadata, what the open broker's configuration gives.
  */
-export const securedBrokerOptions = (): Pick<PulsarBrokerConfig, "auth" | "tls" | "maxMessageSize"> => {
+export const securedBrokerOptions = (): Partial<
+  Pick<PulsarBrokerConfig, "httpUrl" | "adminUrl" | "auth" | "tls" | "maxMessageSize">
+> => {
   const files = pulsarSecurity()
   if (files === null) return {}
   return {
+    httpUrl: files.httpUrl,
+    adminUrl: files.adminUrl,
     auth: { tokenFile: files.tokenFile },
     tls: { caFile: files.caFile, certFile: files.certFile, keyFile: files.keyFile },
     maxMessageSize: 5 * 1024 * 1024 - 4096
