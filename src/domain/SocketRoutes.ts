@@ -17,6 +17,11 @@ export type Route =
       readonly topic: string
       /** `?ack=true`: answer each frame once persisted. */
       readonly ack: boolean
+      /**
+       * `?producer=NAME&first=K` (with `?ack=true`): frame n of the connection is sent from the
+       * producer NAME with sequence id K+n-1, so the broker drops a resend of one it holds.
+       */
+      readonly producer?: ImportProducer
     }
   | {
       readonly direction: "export"
@@ -29,6 +34,12 @@ export type Route =
       /** `?ack=true`: a message is acknowledged to the broker only once the client acks its frame. */
       readonly ack: boolean
     }
+
+export interface ImportProducer {
+  readonly name: string
+  /** The sequence id of the connection's first frame. */
+  readonly first: number
+}
 
 /** An HTTP answer instead of the upgrade. */
 export interface Refusal {
@@ -132,7 +143,16 @@ export const resolveRoute = (request: SocketRequest, context: RouteContext): Res
     return refuse(404, `unknown flow "${flow}"; flows: ${flows.join(", ")}`)
   }
   if (direction === "import") {
-    return Result.succeed({ direction, kind, topic, ack: isTrue(url.searchParams.get("ack")) })
+    const ack = isTrue(url.searchParams.get("ack"))
+    const producer = importProducerOf(url.searchParams, ack)
+    if (Result.isFailure(producer)) return Result.fail(producer.failure)
+    return Result.succeed({
+      direction,
+      kind,
+      topic,
+      ack,
+      ...(producer.success === undefined ? {} : { producer: producer.success })
+    })
   }
   if (!isExportable(kind)) return refuse(404, `unknown kind "${kind}"`)
   const subscription = url.searchParams.get("subscription") ?? undefined
@@ -149,6 +169,36 @@ export const resolveRoute = (request: SocketRequest, context: RouteContext): Res
     from: from === "earliest" ? "Earliest" : "Latest",
     ack: isTrue(url.searchParams.get("ack"))
   })
+}
+
+/** Sequence ids are Pulsar's signed 64-bit longs; JavaScript numbers hold integers exactly up to 2^53 - 1. */
+const firstPattern = /^[1-9][0-9]{0,15}$/
+
+/** `?producer=` and `?first=` of an import, checked; undefined without `?producer=`. */
+const importProducerOf = (
+  params: URLSearchParams,
+  ack: boolean
+): Result.Result<ImportProducer | undefined, Refusal> => {
+  const name = params.get("producer")
+  const first = params.get("first")
+  if (name === null) {
+    return first === null
+      ? Result.succeed(undefined)
+      : Result.fail({ status: 400, error: "first= numbers the frames of a named producer: add ?producer=NAME" })
+  }
+  if (!subscriptionPattern.test(name)) {
+    return Result.fail({ status: 400, error: "producer names use 1 to 128 letters, digits, '.', '_' or '-'" })
+  }
+  if (!ack) {
+    return Result.fail({
+      status: 400,
+      error: "producer= needs ack=true: a client resends from its first unacknowledged frame, so it must be told which"
+    })
+  }
+  if (first !== null && (!firstPattern.test(first) || !Number.isSafeInteger(Number(first)))) {
+    return Result.fail({ status: 400, error: `first=${first}: expected a whole number from 1 to 9007199254740991` })
+  }
+  return Result.succeed({ name, first: first === null ? 1 : Number(first) })
 }
 
 /** What a connection serves, in the words of the shutdown log. */

@@ -104,7 +104,10 @@ const makeSocketRoute = Effect.gen(function* () {
     ).pipe(
       Effect.catchTags({
         BrokerUnavailable: (error): Effect.Effect<Refusal> => Effect.succeed({ status: 503, error: error.message }),
-        TopicRefused: (error): Effect.Effect<Refusal> => Effect.succeed({ status: 502, error: error.message }),
+        // 409: a named producer still connected (the previous connection of a resuming import).
+        TopicRefused: (error): Effect.Effect<Refusal> =>
+          Effect.succeed({ status: error.status === 409 ? 409 : 502, error: error.message }),
+        DeduplicationRequired: (error): Effect.Effect<Refusal> => Effect.succeed({ status: 409, error: error.message }),
         UpgradeAbandoned: () => Effect.succeed(undefined)
       }),
       Effect.tapCause((cause) =>

@@ -23,6 +23,12 @@ export interface ImportOptions {
   readonly kind: KindName
   /** Answer every frame with an ack or nack (the `?ack=true` extension). */
   readonly ack: boolean
+  /**
+   * The frames go to a named producer that numbers its sends in order (`?producer=`): a frame
+   * refused here would leave a gap between frame and sequence id, so reading stops at the first
+   * one and the client reconnects with the frames after it.
+   */
+  readonly stopAtRefusal?: boolean
   /** Characters of answers not yet handed to the socket above which no more frames are read. Default 1 Mi. */
   readonly maxUnwrittenAnswerBytes?: number
 }
@@ -34,6 +40,8 @@ export interface ImportRun {
   readonly answered: Effect.Effect<void>
   /** Frames read so far. */
   readonly frames: () => number
+  /** With `stopAtRefusal`, the frame whose refusal stopped the reading. */
+  readonly refused: () => number | undefined
 }
 
 const ackFrame = (n: number) => `{"ack":${n}}`
@@ -133,7 +141,9 @@ export const makeImport = Effect.fn("ImportDispatcher.make")(function* (
       queueAnswer(unpublishedError(n, reason, retryable))
     }
 
+  let refused: number | undefined
   const reject = (rejected: FrameRejected, n: number) => {
+    if (options.stopAtRefusal === true) refused ??= n
     Metrics.importFramesRejected.updateUnsafe(1, context)
     expectAnswer()
     queueAnswer(options.ack ? refusedFrame(n, rejected.message, rejected.path) : JSON.stringify(toErrorFrame(rejected)))
@@ -163,6 +173,17 @@ export const makeImport = Effect.fn("ImportDispatcher.make")(function* (
       for (let i = 0; i < batch.length; i++) {
         const n = ++frames
         const handled = yield* Effect.result(handle(batch[i]!, n))
+        if (refused !== undefined) {
+          // Sent after the refused one, these would be numbered one sequence id too low.
+          const last = n + (batch.length - 1 - i)
+          frames = last
+          const reason =
+            `not sent: frame ${refused} was refused and a named producer's frames go to the broker in order; ` +
+            `send this frame again on a new connection with first= its sequence id`
+          for (let m = n + 1; m <= last; m++) expectAnswer()
+          for (let m = n + 1; m <= last; m++) queueAnswer(unpublishedFrame(m, reason))
+          return
+        }
         if (Result.isSuccess(handled)) continue
         // The publisher is shutting down: this frame and the rest of the batch go unpublished.
         const closed = handled.failure
@@ -181,5 +202,5 @@ export const makeImport = Effect.fn("ImportDispatcher.make")(function* (
     }
   }).pipe(Effect.catchIf(Cause.isDone, () => Effect.void))
 
-  return { run, answered: allAnswered.await, frames: () => frames }
+  return { run, answered: allAnswered.await, frames: () => frames, refused: () => refused }
 })

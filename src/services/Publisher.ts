@@ -52,6 +52,11 @@ export interface PublisherOptions {
   readonly drainTimeout?: Duration.Input
   /** PUBLISHER_FLUSH_TIMEOUT; default 2 s. */
   readonly flushTimeout?: Duration.Input
+  /**
+   * A named producer whose messages carry sequence ids `first`, `first + 1`, … in the order they
+   * are published, so that the broker drops a resend it holds (`?producer=`). Unnamed when absent.
+   */
+  readonly producer?: { readonly name: string; readonly first: number }
 }
 
 /** What a shutdown achieved; every count is of messages. */
@@ -134,7 +139,12 @@ export const makePublisher = Effect.fn("Publisher.make")(function* (
   const broker = yield* Broker
   // Acquired first so that it is released last: drain → flush → close.
   // Its close need not wait for confirmations again: the flush has waited for them, within its bound.
-  const producer = yield* broker.producer(topic, { closeTimeout: 0 })
+  const producer = yield* broker.producer(topic, {
+    closeTimeout: 0,
+    ...(settings.producer === undefined
+      ? {}
+      : { name: settings.producer.name, initialSequenceId: settings.producer.first - 1 })
+  })
   const sends = yield* FiberSet.make<void, never>()
   // The send window: how many sends, and how many bytes, are unconfirmed, and a latch open while
   // there is room for more.

@@ -9,6 +9,7 @@
  * recorded as a graceful or forced shutdown.
  */
 import { Cause, Clock, Duration, Effect, Exit, Fiber, Metric, Scope } from "effect"
+import { DeduplicationRequired } from "../domain/ImportErrors.ts"
 import type { Route } from "../domain/SocketRoutes.ts"
 import { Broker, type ReceivedMessage } from "./Broker.ts"
 import type { Connection } from "./Connection.ts"
@@ -23,6 +24,7 @@ import { makeSubscriber } from "./Subscriber.ts"
 const closeCodes = {
   normal: 1000,
   goingAway: 1001,
+  policyViolation: 1008,
   internalError: 1011
 } as const
 
@@ -84,6 +86,8 @@ interface Finish {
   readonly dispatcher: Exit.Exit<unknown, unknown> | undefined
   /** What is left of the connection's bound for the close handshake. */
   readonly closeWithin: Duration.Duration
+  /** A close frame of the dispatcher's choosing, when it stopped by itself and did not fail. */
+  readonly close?: { readonly code: number; readonly reason: string }
 }
 
 /** The end of every connection: log its figures, record how its shutdown went, close the socket last. */
@@ -104,7 +108,10 @@ const finish = (connection: Connection, lifecycle: LifecycleShape, options: Fini
         ? { graceful: true }
         : { graceful: false, forced: `${options.subject}: ${problems.join("; ")}` }
     )
-    const close = closeFor(failure !== undefined ? "dispatcher" : options.ending, closeReason(failure?.message ?? ""))
+    const close =
+      failure === undefined && options.ending === "dispatcher" && options.close !== undefined
+        ? options.close
+        : closeFor(failure !== undefined ? "dispatcher" : options.ending, closeReason(failure?.message ?? ""))
     yield* connection.close(close.code, close.reason, options.closeWithin)
   })
 
@@ -119,11 +126,28 @@ const closeReason = (text: string) => {
         .replace(/\uFFFD$/, "")}...`
 }
 
+/** A named producer is only worth its name where the broker drops resends: refused otherwise. */
+const requireDeduplication = (topic: string) =>
+  Effect.gen(function* () {
+    const broker = yield* Broker
+    const state =
+      broker.deduplication === undefined
+        ? { enabled: false, detail: `${broker.description} does not drop resends` }
+        : yield* broker
+            .deduplication(topic)
+            .pipe(
+              Effect.catch((error) => Effect.succeed({ enabled: false, detail: `could not ask: ${error.message}` }))
+            )
+    if (!state.enabled) return yield* new DeduplicationRequired({ topic, detail: state.detail })
+  })
+
 const openImport = (route: Extract<Route, { direction: "import" }>) =>
   Effect.gen(function* () {
     const settings = yield* GatewaySettings
     const lifecycle = yield* Lifecycle
+    if (route.producer !== undefined) yield* requireDeduplication(route.topic)
     const publisher = yield* makePublisher({
+      ...(route.producer === undefined ? {} : { producer: route.producer }),
       topic: route.topic,
       maxQueueSize: settings.publisherMaxQueueSize,
       maxInFlight: settings.publisherMaxInFlight,
@@ -134,7 +158,11 @@ const openImport = (route: Extract<Route, { direction: "import" }>) =>
     })
     return (connection: Connection) =>
       Effect.gen(function* () {
-        const dispatcher = yield* makeImport(connection, publisher, { kind: route.kind, ack: route.ack })
+        const dispatcher = yield* makeImport(connection, publisher, {
+          kind: route.kind,
+          ack: route.ack,
+          stopAtRefusal: route.producer !== undefined
+        })
         const reader = yield* Effect.forkScoped(dispatcher.run)
         const ending = yield* endingOf(connection, lifecycle, publisher.lost, reader)
         const closing = yield* Clock.currentTimeMillis
@@ -178,10 +206,25 @@ const openImport = (route: Extract<Route, { direction: "import" }>) =>
               }
             : undefined,
           dispatcher: read,
-          closeWithin: yield* remaining(closing, bound)
+          closeWithin: yield* remaining(closing, bound),
+          ...refusedClose(dispatcher.refused())
         })
       })
   })
+
+/**
+ * A named producer's import stops at a refused frame (1008, policy violation): the frames after
+ * it are sent again, on a new connection whose `first=` is the next frame's sequence id.
+ */
+const refusedClose = (refused: number | undefined) =>
+  refused === undefined
+    ? {}
+    : {
+        close: {
+          code: closeCodes.policyViolation,
+          reason: closeReason(`frame ${refused} refused; send the frames after it with first= their first sequence id`)
+        }
+      }
 
 /** What is left of a bound made of `parts`, counted from `since`. */
 const remaining = (since: number, parts: ReadonlyArray<Duration.Input>) =>

@@ -4,11 +4,9 @@
  */
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Exit, Fiber, Option, Scope } from "effect"
-import { inject } from "vitest"
 import { type BrokerShape, type Consumer, duplicateMessageId } from "../../src/services/Broker.ts"
 import { type BrokerUnderTest, brokersUnderTest, bytes, freshTopic, text } from "../support/brokers.ts"
-import { adminRequest } from "../support/pulsarAdmin.ts"
-import { pulsarSecurity } from "../support/pulsarSecurity.ts"
+import { dedupNamespace, ensureDedupNamespace } from "../support/dedupNamespace.ts"
 
 /** Long enough for a paused or drained consumer to show a message if one were coming. */
 const quietPeriod = "750 millis"
@@ -34,27 +32,12 @@ const sendAll = (broker: BrokerShape, topic: string, texts: ReadonlyArray<string
 
 const range = (count: number, prefix = "m") => Array.from({ length: count }, (_, i) => `${prefix}${i}`)
 
-/**
- * A topic no other test uses in a namespace of its own with deduplication on: TrustGraph's
- * namespace keeps the broker's default, which the other tests rely on.
- */
+/** A topic no other test uses, in the tests' namespace with deduplication on. */
 const dedupTopic = (adapter: BrokerUnderTest, label: string) =>
-  Effect.gen(function* () {
-    const topic = freshTopic(label).replace("persistent://tg/flow/", "persistent://tg/dedup/")
-    if (adapter.name === "memory") return topic
-    const httpUrl = inject("pulsarHttpUrl")
-    const security = pulsarSecurity()
-    const admin = (path: string, method: string, body?: string) =>
-      Effect.promise(() => adminRequest(httpUrl, path, security, { method, ...(body === undefined ? {} : { body }) }))
-    // 409 when it exists already.
-    yield* admin("/admin/v2/namespaces/tg/dedup", "PUT")
-    const enabled = yield* admin("/admin/v2/namespaces/tg/dedup/deduplication", "POST", "true")
-    assert.isTrue(enabled.ok, `enabling deduplication on tg/dedup: HTTP ${enabled.status} ${enabled.text}`)
-    if (security !== null) {
-      yield* admin("/admin/v2/namespaces/tg/dedup/permissions/tg-gateway", "POST", '["produce","consume"]')
-    }
-    return topic
-  })
+  Effect.as(
+    ensureDedupNamespace(adapter),
+    freshTopic(label).replace("persistent://tg/flow/", `persistent://${dedupNamespace}/`)
+  )
 
 /** Sends in order, one at a time, from a producer named `name`; the broker's answers. */
 const sendNamed = (

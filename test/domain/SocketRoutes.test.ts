@@ -49,6 +49,31 @@ describe("resolveRoute", () => {
     )
   })
 
+  it("an import takes ?producer with ?ack=true, its frames numbered from ?first (1 when absent)", () => {
+    const base = "/api/v1/flow/default/import/triples?ack=true&producer=load.1"
+    const route = (path: string) => {
+      const resolved = resolve(path)
+      return Result.isSuccess(resolved) && resolved.success.direction === "import"
+        ? resolved.success.producer
+        : undefined
+    }
+    assert.deepStrictEqual(route(base), { name: "load.1", first: 1 })
+    assert.deepStrictEqual(route(`${base}&first=11`), { name: "load.1", first: 11 })
+    assert.deepStrictEqual(route(`${base}&first=9007199254740991`), { name: "load.1", first: 9007199254740991 })
+  })
+
+  it("an import's ?producer without ?ack=true, a bad name or a bad ?first is refused with 400 saying which", () => {
+    const at = "/api/v1/flow/default/import/triples"
+    assert.match(refusalOf(`${at}?producer=p`)?.error ?? "", /producer= needs ack=true/)
+    assert.match(refusalOf(`${at}?ack=true&producer=a%20b`)?.error ?? "", /producer names use/)
+    for (const first of ["0", "-1", "1.5", "x", "9007199254740992", ""]) {
+      const refusal = refusalOf(`${at}?ack=true&producer=p&first=${first}`)
+      assert.strictEqual(refusal?.status, 400, `first=${first}`)
+      assert.include(refusal?.error, `first=${first}:`)
+    }
+    assert.match(refusalOf(`${at}?ack=true&first=3`)?.error ?? "", /add \?producer=NAME/)
+  })
+
   it("an export takes ?subscription and ?from, and a trailing slash", () => {
     assert.deepStrictEqual(
       resolve("/api/v1/flow/default/export/graph-embeddings/?subscription=s-1.x&from=EARLIEST"),
