@@ -25,6 +25,7 @@ import { isSocketPath, type Refusal, resolveRoute, type Route, subjectOf } from 
 import { AccessControl } from "../services/AccessControl.ts"
 import { Broker } from "../services/Broker.ts"
 import { Connections } from "../services/Connections.ts"
+import { deduplicationReport } from "../services/Deduplication.ts"
 import { FlowRegistry } from "../services/FlowRegistry.ts"
 import { GatewaySettings } from "../services/GatewaySettings.ts"
 import { Lifecycle } from "../services/Lifecycle.ts"
@@ -161,10 +162,19 @@ const makeReadiness = Effect.gen(function* () {
     ),
     "1 second"
   )
+  // What `?producer=` needs, per namespace imported into: a detail of a ready broker, which does
+  // not decide readiness.
+  const deduplication = yield* Effect.cachedWithTTL(
+    deduplicationReport(broker, yield* FlowRegistry).pipe(
+      Effect.timeoutOrElse({ duration: "2 seconds", orElse: () => Effect.succeed({}) })
+    ),
+    "10 seconds"
+  )
   return Effect.gen(function* () {
     if (lifecycle.isStopping()) return HttpServerResponse.jsonUnsafe({ status: "draining" }, { status: 503 })
     const status = yield* brokerState
-    return HttpServerResponse.jsonUnsafe({ status }, { status: status === "ready" ? 200 : 503 })
+    if (status !== "ready") return HttpServerResponse.jsonUnsafe({ status }, { status: 503 })
+    return HttpServerResponse.jsonUnsafe({ status, deduplication: yield* deduplication })
   })
 })
 

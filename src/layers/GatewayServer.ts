@@ -17,6 +17,7 @@ import { isSocketPath, resolveRoute } from "../domain/SocketRoutes.ts"
 import { AccessControl } from "../services/AccessControl.ts"
 import { Broker } from "../services/Broker.ts"
 import { layerShutdownFirst } from "../services/Connections.ts"
+import { deduplicationReport } from "../services/Deduplication.ts"
 import { FlowRegistry } from "../services/FlowRegistry.ts"
 import { GatewaySettings } from "../services/GatewaySettings.ts"
 import { layerGatewayRoutes, type RouteServices } from "./GatewayRoutes.ts"
@@ -162,6 +163,15 @@ const layerStartupLog: Layer.Layer<
         CredentialsRefused: (error) =>
           Effect.logError(`the broker refused the gateway's credentials at start-up: ${error.message}`)
       }),
+      Effect.forkScoped
+    )
+    // What `?producer=` (deduplicated imports) needs, per namespace the flows import into.
+    yield* deduplicationReport(broker, flows).pipe(
+      Effect.flatMap((report) =>
+        Effect.forEach(Object.entries(report), ([namespace, detail]) =>
+          Effect.logInfo(`deduplication (?producer=) on ${namespace}: ${detail}`)
+        )
+      ),
       Effect.forkScoped
     )
     return GatewayServer.of({ port, host: settings.host, secure, certificateReloads })

@@ -7,7 +7,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Schedule } from "effect"
 import { inject } from "vitest"
-import { brokersUnderTest, pulsarBroker, text } from "../support/brokers.ts"
+import { brokersUnderTest, memoryBroker, pulsarBroker, text } from "../support/brokers.ts"
 import { dedupNamespace, ensureDedupNamespace } from "../support/dedupNamespace.ts"
 import { triplesFrame } from "../support/frames.ts"
 import { adminRequest } from "../support/pulsarAdmin.ts"
@@ -198,6 +198,39 @@ describe("Deduplicated imports: pulsar without deduplication on the namespace", 
           assert.deepStrictEqual(client.received, [{ ack: 1 }])
         })
       )
+    })
+  )
+})
+
+describe("Deduplicated imports: what /readyz says", () => {
+  it.live("pulsar: /readyz names each namespace the flows import into and whether it drops resends", () =>
+    Effect.gen(function* () {
+      const adapter = pulsarBroker()
+      yield* ensureDedupNamespace(adapter)
+      const broker = yield* adapter.make
+      const flow = freshFlow()
+      const gateway = yield* startGateway(broker, { FLOWS: flow, TOPIC_TEMPLATE: dedupTemplate })
+      const ready = yield* Effect.promise(() =>
+        fetch(`http://127.0.0.1:${gateway.port}/readyz`).then((response) => response.json())
+      )
+      assert.deepStrictEqual(ready, {
+        status: "ready",
+        deduplication: { [dedupNamespace]: `enabled on ${dedupNamespace}` }
+      })
+    })
+  )
+
+  it.live("memory: /readyz says the in-memory broker always drops resends", () =>
+    Effect.gen(function* () {
+      const broker = yield* memoryBroker.make
+      const gateway = yield* startGateway(broker)
+      const ready = yield* Effect.promise(() =>
+        fetch(`http://127.0.0.1:${gateway.port}/readyz`).then((response) => response.json())
+      )
+      assert.deepStrictEqual(ready, {
+        status: "ready",
+        deduplication: { "tg/flow": "the in-memory broker always drops resends from a named producer" }
+      })
     })
   )
 })

@@ -88,7 +88,8 @@ describe("Gateway HTTP", () => {
       const { broker, events } = recording(yield* makeMemoryBroker, { beforeSend: () => gate.await })
       const gateway = yield* startGateway(broker)
       assert.deepStrictEqual(yield* get(gateway.port, "/healthz"), { status: 200, body: `{"status":"ok"}` })
-      assert.deepStrictEqual(yield* get(gateway.port, "/readyz"), { status: 200, body: `{"status":"ready"}` })
+      const ready = yield* get(gateway.port, "/readyz")
+      assert.deepStrictEqual([ready.status, (JSON.parse(ready.body) as { status: string }).status], [200, "ready"])
       const importer = yield* connect(gateway.url("/api/v1/flow/default/import/triples"))
       importer.send(triplesFrame("held"))
       yield* Effect.sync(() => events.some((e) => e.startsWith("send "))).pipe(
