@@ -189,6 +189,7 @@ export const settings = {
   pulsarTlsCertFile: setting("PULSAR_TLS_CERT_FILE", undefined, parseText, "FILE"),
   pulsarTlsKeyFile: setting("PULSAR_TLS_KEY_FILE", undefined, parseText, "FILE"),
   pulsarTlsInsecure: setting("PULSAR_TLS_INSECURE", "false", parseBoolean, "BOOL"),
+  pulsarEnableDeduplication: setting("PULSAR_ENABLE_DEDUPLICATION", "false", parseBoolean, "BOOL"),
   flows: setting("FLOWS", "default", parseFlowNames, "NAMES"),
   flowsFile: setting("FLOWS_FILE", undefined, parseText, "FILE"),
   topicTemplate: setting(

@@ -22,6 +22,7 @@ export const layerBroker = (settings: SettingValues): Layer.Layer<Broker> =>
         httpUrl: settings.pulsarHttpUrl,
         ...(settings.pulsarAdminUrl === undefined ? {} : { adminUrl: settings.pulsarAdminUrl }),
         pingInterval: settings.pulsarPingInterval,
+        enableDeduplication: settings.pulsarEnableDeduplication,
         ...(settings.pulsarMaxMessageSize === undefined ? {} : { maxMessageSize: settings.pulsarMaxMessageSize }),
         auth: definedOnly({
           token: settings.pulsarAuthToken,

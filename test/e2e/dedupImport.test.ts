@@ -7,11 +7,12 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Schedule } from "effect"
 import { inject } from "vitest"
+import { makePulsarBroker } from "../../src/layers/broker/PulsarBroker.ts"
 import { brokersUnderTest, memoryBroker, pulsarBroker, text } from "../support/brokers.ts"
 import { dedupNamespace, ensureDedupNamespace } from "../support/dedupNamespace.ts"
 import { triplesFrame } from "../support/frames.ts"
 import { adminRequest } from "../support/pulsarAdmin.ts"
-import { pulsarSecurity } from "../support/pulsarSecurity.ts"
+import { pulsarSecurity, securedBrokerOptions } from "../support/pulsarSecurity.ts"
 import { connect, refusal, startGateway, type TestClient } from "../support/gateway.ts"
 
 let flowCounter = 0
@@ -231,6 +232,47 @@ describe("Deduplicated imports: what /readyz says", () => {
         status: "ready",
         deduplication: { "tg/flow": "the in-memory broker always drops resends from a named producer" }
       })
+    })
+  )
+})
+
+describe("Deduplicated imports: PULSAR_ENABLE_DEDUPLICATION", () => {
+  it.live("pulsar: the gateway turns deduplication on where it is off, and then serves ?producer=", () =>
+    Effect.gen(function* () {
+      const httpUrl = inject("pulsarHttpUrl")
+      const security = pulsarSecurity()
+      const namespace = `tg/enable-${process.pid}-${Date.now().toString(36)}`
+      const admin = (path: string, method: string, body?: string) =>
+        Effect.promise(() => adminRequest(httpUrl, path, security, { method, ...(body === undefined ? {} : { body }) }))
+      yield* admin(`/admin/v2/namespaces/${namespace}`, "PUT")
+      assert.isTrue((yield* admin(`/admin/v2/namespaces/${namespace}/deduplication`, "POST", "false")).ok)
+      if (security !== null) {
+        yield* admin(`/admin/v2/namespaces/${namespace}/permissions/tg-gateway`, "POST", '["produce","consume"]')
+      }
+      const broker = makePulsarBroker({ httpUrl, enableDeduplication: true, ...securedBrokerOptions() })
+      const flow = freshFlow()
+      const gateway = yield* startGateway(broker, {
+        FLOWS: flow,
+        TOPIC_TEMPLATE: `persistent://${namespace}/{interface}:{workspace}:{flow}`
+      })
+      const at = gateway.url(`/api/v1/flow/${flow}/import/triples?ack=true&producer=p`)
+      if (security !== null) {
+        // The gateway's role may produce and consume, not change the namespace's policies.
+        const refused = yield* refusal(at)
+        assert.strictEqual(refused.status, 409)
+        assert.include(refused.body, "enabling it was refused (HTTP 403")
+        return
+      }
+      yield* Effect.scoped(
+        Effect.gen(function* () {
+          const client = yield* connect(at)
+          client.send(triplesFrame("m1"))
+          yield* client.until(() => client.received.length >= 1)
+          assert.deepStrictEqual(client.received, [{ ack: 1 }])
+        })
+      )
+      const policy = yield* admin(`/admin/v2/namespaces/${namespace}/deduplication`, "GET")
+      assert.strictEqual(policy.text.trim(), "true", "deduplication is on for the namespace now")
     })
   )
 })

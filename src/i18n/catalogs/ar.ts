@@ -146,6 +146,8 @@ export const catalog: Catalog = {
   "setting.PULSAR_TLS_CA_FILE": "شهادات PEM موثوقة لوسيط https:// بدلًا من شهادات النظام",
   "setting.PULSAR_TLS_CERT_FILE": "شهادة عميل PEM لوسيط يطلبها، مع PULSAR_TLS_KEY_FILE",
   "setting.PULSAR_TLS_KEY_FILE": "المفتاح الخاص بصيغة PEM للشهادة PULSAR_TLS_CERT_FILE",
+  "setting.PULSAR_ENABLE_DEDUPLICATION":
+    "تفعيل إزالة التكرار في نطاق أسماء Pulsar الذي تستورد إليه التدفقات إن كانت معطّلة، ليُخدَم ?producer= (الاستيراد بلا تكرار) هناك بدل رفضه بالرمز 409",
   "setting.PULSAR_TLS_INSECURE": "قبول أي شهادة وأي اسم مضيف للوسيط: للاختبارات فقط، مع تحذير عند بدء التشغيل",
   "setting.FLOWS": "أسماء التدفقات التي تُخدَم، مفصولة بفواصل (يُخدَم التدفق default دائمًا)",
   "setting.FLOWS_FILE": "ملف JSON للتدفقات وللمواضيع المخصّصة لكل تدفق",

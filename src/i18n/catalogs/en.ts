@@ -154,6 +154,8 @@ export const en = {
   "setting.PULSAR_TLS_CA_FILE": "PEM certificates trusted for an https:// broker instead of the system's",
   "setting.PULSAR_TLS_CERT_FILE": "PEM client certificate for a broker that requires one, with PULSAR_TLS_KEY_FILE",
   "setting.PULSAR_TLS_KEY_FILE": "PEM private key of PULSAR_TLS_CERT_FILE",
+  "setting.PULSAR_ENABLE_DEDUPLICATION":
+    "turn deduplication on for a Pulsar namespace the flows import into where it is off, so that ?producer= (deduplicated imports) is served there instead of refused with 409",
   "setting.PULSAR_TLS_INSECURE":
     "accept any broker certificate and host name: for tests only, warned about at start-up",
   "setting.FLOWS": "comma-separated names of the flows to serve (default is always served)",

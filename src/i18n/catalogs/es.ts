@@ -159,6 +159,8 @@ export const catalog: Catalog = {
   "setting.PULSAR_TLS_CERT_FILE":
     "certificado de cliente PEM para un broker que lo exige, junto con PULSAR_TLS_KEY_FILE",
   "setting.PULSAR_TLS_KEY_FILE": "clave privada PEM de PULSAR_TLS_CERT_FILE",
+  "setting.PULSAR_ENABLE_DEDUPLICATION":
+    "activar la deduplicación en un espacio de nombres de Pulsar al que importan los flujos donde está desactivada, para que ?producer= (importaciones deduplicadas) se atienda allí en lugar de rechazarse con 409",
   "setting.PULSAR_TLS_INSECURE":
     "acepta cualquier certificado y nombre de host del broker: solo para pruebas, se advierte al arrancar",
   "setting.FLOWS": "nombres de los flujos que se sirven, separados por comas (default se sirve siempre)",

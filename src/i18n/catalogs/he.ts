@@ -149,6 +149,8 @@ export const catalog: Catalog = {
   "setting.PULSAR_TLS_CA_FILE": "תעודות PEM מהימנות עבור ברוקר https:// במקום אלה של המערכת",
   "setting.PULSAR_TLS_CERT_FILE": "תעודת לקוח PEM עבור ברוקר שדורש אותה, יחד עם PULSAR_TLS_KEY_FILE",
   "setting.PULSAR_TLS_KEY_FILE": "המפתח הפרטי (PEM) של PULSAR_TLS_CERT_FILE",
+  "setting.PULSAR_ENABLE_DEDUPLICATION":
+    "הפעלת מניעת כפילויות במרחב שמות של Pulsar שאליו הזרימות מייבאות, אם היא כבויה, כדי ש-?producer= (ייבוא ללא כפילויות) יוגש שם במקום להידחות ב-409",
   "setting.PULSAR_TLS_INSECURE": "קבלת כל תעודה וכל שם מארח של הברוקר: לבדיקות בלבד, עם אזהרה בעת ההפעלה",
   "setting.FLOWS": "שמות הזרימות שיש להגיש, מופרדים בפסיקים (הזרימה default מוגשת תמיד)",
   "setting.FLOWS_FILE": "קובץ JSON של זרימות ושל דריסות נושאים לכל זרימה",

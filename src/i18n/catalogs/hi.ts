@@ -143,6 +143,8 @@ export const catalog: Catalog = {
   "setting.PULSAR_TLS_CA_FILE": "https:// ब्रोकर के लिए सिस्टम के प्रमाणपत्रों की जगह भरोसेमंद PEM प्रमाणपत्र",
   "setting.PULSAR_TLS_CERT_FILE": "क्लाइंट प्रमाणपत्र माँगने वाले ब्रोकर के लिए PEM क्लाइंट प्रमाणपत्र, PULSAR_TLS_KEY_FILE के साथ",
   "setting.PULSAR_TLS_KEY_FILE": "PULSAR_TLS_CERT_FILE की PEM निजी कुंजी",
+  "setting.PULSAR_ENABLE_DEDUPLICATION":
+    "जिस Pulsar नेमस्पेस में फ़्लो आयात करते हैं, वहाँ डुप्लिकेशन-रोधी (deduplication) बंद हो तो उसे चालू करें, ताकि ?producer= (डुप्लिकेट-रहित आयात) वहाँ 409 से अस्वीकार होने के बजाय सेवा पाए",
   "setting.PULSAR_TLS_INSECURE":
     "ब्रोकर का कोई भी प्रमाणपत्र और होस्ट नाम स्वीकार करें: केवल परीक्षणों के लिए, शुरू होते समय चेतावनी दी जाती है",
   "setting.FLOWS": "सर्व किए जाने वाले फ़्लो के नाम, अल्पविराम से अलग किए हुए (default हमेशा सर्व होता है)",

@@ -157,6 +157,8 @@ export const catalog: Catalog = {
   "setting.PULSAR_TLS_CA_FILE": "certificados PEM confiáveis para um broker https:// em vez dos do sistema",
   "setting.PULSAR_TLS_CERT_FILE": "certificado de cliente PEM para um broker que o exige, com PULSAR_TLS_KEY_FILE",
   "setting.PULSAR_TLS_KEY_FILE": "chave privada PEM de PULSAR_TLS_CERT_FILE",
+  "setting.PULSAR_ENABLE_DEDUPLICATION":
+    "ativar a deduplicação num namespace do Pulsar para o qual os fluxos importam onde está desativada, para que ?producer= (importações deduplicadas) seja servido ali em vez de recusado com 409",
   "setting.PULSAR_TLS_INSECURE":
     "aceita qualquer certificado e nome de host do broker: só para testes, avisado na inicialização",
   "setting.FLOWS": "nomes dos fluxos a servir, separados por vírgula (default é sempre servido)",

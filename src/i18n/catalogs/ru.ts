@@ -154,6 +154,8 @@ export const catalog: Catalog = {
   "setting.PULSAR_TLS_CERT_FILE":
     "клиентский PEM-сертификат для брокера, который его требует, вместе с PULSAR_TLS_KEY_FILE",
   "setting.PULSAR_TLS_KEY_FILE": "закрытый ключ PEM для PULSAR_TLS_CERT_FILE",
+  "setting.PULSAR_ENABLE_DEDUPLICATION":
+    "включать дедупликацию в пространстве имён Pulsar, куда импортируют потоки, если она выключена, чтобы ?producer= (импорт без дубликатов) обслуживался там, а не отклонялся с 409",
   "setting.PULSAR_TLS_INSECURE":
     "принимать любой сертификат и имя хоста брокера: только для тестов, при запуске выводится предупреждение",
   "setting.FLOWS": "имена обслуживаемых потоков через запятую (default обслуживается всегда)",

@@ -157,6 +157,8 @@ export const catalog: Catalog = {
   "setting.PULSAR_TLS_CA_FILE": "vyeti vya PEM vinavyoaminiwa kwa broker ya https:// badala ya vile vya mfumo",
   "setting.PULSAR_TLS_CERT_FILE": "cheti cha mteja cha PEM kwa broker inayokihitaji, pamoja na PULSAR_TLS_KEY_FILE",
   "setting.PULSAR_TLS_KEY_FILE": "ufunguo binafsi wa PEM wa PULSAR_TLS_CERT_FILE",
+  "setting.PULSAR_ENABLE_DEDUPLICATION":
+    "washa uondoaji wa nakala kwenye nafasi ya majina ya Pulsar ambayo mitiririko huingiza data ikiwa umezimwa, ili ?producer= (uingizaji bila nakala) uhudumiwe hapo badala ya kukataliwa kwa 409",
   "setting.PULSAR_TLS_INSECURE":
     "kubali cheti chochote na jina lolote la mwenyeji la broker: kwa majaribio tu, huonywa wakati wa kuanza",
   "setting.FLOWS": "majina ya mitiririko ya kuhudumia, yakitenganishwa kwa koma (default huhudumiwa kila wakati)",

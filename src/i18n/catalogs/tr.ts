@@ -156,6 +156,8 @@ export const catalog: Catalog = {
   "setting.PULSAR_TLS_CERT_FILE":
     "istemci sertifikası isteyen bir broker için PEM istemci sertifikası, PULSAR_TLS_KEY_FILE ile birlikte",
   "setting.PULSAR_TLS_KEY_FILE": "PULSAR_TLS_CERT_FILE için PEM özel anahtarı",
+  "setting.PULSAR_ENABLE_DEDUPLICATION":
+    "akışların içe aktardığı bir Pulsar ad alanında kapalıysa tekilleştirmeyi açar; böylece ?producer= (tekilleştirilmiş içe aktarma) orada 409 ile reddedilmek yerine sunulur",
   "setting.PULSAR_TLS_INSECURE":
     "broker'ın her sertifikasını ve ana bilgisayar adını kabul et: yalnızca testler için, başlangıçta uyarı verilir",
   "setting.FLOWS": "sunulacak akışların virgülle ayrılmış adları (default her zaman sunulur)",

@@ -140,6 +140,8 @@ export const catalog: Catalog = {
   "setting.PULSAR_TLS_CA_FILE": "用于 https:// 代理的受信任 PEM 证书，代替系统证书",
   "setting.PULSAR_TLS_CERT_FILE": "代理要求客户端证书时使用的 PEM 客户端证书，与 PULSAR_TLS_KEY_FILE 一起使用",
   "setting.PULSAR_TLS_KEY_FILE": "PULSAR_TLS_CERT_FILE 的 PEM 私钥",
+  "setting.PULSAR_ENABLE_DEDUPLICATION":
+    "在流导入的 Pulsar 命名空间上若去重未开启则将其开启，使 ?producer=（去重导入）在那里得到服务，而不是以 409 拒绝",
   "setting.PULSAR_TLS_INSECURE": "接受代理的任何证书和主机名：仅用于测试，启动时会发出警告",
   "setting.FLOWS": "要提供服务的流名称，以逗号分隔（default 始终提供服务）",
   "setting.FLOWS_FILE": "定义流及各流主题覆盖设置的 JSON 文件",

@@ -229,6 +229,12 @@ export interface BrokerAccess {
     path: string,
     timeout: Duration.Input
   ) => Effect.Effect<{ readonly status: number; readonly body: string }, BrokerUnavailable | CredentialsRefused>
+  /** POST of a JSON body on the admin REST API, likewise. */
+  readonly post: (
+    path: string,
+    body: string,
+    timeout: Duration.Input
+  ) => Effect.Effect<{ readonly status: number; readonly body: string }, BrokerUnavailable | CredentialsRefused>
 }
 
 export const makeBrokerAccess = (
@@ -285,14 +291,21 @@ export const makeBrokerAccess = (
     }))
   )
 
-  const get = (path: string, timeout: Duration.Input) =>
+  const get = (path: string, timeout: Duration.Input) => adminRequest("GET", path, undefined, timeout)
+  const post = (path: string, body: string, timeout: Duration.Input) => adminRequest("POST", path, body, timeout)
+
+  const adminRequest = (method: string, path: string, body: string | undefined, timeout: Duration.Input) =>
     options.pipe(
       Effect.flatMap((connection) =>
         Effect.callback<{ readonly status: number; readonly body: string }, BrokerUnavailable>((resume) => {
           const url = new URL(`${httpUrl}${path}`)
           const request = (url.protocol === "https:" ? httpsRequest : httpRequest)(url, {
-            method: "GET",
-            headers: { accept: "application/json", ...connection.headers },
+            method,
+            headers: {
+              accept: "application/json",
+              ...(body === undefined ? {} : { "content-type": "application/json" }),
+              ...connection.headers
+            },
             ...connection.tls
           })
           request.once("response", (response) => {
@@ -308,7 +321,7 @@ export const makeBrokerAccess = (
           request.once("error", (error) =>
             resume(Effect.fail(new BrokerUnavailable({ url: httpUrl, reason: error.message || String(error) })))
           )
-          request.end()
+          request.end(body)
           return Effect.sync(() => request.destroy())
         }).pipe(
           Effect.timeoutOrElse({
@@ -325,7 +338,7 @@ export const makeBrokerAccess = (
       )
     )
 
-  return { options, get }
+  return { options, get, post }
 }
 
 /** The warning a broker reached with `PULSAR_TLS_INSECURE` logs at start-up, or undefined. */

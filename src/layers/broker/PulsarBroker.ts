@@ -53,6 +53,11 @@ export interface PulsarBrokerConfig {
    * `httpUrl`: behind a WebSocket proxy that runs apart from the brokers. Default `httpUrl`.
    */
   readonly adminUrl?: string
+  /**
+   * Turn deduplication on for a namespace the gateway is asked about where it is not on
+   * (PULSAR_ENABLE_DEDUPLICATION), instead of refusing `?producer=` there. Default false.
+   */
+  readonly enableDeduplication?: boolean
   /** Credentials sent on every socket and admin request (`Authorization: Bearer …`). Default none. */
   readonly auth?: PulsarAuthConfig
   /** CA, client certificate and key for an `https://` broker; host names are checked unless `insecure`. */
@@ -373,9 +378,17 @@ export const makePulsarBroker = (config: PulsarBrokerConfig): BrokerShape => {
       const namespace = `${name.tenant}/${name.namespace}`
       const path = `/admin/v2/namespaces/${pathSegment(name.tenant)}/${pathSegment(name.namespace)}/deduplication`
       const policy = yield* adminJson(path)
-      if (typeof policy === "boolean") {
-        return { enabled: policy, detail: `${policy ? "enabled" : "disabled"} on ${namespace}` }
+      if (policy === true) return { enabled: true, detail: `enabled on ${namespace}` }
+      if (config.enableDeduplication === true) {
+        const { status, body } = yield* access.post(path, "true", "5 seconds")
+        return status >= 200 && status < 300
+          ? { enabled: true, detail: `enabled on ${namespace} by the gateway (PULSAR_ENABLE_DEDUPLICATION)` }
+          : {
+              enabled: false,
+              detail: `disabled on ${namespace}; enabling it was refused (HTTP ${status}: ${refusalReason(body, undefined)})`
+            }
       }
+      if (policy === false) return { enabled: false, detail: `disabled on ${namespace}` }
       const runtime = yield* adminJson("/admin/v2/brokers/configuration/runtime")
       const fallback =
         typeof runtime === "object" && runtime !== null
