@@ -276,8 +276,15 @@ start() {
     fi
     sleep 1
   done
-  admin_curl -fsS -X PUT -H 'Content-Type: application/json' -d '{"allowedClusters":["standalone"]}' \
-    "$http_url/admin/v2/tenants/tg" >/dev/null 2>&1 || true
+  # Secured, the gateway's role administers tenant tg: reading a namespace's deduplication policy
+  # (for ?producer= imports) is a tenant administrator's right in Pulsar's authorization.
+  local tenant='{"allowedClusters":["standalone"]}'
+  [ "$secure" != 1 ] || tenant='{"allowedClusters":["standalone"],"adminRoles":["tg-gateway"]}'
+  # Created, or (kept from an earlier start) updated to the same.
+  admin_curl -fsS -X PUT -H 'Content-Type: application/json' -d "$tenant" \
+    "$http_url/admin/v2/tenants/tg" >/dev/null 2>&1 ||
+    admin_curl -fsS -X POST -H 'Content-Type: application/json' -d "$tenant" \
+      "$http_url/admin/v2/tenants/tg" >/dev/null 2>&1 || true
   admin_curl -fsS -X PUT "$http_url/admin/v2/namespaces/tg/flow" >/dev/null 2>&1 || true
   admin_curl -fsS "$http_url/admin/v2/namespaces/tg" | grep -q 'tg/flow' || { log "could not create namespace tg/flow"; exit 1; }
   if [ "$secure" = 1 ]; then
