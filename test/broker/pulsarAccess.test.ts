@@ -14,6 +14,7 @@ import { WebSocketServer } from "ws"
 import { makePulsarBroker } from "../../src/layers/broker/PulsarBroker.ts"
 import { securityProblem } from "../../src/layers/broker/PulsarAccess.ts"
 import { startGateway } from "../support/gateway.ts"
+import { listenLocally } from "../support/localServer.ts"
 
 interface Seen {
   readonly method: string
@@ -27,50 +28,30 @@ interface Seen {
  * WebSocket upgrade (recording it too): a broker, or an issuer, that the test controls.
  */
 const stubServer = (answer: (request: Seen, response: ServerResponse) => void) =>
-  Effect.acquireRelease(
-    Effect.callback<{ readonly url: string; readonly seen: Array<Seen>; readonly close: () => Promise<void> }>(
-      (resume) => {
-        const seen: Array<Seen> = []
-        const record = (request: IncomingMessage, body: string): Seen => {
-          const entry = {
-            method: request.method ?? "",
-            path: request.url ?? "",
-            authorization: request.headers.authorization,
-            body
-          }
-          seen.push(entry)
-          return entry
-        }
-        const server = createServer((request, response) => {
-          let body = ""
-          request.on("data", (chunk: Buffer) => (body += chunk.toString()))
-          request.on("end", () => answer(record(request, body), response))
-        })
-        const sockets = new WebSocketServer({ noServer: true })
-        server.on("upgrade", (request, socket, head) => {
-          record(request, "")
-          sockets.handleUpgrade(request, socket, head, () => {})
-        })
-        server.listen(0, "127.0.0.1", () => {
-          const address = server.address()
-          const port = typeof address === "object" && address !== null ? address.port : 0
-          resume(
-            Effect.succeed({
-              url: `http://127.0.0.1:${port}`,
-              seen,
-              close: () =>
-                new Promise<void>((done) => {
-                  for (const client of sockets.clients) client.terminate()
-                  server.closeAllConnections()
-                  server.close(() => done())
-                })
-            })
-          )
-        })
+  Effect.gen(function* () {
+    const seen: Array<Seen> = []
+    const record = (request: IncomingMessage, body: string): Seen => {
+      const entry = {
+        method: request.method ?? "",
+        path: request.url ?? "",
+        authorization: request.headers.authorization,
+        body
       }
-    ),
-    (server) => Effect.promise(() => server.close())
-  )
+      seen.push(entry)
+      return entry
+    }
+    const server = createServer((request, response) => {
+      let body = ""
+      request.on("data", (chunk: Buffer) => (body += chunk.toString()))
+      request.on("end", () => answer(record(request, body), response))
+    })
+    const sockets = new WebSocketServer({ noServer: true })
+    server.on("upgrade", (request, socket, head) => {
+      record(request, "")
+      sockets.handleUpgrade(request, socket, head, () => {})
+    })
+    return { url: yield* listenLocally(server, sockets), seen }
+  })
 
 const json = (response: ServerResponse, status: number, body: unknown) => {
   response.writeHead(status, { "content-type": "application/json" })

@@ -12,6 +12,7 @@ import { makePulsarBroker } from "../../src/layers/broker/PulsarBroker.ts"
 import { resolveSettings } from "../../src/domain/Settings.ts"
 import { layerBroker } from "../../src/layers/GatewayLayer.ts"
 import { Broker } from "../../src/services/Broker.ts"
+import { listenLocally } from "../support/localServer.ts"
 
 interface Seen {
   readonly path: string
@@ -24,41 +25,21 @@ interface Seen {
  * with 404 otherwise, as each of them does.
  */
 const stub = (side: { readonly sockets: boolean; readonly admin: boolean }) =>
-  Effect.acquireRelease(
-    Effect.callback<{ readonly url: string; readonly seen: Array<Seen>; readonly close: () => Promise<void> }>(
-      (resume) => {
-        const seen: Array<Seen> = []
-        const server = createServer((request, response) => {
-          seen.push({ path: (request.url ?? "").split("?")[0] ?? "", authorization: request.headers.authorization })
-          response.writeHead(side.admin ? 200 : 404, { "content-type": "application/json" })
-          response.end(side.admin ? "{}" : '{"reason":"not found"}')
-        })
-        const sockets = new WebSocketServer({ noServer: true })
-        server.on("upgrade", (request, socket, head) => {
-          seen.push({ path: (request.url ?? "").split("?")[0] ?? "", authorization: request.headers.authorization })
-          if (side.sockets) sockets.handleUpgrade(request, socket, head, () => {})
-          else socket.end("HTTP/1.1 404 Not Found\r\n\r\n")
-        })
-        server.listen(0, "127.0.0.1", () => {
-          const address = server.address()
-          const port = typeof address === "object" && address !== null ? address.port : 0
-          resume(
-            Effect.succeed({
-              url: `http://127.0.0.1:${port}`,
-              seen,
-              close: () =>
-                new Promise<void>((done) => {
-                  for (const client of sockets.clients) client.terminate()
-                  server.closeAllConnections()
-                  server.close(() => done())
-                })
-            })
-          )
-        })
-      }
-    ),
-    (server) => Effect.promise(() => server.close())
-  )
+  Effect.gen(function* () {
+    const seen: Array<Seen> = []
+    const server = createServer((request, response) => {
+      seen.push({ path: (request.url ?? "").split("?")[0] ?? "", authorization: request.headers.authorization })
+      response.writeHead(side.admin ? 200 : 404, { "content-type": "application/json" })
+      response.end(side.admin ? "{}" : '{"reason":"not found"}')
+    })
+    const sockets = new WebSocketServer({ noServer: true })
+    server.on("upgrade", (request, socket, head) => {
+      seen.push({ path: (request.url ?? "").split("?")[0] ?? "", authorization: request.headers.authorization })
+      if (side.sockets) sockets.handleUpgrade(request, socket, head, () => {})
+      else socket.end("HTTP/1.1 404 Not Found\r\n\r\n")
+    })
+    return { url: yield* listenLocally(server, sockets), seen }
+  })
 
 describe("the admin API apart from the WebSocket API", () => {
   it.live("readiness and the broker's limits are asked at adminUrl, sockets open at httpUrl, both with the token", () =>
