@@ -23,6 +23,7 @@ import { type Connections, layerShutdownFirst } from "./services/Connections.ts"
 import type { FlowConfigError, FlowRegistry } from "./services/FlowRegistry.ts"
 import type { GatewayServer, ServerStartFailed } from "./layers/GatewayServer.ts"
 import type { TlsConfigError } from "./layers/ListenerTls.ts"
+import type { BrokerConfigError } from "./layers/broker/PulsarAccess.ts"
 import { layerConfiguredBroker, layerServer, layerServices as layerSharedServices } from "./layers/GatewayLayer.ts"
 import { layerGatewayRoutes } from "./layers/GatewayRoutes.ts"
 import { type GatewaySettings, layerGatewaySettings } from "./services/GatewaySettings.ts"
@@ -30,9 +31,11 @@ import { type Lifecycle, layerLifecycle } from "./services/Lifecycle.ts"
 
 /**
  * Why the gateway could not start: a setting refused, a FLOWS_FILE or GATEWAY_TOKENS_FILE that
- * is wrong, a TLS certificate and key that cannot be used, a port taken.
+ * is wrong, a TLS certificate and key that cannot be used, Pulsar settings that cannot work
+ * together, a port taken.
  */
-export type StartError = Config.ConfigError | FlowConfigError | TokensFileError | TlsConfigError | ServerStartFailed
+export type StartError =
+  Config.ConfigError | FlowConfigError | TokensFileError | TlsConfigError | BrokerConfigError | ServerStartFailed
 
 /**
  * The gateway on its own port over the `Broker` the program provides; BROKER and the PULSAR_*
@@ -90,6 +93,7 @@ export { GatewayServer, ServerStartFailed } from "./layers/GatewayServer.ts"
 export { FlowConfigError, FlowRegistry } from "./services/FlowRegistry.ts"
 export { AccessControl, TokensFileError } from "./services/AccessControl.ts"
 export { TlsConfigError } from "./layers/ListenerTls.ts"
+export { BrokerConfigError } from "./layers/broker/PulsarAccess.ts"
 export { GatewaySettings, settingsConfig } from "./services/GatewaySettings.ts"
 export { Connections } from "./services/Connections.ts"
 export { Lifecycle } from "./services/Lifecycle.ts"

@@ -12,35 +12,37 @@ import { type Connections, layerConnections } from "../services/Connections.ts"
 import { GatewaySettings, layerGatewaySettings } from "../services/GatewaySettings.ts"
 import { Lifecycle, type LifecycleShape } from "../services/Lifecycle.ts"
 import { layerMemoryBroker } from "./broker/MemoryBroker.ts"
-import { layerPulsarBroker } from "./broker/PulsarBroker.ts"
+import { BrokerConfigError, securityProblem } from "./broker/PulsarAccess.ts"
+import { layerPulsarBroker, type PulsarBrokerConfig } from "./broker/PulsarBroker.ts"
 import { GatewayServer, layerGatewayServer, type ServerStartFailed } from "./GatewayServer.ts"
 import type { TlsConfigError } from "./ListenerTls.ts"
 
+/** The Pulsar adapter's options, from the settings. */
+export const pulsarConfigOf = (settings: SettingValues): PulsarBrokerConfig => ({
+  httpUrl: settings.pulsarHttpUrl,
+  ...(settings.pulsarAdminUrl === undefined ? {} : { adminUrl: settings.pulsarAdminUrl }),
+  pingInterval: settings.pulsarPingInterval,
+  enableDeduplication: settings.pulsarEnableDeduplication,
+  ...(settings.pulsarMaxMessageSize === undefined ? {} : { maxMessageSize: settings.pulsarMaxMessageSize }),
+  auth: definedOnly({
+    token: settings.pulsarAuthToken,
+    tokenFile: settings.pulsarAuthTokenFile,
+    oauth2: definedOnly({
+      issuerUrl: settings.pulsarAuthOauth2IssuerUrl,
+      audience: settings.pulsarAuthOauth2Audience,
+      credentialsFile: settings.pulsarAuthOauth2CredentialsFile
+    })
+  }),
+  tls: definedOnly({
+    caFile: settings.pulsarTlsCaFile,
+    certFile: settings.pulsarTlsCertFile,
+    keyFile: settings.pulsarTlsKeyFile,
+    insecure: settings.pulsarTlsInsecure
+  })
+})
+
 export const layerBroker = (settings: SettingValues): Layer.Layer<Broker> =>
-  settings.broker === "pulsar"
-    ? layerPulsarBroker({
-        httpUrl: settings.pulsarHttpUrl,
-        ...(settings.pulsarAdminUrl === undefined ? {} : { adminUrl: settings.pulsarAdminUrl }),
-        pingInterval: settings.pulsarPingInterval,
-        enableDeduplication: settings.pulsarEnableDeduplication,
-        ...(settings.pulsarMaxMessageSize === undefined ? {} : { maxMessageSize: settings.pulsarMaxMessageSize }),
-        auth: definedOnly({
-          token: settings.pulsarAuthToken,
-          tokenFile: settings.pulsarAuthTokenFile,
-          oauth2: definedOnly({
-            issuerUrl: settings.pulsarAuthOauth2IssuerUrl,
-            audience: settings.pulsarAuthOauth2Audience,
-            credentialsFile: settings.pulsarAuthOauth2CredentialsFile
-          })
-        }),
-        tls: definedOnly({
-          caFile: settings.pulsarTlsCaFile,
-          certFile: settings.pulsarTlsCertFile,
-          keyFile: settings.pulsarTlsKeyFile,
-          insecure: settings.pulsarTlsInsecure
-        })
-      })
-    : layerMemoryBroker
+  settings.broker === "pulsar" ? layerPulsarBroker(pulsarConfigOf(settings)) : layerMemoryBroker
 
 /** The object without its undefined fields: the broker's options are optional, not undefined. */
 const definedOnly = <A extends Record<string, unknown>>(value: A): { [K in keyof A]?: Exclude<A[K], undefined> } =>
@@ -48,10 +50,19 @@ const definedOnly = <A extends Record<string, unknown>>(value: A): { [K in keyof
     [K in keyof A]?: Exclude<A[K], undefined>
   }
 
-/** The broker BROKER names, with the settings in context. */
-export const layerConfiguredBroker: Layer.Layer<Broker, never, GatewaySettings> = Layer.unwrap(
+/**
+ * The broker BROKER names, with the settings in context. Pulsar settings that cannot work
+ * together (a client certificate without its key, a token and OAuth2 at once, …) stop it here,
+ * before anything starts, as other configuration errors do.
+ */
+export const layerConfiguredBroker: Layer.Layer<Broker, BrokerConfigError, GatewaySettings> = Layer.unwrap(
   Effect.gen(function* () {
-    return layerBroker(yield* GatewaySettings)
+    const settings = yield* GatewaySettings
+    if (settings.broker !== "pulsar") return layerMemoryBroker
+    const config = pulsarConfigOf(settings)
+    const problem = securityProblem(config.httpUrl, config.auth, config.tls)
+    if (problem !== undefined) return yield* new BrokerConfigError({ source: "the PULSAR_* settings", problem })
+    return layerPulsarBroker(config)
   })
 )
 
@@ -84,7 +95,7 @@ export const layerServer: Layer.Layer<
  */
 export const layerGatewayFromConfig: Layer.Layer<
   GatewayServer | Broker,
-  ServerStartFailed | FlowConfigError | TokensFileError | TlsConfigError | Config.ConfigError,
+  ServerStartFailed | FlowConfigError | TokensFileError | TlsConfigError | BrokerConfigError | Config.ConfigError,
   Lifecycle
 > = layerServer.pipe(Layer.provideMerge(layerConfiguredBroker), Layer.provide(layerGatewaySettings))
 

@@ -11,6 +11,7 @@ import { resolveSettings, settings } from "../domain/Settings.ts"
 import { describeProblem, type Messages } from "../i18n/messages.ts"
 import { layerGatewayFromConfig } from "../layers/GatewayLayer.ts"
 import { layerLogging } from "../layers/Logging.ts"
+import { BrokerConfigError } from "../layers/broker/PulsarAccess.ts"
 import { TlsConfigError } from "../layers/ListenerTls.ts"
 import { TokensFileError } from "../services/AccessControl.ts"
 import { FlowConfigError } from "../services/FlowRegistry.ts"
@@ -68,9 +69,14 @@ export const serve = (
       for (const what of forced) console.error(messages.t("serve.forced", { what }))
       if (Exit.isFailure(exit) && !Cause.hasInterruptsOnly(exit.cause)) {
         const error = Cause.squash(exit.cause)
-        // A FLOWS_FILE, GATEWAY_TOKENS_FILE or TLS pair that cannot be read or is wrong is a
-        // configuration error like any other.
-        if (error instanceof FlowConfigError || error instanceof TokensFileError || error instanceof TlsConfigError) {
+        // A FLOWS_FILE, GATEWAY_TOKENS_FILE or TLS pair that cannot be read or is wrong, or
+        // broker settings that cannot work together, are configuration errors like any other.
+        if (
+          error instanceof FlowConfigError ||
+          error instanceof TokensFileError ||
+          error instanceof TlsConfigError ||
+          error instanceof BrokerConfigError
+        ) {
           console.error(messages.t("config.invalid", { source: error.source, problem: error.problem }))
           console.error(messages.t("config.fix"))
           return onExit(2)

@@ -4,11 +4,9 @@
  * upgrade; an unknown token 401; a changed file applies to the next request; `tg-gateway serve`
  * refuses to start on a bad file (exit 2), naming the file and the place but not the token.
  */
-import { spawn } from "node:child_process"
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { fileURLToPath } from "node:url"
 import { assert, describe, it } from "@effect/vitest"
 import { Context, Effect, Layer, PubSub } from "effect"
 import WebSocket from "ws"
@@ -21,6 +19,7 @@ import { Broker } from "../../src/services/Broker.ts"
 import { GatewaySettings } from "../../src/services/GatewaySettings.ts"
 import { Lifecycle, makeLifecycle } from "../../src/services/Lifecycle.ts"
 import { connect, refusal } from "../support/gateway.ts"
+import { serveUntilExit } from "../support/process.ts"
 
 const acme = { token: "acme-5ecret-t0ken", workspaces: ["acme"], flows: "*", kinds: "*", directions: "*" }
 const reader = { token: "reader-5ecret-t0ken", workspaces: "*", flows: "*", kinds: ["triples"], directions: ["export"] }
@@ -133,20 +132,11 @@ describe("GATEWAY_TOKENS_FILE on the running gateway", () => {
       const directory = yield* temporaryDirectory
       const file = join(directory, "tokens.json")
       writeFileSync(file, JSON.stringify({ tokens: [{ ...acme, directions: ["upload"] }] }))
-      const main = fileURLToPath(new URL("../../src/programs/main.ts", import.meta.url))
-      const child = spawn(process.execPath, [main, "serve", "--lang", "en"], {
-        env: { ...process.env, GATEWAY_PORT: "0", GATEWAY_HOST: "127.0.0.1", GATEWAY_TOKENS_FILE: file },
-        stdio: "pipe"
+      const { code, text } = yield* serveUntilExit({
+        GATEWAY_PORT: "0",
+        GATEWAY_HOST: "127.0.0.1",
+        GATEWAY_TOKENS_FILE: file
       })
-      const output: Array<string> = []
-      child.stdout.on("data", (chunk: Buffer) => output.push(chunk.toString()))
-      child.stderr.on("data", (chunk: Buffer) => output.push(chunk.toString()))
-      yield* Effect.addFinalizer(() => Effect.sync(() => child.kill("SIGKILL")))
-      // "close" rather than "exit": by then everything it wrote has been read.
-      const code = yield* Effect.callback<number | null>((resume) => {
-        child.once("close", (exitCode) => resume(Effect.succeed(exitCode)))
-      })
-      const text = output.join("")
       assert.strictEqual(code, 2, text)
       assert.include(
         text,

@@ -4,7 +4,7 @@ import { assert, describe, it } from "@effect/vitest"
 import { Effect, Logger } from "effect"
 import { makeMemoryBroker } from "../../src/layers/broker/MemoryBroker.ts"
 import { startGateway } from "../support/gateway.ts"
-import { exitOf, freePort, serveProcess } from "../support/process.ts"
+import { exitOf, freePort, serveProcess, serveUntilExit } from "../support/process.ts"
 
 /** A gateway on a Pulsar broker that cannot be reached, started once it has said so. */
 const onUnreachableBroker = (env: Record<string, string>) =>
@@ -74,6 +74,24 @@ describe("tg-gateway serve at start-up", () => {
 
       const quiet = yield* stopped(yield* onUnreachableBroker({ LOG_FORMAT: "json", LOG_LEVEL: "warn" }))
       assert.notInclude(quiet.text, '"level":"INFO"', "nothing below warn")
+    })
+  )
+
+  it.live("Pulsar settings that cannot work together stop it before it starts: exit 2, the variables named", () =>
+    Effect.gen(function* () {
+      const { code, text } = yield* serveUntilExit({
+        GATEWAY_PORT: "0",
+        GATEWAY_HOST: "127.0.0.1",
+        BROKER: "pulsar",
+        PULSAR_HTTP_URL: "https://127.0.0.1:9",
+        PULSAR_TLS_CERT_FILE: "/nowhere/client.pem"
+      })
+      assert.strictEqual(code, 2, text)
+      assert.include(
+        text,
+        "configuration error in the PULSAR_* settings: PULSAR_TLS_CERT_FILE is set without PULSAR_TLS_KEY_FILE"
+      )
+      assert.notInclude(text, "tg-gateway listening")
     })
   )
 })

@@ -30,6 +30,28 @@ export const serveProcess = (env: Record<string, string>, readyWhen = "tg-gatewa
     ({ child }) => Effect.sync(() => child.kill("SIGKILL"))
   )
 
+/**
+ * Runs `tg-gateway serve` (in English) with `env` added to the test's environment until it exits by
+ * itself (a start-up error): its exit code and everything it wrote, read to the end.
+ */
+export const serveUntilExit = (env: Record<string, string>) =>
+  Effect.acquireRelease(
+    Effect.sync(() =>
+      spawn(process.execPath, [main, "serve", "--lang", "en"], { env: { ...process.env, ...env }, stdio: "pipe" })
+    ),
+    (child) => Effect.sync(() => child.kill("SIGKILL"))
+  ).pipe(
+    Effect.flatMap((child) =>
+      Effect.callback<{ readonly code: number | null; readonly text: string }>((resume) => {
+        const output: Array<string> = []
+        child.stdout.on("data", (chunk: Buffer) => output.push(chunk.toString()))
+        child.stderr.on("data", (chunk: Buffer) => output.push(chunk.toString()))
+        // "close" rather than "exit": by then everything it wrote has been read.
+        child.once("close", (code) => resume(Effect.succeed({ code, text: output.join("") })))
+      })
+    )
+  )
+
 /** The process's exit code, once it has exited. */
 export const exitOf = (child: ChildProcess) =>
   Effect.callback<number | null>((resume) => {

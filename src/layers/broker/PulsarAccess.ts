@@ -17,7 +17,7 @@
 import { readFile } from "node:fs/promises"
 import { request as httpRequest } from "node:http"
 import { request as httpsRequest } from "node:https"
-import { Clock, Duration, Effect, Redacted, Semaphore } from "effect"
+import { Clock, Duration, Effect, Redacted, Schema, Semaphore } from "effect"
 import { BrokerUnavailable, CredentialsRefused } from "../../domain/BrokerErrors.ts"
 
 export interface PulsarOAuth2Config {
@@ -56,6 +56,16 @@ export interface BrokerConnectionOptions {
     readonly cert?: Buffer
     readonly key?: Buffer
     readonly rejectUnauthorized: boolean
+  }
+}
+
+/** Broker settings that cannot work together, found before the gateway starts. */
+export class BrokerConfigError extends Schema.TaggedError<BrokerConfigError>()("BrokerConfigError", {
+  source: Schema.String,
+  problem: Schema.String
+}) {
+  override get message() {
+    return `bad ${this.source}: ${this.problem}`
   }
 }
 
