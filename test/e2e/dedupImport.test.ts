@@ -8,7 +8,7 @@ import { assert, describe, it } from "@effect/vitest"
 import { Effect, Schedule } from "effect"
 import { inject } from "vitest"
 import { makePulsarBroker } from "../../src/layers/broker/PulsarBroker.ts"
-import { brokersUnderTest, memoryBroker, pulsarBroker, text } from "../support/brokers.ts"
+import { type BrokerUnderTest, brokersUnderTest, memoryBroker, pulsarBroker, text } from "../support/brokers.ts"
 import { dedupNamespace, ensureDedupNamespace } from "../support/dedupNamespace.ts"
 import { triplesFrame } from "../support/frames.ts"
 import { adminRequest } from "../support/pulsarAdmin.ts"
@@ -36,6 +36,18 @@ const connectResuming = (url: string) =>
     Effect.retry({ while: (error) => error.message === "HTTP 409", schedule: Schedule.spaced("50 millis"), times: 100 })
   )
 
+/** A gateway over a fresh flow in the deduplicated namespace, and producer p's route from sequence `first`. */
+const dedupGateway = (adapter: BrokerUnderTest) =>
+  Effect.gen(function* () {
+    yield* ensureDedupNamespace(adapter)
+    const broker = yield* adapter.make
+    const flow = freshFlow()
+    const gateway = yield* startGateway(broker, { FLOWS: flow, TOPIC_TEMPLATE: dedupTemplate })
+    const route = (first: number) =>
+      gateway.url(`/api/v1/flow/${flow}/import/triples?ack=true&producer=p&first=${first}`)
+    return { broker, flow, gateway, route }
+  })
+
 describe.each(brokersUnderTest())("Deduplicated imports: $name", (adapter) => {
   const name = adapter.name
 
@@ -43,12 +55,7 @@ describe.each(brokersUnderTest())("Deduplicated imports: $name", (adapter) => {
     `${name}: 50 frames, the connection dropped after 20 acks, resent from 11: each frame on the topic exactly once`,
     () =>
       Effect.gen(function* () {
-        yield* ensureDedupNamespace(adapter)
-        const broker = yield* adapter.make
-        const flow = freshFlow()
-        const gateway = yield* startGateway(broker, { FLOWS: flow, TOPIC_TEMPLATE: dedupTemplate })
-        const route = (first: number) =>
-          gateway.url(`/api/v1/flow/${flow}/import/triples?ack=true&producer=p&first=${first}`)
+        const { broker, flow, route } = yield* dedupGateway(adapter)
         const frame = (sequence: number) => triplesFrame(`m${sequence}`)
 
         yield* Effect.scoped(
@@ -98,12 +105,7 @@ describe.each(brokersUnderTest())("Deduplicated imports: $name", (adapter) => {
     `${name}: a refused frame ends the connection, and the frames after it resent from first= land once each`,
     () =>
       Effect.gen(function* () {
-        yield* ensureDedupNamespace(adapter)
-        const broker = yield* adapter.make
-        const flow = freshFlow()
-        const gateway = yield* startGateway(broker, { FLOWS: flow, TOPIC_TEMPLATE: dedupTemplate })
-        const route = (first: number) =>
-          gateway.url(`/api/v1/flow/${flow}/import/triples?ack=true&producer=p&first=${first}`)
+        const { broker, flow, route } = yield* dedupGateway(adapter)
 
         const firstClose = yield* Effect.scoped(
           Effect.gen(function* () {
@@ -207,10 +209,7 @@ describe("Deduplicated imports: what /readyz says", () => {
   it.live("pulsar: /readyz names each namespace the flows import into and whether it drops resends", () =>
     Effect.gen(function* () {
       const adapter = pulsarBroker()
-      yield* ensureDedupNamespace(adapter)
-      const broker = yield* adapter.make
-      const flow = freshFlow()
-      const gateway = yield* startGateway(broker, { FLOWS: flow, TOPIC_TEMPLATE: dedupTemplate })
+      const { gateway } = yield* dedupGateway(adapter)
       const ready = yield* Effect.promise(() =>
         fetch(`http://127.0.0.1:${gateway.port}/readyz`).then((response) => response.json())
       )
