@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { assert, describe, it } from "@effect/vitest"
-import { Context, Effect, Layer, PubSub } from "effect"
+import { Context, Effect, Layer } from "effect"
 import WebSocket from "ws"
 import { resolveSettings } from "../../src/domain/Settings.ts"
 import { makeMemoryBroker } from "../../src/layers/broker/MemoryBroker.ts"
@@ -20,6 +20,7 @@ import { GatewaySettings } from "../../src/services/GatewaySettings.ts"
 import { Lifecycle, makeLifecycle } from "../../src/services/Lifecycle.ts"
 import { connect, refusal } from "../support/gateway.ts"
 import { serveUntilExit } from "../support/process.ts"
+import { isHalfWritten, reloadAfter } from "../support/reloads.ts"
 
 const acme = { token: "acme-5ecret-t0ken", workspaces: ["acme"], flows: "*", kinds: "*", directions: "*" }
 const reader = { token: "reader-5ecret-t0ken", workspaces: "*", flows: "*", kinds: ["triples"], directions: ["export"] }
@@ -114,12 +115,10 @@ describe("GATEWAY_TOKENS_FILE on the running gateway", () => {
       const gateway = yield* gatewayWithTokens(file, { GATEWAY_SECRET: "the-5ecret" })
       assert.strictEqual((yield* refusal(gateway.url(`${importPath}?workspace=beta&token=${acme.token}`))).status, 403)
 
-      const reload = yield* Effect.scoped(
-        Effect.gen(function* () {
-          const reloads = yield* PubSub.subscribe(gateway.access.reloads)
-          writeFileSync(file, JSON.stringify({ tokens: [{ ...acme, workspaces: ["acme", "beta"] }] }))
-          return yield* PubSub.take(reloads)
-        })
+      const reload = yield* reloadAfter(
+        gateway.access.reloads,
+        () => writeFileSync(file, JSON.stringify({ tokens: [{ ...acme, workspaces: ["acme", "beta"] }] })),
+        isHalfWritten
       )
       assert.deepStrictEqual(reload, { _tag: "Applied" })
       assert.strictEqual(yield* upgradesWith(gateway.url(`${importPath}?workspace=beta`), `Bearer ${acme.token}`), 101)

@@ -11,7 +11,7 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import type { TLSSocket } from "node:tls"
 import { assert, describe, it } from "@effect/vitest"
-import { Context, Effect, Exit, Layer, PubSub, Scope } from "effect"
+import { Context, Effect, Exit, Layer, type PubSub, Scope } from "effect"
 import WebSocket from "ws"
 import { resolveSettings } from "../../src/domain/Settings.ts"
 import { makeMemoryBroker } from "../../src/layers/broker/MemoryBroker.ts"
@@ -21,6 +21,7 @@ import type { FileReload } from "../../src/layers/WatchedFiles.ts"
 import { Broker } from "../../src/services/Broker.ts"
 import { makeLifecycle } from "../../src/services/Lifecycle.ts"
 import { triplesFrame } from "../support/frames.ts"
+import { reloadAfter as reloadAfterChange } from "../support/reloads.ts"
 
 const openssl = (directory: string, ...args: ReadonlyArray<string>) =>
   execFileSync("openssl", args, { cwd: directory, stdio: "pipe" })
@@ -102,36 +103,22 @@ const httpsGet = (port: number, path: string, ca: Buffer) =>
     outgoing.end()
   })
 
-/** Runs `change` and waits for the certificate re-read it causes. */
 const isHalfReplaced = (reload: FileReload) => reload._tag === "Kept" && /key values mismatch/.test(reload.problem)
 
-/** The first reload after `change`, passing over those `passOver` says are not the outcome yet. */
-const reloadAfter = (
-  server: { readonly certificateReloads: PubSub.PubSub<FileReload> | undefined },
-  change: () => void,
-  passOver: (reload: FileReload) => boolean = () => false
-) =>
-  Effect.scoped(
-    Effect.gen(function* () {
-      const reloads = server.certificateReloads
-      if (reloads === undefined) return yield* Effect.die("the gateway has no TLS")
-      const subscription = yield* PubSub.subscribe(reloads)
-      change()
-      let reload = yield* PubSub.take(subscription)
-      while (passOver(reload)) reload = yield* PubSub.take(subscription)
-      return reload
-    })
-  )
+type ServerWithTls = { readonly certificateReloads: PubSub.PubSub<FileReload> | undefined }
+
+/** Runs `change` and waits for the certificate re-read it causes, past those `passOver` says are not the outcome yet. */
+const reloadAfter = (server: ServerWithTls, change: () => void, passOver?: (reload: FileReload) => boolean) =>
+  server.certificateReloads === undefined
+    ? Effect.die("the gateway has no TLS")
+    : reloadAfterChange(server.certificateReloads, change, passOver)
 
 /**
  * The outcome of replacing a whole pair, file by file: the watcher may read the new key next to
  * the old certificate between the two renames, and keeps the old pair then (as it should); what
  * counts is what it does once both files are in place.
  */
-const pairReloadAfter = (
-  server: { readonly certificateReloads: PubSub.PubSub<FileReload> | undefined },
-  change: () => void
-) => reloadAfter(server, change, isHalfReplaced)
+const pairReloadAfter = (server: ServerWithTls, change: () => void) => reloadAfter(server, change, isHalfReplaced)
 
 /** Puts `from`'s certificate and key in place of the served ones, each by a rename (as a secret is updated). */
 const replacePair = (served: { cert: string; key: string }, from: { cert: string; key: string }) => () => {
