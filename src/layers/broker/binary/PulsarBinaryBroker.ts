@@ -1,0 +1,612 @@
+/**
+ * The Apache Pulsar adapter over the broker's own binary protocol (`pulsar://host:6650`), the
+ * protocol Pulsar's native clients speak: no WebSocket proxy between the gateway and the broker,
+ * no base64, and a sequence id on every message a named producer sends.
+ *
+ * Each producer and consumer has a connection of its own, to the broker that owns its topic
+ * (found by lookup, redirects followed), so that one ending is seen by that one alone, as with
+ * the WebSocket adapter. The admin REST API (readiness, deduplication) is the WebSocket adapter's,
+ * on `httpUrl`.
+ */
+import { Deferred, Duration, Effect, Latch, Layer, type Scope } from "effect"
+import {
+  BrokerUnavailable,
+  ConnectionClosed,
+  MessageTooLarge,
+  SendFailed,
+  TopicRefused
+} from "../../../domain/BrokerErrors.ts"
+import {
+  Broker,
+  type BrokerShape,
+  type Consumer,
+  consumerDefaults,
+  type ConsumerOptions,
+  duplicateMessageId,
+  metadataReserve,
+  type MessageId,
+  type OutgoingMessage,
+  type Producer,
+  type ProducerOptions,
+  type ReceivedMessage,
+  type SubscriptionType
+} from "../../../services/Broker.ts"
+import { insecureWarning, makeBrokerAccess, securityProblem } from "../PulsarAccess.ts"
+import { makePulsarBroker, type PulsarBrokerConfig } from "../PulsarBroker.ts"
+import { makeReceiveBuffer } from "../ReceiveBuffer.ts"
+import { parseTopicName, topicNameProblem } from "../topicName.ts"
+import { CommandType, encode, encodeMetadata, LookupResponse, serverErrorName } from "./commands.ts"
+import { BinaryConnection, parseServiceUrl, RequestRefused } from "./connection.ts"
+import { type Entry, unpackEntry } from "./messages.ts"
+import { ProtocolError } from "./protobuf.ts"
+
+export interface PulsarBinaryBrokerConfig extends PulsarBrokerConfig {
+  /** The broker's binary port: `pulsar://host:6650`, or `pulsar+ssl://host:6651` over TLS. */
+  readonly serviceUrl: string
+}
+
+/** Bound on the close of a broker connection once its producer or consumer is closed. */
+const connectionCloseBound = "1 second"
+
+/** Lookups that send the adapter on to yet another broker: more means brokers that disagree. */
+const maxRedirects = 20
+
+const subTypes: Record<SubscriptionType, number> = { Exclusive: 0, Shared: 1, Failover: 2, Key_Shared: 3 }
+
+/**
+ * A refusal as the Broker port says it, with an HTTP status of the same meaning as the WebSocket
+ * API's, so that callers treat both adapters' refusals alike.
+ */
+const refusalStatus = (error: string): number => {
+  switch (error) {
+    case "AuthenticationError":
+      return 401
+    case "AuthorizationError":
+      return 403
+    case "TopicNotFound":
+    case "SubscriptionNotFound":
+      return 404
+    case "ConsumerBusy":
+    case "ProducerBusy":
+    case "ProducerFenced":
+      return 409
+    case "InvalidTopicName":
+      return 400
+    case "ServiceNotReady":
+    case "TooManyRequests":
+    case "ConnectionClosed":
+      return 503
+    default:
+      return 500
+  }
+}
+
+const refused = (topic: string, failure: RequestRefused): TopicRefused =>
+  new TopicRefused({ topic, status: refusalStatus(failure.error), reason: failure.message })
+
+/** The message id as the Broker port carries it: `ledger:entry`, and `:index:size` within a batch. */
+const formatId = (ledgerId: number, entryId: number, batchIndex: number, batchSize: number): MessageId =>
+  batchIndex < 0 ? `${ledgerId}:${entryId}` : `${ledgerId}:${entryId}:${batchIndex}:${batchSize}`
+
+interface ParsedId {
+  readonly entry: string
+  readonly ledgerId: number
+  readonly entryId: number
+  readonly batchIndex: number
+}
+
+const parseId = (id: MessageId): ParsedId | undefined => {
+  const parts = id.split(":").map(Number)
+  const [ledgerId, entryId, batchIndex] = parts
+  if (ledgerId === undefined || entryId === undefined || parts.some((part) => !Number.isSafeInteger(part))) {
+    return undefined
+  }
+  return { entry: `${ledgerId}:${entryId}`, ledgerId, entryId, batchIndex: batchIndex ?? -1 }
+}
+
+export const makePulsarBinaryBroker = (config: PulsarBinaryBrokerConfig): BrokerShape => {
+  const serviceUrl = config.serviceUrl.replace(/\/+$/, "")
+  const connectTimeout = config.connectTimeout ?? "10 seconds"
+  const closeTimeout = config.closeTimeout ?? "10 seconds"
+  const pingInterval = config.pingInterval ?? "30 seconds"
+  const sendTimeoutMillis = Duration.toMillis(Duration.fromInputUnsafe(config.sendTimeout ?? "30 seconds"))
+  const tls = parseServiceUrl(serviceUrl)?.tls === true
+  // The credentials and TLS files of the admin API serve the binary port too.
+  // (named by an https:// URL where the binary port is TLS, so that TLS settings apply to it).
+  const access = tls
+    ? makeBrokerAccess(serviceUrl.replace(/^pulsar\+ssl:/, "https:"), config.auth, config.tls)
+    : makeBrokerAccess(serviceUrl, config.auth)
+  // Readiness and deduplication stay on the admin REST API, exactly as the WebSocket adapter asks it.
+  const admin = makePulsarBroker(config)
+
+  const nameOf = (topic: string): Effect.Effect<void, TopicRefused> =>
+    parseTopicName(topic) === undefined
+      ? Effect.fail(new TopicRefused({ topic, status: 400, reason: topicNameProblem(topic) }))
+      : Effect.void
+
+  const open = (topic: string, url: string): Effect.Effect<BinaryConnection, BrokerUnavailable | TopicRefused> =>
+    access.options.pipe(
+      Effect.flatMap((options) =>
+        BinaryConnection.open({
+          url,
+          access: options,
+          refreshAccess: () => Effect.runPromise(access.options),
+          connectTimeout,
+          pingInterval
+        })
+      ),
+      Effect.catchTag("CredentialsRefused", (error) =>
+        Effect.fail(
+          new TopicRefused({
+            topic,
+            status: error.status,
+            reason: `the broker refused the gateway's credentials (${error.reason}): check PULSAR_AUTH_TOKEN, PULSAR_AUTH_TOKEN_FILE or PULSAR_AUTH_OAUTH2_*`
+          })
+        )
+      )
+    )
+
+  /**
+   * A connection to the broker that owns the topic: asked of the service URL, and of each broker
+   * it redirects to, until one says it serves the topic.
+   */
+  const connectFor = (topic: string): Effect.Effect<BinaryConnection, BrokerUnavailable | TopicRefused> =>
+    Effect.gen(function* () {
+      let connection = yield* open(topic, serviceUrl)
+      let authoritative = false
+      for (let hop = 0; hop <= maxRedirects; hop++) {
+        const current = connection
+        const answer = yield* current
+          .request((requestId) => encode.lookup(topic, requestId, authoritative))
+          .pipe(
+            Effect.mapError((failure) =>
+              failure.error === "ConnectionClosed"
+                ? new BrokerUnavailable({ url: current.url, reason: failure.reason })
+                : refused(topic, failure)
+            ),
+            Effect.onError(() => current.close(connectionCloseBound))
+          )
+        if (answer.type !== CommandType.LOOKUP_RESPONSE) continue
+        if (answer.response === LookupResponse.Failed) {
+          yield* current.close(connectionCloseBound)
+          return yield* refused(
+            topic,
+            new RequestRefused({
+              error: serverErrorName(answer.error ?? 0),
+              reason: answer.message ?? "the lookup failed"
+            })
+          )
+        }
+        const target = (tls ? answer.brokerServiceUrlTls : answer.brokerServiceUrl) ?? current.url
+        if (answer.response === LookupResponse.Connect && (answer.proxyThroughServiceUrl || target === current.url)) {
+          return current
+        }
+        yield* current.close(connectionCloseBound)
+        connection = yield* open(topic, target)
+        authoritative = answer.authoritative
+        if (answer.response === LookupResponse.Connect) return connection
+      }
+      yield* connection.close(connectionCloseBound)
+      return yield* new BrokerUnavailable({
+        url: serviceUrl,
+        reason: `the lookup of ${topic} was redirected more than ${maxRedirects} times`
+      })
+    })
+
+  const connection = (topic: string) =>
+    Effect.acquireRelease(connectFor(topic), (connection) => connection.close(connectionCloseBound), {
+      interruptible: true
+    })
+
+  const producer = (
+    topic: string,
+    options: ProducerOptions = {}
+  ): Effect.Effect<Producer, BrokerUnavailable | TopicRefused, Scope.Scope> =>
+    Effect.gen(function* () {
+      yield* nameOf(topic)
+      const conn = yield* connection(topic)
+      const producerId = conn.newId()
+      const lost = yield* Deferred.make<ConnectionClosed>()
+      let closing = false
+      let closedReason: string | undefined
+      interface Pending {
+        readonly resume: (effect: Effect.Effect<MessageId, SendFailed | MessageTooLarge | ConnectionClosed>) => void
+        readonly deadline: number
+      }
+      // By sequence id, in the order sent: the first is the oldest.
+      const pending = new Map<number, Pending>()
+      const idle = Latch.makeUnsafe(true)
+      let timer: NodeJS.Timeout | undefined
+
+      const settled = () => {
+        if (pending.size === 0) {
+          idle.openUnsafe()
+          if (timer !== undefined) clearTimeout(timer)
+          timer = undefined
+        }
+      }
+      const failAll = (reason: string) => {
+        const failure = Effect.fail(new SendFailed({ topic, reason, unknownOutcome: true }))
+        for (const { resume } of pending.values()) resume(failure)
+        pending.clear()
+        settled()
+      }
+      // The binary protocol leaves send timeouts to the client: sends unanswered for that long fail.
+      const expire = () => {
+        timer = undefined
+        const now = Date.now()
+        for (const [sequenceId, send] of pending) {
+          if (send.deadline > now) {
+            timer = setTimeout(expire, send.deadline - now)
+            timer.unref()
+            break
+          }
+          pending.delete(sequenceId)
+          send.resume(
+            Effect.fail(
+              new SendFailed({
+                topic,
+                reason: `no answer from the broker within ${Duration.format(Duration.millis(sendTimeoutMillis))}`,
+                unknownOutcome: true
+              })
+            )
+          )
+        }
+        settled()
+      }
+      const end = (reason: string) => {
+        if (closedReason !== undefined) return
+        closedReason = reason
+        failAll(reason)
+        if (!closing) Deferred.doneUnsafe(lost, Effect.succeed(new ConnectionClosed({ topic, reason })))
+      }
+
+      conn.producers.set(producerId, {
+        receipt: (receipt) => {
+          const send = pending.get(receipt.sequenceId)
+          if (send === undefined) return
+          pending.delete(receipt.sequenceId)
+          const id = receipt.messageId
+          // The broker's answer to a resend it dropped: the message id -1:-1.
+          send.resume(
+            Effect.succeed(
+              id === undefined || id.ledgerId < 0
+                ? duplicateMessageId
+                : formatId(id.ledgerId, id.entryId, id.batchIndex, id.batchSize)
+            )
+          )
+          settled()
+        },
+        sendError: (error) => {
+          const send = pending.get(error.sequenceId)
+          if (send === undefined) return
+          pending.delete(error.sequenceId)
+          send.resume(
+            Effect.fail(
+              new SendFailed({
+                topic,
+                reason: `${serverErrorName(error.error)}: ${error.message}`,
+                unknownOutcome: false
+              })
+            )
+          )
+          settled()
+        },
+        closedByBroker: () => end("the broker closed the producer (the topic moved, was unloaded or deleted)")
+      })
+      const stopListening = conn.onClose((reason) => end(reason))
+
+      const created = yield* conn
+        .request((requestId) => encode.producer(topic, producerId, requestId, options.name))
+        .pipe(
+          Effect.mapError((failure) => refused(topic, failure)),
+          Effect.timeoutOrElse({
+            duration: connectTimeout,
+            orElse: () =>
+              Effect.fail(
+                new BrokerUnavailable({
+                  url: conn.url,
+                  reason: `the producer was not created within ${Duration.format(Duration.fromInputUnsafe(connectTimeout))}`
+                })
+              )
+          })
+        )
+      const producerName = created.type === CommandType.PRODUCER_SUCCESS ? created.producerName : (options.name ?? "")
+      const lastStored = created.type === CommandType.PRODUCER_SUCCESS ? created.lastSequenceId : -1
+      // From the given sequence id, else after the last one the broker holds from this name.
+      let sequenceId = options.initialSequenceId ?? lastStored
+      const limit = config.maxMessageSize ?? conn.maxMessageSize - metadataReserve
+
+      const flush = idle.await
+      // Registered after the connection's release, so it runs first: answers, then close.
+      yield* Effect.addFinalizer(() =>
+        Effect.sync(() => {
+          closing = true
+        }).pipe(
+          Effect.andThen(flush.pipe(Effect.timeoutOption(options.closeTimeout ?? closeTimeout))),
+          Effect.andThen(
+            conn
+              .request((requestId) => encode.closeProducer(producerId, requestId))
+              .pipe(Effect.timeoutOption(connectionCloseBound), Effect.ignore)
+          ),
+          Effect.andThen(
+            Effect.sync(() => {
+              stopListening()
+              conn.producers.delete(producerId)
+              end("the producer is closed")
+            })
+          )
+        )
+      )
+
+      const send = (message: OutgoingMessage) =>
+        Effect.callback<MessageId, SendFailed | MessageTooLarge | ConnectionClosed>((resume) => {
+          if (closedReason !== undefined) {
+            return resume(Effect.fail(new ConnectionClosed({ topic, reason: closedReason })))
+          }
+          if (message.payload.byteLength > limit) {
+            return resume(Effect.fail(new MessageTooLarge({ topic, size: message.payload.byteLength, limit })))
+          }
+          const sequence = ++sequenceId
+          pending.set(sequence, { resume, deadline: Date.now() + sendTimeoutMillis })
+          idle.closeUnsafe()
+          if (timer === undefined && sendTimeoutMillis > 0) {
+            timer = setTimeout(expire, sendTimeoutMillis)
+            timer.unref()
+          }
+          conn.sendMessage(
+            encode.send(producerId, sequence),
+            encodeMetadata({
+              producerName,
+              sequenceId: sequence,
+              publishTime: Date.now(),
+              properties: message.properties,
+              key: message.key
+            }),
+            message.payload
+          )
+          // An interrupted caller leaves the send in flight: flush still waits for its answer.
+        })
+
+      return { topic, send, maxMessageSize: limit, flush, lost: Deferred.await(lost) } satisfies Producer
+    })
+
+  const consumer = (options: ConsumerOptions): Effect.Effect<Consumer, BrokerUnavailable | TopicRefused, Scope.Scope> =>
+    Effect.gen(function* () {
+      const settings = { ...consumerDefaults, ...options }
+      const topic = settings.topic
+      yield* nameOf(topic)
+      const scope = yield* Effect.scope
+      const conn = yield* connection(topic)
+      const consumerId = conn.newId()
+      const window = Math.max(1, settings.receiverQueueSize)
+      const nackDelay = Duration.fromInputUnsafe(settings.nackRedeliveryDelay)
+
+      let paused = false
+      let closing = false
+      // Messages taken by `receive` (or passed over) whose permits have not been returned yet.
+      let owed = 0
+      const grant = (count: number) => {
+        if (count > 0) conn.command(encode.flow(consumerId, count))
+      }
+      const returnPermits = (count: number) => {
+        owed += count
+        // In batches of half the window: fewer commands, and the pipe never runs dry.
+        if (!paused && owed * 2 >= window) {
+          grant(owed)
+          owed = 0
+        }
+      }
+      const buffer = yield* makeReceiveBuffer<ReceivedMessage, ConnectionClosed>(() => returnPermits(1))
+
+      /**
+       * The batch members handed out and not yet acknowledged, per entry of a batch: the broker
+       * takes acknowledgements of whole entries, so an entry is acknowledged once all of its
+       * members are. A member nacked gives the whole entry back (its other members come again too).
+       */
+      interface Delivery {
+        readonly outstanding: Set<number>
+        nacked: boolean
+      }
+      const batches = new Map<string, Delivery>()
+
+      // Acks made together go out as one command.
+      let acks: Array<{ ledgerId: number; entryId: number }> = []
+      const flushAcks = () => {
+        const ids = acks
+        acks = []
+        if (ids.length > 0) conn.command(encode.ack(consumerId, ids))
+      }
+
+      const lost = yield* Deferred.make<ConnectionClosed>()
+      let closedReason: string | undefined
+      const end = (reason: string) => {
+        if (closedReason !== undefined) return
+        closedReason = reason
+        const error = new ConnectionClosed({ topic, reason })
+        buffer.close(error)
+        if (!closing) Deferred.doneUnsafe(lost, Effect.succeed(error))
+      }
+
+      conn.consumers.set(consumerId, {
+        message: (command, payload) => {
+          const { ledgerId, entryId } = command.messageId
+          if (!payload.checksumMatches) {
+            // Damaged on the way: the broker holds it intact and sends it again.
+            conn.command(encode.redeliver(consumerId, [{ ledgerId, entryId }]))
+            returnPermits(1)
+            return
+          }
+          let entry: Entry
+          try {
+            entry = unpackEntry(payload.metadata, payload.data)
+          } catch (cause) {
+            // No retry reads it better: said loudly, rather than acknowledged and lost.
+            end(
+              cause instanceof ProtocolError
+                ? `message ${ledgerId}:${entryId} cannot be read: ${cause.reason}`
+                : String(cause)
+            )
+            return
+          }
+          const isBatch = entry.messages.length > 0 && (entry.messages[0]?.batchIndex ?? -1) >= 0
+          // Members acknowledged before (the broker's batch-index acknowledgement): a set bit is one still due.
+          const due = (index: number) => {
+            if (command.ackSet.length === 0) return true
+            const word = command.ackSet[index >>> 5]
+            return word !== undefined && ((word >>> (index & 31)) & 1) === 1
+          }
+          const handed = entry.messages.filter((message) => message.batchIndex < 0 || due(message.batchIndex))
+          if (handed.length < entry.size) returnPermits(entry.size - handed.length)
+          if (handed.length === 0) {
+            conn.command(encode.ack(consumerId, [{ ledgerId, entryId }]))
+            return
+          }
+          if (isBatch) {
+            batches.set(`${ledgerId}:${entryId}`, {
+              outstanding: new Set(handed.map((message) => message.batchIndex)),
+              nacked: false
+            })
+          }
+          for (const message of handed) {
+            buffer.push({
+              id: formatId(ledgerId, entryId, message.batchIndex, entry.size),
+              payload: message.payload,
+              properties: message.properties,
+              redeliveryCount: command.redeliveryCount
+            })
+          }
+        },
+        closedByBroker: (reason) => end(reason)
+      })
+      const stopListening = conn.onClose((reason) => end(reason))
+
+      yield* conn
+        .request((requestId) =>
+          encode.subscribe({
+            topic,
+            subscription: settings.subscription,
+            subType: subTypes[settings.type],
+            consumerId,
+            requestId,
+            durable: settings.durable,
+            initialPosition: settings.initialPosition === "Earliest" ? 1 : 0
+          })
+        )
+        .pipe(
+          Effect.mapError((failure) => refused(topic, failure)),
+          Effect.timeoutOrElse({
+            duration: connectTimeout,
+            orElse: () =>
+              Effect.fail(
+                new BrokerUnavailable({
+                  url: conn.url,
+                  reason: `the subscription was not made within ${Duration.format(Duration.fromInputUnsafe(connectTimeout))}`
+                })
+              )
+          })
+        )
+
+      // Registered after the connection's release, so it runs first: the broker takes back what
+      // was not acknowledged when the consumer closes.
+      yield* Effect.addFinalizer(() =>
+        Effect.sync(() => {
+          closing = true
+          flushAcks()
+          buffer.close(new ConnectionClosed({ topic, reason: "the consumer is closed" }))
+        }).pipe(
+          Effect.andThen(
+            conn
+              .request((requestId) => encode.closeConsumer(consumerId, requestId))
+              .pipe(Effect.timeoutOption(connectionCloseBound), Effect.ignore)
+          ),
+          Effect.andThen(
+            Effect.sync(() => {
+              stopListening()
+              conn.consumers.delete(consumerId)
+              end("the consumer is closed")
+            })
+          )
+        )
+      )
+      grant(window)
+
+      const ack = (id: MessageId) =>
+        Effect.sync(() => {
+          const parsed = parseId(id)
+          if (parsed === undefined || closedReason !== undefined) return
+          if (parsed.batchIndex >= 0) {
+            const delivery = batches.get(parsed.entry)
+            if (delivery === undefined || delivery.nacked) return
+            delivery.outstanding.delete(parsed.batchIndex)
+            if (delivery.outstanding.size > 0) return
+            batches.delete(parsed.entry)
+          }
+          if (acks.length === 0) queueMicrotask(flushAcks)
+          acks.push({ ledgerId: parsed.ledgerId, entryId: parsed.entryId })
+        })
+
+      const nack = (id: MessageId) =>
+        Effect.suspend(() => {
+          const parsed = parseId(id)
+          if (parsed === undefined || closedReason !== undefined) return Effect.void
+          if (parsed.batchIndex >= 0) {
+            const delivery = batches.get(parsed.entry)
+            if (delivery === undefined || delivery.nacked) return Effect.void
+            delivery.nacked = true
+            batches.delete(parsed.entry)
+          }
+          // The broker redelivers what it is asked to, at once: the delay is the client's to keep.
+          return Effect.sleep(nackDelay).pipe(
+            Effect.andThen(
+              Effect.sync(() =>
+                conn.command(encode.redeliver(consumerId, [{ ledgerId: parsed.ledgerId, entryId: parsed.entryId }]))
+              )
+            ),
+            Effect.forkIn(scope),
+            Effect.asVoid
+          )
+        })
+
+      return {
+        topic,
+        subscription: settings.subscription,
+        receive: buffer.take,
+        ack,
+        nack,
+        pause: Effect.sync(() => {
+          paused = true
+          buffer.pause()
+        }),
+        resume: Effect.sync(() => {
+          paused = false
+          buffer.resume()
+          grant(owed)
+          owed = 0
+        }),
+        lost: Deferred.await(lost)
+      } satisfies Consumer
+    })
+
+  return {
+    description: `Pulsar at ${serviceUrl} (binary protocol; admin API at ${config.adminUrl ?? config.httpUrl})`,
+    ping: admin.ping,
+    producer,
+    consumer,
+    ...(admin.deduplication === undefined ? {} : { deduplication: admin.deduplication })
+  }
+}
+
+/** The adapter as a layer; settings that cannot work together are said at start-up, as the WebSocket adapter does. */
+export const layerPulsarBinaryBroker = (config: PulsarBinaryBrokerConfig): Layer.Layer<Broker> =>
+  Layer.effect(
+    Broker,
+    Effect.gen(function* () {
+      const base = config.httpUrl.replace(/\/+$/, "")
+      const problem = securityProblem(base, config.auth, config.tls)
+      if (problem !== undefined) yield* Effect.logError(`the broker's settings cannot work: ${problem}`)
+      const insecure = insecureWarning(base, config.tls)
+      if (insecure !== undefined) yield* Effect.logWarning(insecure)
+      return makePulsarBinaryBroker(config)
+    })
+  )

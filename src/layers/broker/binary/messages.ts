@@ -1,0 +1,90 @@
+/**
+ * What one entry pushed by the broker holds: a single message, or a batch of them (producers
+ * with batching on, as TrustGraph's processors run, put many messages in one entry), possibly
+ * compressed as a whole.
+ */
+import { inflateSync, zstdDecompressSync } from "node:zlib"
+import { Compression, compressionName, decodeMetadata, decodeSingleMetadata } from "./commands.ts"
+import { ProtocolError } from "./protobuf.ts"
+
+export interface EntryMessage {
+  /** The place in the batch, or -1 for an entry that is not a batch. */
+  readonly batchIndex: number
+  readonly payload: Uint8Array
+  readonly properties: Readonly<Record<string, string>>
+}
+
+export interface Entry {
+  /** How many messages the entry holds (the broker counted that many permits for it). */
+  readonly size: number
+  /** Those to hand out: compacted-out members are left out. */
+  readonly messages: ReadonlyArray<EntryMessage>
+}
+
+/**
+ * zlib and zstd come with Node. LZ4 and Snappy need libraries the adapter does not carry: such an
+ * entry is refused by name, rather than handed out as bytes no one can read.
+ */
+const decompress = (compression: number, data: Uint8Array, uncompressedSize: number): Uint8Array => {
+  let plain: Uint8Array
+  try {
+    switch (compression) {
+      case Compression.NONE:
+        return data
+      case Compression.ZLIB:
+        plain = inflateSync(data)
+        break
+      case Compression.ZSTD:
+        plain = zstdDecompressSync(data)
+        break
+      default:
+        throw new ProtocolError({
+          reason: `the message is compressed with ${compressionName(compression)}, which this adapter cannot read (it reads zlib and zstd); have the producer use one of those or none`
+        })
+    }
+  } catch (cause) {
+    if (cause instanceof ProtocolError) throw cause
+    throw new ProtocolError({
+      reason: `the ${compressionName(compression)}-compressed message cannot be decompressed: ${cause instanceof Error ? cause.message : String(cause)}`
+    })
+  }
+  if (plain.length !== uncompressedSize) {
+    throw new ProtocolError({
+      reason: `the message decompressed to ${plain.length} bytes where its metadata says ${uncompressedSize}`
+    })
+  }
+  return plain
+}
+
+/** Splits an entry's payload section into its messages. */
+export const unpackEntry = (metadataBytes: Uint8Array, data: Uint8Array): Entry => {
+  const metadata = decodeMetadata(metadataBytes)
+  const plain = decompress(metadata.compression, data, metadata.uncompressedSize)
+  if (metadata.numMessagesInBatch === undefined) {
+    return { size: 1, messages: [{ batchIndex: -1, payload: plain, properties: metadata.properties }] }
+  }
+  const size = metadata.numMessagesInBatch
+  const view = Buffer.from(plain.buffer, plain.byteOffset, plain.byteLength)
+  const messages: Array<EntryMessage> = []
+  let at = 0
+  for (let index = 0; index < size; index++) {
+    if (view.length - at < 4) {
+      throw new ProtocolError({ reason: `a batch of ${size} messages ends after ${index} of them` })
+    }
+    const singleLength = view.readUInt32BE(at)
+    const singleEnd = at + 4 + singleLength
+    if (singleEnd > view.length) {
+      throw new ProtocolError({ reason: `batch member ${index}'s metadata runs past the end of the batch` })
+    }
+    const single = decodeSingleMetadata(view.subarray(at + 4, singleEnd))
+    const payloadEnd = singleEnd + single.payloadSize
+    if (payloadEnd > view.length) {
+      throw new ProtocolError({ reason: `batch member ${index}'s payload runs past the end of the batch` })
+    }
+    if (!single.compactedOut) {
+      messages.push({ batchIndex: index, payload: view.subarray(singleEnd, payloadEnd), properties: single.properties })
+    }
+    at = payloadEnd
+  }
+  return { size, messages }
+}
