@@ -448,7 +448,11 @@ export interface ReceivedMetadata {
   readonly numMessagesInBatch: number | undefined
 }
 
-const readKeyValue = (reader: Reader, into: Record<string, string>): void => {
+/**
+ * Properties are collected as entries and made an object at the end: a key such as `__proto__`
+ * assigned to a plain object would set its prototype instead of becoming a property.
+ */
+const readKeyValue = (reader: Reader, into: Array<[string, string]>): void => {
   let key = ""
   let value = ""
   for (let tag = reader.tag(); tag !== undefined; tag = reader.tag()) {
@@ -456,13 +460,13 @@ const readKeyValue = (reader: Reader, into: Record<string, string>): void => {
     else if (tag.field === 2) value = reader.string()
     else reader.skip(tag.wire)
   }
-  into[key] = value
+  into.push([key, value])
 }
 
 /** The parts of a received message's `MessageMetadata` the adapter uses. */
 export const decodeMetadata = (bytes: Uint8Array): ReceivedMetadata => {
   const r = new Reader(bytes)
-  const properties: Record<string, string> = {}
+  const properties: Array<[string, string]> = []
   let compression = 0
   let uncompressedSize = 0
   let numMessagesInBatch: number | undefined
@@ -473,7 +477,7 @@ export const decodeMetadata = (bytes: Uint8Array): ReceivedMetadata => {
     else if (tag.field === 11) numMessagesInBatch = r.int()
     else r.skip(tag.wire)
   }
-  return { properties, compression, uncompressedSize, numMessagesInBatch }
+  return { properties: Object.fromEntries(properties), compression, uncompressedSize, numMessagesInBatch }
 }
 
 export interface SingleMetadata {
@@ -486,7 +490,7 @@ export interface SingleMetadata {
 /** One batch member's `SingleMessageMetadata`. */
 export const decodeSingleMetadata = (bytes: Uint8Array): SingleMetadata => {
   const r = new Reader(bytes)
-  const properties: Record<string, string> = {}
+  const properties: Array<[string, string]> = []
   let payloadSize = -1
   let compactedOut = false
   for (let tag = r.tag(); tag !== undefined; tag = r.tag()) {
@@ -496,5 +500,5 @@ export const decodeSingleMetadata = (bytes: Uint8Array): SingleMetadata => {
     else r.skip(tag.wire)
   }
   if (payloadSize < 0) throw new ProtocolError({ reason: "a batched message without its payload size" })
-  return { properties, payloadSize, compactedOut }
+  return { properties: Object.fromEntries(properties), payloadSize, compactedOut }
 }

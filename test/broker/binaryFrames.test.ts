@@ -1,0 +1,302 @@
+/**
+ * Pulsar's binary protocol below the adapter: frames cut out of a byte stream however it was
+ * split, the payload section's CRC32C, the protobuf fields the commands use, and entries that
+ * hold a batch of messages, compressed or not. No broker is needed.
+ */
+import { deflateSync, zstdCompressSync } from "node:zlib"
+import { assert, describe, it } from "@effect/vitest"
+import { Schema } from "effect"
+import {
+  Compression,
+  CommandType,
+  decodeCommand,
+  decodeMetadata,
+  encodeMetadata
+} from "../../src/layers/broker/binary/commands.ts"
+import { commandFrame, FrameReader, parseFrame, payloadFrame } from "../../src/layers/broker/binary/frames.ts"
+import { unpackEntry } from "../../src/layers/broker/binary/messages.ts"
+import { ProtocolError, Reader, Writer } from "../../src/layers/broker/binary/protobuf.ts"
+
+const Byte = Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: 255 }))
+
+const FrameSpec = Schema.Struct({
+  id: Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: 2 ** 40 })),
+  /** Absent: a frame with a command only (a send receipt); present: a message with its payload. */
+  payload: Schema.optional(Schema.Array(Byte)),
+  properties: Schema.Record(Schema.String, Schema.String)
+})
+type FrameSpec = typeof FrameSpec.Type
+
+/** MESSAGE as the broker sends it. */
+const messageCommand = (consumerId: number, ledgerId: number, entryId: number, redeliveryCount = 0) =>
+  new Writer()
+    .uint(1, CommandType.MESSAGE)
+    .message(CommandType.MESSAGE, (w) => {
+      w.uint(1, consumerId)
+        .message(2, (id) => id.uint(1, ledgerId).uint(2, entryId))
+        .uint(3, redeliveryCount)
+    })
+    .finish()
+
+const receiptCommand = (producerId: number, sequenceId: number) =>
+  new Writer()
+    .uint(1, CommandType.SEND_RECEIPT)
+    .message(CommandType.SEND_RECEIPT, (w) => {
+      w.uint(1, producerId)
+        .uint(2, sequenceId)
+        .message(3, (id) => id.uint(1, 7).uint(2, sequenceId))
+    })
+    .finish()
+
+const frameOf = (spec: FrameSpec): Array<Uint8Array> =>
+  spec.payload === undefined
+    ? [commandFrame(receiptCommand(3, spec.id))]
+    : [
+        ...payloadFrame(
+          messageCommand(4, 9, spec.id),
+          encodeMetadata({ producerName: "p", sequenceId: spec.id, publishTime: 1, properties: spec.properties }),
+          Uint8Array.from(spec.payload)
+        )
+      ]
+
+/** Properties as UTF-8 carries them: a lone surrogate, which has no UTF-8 form, becomes U+FFFD. */
+const asUtf8 = (properties: Readonly<Record<string, string>>) =>
+  Object.fromEntries(
+    Object.entries(properties).map(([key, value]) => [Buffer.from(key).toString(), Buffer.from(value).toString()])
+  )
+
+/** The stream cut at the given offsets (taken modulo its length), as a socket might deliver it. */
+const cut = (stream: Buffer, cuts: ReadonlyArray<number>): Array<Buffer> => {
+  const points = [...new Set(cuts.map((c) => c % (stream.length + 1)))].sort((a, b) => a - b)
+  const chunks: Array<Buffer> = []
+  let from = 0
+  for (const point of [...points, stream.length]) {
+    if (point > from) chunks.push(stream.subarray(from, point))
+    from = point
+  }
+  return chunks
+}
+
+describe("Pulsar binary frames", () => {
+  it.prop(
+    "frames cut anywhere in the byte stream are read back whole, in order, with their checksums matching",
+    [Schema.Array(FrameSpec), Schema.Array(Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: 1_000_000 })))],
+    ([specs, cuts]) => {
+      const stream = Buffer.concat(specs.flatMap(frameOf))
+      const reader = new FrameReader(() => 5 * 1024 * 1024)
+      const frames = cut(stream, cuts).flatMap((chunk) => reader.push(chunk))
+      assert.strictEqual(frames.length, specs.length)
+      specs.forEach((spec, i) => {
+        const frame = frames[i]!
+        const command = decodeCommand(frame.command)
+        if (spec.payload === undefined) {
+          assert.isUndefined(frame.payload)
+          assert.deepInclude(command, { type: CommandType.SEND_RECEIPT, producerId: 3, sequenceId: spec.id })
+          return
+        }
+        assert.deepInclude(command, { type: CommandType.MESSAGE, consumerId: 4 })
+        assert.deepInclude(command?.type === CommandType.MESSAGE ? command.messageId : {}, {
+          ledgerId: 9,
+          entryId: spec.id
+        })
+        assert.isTrue(frame.payload?.checksumMatches)
+        assert.deepStrictEqual([...(frame.payload?.data ?? [])], spec.payload)
+        assert.deepStrictEqual(decodeMetadata(frame.payload!.metadata).properties, asUtf8(spec.properties))
+      })
+    },
+    { arbitrary: { runs: 200 } }
+  )
+
+  it("a property named __proto__ is read as a property, not as the object's prototype", () => {
+    const frame = parseFrame(Buffer.concat(frameOf({ id: 1, payload: [], properties: { ["__proto__"]: "x", a: "b" } })))
+    const properties = decodeMetadata(frame.payload!.metadata).properties
+    assert.deepStrictEqual(Object.entries(properties), [
+      ["__proto__", "x"],
+      ["a", "b"]
+    ])
+  })
+
+  it("a stream delivered one byte at a time gives the same frames", () => {
+    const stream = Buffer.concat([
+      ...frameOf({ id: 1, payload: [1, 2, 3], properties: { a: "b" } }),
+      ...frameOf({ id: 2, properties: {} })
+    ])
+    const reader = new FrameReader(() => 1024)
+    const frames = [...stream].flatMap((byte) => reader.push(Buffer.from([byte])))
+    assert.strictEqual(frames.length, 2)
+    assert.deepStrictEqual([...(frames[0]?.payload?.data ?? [])], [1, 2, 3])
+  })
+
+  it("a payload or metadata byte changed on the way fails the checksum; the command is still read", () => {
+    const whole = Buffer.concat(frameOf({ id: 5, payload: [10, 20, 30, 40], properties: { k: "v" } }))
+    assert.isTrue(parseFrame(whole).payload?.checksumMatches)
+    const payloadDamaged = Buffer.from(whole)
+    payloadDamaged[payloadDamaged.length - 2]! ^= 0x01
+    const damaged = parseFrame(payloadDamaged)
+    assert.isFalse(damaged.payload?.checksumMatches)
+    assert.deepInclude(decodeCommand(damaged.command), { type: CommandType.MESSAGE })
+    const metadataDamaged = Buffer.from(whole)
+    // The last metadata byte sits just before the 4 payload bytes.
+    metadataDamaged[metadataDamaged.length - 5]! ^= 0x80
+    assert.isFalse(parseFrame(metadataDamaged).payload?.checksumMatches)
+  })
+
+  it("a frame whose size is above the limit is refused, naming both sizes", () => {
+    const reader = new FrameReader(() => 1000)
+    const head = Buffer.alloc(8)
+    head.writeUInt32BE(5000, 0)
+    assert.throws(() => reader.push(head), ProtocolError, /5,000 bytes is above the 1,000/)
+  })
+
+  it("a command size that does not fit in its frame is refused", () => {
+    const frame = Buffer.alloc(12)
+    frame.writeUInt32BE(8, 0)
+    frame.writeUInt32BE(100, 4)
+    assert.throws(() => parseFrame(frame), ProtocolError, /command of 100 bytes does not fit/)
+  })
+})
+
+describe("Pulsar binary protobuf fields", () => {
+  it("a negative int64 (the broker's last sequence id -1) and uint64 values above 2^32 read back exactly", () => {
+    const bytes = new Writer()
+      .uint(1, CommandType.PRODUCER_SUCCESS)
+      .message(CommandType.PRODUCER_SUCCESS, (w) =>
+        w
+          .uint(1, 2 ** 40 + 5)
+          .string(2, "name")
+          .uint(3, -1)
+      )
+      .finish()
+    assert.deepInclude(decodeCommand(bytes), {
+      type: CommandType.PRODUCER_SUCCESS,
+      requestId: 2 ** 40 + 5,
+      producerName: "name",
+      lastSequenceId: -1
+    })
+  })
+
+  it("a field that runs past its message is refused", () => {
+    const bytes = new Writer().string(2, "abc").finish()
+    assert.throws(() => {
+      const reader = new Reader(bytes.subarray(0, bytes.length - 1))
+      reader.tag()
+      reader.string()
+    }, ProtocolError)
+  })
+
+  it("packed and unpacked repeated 64-bit fields read the same words", () => {
+    const value = 2 ** 33 + 3
+    const unpacked = new Writer().uint(4, value).finish()
+    const packedBody = new Writer().uint(1, value).finish().subarray(1)
+    const packed = new Writer().bytes(4, packedBody).finish()
+    for (const bytes of [unpacked, packed]) {
+      const reader = new Reader(bytes)
+      const tag = reader.tag()!
+      const words: Array<number> = []
+      reader.repeatedWords(tag.wire, words)
+      assert.deepStrictEqual(words, [3, 2])
+    }
+  })
+})
+
+/** A batch as producers with batching on write it: each member's size, metadata and payload. */
+const batchOf = (
+  members: ReadonlyArray<{ text: string; properties?: Record<string, string>; compactedOut?: boolean }>
+) =>
+  Buffer.concat(
+    members.flatMap((member) => {
+      const payload = Buffer.from(member.text)
+      const single = new Writer()
+      for (const [key, value] of Object.entries(member.properties ?? {})) {
+        single.message(1, (kv) => kv.string(1, key).string(2, value))
+      }
+      single.uint(3, payload.length)
+      if (member.compactedOut === true) single.bool(4, true)
+      const singleBytes = single.finish()
+      const size = Buffer.alloc(4)
+      size.writeUInt32BE(singleBytes.length)
+      return [size, singleBytes, payload]
+    })
+  )
+
+const batchMetadata = (count: number, compression: number, uncompressedSize: number) => {
+  const w = new Writer().string(1, "p").uint(2, 1).uint(3, 1)
+  if (compression !== Compression.NONE) w.uint(8, compression).uint(9, uncompressedSize)
+  return w.uint(11, count).finish()
+}
+
+describe("Pulsar binary entries", () => {
+  const members = [{ text: "first", properties: { k: "1" } }, { text: "" }, { text: "third", properties: { k: "3" } }]
+  const plain = batchOf(members)
+
+  for (const [name, compression, compress] of [
+    ["uncompressed", Compression.NONE, (b: Buffer) => b],
+    ["zlib", Compression.ZLIB, (b: Buffer) => deflateSync(b)],
+    ["zstd", Compression.ZSTD, (b: Buffer) => zstdCompressSync(b)]
+  ] as const) {
+    it(`a ${name} batch is split into its messages, each with its own properties and place`, () => {
+      const entry = unpackEntry(batchMetadata(3, compression, plain.length), compress(plain))
+      assert.strictEqual(entry.size, 3)
+      assert.deepStrictEqual(
+        entry.messages.map((m) => [m.batchIndex, Buffer.from(m.payload).toString(), m.properties]),
+        [
+          [0, "first", { k: "1" }],
+          [1, "", {}],
+          [2, "third", { k: "3" }]
+        ]
+      )
+    })
+  }
+
+  it("a single zlib-compressed message is decompressed", () => {
+    const payload = Buffer.from("x".repeat(1000))
+    const metadata = new Writer()
+      .string(1, "p")
+      .uint(2, 1)
+      .uint(3, 1)
+      .uint(8, Compression.ZLIB)
+      .uint(9, payload.length)
+      .finish()
+    const entry = unpackEntry(metadata, deflateSync(payload))
+    assert.strictEqual(entry.size, 1)
+    assert.strictEqual(Buffer.from(entry.messages[0]!.payload).toString(), payload.toString())
+  })
+
+  it("a member removed by compaction is not handed out, but counted", () => {
+    const entry = unpackEntry(
+      batchMetadata(2, Compression.NONE, 0),
+      batchOf([{ text: "gone", compactedOut: true }, { text: "kept" }])
+    )
+    assert.strictEqual(entry.size, 2)
+    assert.deepStrictEqual(
+      entry.messages.map((m) => [m.batchIndex, Buffer.from(m.payload).toString()]),
+      [[1, "kept"]]
+    )
+  })
+
+  it("LZ4 and Snappy are refused by name, saying what the adapter reads", () => {
+    for (const [compression, name] of [
+      [Compression.LZ4, "LZ4"],
+      [Compression.SNAPPY, "SNAPPY"]
+    ] as const) {
+      assert.throws(
+        () => unpackEntry(batchMetadata(3, compression, plain.length), plain),
+        ProtocolError,
+        new RegExp(`compressed with ${name}, which this adapter cannot read \\(it reads zlib and zstd\\)`)
+      )
+    }
+  })
+
+  it("a batch shorter than its count, or a size that disagrees with the data, is refused", () => {
+    assert.throws(
+      () => unpackEntry(batchMetadata(4, Compression.NONE, 0), plain),
+      ProtocolError,
+      /a batch of 4 messages ends after 3/
+    )
+    assert.throws(
+      () => unpackEntry(batchMetadata(3, Compression.ZLIB, plain.length + 1), deflateSync(plain)),
+      ProtocolError,
+      /decompressed to \d+ bytes where its metadata says/
+    )
+  })
+})
