@@ -1,0 +1,193 @@
+/**
+ * The binary-protocol adapter against a stand-in broker, for what a real broker does not do on
+ * demand: a frame damaged on the way, a lookup redirected to another broker, credentials refused
+ * at the handshake, a broker that stops answering, a producer the broker closes, sends that are
+ * refused or never answered.
+ */
+import { assert, describe, it } from "@effect/vitest"
+import { Effect, Exit, Fiber, Redacted } from "effect"
+import { CommandType, encodeMetadata } from "../../src/layers/broker/binary/commands.ts"
+import { payloadFrame } from "../../src/layers/broker/binary/frames.ts"
+import { makePulsarBinaryBroker } from "../../src/layers/broker/binary/PulsarBinaryBroker.ts"
+import {
+  command,
+  fakeBroker,
+  type FakeBroker,
+  messageField,
+  messageId,
+  numberField,
+  stringField
+} from "../support/binaryBroker.ts"
+import { bytes, text } from "../support/brokers.ts"
+
+const topic = "persistent://tg/flow/binary-stand-in"
+
+/** The admin API is not used by these tests: port 9 refuses at once should anything ask it. */
+const adapterFor = (url: string, extra: Partial<Parameters<typeof makePulsarBinaryBroker>[0]> = {}) =>
+  makePulsarBinaryBroker({ serviceUrl: url, httpUrl: "http://127.0.0.1:9", connectTimeout: "5 seconds", ...extra })
+
+/** MESSAGE 1:entryId to consumer 0; `damaged`: a payload byte changed after its checksum was computed. */
+const pushMessage = (broker: FakeBroker, connection: number, entryId: number, payload: string, damaged = false) => {
+  const metadata = encodeMetadata({ producerName: "p", sequenceId: entryId, publishTime: 1 })
+  const frame = command(CommandType.MESSAGE, (w) => w.uint(1, 0).message(2, messageId(1, entryId)))
+  const whole = Buffer.concat([...payloadFrame(frame, metadata, bytes(payload))])
+  if (damaged) whole[whole.length - 1]! ^= 0xff
+  broker.raw(connection, whole)
+}
+
+describe("Pulsar binary adapter against a stand-in broker", () => {
+  it.live("a message whose checksum fails is asked again of the broker and not handed out; the next one is", () =>
+    Effect.gen(function* () {
+      const broker = yield* fakeBroker()
+      const consumer = yield* adapterFor(broker.url).consumer({ topic, subscription: "s" })
+      const flow = yield* broker.next(CommandType.FLOW)
+      pushMessage(broker, flow.connection, 1, "one", true)
+      pushMessage(broker, flow.connection, 2, "two")
+      const first = yield* consumer.receive
+      assert.deepStrictEqual([first.id, text(first.payload)], ["1:2", "two"])
+      const redeliver = yield* broker.next(CommandType.REDELIVER_UNACKNOWLEDGED_MESSAGES)
+      const asked = messageField(redeliver.fields, 2)!
+      assert.deepStrictEqual([numberField(asked, 1), numberField(asked, 2)], [1, 1])
+      pushMessage(broker, flow.connection, 1, "one")
+      const again = yield* consumer.receive
+      assert.deepStrictEqual([again.id, text(again.payload)], ["1:1", "one"])
+    })
+  )
+
+  it.live("a lookup redirected to another broker is followed there, and the producer opens on that one", () =>
+    Effect.gen(function* () {
+      const owner = yield* fakeBroker()
+      const front = yield* fakeBroker({
+        handle: (r, self) => {
+          if (r.type !== CommandType.LOOKUP) return false
+          self.reply(
+            r.connection,
+            command(CommandType.LOOKUP_RESPONSE, (w) =>
+              w
+                .string(1, owner.url)
+                .uint(3, 0)
+                .uint(4, numberField(r.fields, 2) ?? 0)
+                .bool(5, true)
+            )
+          )
+          return true
+        }
+      })
+      const producer = yield* adapterFor(front.url).producer(topic, { name: "named", initialSequenceId: 5 })
+      const lookup = yield* owner.next(CommandType.LOOKUP)
+      assert.strictEqual(numberField(lookup.fields, 3), 1, "the redirected lookup is authoritative")
+      const opened = yield* owner.next(CommandType.PRODUCER)
+      assert.strictEqual(stringField(opened.fields, 4), "named")
+      assert.isFalse(
+        front.received.some((r) => r.type === CommandType.PRODUCER),
+        "nothing but the lookup went to the first broker"
+      )
+      const sending = yield* Effect.forkChild(producer.send({ payload: bytes("x") }), { startImmediately: true })
+      const send = yield* owner.next(CommandType.SEND)
+      assert.strictEqual(numberField(send.fields, 2), 6, "the first send after sequence id 5 carries 6")
+      owner.reply(
+        send.connection,
+        command(CommandType.SEND_RECEIPT, (w) =>
+          w
+            .uint(1, numberField(send.fields, 1) ?? 0)
+            .uint(2, 6)
+            .message(3, messageId(4, 2))
+        )
+      )
+      assert.strictEqual(yield* Fiber.join(sending), "4:2")
+    })
+  )
+
+  it.live(
+    "the token is sent at the handshake; a broker that refuses it gives TopicRefused 401 naming the settings",
+    () =>
+      Effect.gen(function* () {
+        const broker = yield* fakeBroker({
+          handle: (r, self) => {
+            if (r.type !== CommandType.CONNECT) return false
+            self.reply(
+              r.connection,
+              command(CommandType.ERROR, (w) => w.uint(1, 0).uint(2, 3).string(3, "Failed to authenticate"))
+            )
+            return true
+          }
+        })
+        const error = yield* Effect.flip(
+          adapterFor(broker.url, { auth: { token: Redacted.make("secret-token") } }).producer(topic)
+        )
+        assert.strictEqual(error._tag, "TopicRefused")
+        assert.include(error.message, "HTTP 401")
+        assert.include(error.message, "Failed to authenticate")
+        assert.include(error.message, "PULSAR_AUTH_TOKEN")
+        const connect = yield* broker.next(CommandType.CONNECT)
+        assert.strictEqual(stringField(connect.fields, 5), "token")
+        assert.strictEqual(stringField(connect.fields, 3), "secret-token")
+      })
+  )
+
+  it.live("a broker that stops answering pings is taken for gone: the consumer is lost, saying so", () =>
+    Effect.gen(function* () {
+      const broker = yield* fakeBroker({ answerPings: false })
+      const consumer = yield* adapterFor(broker.url, { pingInterval: "50 millis" }).consumer({
+        topic,
+        subscription: "s"
+      })
+      const lost = yield* consumer.lost
+      assert.include(lost.message, "answered nothing")
+      const failed = yield* Effect.flip(consumer.receive)
+      assert.strictEqual(failed._tag, "ConnectionClosed")
+    })
+  )
+
+  it.live("a producer the broker closes is lost; its unanswered sends fail as of unknown outcome", () =>
+    Effect.gen(function* () {
+      const broker = yield* fakeBroker()
+      const producer = yield* adapterFor(broker.url).producer(topic)
+      const sending = yield* Effect.forkChild(producer.send({ payload: bytes("x") }), { startImmediately: true })
+      const send = yield* broker.next(CommandType.SEND)
+      broker.reply(
+        send.connection,
+        command(CommandType.CLOSE_PRODUCER, (w) => w.uint(1, numberField(send.fields, 1) ?? 0).uint(2, 99))
+      )
+      const lost = yield* producer.lost
+      assert.include(lost.message, "the broker closed the producer")
+      const outcome = yield* Fiber.await(sending)
+      assert.isTrue(Exit.isFailure(outcome))
+      const failure = yield* Effect.flip(Fiber.join(sending))
+      assert.strictEqual(failure._tag, "SendFailed")
+      assert.isTrue(failure._tag === "SendFailed" && failure.unknownOutcome)
+      const after = yield* Effect.flip(producer.send({ payload: bytes("y") }))
+      assert.strictEqual(after._tag, "ConnectionClosed")
+    })
+  )
+
+  it.live("a send the broker refuses fails with its error; one it never answers fails after the send timeout", () =>
+    Effect.gen(function* () {
+      const broker = yield* fakeBroker({
+        handle: (r, self) => {
+          if (r.type !== CommandType.SEND || numberField(r.fields, 2) !== 0) return false
+          self.reply(
+            r.connection,
+            command(CommandType.SEND_ERROR, (w) =>
+              w
+                .uint(1, numberField(r.fields, 1) ?? 0)
+                .uint(2, 0)
+                .uint(3, 2)
+                .string(4, "ledger closed")
+            )
+          )
+          return true
+        }
+      })
+      const producer = yield* adapterFor(broker.url, { sendTimeout: "200 millis" }).producer(topic)
+      const refused = yield* Effect.flip(producer.send({ payload: bytes("first") }))
+      assert.strictEqual(refused._tag, "SendFailed")
+      assert.include(refused.message, "PersistenceError: ledger closed")
+      assert.isFalse(refused._tag === "SendFailed" && refused.unknownOutcome)
+      const unanswered = yield* Effect.flip(producer.send({ payload: bytes("second") }))
+      assert.strictEqual(unanswered._tag, "SendFailed")
+      assert.include(unanswered.message, "no answer from the broker within 200ms")
+      assert.isTrue(unanswered._tag === "SendFailed" && unanswered.unknownOutcome)
+    })
+  )
+})
