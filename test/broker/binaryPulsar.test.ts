@@ -1,0 +1,243 @@
+/**
+ * The binary-protocol adapter on the real broker, with what its own producers do not make:
+ * entries that hold a batch of messages, compressed or not, as Pulsar's native clients (and
+ * TrustGraph's processors) produce with batching on. One batch comes from the Pulsar
+ * distribution's own `pulsar-perf`; the others are written here, byte by byte, so that each
+ * member's properties and place are known.
+ */
+import { execFile } from "node:child_process"
+import { existsSync, mkdtempSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { promisify } from "node:util"
+import { deflateSync, zstdCompressSync } from "node:zlib"
+import { assert, describe, it } from "@effect/vitest"
+import { Deferred, Effect, Option } from "effect"
+import { inject } from "vitest"
+import { Compression, CommandType, encode } from "../../src/layers/broker/binary/commands.ts"
+import { BinaryConnection } from "../../src/layers/broker/binary/connection.ts"
+import { makePulsarBinaryBroker } from "../../src/layers/broker/binary/PulsarBinaryBroker.ts"
+import { Writer } from "../../src/layers/broker/binary/protobuf.ts"
+import type { Consumer } from "../../src/services/Broker.ts"
+import { bytes, freshTopic, text } from "../support/brokers.ts"
+import { pulsarServiceUrl } from "../support/binaryBrokers.ts"
+import { adminRequest } from "../support/pulsarAdmin.ts"
+
+const httpUrl = inject("pulsarHttpUrl")
+const serviceUrl = pulsarServiceUrl(httpUrl)
+
+const adapter = () => makePulsarBinaryBroker({ serviceUrl, httpUrl, pingInterval: "1 second" })
+
+/** Long enough for a drained consumer to show a message if one were coming. */
+const quietPeriod = "750 millis"
+
+const nothingWithin = (consumer: Consumer) =>
+  consumer.receive.pipe(Effect.timeoutOption(quietPeriod), Effect.map(Option.isNone))
+
+interface Member {
+  readonly text: string
+  readonly properties?: Readonly<Record<string, string>>
+}
+
+/** A batch as producers with batching on write it: each member's metadata size, metadata and payload. */
+const batchPayload = (members: ReadonlyArray<Member>) =>
+  Buffer.concat(
+    members.flatMap((member) => {
+      const payload = Buffer.from(member.text)
+      const single = new Writer()
+      for (const [key, value] of Object.entries(member.properties ?? {})) {
+        single.message(1, (kv) => kv.string(1, key).string(2, value))
+      }
+      const singleBytes = single.uint(3, payload.length).finish()
+      const size = Buffer.alloc(4)
+      size.writeUInt32BE(singleBytes.length)
+      return [size, singleBytes, payload]
+    })
+  )
+
+/** Sends one entry holding `members` as a batch, compressed as asked, as a native producer would. */
+const sendBatch = (topic: string, members: ReadonlyArray<Member>, compression: number) =>
+  Effect.scoped(
+    Effect.gen(function* () {
+      const connection = yield* Effect.acquireRelease(
+        BinaryConnection.open({
+          url: serviceUrl,
+          access: { headers: {}, tls: { rejectUnauthorized: true } },
+          refreshAccess: () => Promise.resolve({ headers: {}, tls: { rejectUnauthorized: true } }),
+          connectTimeout: "10 seconds",
+          pingInterval: 0
+        }),
+        (c) => c.close("1 second")
+      )
+      const created = yield* connection.request((requestId) => encode.producer(topic, 0, requestId, undefined))
+      assert.strictEqual(created.type, CommandType.PRODUCER_SUCCESS)
+      const producerName = created.type === CommandType.PRODUCER_SUCCESS ? created.producerName : ""
+      const receipt = yield* Deferred.make<string>()
+      connection.producers.set(0, {
+        receipt: (r) =>
+          Deferred.doneUnsafe(receipt, Effect.succeed(`${r.messageId?.ledgerId}:${r.messageId?.entryId}`)),
+        sendError: (e) => Deferred.doneUnsafe(receipt, Effect.die(new Error(`send refused: ${e.message}`))),
+        closedByBroker: () => Deferred.doneUnsafe(receipt, Effect.die(new Error("producer closed")))
+      })
+      const plain = batchPayload(members)
+      const data =
+        compression === Compression.ZLIB
+          ? deflateSync(plain)
+          : compression === Compression.ZSTD
+            ? zstdCompressSync(plain)
+            : compression === Compression.NONE
+              ? plain
+              : // Bytes no one needs to read: the adapter must refuse the codec before it tries.
+                Buffer.from("not really compressed")
+      const metadata = new Writer().string(1, producerName).uint(2, 0).uint(3, Date.now())
+      if (compression !== Compression.NONE) metadata.uint(8, compression).uint(9, plain.length)
+      metadata.uint(11, members.length)
+      const send = new Writer()
+        .uint(1, CommandType.SEND)
+        .message(CommandType.SEND, (w) => w.uint(1, 0).uint(2, 0).uint(3, members.length))
+        .finish()
+      connection.sendMessage(send, metadata.finish(), data)
+      return yield* Deferred.await(receipt)
+    })
+  )
+
+const members: ReadonlyArray<Member> = [
+  { text: "first", properties: { n: "1" } },
+  { text: "second", properties: { n: "2" } },
+  { text: "third", properties: { n: "3", extra: "x" } }
+]
+
+const receiveMembers = (consumer: Consumer, count: number) =>
+  Effect.forEach(Array.from({ length: count }), () => consumer.receive)
+
+describe("Pulsar binary adapter: batched and compressed entries on the real broker", () => {
+  for (const [name, compression] of [
+    ["uncompressed", Compression.NONE],
+    ["zlib", Compression.ZLIB],
+    ["zstd", Compression.ZSTD]
+  ] as const) {
+    it.live(`pulsar: a batch (${name}) is received message by message, each with its properties`, () =>
+      Effect.gen(function* () {
+        const topic = freshTopic(`binary-batch-${name}`)
+        const entry = yield* sendBatch(topic, members, compression)
+        const consumer = yield* adapter().consumer({ topic, subscription: "s", initialPosition: "Earliest" })
+        const received = yield* receiveMembers(consumer, 3)
+        assert.deepStrictEqual(
+          received.map((m) => [m.id, text(m.payload), m.properties]),
+          members.map((m, i) => [`${entry}:${i}:3`, m.text, m.properties])
+        )
+      })
+    )
+  }
+
+  it.live("pulsar: a batch is acknowledged once all its members are; until then the subscription keeps it", () =>
+    Effect.gen(function* () {
+      const topic = freshTopic("binary-batch-ack")
+      const broker = adapter()
+      const options = { topic, subscription: "s", initialPosition: "Earliest" } as const
+      yield* sendBatch(topic, members, Compression.ZLIB)
+      yield* Effect.scoped(
+        Effect.gen(function* () {
+          const consumer = yield* broker.consumer(options)
+          const received = yield* receiveMembers(consumer, 3)
+          yield* consumer.ack(received[0]!.id)
+          yield* consumer.ack(received[1]!.id)
+        })
+      )
+      yield* Effect.scoped(
+        Effect.gen(function* () {
+          const consumer = yield* broker.consumer(options)
+          const again = yield* receiveMembers(consumer, 3)
+          assert.deepStrictEqual(
+            again.map((m) => text(m.payload)),
+            members.map((m) => m.text),
+            "the entry comes back whole: one member was not acknowledged"
+          )
+          for (const message of again) yield* consumer.ack(message.id)
+        })
+      )
+      const producer = yield* broker.producer(topic)
+      yield* producer.send({ payload: bytes("marker") })
+      const last = yield* broker.consumer(options)
+      assert.strictEqual(text((yield* last.receive).payload), "marker")
+      assert.isTrue(yield* nothingWithin(last), "the acknowledged batch does not come back")
+    })
+  )
+
+  it.live("pulsar: a nacked member gives the whole batch back after the delay, with a redelivery count of 1", () =>
+    Effect.gen(function* () {
+      const topic = freshTopic("binary-batch-nack")
+      yield* sendBatch(topic, members, Compression.NONE)
+      const consumer = yield* adapter().consumer({
+        topic,
+        subscription: "s",
+        initialPosition: "Earliest",
+        nackRedeliveryDelay: "100 millis"
+      })
+      const received = yield* receiveMembers(consumer, 3)
+      yield* consumer.ack(received[0]!.id)
+      yield* consumer.nack(received[1]!.id)
+      const again = yield* receiveMembers(consumer, 3)
+      assert.deepStrictEqual(
+        again.map((m) => [text(m.payload), m.redeliveryCount]),
+        members.map((m) => [m.text, 1])
+      )
+    })
+  )
+
+  it.live("pulsar: an LZ4 entry ends the consumer, naming the codec, instead of being acknowledged unread", () =>
+    Effect.gen(function* () {
+      const topic = freshTopic("binary-batch-lz4")
+      yield* sendBatch(topic, members, Compression.LZ4)
+      const consumer = yield* adapter().consumer({ topic, subscription: "s", initialPosition: "Earliest" })
+      const lost = yield* consumer.lost
+      assert.include(lost.message, "compressed with LZ4, which this adapter cannot read")
+      assert.strictEqual((yield* Effect.flip(consumer.receive))._tag, "ConnectionClosed")
+    })
+  )
+
+  it.live(
+    "pulsar: batches that Pulsar's own producer compressed with zstd (pulsar-perf) are all received, each once",
+    () =>
+      Effect.gen(function* () {
+        const topic = freshTopic("binary-pulsar-perf")
+        const home = join(
+          process.env["TG_CACHE_DIR"] ?? join(process.env["HOME"] ?? "/root", ".cache/tg-gateway"),
+          "pulsar",
+          `apache-pulsar-${process.env["PULSAR_VERSION"] ?? "4.0.6"}`
+        )
+        const perf = join(home, "bin", "pulsar-perf")
+        assert.isTrue(existsSync(perf), `Pulsar's distribution is not at ${home}: scripts/pulsar.sh start installs it`)
+        const payloads = join(mkdtempSync(join(tmpdir(), "tg-perf-")), "payload.txt")
+        writeFileSync(payloads, "perf message\n")
+        yield* Effect.promise(() =>
+          promisify(execFile)(
+            perf,
+            ["produce", "-u", serviceUrl, "-m", "100", "-r", "5000", "-z", "ZSTD", "-b", "50", "-bm", "25"].concat([
+              "-f",
+              payloads,
+              topic
+            ]),
+            { maxBuffer: 16 * 1024 * 1024 }
+          )
+        )
+        const stats = yield* Effect.promise(() => adminRequest(httpUrl, `/admin/v2/${topic.replace("://", "/")}/stats`))
+        const count = (JSON.parse(stats.text) as { msgInCounter: number }).msgInCounter
+        assert.isAtLeast(count, 100, "pulsar-perf sends at least the messages asked for")
+        const consumer = yield* adapter().consumer({ topic, subscription: "s", initialPosition: "Earliest" })
+        const received = yield* receiveMembers(consumer, count)
+        assert.isTrue(
+          received.every((m) => text(m.payload) === "perf message"),
+          "every message reads as pulsar-perf wrote it"
+        )
+        assert.strictEqual(new Set(received.map((m) => m.id)).size, count, "each message once, with its own id")
+        assert.isTrue(
+          received.some((m) => m.id.split(":").length === 4),
+          "at least one entry held a batch"
+        )
+        for (const message of received) yield* consumer.ack(message.id)
+        assert.isTrue(yield* nothingWithin(consumer))
+      }),
+    120_000
+  )
+})

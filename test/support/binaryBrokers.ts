@@ -1,0 +1,43 @@
+/**
+ * The binary-protocol adapter as a broker under test, on the real broker the tests use: its
+ * binary port (PULSAR_URL, else the port scripts/pulsar.sh gives it, on the admin API's host) for
+ * producers and consumers, its admin API for readiness, deduplication and counting.
+ */
+import { Effect } from "effect"
+import { inject } from "vitest"
+import { makePulsarBinaryBroker } from "../../src/layers/broker/binary/PulsarBinaryBroker.ts"
+import type { BrokerUnderTest } from "./brokers.ts"
+import { storedOnTopic } from "./pulsarAdmin.ts"
+import { testPulsarPingInterval } from "./pulsarScript.ts"
+import { pulsarSecurity } from "./pulsarSecurity.ts"
+
+/** `pulsar://host:port` of the broker whose admin API is at `httpUrl`. */
+export const pulsarServiceUrl = (httpUrl: string = inject("pulsarHttpUrl")): string =>
+  process.env["PULSAR_URL"] ?? `pulsar://${new URL(httpUrl).hostname}:${process.env["PULSAR_BROKER_PORT"] ?? "6650"}`
+
+export const pulsarBinaryBroker = (): BrokerUnderTest => {
+  const httpUrl = inject("pulsarHttpUrl")
+  const serviceUrl = pulsarServiceUrl(httpUrl)
+  return {
+    name: "pulsar-binary",
+    make: Effect.sync(() => ({
+      ...makePulsarBinaryBroker({ serviceUrl, httpUrl, pingInterval: testPulsarPingInterval }),
+      countOnTopic: (topic: string) => Effect.promise(() => storedOnTopic(httpUrl, topic))
+    })),
+    // Port 9 (discard) is closed on test machines: the connection is refused at once.
+    unreachable: Effect.sync(() =>
+      makePulsarBinaryBroker({
+        serviceUrl: "pulsar://127.0.0.1:9",
+        httpUrl: "http://127.0.0.1:9",
+        connectTimeout: "5 seconds"
+      })
+    )
+  }
+}
+
+/**
+ * The binary adapter in the open broker's run. Not yet in the secured broker's run: its binary
+ * port has no TLS listener to test against.
+ */
+export const binaryBrokersUnderTest = (): ReadonlyArray<BrokerUnderTest> =>
+  pulsarSecurity() === null ? [pulsarBinaryBroker()] : []
