@@ -13,7 +13,7 @@ import { testPulsarPingInterval } from "./pulsarScript.ts"
 import { pulsarSecurity, securedBrokerOptions } from "./pulsarSecurity.ts"
 
 export interface BrokerUnderTest {
-  readonly name: "memory" | "pulsar"
+  readonly name: "memory" | "pulsar" | "pulsar-binary"
   readonly make: Effect.Effect<
     BrokerShape & { readonly countOnTopic: (topic: string) => Effect.Effect<number> },
     never,
