@@ -13,6 +13,7 @@ import {
   command,
   fakeBroker,
   type FakeBroker,
+  fieldsOf,
   messageField,
   messageId,
   numberField,
@@ -51,6 +52,45 @@ describe("Pulsar binary adapter against a stand-in broker", () => {
       pushMessage(broker, flow.connection, 1, "one")
       const again = yield* consumer.receive
       assert.deepStrictEqual([again.id, text(again.payload)], ["1:1", "one"])
+    })
+  )
+
+  it.live("acknowledgements held together reach the broker as one command, sent before the consumer closes", () =>
+    Effect.gen(function* () {
+      const broker = yield* fakeBroker()
+      yield* Effect.scoped(
+        Effect.gen(function* () {
+          const consumer = yield* adapterFor(broker.url, { ackGroupTime: "1 hour" }).consumer({
+            topic,
+            subscription: "s"
+          })
+          const flow = yield* broker.next(CommandType.FLOW)
+          for (const entry of [1, 2, 3]) pushMessage(broker, flow.connection, entry, `m${entry}`)
+          for (let i = 0; i < 3; i++) {
+            yield* consumer.ack((yield* consumer.receive).id)
+            // Each acknowledgement on its own turn of the event loop, as a client's acks come.
+            yield* Effect.promise(() => new Promise((resolve) => setImmediate(resolve)))
+          }
+        })
+      )
+      const acks = broker.received.filter((r) => r.type === CommandType.ACK)
+      assert.deepStrictEqual(
+        acks.map((ack) =>
+          ack.fields.get(3)?.map((id) => {
+            const fields = fieldsOf(id as Uint8Array)
+            return [numberField(fields, 1), numberField(fields, 2)]
+          })
+        ),
+        [
+          [
+            [1, 1],
+            [1, 2],
+            [1, 3]
+          ]
+        ]
+      )
+      const order = broker.received.map((r) => r.type)
+      assert.isBelow(order.indexOf(CommandType.ACK), order.indexOf(CommandType.CLOSE_CONSUMER))
     })
   )
 
