@@ -139,7 +139,7 @@ describe("Pulsar binary adapter against a stand-in broker", () => {
   )
 
   it.live(
-    "the token is sent at the handshake; a broker that refuses it gives TopicRefused 401 naming the settings",
+    "the token is sent at the handshake; a broker that refuses it gives TopicRefused 401 naming the settings, and is not ready",
     () =>
       Effect.gen(function* () {
         const broker = yield* fakeBroker({
@@ -152,9 +152,8 @@ describe("Pulsar binary adapter against a stand-in broker", () => {
             return true
           }
         })
-        const error = yield* Effect.flip(
-          adapterFor(broker.url, { auth: { token: Redacted.make("secret-token") } }).producer(topic)
-        )
+        const adapter = adapterFor(broker.url, { auth: { token: Redacted.make("secret-token") } })
+        const error = yield* Effect.flip(adapter.producer(topic))
         assert.strictEqual(error._tag, "TopicRefused")
         assert.include(error.message, "HTTP 401")
         assert.include(error.message, "Failed to authenticate")
@@ -162,6 +161,8 @@ describe("Pulsar binary adapter against a stand-in broker", () => {
         const connect = yield* broker.next(CommandType.CONNECT)
         assert.strictEqual(stringField(connect.fields, 5), "token")
         assert.strictEqual(stringField(connect.fields, 3), "secret-token")
+        const notReady = yield* Effect.flip(adapter.ping)
+        assert.strictEqual(notReady._tag, "CredentialsRefused", "readiness sees the refusal too")
       })
   )
 

@@ -110,6 +110,21 @@ const members: ReadonlyArray<Member> = [
 const receiveMembers = (consumer: Consumer, count: number) =>
   Effect.forEach(Array.from({ length: count }), () => consumer.receive)
 
+describe("Pulsar binary adapter: readiness on the real broker", () => {
+  it.live(
+    "pulsar: ready when both the binary port and the admin API answer; a binary port that does not is named",
+    () =>
+      Effect.gen(function* () {
+        yield* adapter().ping
+        const error = yield* Effect.flip(
+          makePulsarBinaryBroker({ serviceUrl: "pulsar://127.0.0.1:9", httpUrl, connectTimeout: "5 seconds" }).ping
+        )
+        assert.strictEqual(error._tag, "BrokerUnavailable")
+        assert.include(error.message, "broker unreachable at pulsar://127.0.0.1:9")
+      })
+  )
+})
+
 describe("Pulsar binary adapter: batched and compressed entries on the real broker", () => {
   for (const [name, compression] of [
     ["uncompressed", Compression.NONE],

@@ -12,6 +12,7 @@ import { Deferred, Duration, Effect, Latch, Layer, type Scope } from "effect"
 import {
   BrokerUnavailable,
   ConnectionClosed,
+  type CredentialsRefused,
   MessageTooLarge,
   SendFailed,
   TopicRefused
@@ -609,9 +610,28 @@ export const makePulsarBinaryBroker = (config: PulsarBinaryBrokerConfig): Broker
       } satisfies Consumer
     })
 
+  /**
+   * Ready when the binary port completes a handshake with the gateway's credentials (the broker
+   * checks them there) and the admin API answers: the admin API alone says nothing of a binary
+   * port that is firewalled, on another host, or refusing the token.
+   */
+  const ping: Effect.Effect<void, BrokerUnavailable | CredentialsRefused> = access.options.pipe(
+    Effect.flatMap((options) =>
+      BinaryConnection.open({
+        url: serviceUrl,
+        access: options,
+        refreshAccess: () => Effect.runPromise(access.options),
+        connectTimeout: "2 seconds",
+        pingInterval: 0
+      })
+    ),
+    Effect.flatMap((connection) => connection.close(connectionCloseBound)),
+    Effect.andThen(admin.ping)
+  )
+
   return {
     description: `Pulsar at ${serviceUrl} (binary protocol; admin API at ${config.adminUrl ?? config.httpUrl})`,
-    ping: admin.ping,
+    ping,
     producer,
     consumer,
     ...(admin.deduplication === undefined ? {} : { deduplication: admin.deduplication })
