@@ -4,6 +4,10 @@
  * at the handshake, a broker that stops answering, a producer the broker closes, sends that are
  * refused or never answered.
  */
+import { execFileSync } from "node:child_process"
+import { mkdtempSync, readFileSync, rmSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Exit, Fiber, Redacted } from "effect"
 import { CommandType, encodeMetadata } from "../../src/layers/broker/binary/commands.ts"
@@ -230,5 +234,46 @@ describe("Pulsar binary adapter against a stand-in broker", () => {
       assert.include(unanswered.message, "no answer from the broker within 200ms")
       assert.isTrue(unanswered._tag === "SendFailed" && unanswered.unknownOutcome)
     })
+  )
+
+  it.live(
+    "pulsar+ssl:// is TLS checked against PULSAR_TLS_CA_FILE; a certificate no configured CA signed is refused",
+    () =>
+      Effect.gen(function* () {
+        const directory = mkdtempSync(join(tmpdir(), "tg-binary-tls-"))
+        yield* Effect.addFinalizer(() => Effect.sync(() => rmSync(directory, { recursive: true, force: true })))
+        execFileSync(
+          "openssl",
+          ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes"].concat(
+            ["-keyout", "broker.key", "-out", "broker.pem", "-days", "1", "-subj", "/CN=127.0.0.1"],
+            ["-addext", "subjectAltName=IP:127.0.0.1"]
+          ),
+          { cwd: directory, stdio: "pipe" }
+        )
+        const broker = yield* fakeBroker({
+          tls: { cert: readFileSync(join(directory, "broker.pem")), key: readFileSync(join(directory, "broker.key")) }
+        })
+        assert.match(broker.url, /^pulsar\+ssl:\/\//)
+        const trusted = adapterFor(broker.url, { tls: { caFile: join(directory, "broker.pem") } })
+        const producer = yield* trusted.producer(topic)
+        const sending = yield* Effect.forkChild(producer.send({ payload: bytes("over TLS") }), {
+          startImmediately: true
+        })
+        const send = yield* broker.next(CommandType.SEND)
+        assert.strictEqual(Buffer.from(send.payload?.data ?? []).toString(), "over TLS")
+        broker.reply(
+          send.connection,
+          command(CommandType.SEND_RECEIPT, (w) =>
+            w
+              .uint(1, numberField(send.fields, 1) ?? 0)
+              .uint(2, numberField(send.fields, 2) ?? 0)
+              .message(3, messageId(8, 1))
+          )
+        )
+        assert.strictEqual(yield* Fiber.join(sending), "8:1")
+        const untrusted = yield* Effect.flip(adapterFor(broker.url).producer(topic))
+        assert.strictEqual(untrusted._tag, "BrokerUnavailable")
+        assert.match(untrusted.message, /broker unreachable at pulsar\+ssl:\/\/127\.0\.0\.1:\d+: .*self[- ]signed/)
+      })
   )
 })

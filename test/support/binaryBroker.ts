@@ -1,10 +1,12 @@
 /**
  * A stand-in for a Pulsar broker's binary port, for what a real broker will not do on demand:
- * damage a frame, redirect a lookup, stop answering pings, close a producer. It answers the
+ * damage a frame, redirect a lookup, stop answering pings, close a producer, speak TLS with a
+ * certificate of the test's own. It answers the
  * handshake, lookups, producers, subscriptions and closes as a broker would, records every
  * command it is sent, and lets a test answer or send anything else.
  */
 import { createServer, type Socket } from "node:net"
+import { createServer as createTlsServer } from "node:tls"
 import { Effect } from "effect"
 import { CommandType } from "../../src/layers/broker/binary/commands.ts"
 import { commandFrame, FrameReader, type PayloadSection, payloadFrame } from "../../src/layers/broker/binary/frames.ts"
@@ -52,7 +54,7 @@ export const command = (type: number, build: (writer: Writer) => void): Uint8Arr
   new Writer().uint(1, type).message(type, build).finish()
 
 export interface FakeBroker {
-  /** `pulsar://127.0.0.1:<port>`. */
+  /** `pulsar://127.0.0.1:<port>`, or `pulsar+ssl://` with TLS. */
   readonly url: string
   readonly received: ReadonlyArray<Received>
   /** The first command of the type received from now on, or already received and not yet taken. */
@@ -75,6 +77,8 @@ export interface FakeBrokerOptions {
   readonly handle?: (received: Received, broker: FakeBroker) => boolean
   /** When false, pings are not answered: a broker that has stopped. Default true. */
   readonly answerPings?: boolean
+  /** A certificate and key: the port is TLS (`pulsar+ssl://`). */
+  readonly tls?: { readonly cert: Buffer; readonly key: Buffer }
 }
 
 /** Listens on a free local port while the scope is open; closing it drops every connection. */
@@ -175,7 +179,7 @@ export const fakeBroker = (
       }
     }
 
-    const server = createServer((socket) => {
+    const serve = (socket: Socket) => {
       const connection = nextConnection++
       sockets.set(connection, socket)
       const reader = new FrameReader(() => 64 * 1024 * 1024)
@@ -200,13 +204,14 @@ export const fakeBroker = (
           if (options.handle?.(r, broker) !== true) standard(r)
         }
       })
-    })
+    }
+    const server = options.tls === undefined ? createServer(serve) : createTlsServer({ ...options.tls }, serve)
     url = yield* Effect.acquireRelease(
       Effect.callback<string>((resume) => {
         server.listen(0, "127.0.0.1", () => {
           const address = server.address()
           const port = typeof address === "object" && address !== null ? address.port : 0
-          resume(Effect.succeed(`pulsar://127.0.0.1:${port}`))
+          resume(Effect.succeed(`${options.tls === undefined ? "pulsar" : "pulsar+ssl"}://127.0.0.1:${port}`))
         })
       }),
       () =>

@@ -3,7 +3,7 @@
  * requests answered by request id, commands routed to the producers and consumers on it by their
  * ids, keepalive pings both ways, and what ends it.
  */
-import { connect as netConnect, type Socket } from "node:net"
+import { isIP, connect as netConnect, type Socket } from "node:net"
 import { connect as tlsConnect } from "node:tls"
 import { Duration, Effect, Schema } from "effect"
 import { BrokerUnavailable, CredentialsRefused } from "../../../domain/BrokerErrors.ts"
@@ -123,7 +123,13 @@ export class BinaryConnection {
         )
       }
       const socket = target.tls
-        ? tlsConnect({ host: target.host, port: target.port, servername: target.host, ...options.access.tls })
+        ? tlsConnect({
+            host: target.host,
+            port: target.port,
+            // SNI names a host; an address is checked against the certificate without it.
+            ...(isIP(target.host) === 0 ? { servername: target.host } : {}),
+            ...options.access.tls
+          })
         : netConnect({ host: target.host, port: target.port })
       socket.setNoDelay(true)
       const connection = new BinaryConnection(options.url, socket, options.refreshAccess)
