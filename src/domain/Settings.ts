@@ -22,6 +22,7 @@ export interface ValueProblem {
     | "topicTemplate"
     | "flowName"
     | "notPositive"
+    | "badProducerName"
   readonly params: Readonly<Record<string, string | number>>
 }
 

@@ -18,12 +18,13 @@ import {
   parseFrom,
   parseInputFormat,
   parseOutputFormat,
+  parseProducer,
   parseRetries,
   sourceOf
 } from "./cli/commands.ts"
 import { type ExportOptions, runExport } from "./cli/exportCommand.ts"
 import { documentIdOf, formatOf, inputSize, type SourceOptions } from "./cli/frameSource.ts"
-import { checkGatewayUrl, type GatewayTarget } from "./cli/gatewayUrl.ts"
+import { checkGatewayUrl, type GatewayTarget, gatewayUrlsOf } from "./cli/gatewayUrl.ts"
 import { type ImportOptions, runImport } from "./cli/importCommand.ts"
 import { UsageError } from "./cli/UsageError.ts"
 
@@ -58,11 +59,13 @@ const targetOf = Effect.fnUntraced(function* (
   source: (flag: string) => string,
   messages: Messages
 ) {
-  const url = value("url") ?? "ws://127.0.0.1:8888"
-  if (checkGatewayUrl(url) !== undefined)
-    return yield* new UsageError({ command, message: `${source("url")}: ${messages.t("cli.badUrl", { url })}` })
+  const urls = gatewayUrlsOf(value("url") ?? "ws://127.0.0.1:8888")
+  for (const url of urls.length === 0 ? [""] : urls) {
+    if (checkGatewayUrl(url) !== undefined)
+      return yield* new UsageError({ command, message: `${source("url")}: ${messages.t("cli.badUrl", { url })}` })
+  }
   const target: GatewayTarget = {
-    url,
+    urls,
     flow: value("flow") ?? "default",
     // Checked here, so that a kind the gateway does not serve in this direction is said before connecting.
     kind: (yield* reader(command, messages, source)("kind", value("kind"), kindsFor[command])) ?? "triples",
@@ -124,7 +127,8 @@ const importOptionsOf = Effect.fnUntraced(function* (args: ClientArgs, env: Env,
       ? undefined
       : sizes.reduce<number>((sum, size) => sum + (size ?? 0), 0),
     window: (yield* read("window", value("window"), parseCount)) ?? 64,
-    retries: (yield* read("retries", value("retries"), parseRetries)) ?? 5
+    retries: (yield* read("retries", value("retries"), parseRetries)) ?? 5,
+    producer: (yield* read("producer", value("producer"), parseProducer)) ?? { _tag: "Auto" }
   }
   return options
 })

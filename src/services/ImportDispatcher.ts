@@ -15,6 +15,7 @@ import { translateFrame } from "../domain/Codec.ts"
 import { MessageTooLarge } from "../domain/BrokerErrors.ts"
 import { FrameRejected, toErrorFrame } from "../domain/errors.ts"
 import type { KindName } from "../domain/Kinds.ts"
+import { duplicateMessageId } from "./Broker.ts"
 import type { Connection, InboundFrame } from "./Connection.ts"
 import * as Metrics from "./Metrics.ts"
 import type { Publisher, PublishError, Settled } from "./Publisher.ts"
@@ -45,6 +46,8 @@ export interface ImportRun {
 }
 
 const ackFrame = (n: number) => `{"ack":${n}}`
+/** A frame the broker already held, sent again under the same producer name: stored once, and said so. */
+const duplicateAckFrame = (n: number) => `{"ack":${n},"duplicate":true}`
 /** A frame the gateway refused: sending it again is pointless. */
 const refusedFrame = (n: number, message: string, path: string) =>
   JSON.stringify({ nack: n, error: { message, path, frame: n } })
@@ -126,7 +129,8 @@ export const makeImport = Effect.fn("ImportDispatcher.make")(function* (
   const answerAs =
     (n: number): Settled =>
     (outcome) => {
-      if (Exit.isSuccess(outcome)) return queueAnswer(ackFrame(n))
+      if (Exit.isSuccess(outcome))
+        return queueAnswer(outcome.value === duplicateMessageId ? duplicateAckFrame(n) : ackFrame(n))
       const { reason, retryable } = failureOf(outcome.cause)
       queueAnswer(retryable ? unpublishedFrame(n, reason) : refusedFrame(n, reason, ""))
     }

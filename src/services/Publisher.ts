@@ -157,6 +157,8 @@ export const makePublisher = Effect.fn("Publisher.make")(function* (
   const queueRoom = Latch.makeUnsafe(true)
   const queue = yield* Queue.bounded<Entry, Cause.Done>(settings.maxQueueSize)
   let accepting = true
+  // Set when a named producer stopped after a failed send: why nothing more is taken.
+  let stoppedInOrder: PublisherClosed | undefined
   let failed = 0
 
   yield* Metric.modify(Metrics.publisherQueueCapacity, settings.maxQueueSize)
@@ -181,8 +183,34 @@ export const makePublisher = Effect.fn("Publisher.make")(function* (
     }
     failed++
     Metrics.publisherSendFailures.updateUnsafe(1, context)
-    return Effect.logWarning("publish failed", Cause.squash(exit.cause))
+    const warned = Effect.logWarning("publish failed", Cause.squash(exit.cause))
+    return settings.producer === undefined || stoppedInOrder !== undefined
+      ? warned
+      : Effect.andThen(warned, stopInOrder)
   }
+
+  /**
+   * A named producer's sends carry sequence ids in order, and the broker drops a send whose id is
+   * not above the last it stored: a message sent after a failed one and stored would make the
+   * failed one, sent again, look like a resend. So after a failure nothing more is sent; what
+   * waits in the queue is told it was not sent, and so are publishes from now on.
+   */
+  const stopInOrder = Effect.gen(function* () {
+    const notSent = new PublisherClosed({
+      topic,
+      reason: "not sent: an earlier message of this named producer was not stored, and its messages go in order"
+    })
+    stoppedInOrder = notSent
+    accepting = false
+    queueRoom.openUnsafe()
+    const left = yield* Queue.clear(queue).pipe(Effect.orElseSucceed(() => []))
+    for (const entry of left) {
+      queuedBytes -= entry.message.payload.byteLength
+      entry.answered = true
+      entry.settled?.(Exit.fail(notSent))
+    }
+    Metrics.publisherQueueDepth.modifyUnsafe(-left.length, context)
+  })
 
   const send = (entry: Entry) =>
     Effect.flatMap(Effect.exit(producer.send(entry.message)), (exit) => settle(entry, exit)).pipe(
@@ -228,7 +256,9 @@ export const makePublisher = Effect.fn("Publisher.make")(function* (
     ).pipe(
       Effect.flatMap((accepted) => {
         if (!accepted) {
-          return Effect.fail(new PublisherClosed({ topic, reason: "it is shutting down and accepts no new messages" }))
+          return Effect.fail(
+            stoppedInOrder ?? new PublisherClosed({ topic, reason: "it is shutting down and accepts no new messages" })
+          )
         }
         Metrics.publisherQueueDepth.modifyUnsafe(1, context)
         queuedBytes += entry.message.payload.byteLength

@@ -21,7 +21,7 @@ const directory = mkdtempSync(join(tmpdir(), "tg-export-"))
 afterAll(() => rmSync(directory, { recursive: true, force: true }))
 
 const options = (url: string, overrides: Partial<ExportOptions>): ExportOptions => ({
-  target: { url, flow: "default", kind: "triples", workspace: undefined, token: undefined },
+  target: { urls: [url], flow: "default", kind: "triples", workspace: undefined, token: undefined },
   output: "-",
   mode: "overwrite",
   format: "jsonl",
@@ -153,7 +153,7 @@ describe("tg-gateway export", () => {
           options("ws://127.0.0.1:9", {
             format: "nt",
             target: {
-              url: "ws://127.0.0.1:9",
+              urls: ["ws://127.0.0.1:9"],
               flow: "default",
               kind: "graph-embeddings",
               workspace: undefined,

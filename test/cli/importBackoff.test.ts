@@ -29,11 +29,12 @@ const input = (name: string, count: number) => {
 const idOf = (text: string) => (JSON.parse(text) as { metadata: { id: string } }).metadata.id
 
 const options = (path: string, retries: number): ImportOptions => ({
-  target: { url: "ws://gateway.test", flow: "default", kind: "triples", workspace: undefined, token: undefined },
+  target: { urls: ["ws://gateway.test"], flow: "default", kind: "triples", workspace: undefined, token: undefined },
   sources: [{ input: path, format: "jsonl", batch: 100, metadata: { id: "doc", root: "", collection: "default" } }],
   bytesTotal: undefined,
   window: 64,
-  retries
+  retries,
+  producer: { _tag: "Off" }
 })
 
 /** Starts the command against the script; the test then moves the TestClock. */

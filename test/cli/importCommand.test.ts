@@ -42,11 +42,12 @@ const options = (
   batch = 100,
   retries = 3
 ): ImportOptions => ({
-  target: { url, flow: "default", kind: "triples", workspace: undefined, token: undefined },
+  target: { urls: [url], flow: "default", kind: "triples", workspace: undefined, token: undefined },
   sources: [{ input, format, batch, metadata: { id: "doc", root: "", collection: "default" } }],
   bytesTotal: undefined,
   window: 64,
-  retries
+  retries,
+  producer: { _tag: "Off" }
 })
 
 const bin = fileURLToPath(new URL("../../bin/tg-gateway.js", import.meta.url))

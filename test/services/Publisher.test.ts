@@ -3,7 +3,7 @@
  * every timeout driven by the TestClock.
  */
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Exit, Fiber, Latch, Metric, Scope, Tracer } from "effect"
+import { Cause, Effect, Exit, Fiber, Latch, Metric, Scope, Tracer } from "effect"
 import { TestClock } from "effect/testing"
 import { SendFailed } from "../../src/domain/BrokerErrors.ts"
 import { Broker } from "../../src/services/Broker.ts"
@@ -279,6 +279,36 @@ describe("Publisher", () => {
         assert.isUndefined(blocked.pollUnsafe(), "held back by the bytes queued")
         yield* gate.open
         yield* Fiber.join(blocked)
+      })
+  )
+
+  it.effect(
+    "a named producer sends nothing after a failed send: what waits is told it was not sent, and so is a later publish",
+    () =>
+      Effect.gen(function* () {
+        const { publisher, events } = yield* setup(
+          {
+            beforeSend: (t) =>
+              t === "m1"
+                ? Effect.fail(new SendFailed({ topic: "t", reason: "timed out", unknownOutcome: true }))
+                : Effect.void
+          },
+          { maxInFlight: 1, producer: { name: "loader", first: 1 } }
+        )
+        const outcomes: Array<string> = []
+        const tell = (t: string) => (outcome: Exit.Exit<string, { readonly _tag: string; readonly message: string }>) =>
+          void outcomes.push(Exit.isSuccess(outcome) ? `${t} stored` : `${t} ${Cause.squash(outcome.cause)}`)
+        for (const t of range(5)) yield* publisher.publishNotify(message(t), tell(t))
+        yield* until(() => outcomes.length === 5)
+        // m2 stored after m1 failed would make m1, sent again under the same name, look like a resend.
+        assert.deepStrictEqual(events, ["send m0", "confirmed m0", "send m1"])
+        assert.strictEqual(outcomes[0], "m0 stored")
+        assert.match(outcomes[1]!, /^m1 .*timed out/)
+        for (const [i, t] of ["m2", "m3", "m4"].entries()) {
+          assert.match(outcomes[i + 2]!, new RegExp(`^${t} .*not sent: an earlier message of this named producer`))
+        }
+        const later = yield* Effect.flip(publisher.publish(message("m5")))
+        assert.include(later.message, "not sent: an earlier message of this named producer")
       })
   )
 

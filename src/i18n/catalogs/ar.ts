@@ -37,6 +37,8 @@ export const catalog: Catalog = {
   "problem.topicTemplate": '"{text}" يجب أن يحتوي على {interface} (وعادةً على {workspace} و{flow} أيضًا)',
   "problem.flowName": "اسم التدفق \"{name}\" لا يجوز أن يحتوي إلا على حروف وأرقام و'.' و'_' و'-'",
   "problem.notPositive": '"{text}" ليس عددًا صحيحًا موجبًا',
+  "problem.badProducerName":
+    "\"{text}\" ليس auto ولا none ولا اسم منتِج (من 1 إلى 128 من الحروف والأرقام و'.' و'_' و'-')",
   "config.invalid": "خطأ في الإعدادات في {source}: {problem}",
   "config.fix": "صحّح الإعداد المذكور أعلاه ثم أعد التشغيل؛ يسرد الأمر 'tg-gateway serve --help' جميع الإعدادات.",
   "serve.usage": "الاستخدام: tg-gateway serve [خيارات]",
@@ -59,6 +61,13 @@ export const catalog: Catalog = {
   "import.rdfOnlyTriples": "يتحوّل N-Triples وTurtle إلى أطر triples؛ ويتطلب --kind {kind} استخدام --format jsonl",
   "import.cannotConnect": "تعذّر الاتصال بـ {url}: {reason}",
   "import.dropped": "انقطع الاتصال ({code} {reason})",
+  "import.reconnectingTo": "جارٍ إعادة الاتصال بـ {url} (المحاولة {attempt} من {of})",
+  "import.resuming": "لم يُخزَّن الإطار {frame}: الاستئناف منه على اتصال جديد",
+  "import.atLeastOnce":
+    "إزالة التكرار معطّلة في مساحة أسماء هذا التدفق: قد يُخزَّن إطار أُعيد إرساله بعد انقطاع الاتصال مرتين؛ فعّلها (PULSAR_ENABLE_DEDUPLICATION=true على البوابة) للتسليم مرة واحدة تمامًا، أو مرّر --producer none",
+  "import.duplicates": "كان {duplicates} من الأطر على الموضوع من قبل (المنتِج {producer}) ولم تُخزَّن مرة أخرى",
+  "import.interruptedResumable":
+    "تمت المقاطعة: أُرسل {unacked} من الأطر دون تأكيد استلامها، ولم يُرسل باقي المدخلات؛ شغّل الأمر نفسه مرة أخرى للإكمال: ما وصل يُتعرَّف عليه (المنتِج {producer}) ولا يُخزَّن مرتين",
   "import.reconnecting": "جارٍ إعادة الاتصال (المحاولة {attempt} من {of})",
   "import.reconnected":
     "أُعيد الاتصال؛ يُعاد إرسال {unacked, plural, one {الإطار غير المؤكَّد} two {الإطارين غير المؤكَّدين} few {# أطر غير مؤكَّدة} many {# إطارًا غير مؤكَّد} other {# من الأطر غير المؤكَّدة}}",
@@ -97,7 +106,7 @@ export const catalog: Catalog = {
   "export.idle": "توقف: لم يصل أي إطار خلال {seconds} ثانية",
   "export.countReached": "توقف بعد {count} من الأطر",
   "export.summary": "كُتب {frames} من الأطر ({items} من العناصر) إلى {output} بتنسيق {format}",
-  "option.url": "عنوان البوابة",
+  "option.url": "عنوان البوابة؛ عدة عناوين مفصولة بفواصل تُستخدم بالتناوب عند فشل أحدها",
   "option.flow": "اسم التدفق",
   "option.kind": "النوع: triples أو graph-embeddings أو document-embeddings أو entity-contexts أو rows",
   "option.exportKind": "النوع: triples أو graph-embeddings أو document-embeddings أو entity-contexts",
@@ -109,6 +118,8 @@ export const catalog: Catalog = {
   "option.documentId": "معرّف المستند في البيانات الوصفية لكل إطار؛ القيمة الافتراضية: اسم الملف",
   "option.window": "الحد الأقصى لعدد الأطر المرسلة التي لم يُؤكَّد استلامها بعد",
   "option.retries": "محاولات إعادة الاتصال بعد انقطاعه، وإعادة إرسال إطار لم يستطع الوسيط قبوله حينها؛ 0 لعدم المحاولة",
+  "option.producer":
+    "الاسم الذي يزيل به الوسيط تكرار الأطر، فيُخزَّن الإطار المرسل مرتين مرة واحدة: auto (من المدخلات والتدفق والنوع)، أو اسم، أو none",
   "option.output": "ملف المخرجات، أو - للإخراج القياسي",
   "option.force": "الكتابة فوق ملف ‎--output موجود (مع ‎--subscription ودون ‎--force تتم الإضافة إليه)",
   "option.outputFormat": "تنسيق المخرجات؛ افتراضيًا nt لملف .nt، وإلا jsonl",

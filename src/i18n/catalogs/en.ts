@@ -39,6 +39,8 @@ export const en = {
   "problem.topicTemplate": '"{text}" must contain {interface} (and usually {workspace} and {flow})',
   "problem.flowName": "flow name \"{name}\" may only use letters, digits, '.', '_' and '-'",
   "problem.notPositive": '"{text}" is not a positive whole number',
+  "problem.badProducerName":
+    "\"{text}\" is not auto, none or a producer name (1 to 128 letters, digits, '.', '_' or '-')",
   "config.invalid": "configuration error in {source}: {problem}",
   "config.fix": "Fix the setting above and start again; 'tg-gateway serve --help' lists every setting.",
   "serve.usage": "Usage: tg-gateway serve [options]",
@@ -61,6 +63,14 @@ export const en = {
   "import.rdfOnlyTriples": "N-Triples and Turtle become triples frames; --kind {kind} needs --format jsonl",
   "import.cannotConnect": "cannot connect to {url}: {reason}",
   "import.dropped": "connection dropped ({code} {reason})",
+  "import.reconnectingTo": "reconnecting to {url} (attempt {attempt} of {of})",
+  "import.resuming": "frame {frame} was not stored: resuming from it on a new connection",
+  "import.atLeastOnce":
+    "deduplication is off on this flow's namespace: a frame resent after a lost connection may be stored twice; turn it on (PULSAR_ENABLE_DEDUPLICATION=true on the gateway) for exactly once, or give --producer none",
+  "import.duplicates":
+    "{duplicates, plural, one {# frame was} other {# frames were}} on the topic already (producer {producer}) and not stored again",
+  "import.interruptedResumable":
+    "interrupted: {unacked, plural, one {# frame} other {# frames}} sent but not acknowledged, and the rest of the input not sent; run the same command again to finish: what landed is recognised (producer {producer}) and not stored twice",
   "import.reconnecting": "reconnecting (attempt {attempt} of {of})",
   "import.reconnected":
     "reconnected; sending again {unacked, plural, one {the # frame} other {the # frames}} not acknowledged",
@@ -103,7 +113,7 @@ export const en = {
   "export.countReached": "stopped after {count, plural, one {# frame} other {# frames}}",
   "export.summary":
     "wrote {frames, plural, one {# frame} other {# frames}} ({items, plural, one {# item} other {# items}}) to {output} as {format}",
-  "option.url": "gateway address",
+  "option.url": "gateway address; several, comma-separated, are used in turn when one fails",
   "option.flow": "flow name",
   "option.kind": "kind: triples, graph-embeddings, document-embeddings, entity-contexts or rows",
   "option.exportKind": "kind: triples, graph-embeddings, document-embeddings or entity-contexts",
@@ -116,6 +126,8 @@ export const en = {
   "option.window": "frames sent and not yet acknowledged, at most",
   "option.retries":
     "reconnection attempts after a dropped connection, and resends of a frame the broker could not take just then; 0 for none",
+  "option.producer":
+    "name the broker deduplicates the frames under, so that a frame sent twice is stored once: auto (from the input, flow and kind), a name, or none",
   "option.output": "output file, or - for standard output",
   "option.force": "overwrite an existing --output file (with --subscription and no --force, it is added to)",
   "option.outputFormat": "output format; by default nt for a .nt file, else jsonl",

@@ -39,6 +39,8 @@ export const catalog: Catalog = {
   "problem.topicTemplate": '"{text}" debe contener {interface} (y normalmente {workspace} y {flow})',
   "problem.flowName": "el nombre de flujo \"{name}\" solo puede contener letras, dígitos, '.', '_' y '-'",
   "problem.notPositive": '"{text}" no es un número entero positivo',
+  "problem.badProducerName":
+    "\"{text}\" no es auto, none ni un nombre de productor (de 1 a 128 letras, dígitos, '.', '_' o '-')",
   "config.invalid": "error de configuración en {source}: {problem}",
   "config.fix": "Corrija el ajuste anterior y vuelva a iniciar; 'tg-gateway serve --help' enumera todos los ajustes.",
   "serve.usage": "Uso: tg-gateway serve [opciones]",
@@ -62,6 +64,14 @@ export const catalog: Catalog = {
     "N-Triples y Turtle se convierten en tramas de tipo triples; --kind {kind} requiere --format jsonl",
   "import.cannotConnect": "no se puede conectar a {url}: {reason}",
   "import.dropped": "se perdió la conexión ({code} {reason})",
+  "import.reconnectingTo": "reconectando a {url} (intento {attempt} de {of})",
+  "import.resuming": "la trama {frame} no se guardó: se reanuda desde ella en una conexión nueva",
+  "import.atLeastOnce":
+    "la deduplicación está desactivada en el espacio de nombres de este flujo: una trama reenviada tras perder la conexión puede guardarse dos veces; actívela (PULSAR_ENABLE_DEDUPLICATION=true en la pasarela) para exactamente una vez, o indique --producer none",
+  "import.duplicates":
+    "{duplicates, plural, one {# trama ya estaba} other {# tramas ya estaban}} en el tema (productor {producer}) y no se guardaron de nuevo",
+  "import.interruptedResumable":
+    "interrumpido: {unacked, plural, one {# trama enviada} other {# tramas enviadas}} sin confirmar y el resto de la entrada sin enviar; ejecute de nuevo el mismo comando para terminar: lo que llegó se reconoce (productor {producer}) y no se guarda dos veces",
   "import.reconnecting": "reconectando (intento {attempt} de {of})",
   "import.reconnected":
     "reconectado; se vuelven a enviar {unacked, plural, one {la # trama} other {las # tramas}} sin confirmar",
@@ -105,7 +115,7 @@ export const catalog: Catalog = {
   "export.countReached": "detenido tras {count, plural, one {# trama} other {# tramas}}",
   "export.summary":
     "se escribieron {frames, plural, one {# trama} other {# tramas}} ({items, plural, one {# elemento} other {# elementos}}) en {output} como {format}",
-  "option.url": "dirección de la pasarela",
+  "option.url": "dirección de la pasarela; varias, separadas por comas, se usan por turno cuando una falla",
   "option.flow": "nombre del flujo",
   "option.kind": "tipo: triples, graph-embeddings, document-embeddings, entity-contexts o rows",
   "option.exportKind": "tipo: triples, graph-embeddings, document-embeddings o entity-contexts",
@@ -118,6 +128,8 @@ export const catalog: Catalog = {
   "option.window": "máximo de tramas enviadas y aún no confirmadas",
   "option.retries":
     "intentos de reconexión tras una conexión perdida, y reenvíos de una trama que el broker no pudo aceptar en ese momento; 0 para ninguno",
+  "option.producer":
+    "nombre con el que el broker deduplica las tramas, para que una trama enviada dos veces se guarde una sola: auto (según la entrada, el flujo y el tipo), un nombre o none",
   "option.output": "archivo de salida, o - para la salida estándar",
   "option.force": "sobrescribir un archivo --output existente (con --subscription y sin --force, se añade a él)",
   "option.outputFormat": "formato de salida; por defecto nt para un archivo .nt y jsonl en los demás casos",

@@ -37,6 +37,7 @@ export const catalog: Catalog = {
   "problem.topicTemplate": '"{text}" חייב להכיל {interface} (ובדרך כלל גם {workspace} ו-{flow})',
   "problem.flowName": "שם הזרימה \"{name}\" יכול להכיל רק אותיות, ספרות, '.', '_' ו-'-'",
   "problem.notPositive": '"{text}" אינו מספר שלם חיובי',
+  "problem.badProducerName": "\"{text}\" אינו auto, none או שם יצרן (1 עד 128 אותיות, ספרות, '.', '_' או '-')",
   "config.invalid": "שגיאת תצורה ב-{source}: {problem}",
   "config.fix": "תקנו את ההגדרה שלמעלה והפעילו מחדש; 'tg-gateway serve --help' מפרט את כל ההגדרות.",
   "serve.usage": "שימוש: tg-gateway serve [אפשרויות]",
@@ -58,6 +59,14 @@ export const catalog: Catalog = {
   "import.rdfOnlyTriples": "N-Triples ו-Turtle הופכים למסגרות triples; עבור --kind {kind} נדרש --format jsonl",
   "import.cannotConnect": "לא ניתן להתחבר אל {url}: {reason}",
   "import.dropped": "החיבור נותק ({code} {reason})",
+  "import.reconnectingTo": "מתחבר מחדש אל {url} (ניסיון {attempt} מתוך {of})",
+  "import.resuming": "מסגרת {frame} לא נשמרה: ממשיכים ממנה בחיבור חדש",
+  "import.atLeastOnce":
+    "הסרת כפילויות כבויה במרחב השמות של זרימה זו: מסגרת שנשלחה שוב אחרי חיבור שאבד עלולה להישמר פעמיים; הפעילו אותה (PULSAR_ENABLE_DEDUPLICATION=true בשער) למסירה פעם אחת בדיוק, או ציינו --producer none",
+  "import.duplicates":
+    "{duplicates, plural, one {מסגרת אחת כבר הייתה} other {# מסגרות כבר היו}} בנושא (יצרן {producer}) ולא נשמרו שוב",
+  "import.interruptedResumable":
+    "הופסק: {unacked, plural, one {מסגרת אחת נשלחה} other {# מסגרות נשלחו}} ולא אושרו, ויתר הקלט לא נשלח; יש להריץ שוב את אותה פקודה כדי לסיים: מה שכבר הגיע מזוהה (יצרן {producer}) ואינו נשמר פעמיים",
   "import.reconnecting": "מתחבר מחדש (ניסיון {attempt} מתוך {of})",
   "import.reconnected":
     "התחבר מחדש; {unacked, plural, one {המסגרת שלא אושרה נשלחת} other {# המסגרות שלא אושרו נשלחות}} שוב",
@@ -99,7 +108,7 @@ export const catalog: Catalog = {
   "export.countReached": "נעצר לאחר {count, plural, one {מסגרת אחת} two {שתי מסגרות} other {# מסגרות}}",
   "export.summary":
     "נכתבו {frames, plural, one {מסגרת אחת} two {שתי מסגרות} other {# מסגרות}} ({items, plural, one {פריט אחד} other {# פריטים}}) אל {output} בפורמט {format}",
-  "option.url": "כתובת השער",
+  "option.url": "כתובת השער; כמה כתובות מופרדות בפסיקים משמשות בתורן כשאחת נכשלת",
   "option.flow": "שם הזרימה",
   "option.kind": "סוג: triples, graph-embeddings, document-embeddings, entity-contexts או rows",
   "option.exportKind": "סוג: triples, graph-embeddings, document-embeddings או entity-contexts",
@@ -112,6 +121,8 @@ export const catalog: Catalog = {
   "option.window": "מספר מרבי של מסגרות שנשלחו וטרם אושרו",
   "option.retries":
     "ניסיונות התחברות מחדש לאחר חיבור שנפל, ושליחות חוזרות של מסגרת שהמתווך לא יכול היה לקבל באותו רגע; 0 לאף אחד",
+  "option.producer":
+    "השם שתחתיו המתווך מסיר כפילויות של מסגרות, כך שמסגרת שנשלחה פעמיים נשמרת פעם אחת: auto (מהקלט, הזרימה והסוג), שם, או none",
   "option.output": "קובץ הפלט, או - עבור הפלט התקני",
   "option.force": "לדרוס קובץ ‎--output קיים (עם ‎--subscription וללא ‎--force, מוסיפים אליו)",
   "option.outputFormat": "פורמט הפלט; כברירת מחדל nt עבור קובץ .nt, אחרת jsonl",

@@ -37,6 +37,7 @@ export const catalog: Catalog = {
   "problem.topicTemplate": '"{text}" में {interface} होना चाहिए (और आमतौर पर {workspace} और {flow} भी)',
   "problem.flowName": "फ़्लो के नाम \"{name}\" में केवल अक्षर, अंक, '.', '_' और '-' हो सकते हैं",
   "problem.notPositive": '"{text}" कोई धनात्मक पूर्ण संख्या नहीं है',
+  "problem.badProducerName": "\"{text}\" न auto है, न none, न कोई producer नाम (1 से 128 अक्षर, अंक, '.', '_' या '-')",
   "config.invalid": "{source} में कॉन्फ़िगरेशन त्रुटि: {problem}",
   "config.fix": "ऊपर दी गई सेटिंग ठीक करें और फिर से शुरू करें; 'tg-gateway serve --help' सभी सेटिंग्स की सूची दिखाता है।",
   "serve.usage": "उपयोग: tg-gateway serve [विकल्प]",
@@ -59,6 +60,13 @@ export const catalog: Catalog = {
   "import.rdfOnlyTriples": "N-Triples और Turtle से triples फ़्रेम बनते हैं; --kind {kind} के लिए --format jsonl ज़रूरी है",
   "import.cannotConnect": "{url} से कनेक्ट नहीं हो सका: {reason}",
   "import.dropped": "कनेक्शन टूट गया ({code} {reason})",
+  "import.reconnectingTo": "{url} से फिर से कनेक्ट हो रहा है ({of} में से प्रयास {attempt})",
+  "import.resuming": "फ़्रेम {frame} सहेजा नहीं गया: नए कनेक्शन पर उसी से फिर शुरू हो रहा है",
+  "import.atLeastOnce":
+    "इस flow के namespace पर दोहराव-जाँच बंद है: कनेक्शन टूटने के बाद दोबारा भेजा गया फ़्रेम दो बार सहेजा जा सकता है; ठीक एक बार के लिए इसे चालू करें (गेटवे पर PULSAR_ENABLE_DEDUPLICATION=true), या --producer none दें",
+  "import.duplicates": "{duplicates} फ़्रेम पहले से topic पर थे (producer {producer}) और फिर से नहीं सहेजे गए",
+  "import.interruptedResumable":
+    "बाधित: {unacked} फ़्रेम भेजे गए पर उनकी पुष्टि नहीं हुई, और बाकी इनपुट नहीं भेजा गया; पूरा करने के लिए वही कमांड फिर चलाएँ: जो पहुँच चुका है वह पहचाना जाएगा (producer {producer}) और दो बार नहीं सहेजा जाएगा",
   "import.reconnecting": "फिर से कनेक्ट हो रहा है ({of} में से प्रयास {attempt})",
   "import.reconnected": "फिर से कनेक्ट हुआ; जिन {unacked} फ़्रेम की पुष्टि नहीं हुई, उन्हें फिर से भेजा जा रहा है",
   "import.gaveUp": "फिर से कनेक्ट करने के {attempts} प्रयासों के बाद कोशिश छोड़ दी",
@@ -94,7 +102,7 @@ export const catalog: Catalog = {
   "export.idle": "रुक गया: {seconds} सेकंड तक कोई फ़्रेम नहीं आया",
   "export.countReached": "{count} फ़्रेम के बाद रुक गया",
   "export.summary": "{frames} फ़्रेम ({items} आइटम) {output} में {format} के रूप में लिखे गए",
-  "option.url": "गेटवे का पता",
+  "option.url": "गेटवे का पता; अल्पविराम से अलग कई पते, एक के विफल होने पर बारी-बारी से इस्तेमाल होते हैं",
   "option.flow": "फ़्लो का नाम",
   "option.kind": "प्रकार: triples, graph-embeddings, document-embeddings, entity-contexts या rows",
   "option.exportKind": "प्रकार: triples, graph-embeddings, document-embeddings या entity-contexts",
@@ -107,6 +115,8 @@ export const catalog: Catalog = {
   "option.window": "भेजे गए पर अभी तक पुष्टि न हुए फ़्रेम की अधिकतम संख्या",
   "option.retries":
     "कनेक्शन टूटने के बाद फिर से कनेक्ट करने के प्रयास, और उस फ़्रेम को फिर से भेजना जिसे ब्रोकर उस समय नहीं ले सका; कोई नहीं के लिए 0",
+  "option.producer":
+    "वह नाम जिसके तहत ब्रोकर फ़्रेम की दोहराव-जाँच करता है, ताकि दो बार भेजा गया फ़्रेम एक ही बार सहेजा जाए: auto (इनपुट, flow और kind से), कोई नाम, या none",
   "option.output": "आउटपुट फ़ाइल, या मानक आउटपुट के लिए -",
   "option.force": "मौजूदा --output फ़ाइल को ओवरराइट करें (--subscription के साथ और --force के बिना, उसमें जोड़ा जाता है)",
   "option.outputFormat": "आउटपुट फ़ॉर्मेट; डिफ़ॉल्ट रूप से .nt फ़ाइल के लिए nt, अन्यथा jsonl",

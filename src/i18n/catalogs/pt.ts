@@ -37,6 +37,8 @@ export const catalog: Catalog = {
   "problem.topicTemplate": '"{text}" deve conter {interface} (e geralmente {workspace} e {flow})',
   "problem.flowName": "o nome de fluxo \"{name}\" só pode conter letras, dígitos, '.', '_' e '-'",
   "problem.notPositive": '"{text}" não é um número inteiro positivo',
+  "problem.badProducerName":
+    "\"{text}\" não é auto, none nem um nome de produtor (de 1 a 128 letras, dígitos, '.', '_' ou '-')",
   "config.invalid": "erro de configuração em {source}: {problem}",
   "config.fix":
     "Corrija a configuração acima e inicie novamente; 'tg-gateway serve --help' lista todas as configurações.",
@@ -61,6 +63,14 @@ export const catalog: Catalog = {
   "import.rdfOnlyTriples": "N-Triples e Turtle viram quadros do tipo triples; --kind {kind} requer --format jsonl",
   "import.cannotConnect": "não foi possível conectar a {url}: {reason}",
   "import.dropped": "conexão perdida ({code} {reason})",
+  "import.reconnectingTo": "reconectando a {url} (tentativa {attempt} de {of})",
+  "import.resuming": "o quadro {frame} não foi guardado: retomando a partir dele numa nova conexão",
+  "import.atLeastOnce":
+    "a deduplicação está desligada no namespace deste fluxo: um quadro reenviado após uma conexão perdida pode ser guardado duas vezes; ligue-a (PULSAR_ENABLE_DEDUPLICATION=true no gateway) para exatamente uma vez, ou indique --producer none",
+  "import.duplicates":
+    "{duplicates, plural, one {# quadro já estava} other {# quadros já estavam}} no tópico (produtor {producer}) e não foram guardados de novo",
+  "import.interruptedResumable":
+    "interrompido: {unacked, plural, one {# quadro enviado} other {# quadros enviados}} sem confirmação e o resto da entrada não enviado; execute o mesmo comando de novo para terminar: o que chegou é reconhecido (produtor {producer}) e não é guardado duas vezes",
   "import.reconnecting": "reconectando (tentativa {attempt} de {of})",
   "import.reconnected":
     "reconectado; reenviando {unacked, plural, one {o # quadro não confirmado} other {os # quadros não confirmados}}",
@@ -104,7 +114,7 @@ export const catalog: Catalog = {
   "export.countReached": "parado após {count, plural, one {# quadro} other {# quadros}}",
   "export.summary":
     "{frames, plural, one {# quadro gravado} other {# quadros gravados}} ({items, plural, one {# item} other {# itens}}) em {output} como {format}",
-  "option.url": "endereço do gateway",
+  "option.url": "endereço do gateway; vários, separados por vírgulas, são usados alternadamente quando um falha",
   "option.flow": "nome do fluxo",
   "option.kind": "tipo: triples, graph-embeddings, document-embeddings, entity-contexts ou rows",
   "option.exportKind": "tipo: triples, graph-embeddings, document-embeddings ou entity-contexts",
@@ -117,6 +127,8 @@ export const catalog: Catalog = {
   "option.window": "máximo de quadros enviados e ainda não confirmados",
   "option.retries":
     "tentativas de reconexão após uma conexão perdida, e reenvios de um quadro que o broker não pôde aceitar naquele momento; 0 para nenhum",
+  "option.producer":
+    "nome sob o qual o broker deduplica os quadros, para que um quadro enviado duas vezes seja guardado uma só: auto (a partir da entrada, do fluxo e do tipo), um nome ou none",
   "option.output": "arquivo de saída, ou - para a saída padrão",
   "option.force": "sobrescrever um arquivo --output existente (com --subscription e sem --force, acrescenta-se a ele)",
   "option.outputFormat": "formato de saída; por padrão nt para um arquivo .nt, senão jsonl",

@@ -37,6 +37,8 @@ export const catalog: Catalog = {
   "problem.topicTemplate": "«{text}» должно содержать {interface} (и обычно {workspace} и {flow})",
   "problem.flowName": "имя потока «{name}» может содержать только буквы, цифры, '.', '_' и '-'",
   "problem.notPositive": "«{text}» — не целое положительное число",
+  "problem.badProducerName":
+    "\"{text}\" — не auto, не none и не имя производителя (от 1 до 128 букв, цифр, '.', '_' или '-')",
   "config.invalid": "ошибка конфигурации в {source}: {problem}",
   "config.fix":
     "Исправьте указанную выше настройку и запустите снова; все настройки перечислены в «tg-gateway serve --help».",
@@ -61,6 +63,13 @@ export const catalog: Catalog = {
   "import.rdfOnlyTriples": "N-Triples и Turtle превращаются во фреймы triples; для --kind {kind} нужен --format jsonl",
   "import.cannotConnect": "не удаётся подключиться к {url}: {reason}",
   "import.dropped": "соединение оборвалось ({code} {reason})",
+  "import.reconnectingTo": "повторное подключение к {url} (попытка {attempt} из {of})",
+  "import.resuming": "фрейм {frame} не сохранён: продолжение с него по новому соединению",
+  "import.atLeastOnce":
+    "устранение дубликатов выключено в пространстве имён этого потока: фрейм, повторно отправленный после обрыва соединения, может сохраниться дважды; включите его (PULSAR_ENABLE_DEDUPLICATION=true на шлюзе) для доставки ровно один раз или укажите --producer none",
+  "import.duplicates": "уже были в топике и не сохранены повторно (производитель {producer}) фреймов: {duplicates}",
+  "import.interruptedResumable":
+    "прервано: отправлено, но не подтверждено фреймов: {unacked}; остаток входных данных не отправлен; запустите ту же команду снова, чтобы закончить: доставленное будет распознано (производитель {producer}) и не сохранится дважды",
   "import.reconnecting": "повторное подключение (попытка {attempt} из {of})",
   "import.reconnected": "соединение восстановлено; повторно отправляются неподтверждённые фреймы: {unacked}",
   "import.gaveUp": "отказ после {attempts} попыток переподключения",
@@ -100,7 +109,7 @@ export const catalog: Catalog = {
   "export.idle": "остановлено: нет фреймов в течение {seconds} с",
   "export.countReached": "остановлено: получено фреймов: {count}",
   "export.summary": "записано фреймов: {frames} (элементов: {items}) в {output} в формате {format}",
-  "option.url": "адрес шлюза",
+  "option.url": "адрес шлюза; несколько адресов через запятую используются по очереди, когда один отказывает",
   "option.flow": "имя потока",
   "option.kind": "вид данных: triples, graph-embeddings, document-embeddings, entity-contexts или rows",
   "option.exportKind": "вид данных: triples, graph-embeddings, document-embeddings или entity-contexts",
@@ -113,6 +122,8 @@ export const catalog: Catalog = {
   "option.window": "наибольшее число отправленных и ещё не подтверждённых фреймов",
   "option.retries":
     "попытки переподключения после обрыва соединения и повторные отправки фрейма, который брокер не смог принять в тот момент; 0 — без повторов",
+  "option.producer":
+    "имя, под которым брокер устраняет дубликаты фреймов, чтобы фрейм, отправленный дважды, сохранялся один раз: auto (по входным данным, потоку и виду), имя или none",
   "option.output": "выходной файл или - для стандартного вывода",
   "option.force": "перезаписать существующий файл --output (с --subscription и без --force запись дописывается в него)",
   "option.outputFormat": "формат вывода; по умолчанию nt для файла .nt, иначе jsonl",

@@ -38,6 +38,8 @@ export const catalog: Catalog = {
   "problem.topicTemplate": '"{text}" lazima iwe na {interface} (na kwa kawaida {workspace} na {flow})',
   "problem.flowName": "jina la mtiririko \"{name}\" linaweza kutumia herufi, tarakimu, '.', '_' na '-' pekee",
   "problem.notPositive": '"{text}" si namba kamili chanya',
+  "problem.badProducerName":
+    "\"{text}\" si auto, none wala jina la mzalishaji (herufi, tarakimu, '.', '_' au '-' kuanzia 1 hadi 128)",
   "config.invalid": "hitilafu ya usanidi katika {source}: {problem}",
   "config.fix":
     "Rekebisha mpangilio ulio juu kisha uanzishe tena; 'tg-gateway serve --help' inaorodhesha kila mpangilio.",
@@ -61,6 +63,13 @@ export const catalog: Catalog = {
   "import.rdfOnlyTriples": "N-Triples na Turtle huwa fremu za triples; --kind {kind} inahitaji --format jsonl",
   "import.cannotConnect": "haiwezi kuunganisha na {url}: {reason}",
   "import.dropped": "muunganisho umekatika ({code} {reason})",
+  "import.reconnectingTo": "inaunganisha tena na {url} (jaribio {attempt} kati ya {of})",
+  "import.resuming": "fremu {frame} haikuhifadhiwa: inaendelea kuanzia hapo kwa muunganisho mpya",
+  "import.atLeastOnce":
+    "uondoaji wa nakala umezimwa katika namespace ya mtiririko huu: fremu iliyotumwa tena baada ya muunganisho kupotea inaweza kuhifadhiwa mara mbili; iwashe (PULSAR_ENABLE_DEDUPLICATION=true kwenye lango) kwa mara moja kamili, au toa --producer none",
+  "import.duplicates": "fremu {duplicates} zilikuwa tayari kwenye mada (mzalishaji {producer}) na hazikuhifadhiwa tena",
+  "import.interruptedResumable":
+    "imekatizwa: fremu {unacked} zimetumwa bila kuthibitishwa, na sehemu iliyobaki ya ingizo haijatumwa; endesha amri ileile tena kumaliza: kilichofika kinatambuliwa (mzalishaji {producer}) na hakihifadhiwi mara mbili",
   "import.reconnecting": "inaunganisha upya (jaribio {attempt} kati ya {of})",
   "import.reconnected":
     "imeunganishwa upya; inatuma tena {unacked, plural, one {fremu # ambayo haijathibitishwa} other {fremu # ambazo hazijathibitishwa}}",
@@ -104,7 +113,7 @@ export const catalog: Catalog = {
   "export.countReached": "imesimama baada ya fremu {count}",
   "export.summary":
     "fremu {frames} ({items, plural, one {kipengee #} other {vipengee #}}) zimeandikwa kwenye {output} kama {format}",
-  "option.url": "anwani ya lango",
+  "option.url": "anwani ya lango; kadhaa, zikitenganishwa kwa koma, hutumika kwa zamu moja inaposhindwa",
   "option.flow": "jina la mtiririko",
   "option.kind": "aina: triples, graph-embeddings, document-embeddings, entity-contexts au rows",
   "option.exportKind": "aina: triples, graph-embeddings, document-embeddings au entity-contexts",
@@ -117,6 +126,8 @@ export const catalog: Catalog = {
   "option.window": "idadi ya juu ya fremu zilizotumwa ambazo bado hazijathibitishwa",
   "option.retries":
     "majaribio ya kuunganisha upya baada ya muunganisho kukatika, na kutuma tena fremu ambayo broker haikuweza kuipokea wakati huo; 0 kwa hakuna",
+  "option.producer":
+    "jina ambalo broker huondolea nakala za fremu, ili fremu iliyotumwa mara mbili ihifadhiwe mara moja: auto (kutoka kwa ingizo, mtiririko na aina), jina, au none",
   "option.output": "faili la matokeo, au - kwa matokeo sanifu",
   "option.force": "andika upya faili la --output lililopo (kwa --subscription bila --force, linaongezewa)",
   "option.outputFormat": "umbizo la matokeo; kwa chaguo-msingi nt kwa faili la .nt, vinginevyo jsonl",

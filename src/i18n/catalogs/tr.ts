@@ -39,6 +39,8 @@ export const catalog: Catalog = {
   "problem.topicTemplate": '"{text}" {interface} içermelidir (genellikle {workspace} ve {flow} da)',
   "problem.flowName": "\"{name}\" akış adı yalnızca harf, rakam, '.', '_' ve '-' içerebilir",
   "problem.notPositive": '"{text}" pozitif bir tam sayı değil',
+  "problem.badProducerName":
+    "\"{text}\" auto, none ya da bir üretici adı değil (1 ile 128 arası harf, rakam, '.', '_' veya '-')",
   "config.invalid": "{source} içinde yapılandırma hatası: {problem}",
   "config.fix": "Yukarıdaki ayarı düzeltip yeniden başlatın; 'tg-gateway serve --help' tüm ayarları listeler.",
   "serve.usage": "Kullanım: tg-gateway serve [seçenekler]",
@@ -62,6 +64,13 @@ export const catalog: Catalog = {
     "N-Triples ve Turtle, triples çerçevelerine dönüştürülür; --kind {kind} için --format jsonl gerekir",
   "import.cannotConnect": "{url} adresine bağlanılamıyor: {reason}",
   "import.dropped": "bağlantı koptu ({code} {reason})",
+  "import.reconnectingTo": "{url} adresine yeniden bağlanılıyor (deneme {attempt}/{of})",
+  "import.resuming": "{frame}. çerçeve saklanmadı: yeni bir bağlantıda ondan devam ediliyor",
+  "import.atLeastOnce":
+    "bu akışın ad alanında tekilleştirme kapalı: kopan bağlantıdan sonra yeniden gönderilen bir çerçeve iki kez saklanabilir; tam bir kez için açın (ağ geçidinde PULSAR_ENABLE_DEDUPLICATION=true) ya da --producer none verin",
+  "import.duplicates": "{duplicates} çerçeve konuda zaten vardı (üretici {producer}) ve yeniden saklanmadı",
+  "import.interruptedResumable":
+    "kesildi: {unacked} çerçeve gönderildi ama onaylanmadı, girdinin kalanı gönderilmedi; bitirmek için aynı komutu yeniden çalıştırın: ulaşanlar tanınır (üretici {producer}) ve iki kez saklanmaz",
   "import.reconnecting": "yeniden bağlanılıyor (deneme {attempt}/{of})",
   "import.reconnected": "yeniden bağlanıldı; onaylanmamış {unacked} çerçeve yeniden gönderiliyor",
   "import.gaveUp": "{attempts} yeniden bağlanma denemesinden sonra vazgeçildi",
@@ -102,7 +111,7 @@ export const catalog: Catalog = {
   "export.idle": "durduruldu: {seconds} s boyunca hiç çerçeve gelmedi",
   "export.countReached": "{count} çerçeveden sonra durduruldu",
   "export.summary": "{frames} çerçeve ({items} öğe) {format} biçiminde yazıldı: {output}",
-  "option.url": "ağ geçidi adresi",
+  "option.url": "ağ geçidi adresi; virgülle ayrılmış birkaç adres, biri başarısız olunca sırayla kullanılır",
   "option.flow": "akış adı",
   "option.kind": "tür: triples, graph-embeddings, document-embeddings, entity-contexts veya rows",
   "option.exportKind": "tür: triples, graph-embeddings, document-embeddings veya entity-contexts",
@@ -115,6 +124,8 @@ export const catalog: Catalog = {
   "option.window": "gönderilmiş ancak henüz onaylanmamış en fazla çerçeve sayısı",
   "option.retries":
     "kopan bir bağlantıdan sonra yeniden bağlanma denemeleri ve aracının o an alamadığı bir çerçevenin yeniden gönderimleri; hiç için 0",
+  "option.producer":
+    "aracının çerçeveleri tekilleştirdiği ad; iki kez gönderilen çerçeve bir kez saklanır: auto (girdiden, akıştan ve türden), bir ad ya da none",
   "option.output": "çıktı dosyası ya da standart çıktı için -",
   "option.force":
     "var olan bir --output dosyasının üzerine yaz (--subscription ile ve --force olmadan dosyanın sonuna eklenir)",

@@ -6,6 +6,7 @@
 import { type Parsed, parseChoice, parseDuration, problem } from "../../domain/Settings.ts"
 import type { MessageKey } from "../../i18n/catalogs/en.ts"
 import type { OutputFormat } from "./exportCommand.ts"
+import type { ProducerChoice } from "./importCommand.ts"
 import type { InputFormat } from "./frameSource.ts"
 
 /** `list`, when it names every member of `T` and nothing else; a type error otherwise. */
@@ -64,7 +65,14 @@ export const importOptions: ReadonlyArray<ClientOption> = [
   { flag: "collection", placeholder: "NAME", help: "option.collection", default: "default" },
   { flag: "document-id", placeholder: "ID", help: "option.documentId" },
   { flag: "window", placeholder: "N", help: "option.window", default: "64" },
-  { flag: "retries", placeholder: "N", help: "option.retries", default: "5" }
+  { flag: "retries", placeholder: "N", help: "option.retries", default: "5" },
+  {
+    flag: "producer",
+    placeholder: "auto|NAME|none",
+    help: "option.producer",
+    env: ["TG_IMPORT_PRODUCER"],
+    default: "auto"
+  }
 ]
 
 export const exportOptions: ReadonlyArray<ClientOption> = [
@@ -115,6 +123,15 @@ export const parseRetries = (text: string): Parsed<number> => {
 export const parseCount = (text: string): Parsed<number> => {
   const value = Number(text)
   return Number.isInteger(value) && value > 0 ? { ok: true, value } : problem("notPositive", { text })
+}
+
+/** `--producer`: auto, none, or a name the gateway takes (1 to 128 of letters, digits, '.', '_', '-'). */
+export const parseProducer = (text: string): Parsed<ProducerChoice> => {
+  if (text === "auto") return { ok: true, value: { _tag: "Auto" } }
+  if (text === "none") return { ok: true, value: { _tag: "Off" } }
+  return /^[A-Za-z0-9._-]{1,128}$/.test(text)
+    ? { ok: true, value: { _tag: "Named", name: text } }
+    : problem("badProducerName", { text })
 }
 
 export const parseInputFormat = parseChoice<InputFormat>(inputFormats)

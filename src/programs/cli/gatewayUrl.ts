@@ -1,8 +1,11 @@
 /** The address of a gateway route, from the options the import and export commands share. */
 
 export interface GatewayTarget {
-  /** Base URL, e.g. ws://127.0.0.1:8888 (http:// and https:// are accepted too). */
-  readonly url: string
+  /**
+   * Base URLs of the gateway instances to use, e.g. ws://127.0.0.1:8888 (http:// and https:// are
+   * accepted too): the first, and the next one each time a connection fails or drops.
+   */
+  readonly urls: ReadonlyArray<string>
   readonly flow: string
   readonly kind: string
   readonly workspace: string | undefined
@@ -25,12 +28,21 @@ export const checkGatewayUrl = (url: string): string | undefined => {
   return undefined
 }
 
+/** `--url a,b`: the base URLs of a comma-separated list, blanks dropped. */
+export const gatewayUrlsOf = (text: string): ReadonlyArray<string> =>
+  text
+    .split(",")
+    .map((url) => url.trim())
+    .filter((url) => url !== "")
+
+/** The route's URL on instance `attempt` (counted from 0, round the list of URLs). */
 export const routeUrl = (
   target: GatewayTarget,
   direction: "import" | "export",
-  query: Readonly<Record<string, string | undefined>>
+  query: Readonly<Record<string, string | undefined>>,
+  attempt = 0
 ): string => {
-  const base = target.url.replace(/^http/, "ws").replace(/\/+$/, "")
+  const base = target.urls[attempt % target.urls.length]!.replace(/^http/, "ws").replace(/\/+$/, "")
   const params = new URLSearchParams()
   for (const [key, value] of Object.entries({ ...query, workspace: target.workspace, token: target.token })) {
     if (value !== undefined) params.set(key, value)
