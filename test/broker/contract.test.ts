@@ -6,7 +6,6 @@ import { assert, describe, it } from "@effect/vitest"
 import { Effect, Exit, Fiber, Option, Scope } from "effect"
 import { type BrokerShape, type Consumer, duplicateMessageId } from "../../src/services/Broker.ts"
 import { type BrokerUnderTest, brokersUnderTest, bytes, freshTopic, text } from "../support/brokers.ts"
-import { binaryBrokersUnderTest } from "../support/binaryBrokers.ts"
 import { dedupNamespace, ensureDedupNamespace } from "../support/dedupNamespace.ts"
 
 /** Long enough for a paused or drained consumer to show a message if one were coming. */
@@ -61,7 +60,7 @@ const sendNamed = (
 const nothingWithin = (consumer: Consumer) =>
   consumer.receive.pipe(Effect.timeoutOption(quietPeriod), Effect.map(Option.isNone))
 
-describe.each([...brokersUnderTest(), ...binaryBrokersUnderTest()])("Broker contract: $name", (adapter) => {
+describe.each(brokersUnderTest())("Broker contract: $name", (adapter) => {
   const name = adapter.name
 
   it.live(

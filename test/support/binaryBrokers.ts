@@ -9,7 +9,6 @@ import { makePulsarBinaryBroker } from "../../src/layers/broker/binary/PulsarBin
 import type { BrokerUnderTest } from "./brokers.ts"
 import { storedOnTopic } from "./pulsarAdmin.ts"
 import { testPulsarPingInterval } from "./pulsarScript.ts"
-import { pulsarSecurity } from "./pulsarSecurity.ts"
 
 /** `pulsar://host:port` of the broker whose admin API is at `httpUrl`. */
 export const pulsarServiceUrl = (httpUrl: string = inject("pulsarHttpUrl")): string =>
@@ -34,10 +33,3 @@ export const pulsarBinaryBroker = (): BrokerUnderTest => {
     )
   }
 }
-
-/**
- * The binary adapter in the open broker's run. Not yet in the secured broker's run: its binary
- * port has no TLS listener to test against.
- */
-export const binaryBrokersUnderTest = (): ReadonlyArray<BrokerUnderTest> =>
-  pulsarSecurity() === null ? [pulsarBinaryBroker()] : []

@@ -8,6 +8,7 @@ import { inject } from "vitest"
 import type { BrokerShape } from "../../src/services/Broker.ts"
 import { makeMemoryBroker, type MemoryBroker } from "../../src/layers/broker/MemoryBroker.ts"
 import { makePulsarBroker } from "../../src/layers/broker/PulsarBroker.ts"
+import { pulsarBinaryBroker } from "./binaryBrokers.ts"
 import { storedOnTopic } from "./pulsarAdmin.ts"
 import { testPulsarPingInterval } from "./pulsarScript.ts"
 import { pulsarSecurity, securedBrokerOptions } from "./pulsarSecurity.ts"
@@ -47,9 +48,13 @@ export const pulsarBroker = (): BrokerUnderTest => {
   }
 }
 
-/** Both adapters; in the run against the secured broker only Pulsar, the memory broker being the open run's. */
+/**
+ * Every adapter; in the run against the secured broker only Pulsar over its WebSocket API, the
+ * memory broker and the binary adapter being the open run's (the secured broker's binary port
+ * has no TLS listener yet).
+ */
 export const brokersUnderTest = (): ReadonlyArray<BrokerUnderTest> =>
-  pulsarSecurity() === null ? [memoryBroker, pulsarBroker()] : [pulsarBroker()]
+  pulsarSecurity() === null ? [memoryBroker, pulsarBroker(), pulsarBinaryBroker()] : [pulsarBroker()]
 
 let topicCounter = 0
 /** A topic no other test uses, in TrustGraph's namespace. */
