@@ -11,7 +11,8 @@ import { Deferred, Duration, Effect, Exit, Fiber, Pull, Schedule } from "effect"
 import { TestClock } from "effect/testing"
 import { en } from "../../src/i18n/catalogs/en.ts"
 import { makeMessages } from "../../src/i18n/messages.ts"
-import { backoff, type ImportOptions, importCommand } from "../../src/programs/cli/importCommand.ts"
+import { type ImportOptions, importCommand } from "../../src/programs/cli/importCommand.ts"
+import { backoff } from "../../src/programs/cli/reconnect.ts"
 import { notListening, type Script, scriptedGateway, stderrCapture } from "./scriptedGateway.ts"
 
 const messages = makeMessages("en", en)

@@ -40,6 +40,7 @@ import { type Closed, type ConnectError, type GatewayConnection, GatewaySocket, 
 import { type GatewayTarget, routeUrl, shown } from "./gatewayUrl.ts"
 import { producerNameOf } from "./producerName.ts"
 import { makeProgress } from "./progress.ts"
+import { backoff, nextWait } from "./reconnect.ts"
 
 export const exitCodes = { ok: 0, notLanded: 1, usage: 2, input: 3, interrupted: 130 } as const
 
@@ -66,23 +67,6 @@ export type ProducerChoice =
   | { readonly _tag: "Named"; readonly name: string }
   /** None: at least once, as TrustGraph's own clients import. */
   | { readonly _tag: "Off" }
-
-/**
- * The waits between attempts: 0.5 s, doubling, at most 10 s, `retries` of them. Used for
- * reconnecting after a dropped connection and for resending a frame nacked as retryable.
- */
-export const backoff = (retries: number) =>
-  Schedule.exponential("500 millis").pipe(
-    Schedule.modifyDelay(({ duration }) => Effect.succeed(Duration.min(duration, Duration.seconds(10)))),
-    Schedule.upTo({ times: retries })
-  )
-
-/** Sleeps the next wait of a schedule driven by hand: false, at once, when its waits are spent. */
-const nextWait = (step: (input: unknown) => Pull.Pull<Duration.Duration, never, Duration.Duration>) =>
-  step(undefined).pipe(
-    Effect.as(true),
-    Pull.catchDone(() => Effect.succeed(false))
-  )
 
 /** What the gateway said about frame `n` of the connection. */
 export type Answer =
