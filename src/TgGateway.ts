@@ -47,7 +47,10 @@ export const layer: Layer.Layer<GatewayServer, StartError, Broker> = layerServer
   Layer.provide(layerGatewaySettings)
 )
 
-/** The gateway with the broker BROKER names (PULSAR_HTTP_URL and the other PULSAR_* settings), as `tg-gateway serve` runs it. */
+/**
+ * The gateway with the broker BROKER names (PULSAR_HTTP_URL, PULSAR_URL and the other PULSAR_*
+ * settings), as `tg-gateway serve` runs it.
+ */
 export const layerWithConfiguredBroker: Layer.Layer<GatewayServer | Broker, StartError> = layerServer.pipe(
   Layer.provideMerge(layerConfiguredBroker),
   Layer.provide(layerLifecycle),
@@ -79,6 +82,11 @@ export const drainFirst = <A, E, R>(served: Layer.Layer<A, E, R>): Layer.Layer<A
 
 export { layerMemoryBroker, type MemoryBroker, makeMemoryBroker } from "./layers/broker/MemoryBroker.ts"
 export { layerPulsarBroker, type PulsarBrokerConfig } from "./layers/broker/PulsarBroker.ts"
+export {
+  layerPulsarBinaryBroker,
+  makePulsarBinaryBroker,
+  type PulsarBinaryBrokerConfig
+} from "./layers/broker/binary/PulsarBinaryBroker.ts"
 export {
   Broker,
   type BrokerShape,

@@ -18,6 +18,7 @@ export interface ValueProblem {
     | "notBoolean"
     | "notChoice"
     | "notHttpUrl"
+    | "notPulsarUrl"
     | "notUrl"
     | "topicTemplate"
     | "flowName"
@@ -106,6 +107,14 @@ const parseUrl = (text: string): Parsed<string> => {
   }
 }
 
+/** A broker's binary port: `pulsar://host[:port]` or `pulsar+ssl://host[:port]`. */
+const parsePulsarUrl = (text: string): Parsed<string> => {
+  const trimmed = text.trim().replace(/\/+$/, "")
+  return /^pulsar(?:\+ssl)?:\/\/(?:\[[^\]]+\]|[^:/\s]+)(?::\d{1,5})?$/.test(trimmed)
+    ? ok(trimmed)
+    : problem("notPulsarUrl", { text })
+}
+
 const parseText = (text: string): Parsed<string> => ok(text)
 
 /** A secret is wrapped at once so that no log line, error or inspection can print it. */
@@ -179,6 +188,7 @@ export const settings = {
   broker: setting("BROKER", "memory", parseChoice(["memory", "pulsar"] as const), "memory|pulsar"),
   pulsarHttpUrl: setting("PULSAR_HTTP_URL", "http://127.0.0.1:8080", parseUrl, "URL"),
   pulsarAdminUrl: setting("PULSAR_ADMIN_URL", undefined, parseUrl, "URL"),
+  pulsarUrl: setting("PULSAR_URL", undefined, parsePulsarUrl, "URL"),
   pulsarPingInterval: setting("PULSAR_PING_INTERVAL", "30s", parseInterval, "DURATION|off"),
   pulsarMaxMessageSize: setting("PULSAR_MAX_MESSAGE_SIZE", "auto", parseAutoBytes, "BYTES|auto"),
   pulsarAuthToken: setting("PULSAR_AUTH_TOKEN", undefined, parseSecretOf("PULSAR_AUTH_TOKEN"), "TOKEN", true),

@@ -11,6 +11,7 @@ import { type FlowConfigError, type FlowRegistry, layerFlowRegistry } from "../s
 import { type Connections, layerConnections } from "../services/Connections.ts"
 import { GatewaySettings, layerGatewaySettings } from "../services/GatewaySettings.ts"
 import { Lifecycle, type LifecycleShape } from "../services/Lifecycle.ts"
+import { binarySecurityProblem, layerPulsarBinaryBroker } from "./broker/binary/PulsarBinaryBroker.ts"
 import { layerMemoryBroker } from "./broker/MemoryBroker.ts"
 import { BrokerConfigError, securityProblem } from "./broker/PulsarAccess.ts"
 import { layerPulsarBroker, type PulsarBrokerConfig } from "./broker/PulsarBroker.ts"
@@ -42,7 +43,11 @@ export const pulsarConfigOf = (settings: SettingValues): PulsarBrokerConfig => (
 })
 
 export const layerBroker = (settings: SettingValues): Layer.Layer<Broker> =>
-  settings.broker === "pulsar" ? layerPulsarBroker(pulsarConfigOf(settings)) : layerMemoryBroker
+  settings.broker !== "pulsar"
+    ? layerMemoryBroker
+    : settings.pulsarUrl === undefined
+      ? layerPulsarBroker(pulsarConfigOf(settings))
+      : layerPulsarBinaryBroker({ ...pulsarConfigOf(settings), serviceUrl: settings.pulsarUrl })
 
 /** The object without its undefined fields: the broker's options are optional, not undefined. */
 const definedOnly = <A extends Record<string, unknown>>(value: A): { [K in keyof A]?: Exclude<A[K], undefined> } =>
@@ -60,9 +65,12 @@ export const layerConfiguredBroker: Layer.Layer<Broker, BrokerConfigError, Gatew
     const settings = yield* GatewaySettings
     if (settings.broker !== "pulsar") return layerMemoryBroker
     const config = pulsarConfigOf(settings)
-    const problem = securityProblem(config.httpUrl, config.auth, config.tls)
+    // PULSAR_URL set: producers and consumers over the binary protocol, the admin API as before.
+    const binary = settings.pulsarUrl === undefined ? undefined : { ...config, serviceUrl: settings.pulsarUrl }
+    const problem =
+      binary === undefined ? securityProblem(config.httpUrl, config.auth, config.tls) : binarySecurityProblem(binary)
     if (problem !== undefined) return yield* new BrokerConfigError({ source: "the PULSAR_* settings", problem })
-    return layerPulsarBroker(config)
+    return binary === undefined ? layerPulsarBroker(config) : layerPulsarBinaryBroker(binary)
   })
 )
 

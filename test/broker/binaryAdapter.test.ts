@@ -4,10 +4,6 @@
  * at the handshake, a broker that stops answering, a producer the broker closes, sends that are
  * refused or never answered.
  */
-import { execFileSync } from "node:child_process"
-import { mkdtempSync, readFileSync, rmSync } from "node:fs"
-import { tmpdir } from "node:os"
-import { join } from "node:path"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Exit, Fiber, Redacted } from "effect"
 import { CommandType, encodeMetadata } from "../../src/layers/broker/binary/commands.ts"
@@ -21,6 +17,7 @@ import {
   messageField,
   messageId,
   numberField,
+  selfSignedCertificate,
   stringField
 } from "../support/binaryBroker.ts"
 import { bytes, text } from "../support/brokers.ts"
@@ -240,21 +237,10 @@ describe("Pulsar binary adapter against a stand-in broker", () => {
     "pulsar+ssl:// is TLS checked against PULSAR_TLS_CA_FILE; a certificate no configured CA signed is refused",
     () =>
       Effect.gen(function* () {
-        const directory = mkdtempSync(join(tmpdir(), "tg-binary-tls-"))
-        yield* Effect.addFinalizer(() => Effect.sync(() => rmSync(directory, { recursive: true, force: true })))
-        execFileSync(
-          "openssl",
-          ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes"].concat(
-            ["-keyout", "broker.key", "-out", "broker.pem", "-days", "1", "-subj", "/CN=127.0.0.1"],
-            ["-addext", "subjectAltName=IP:127.0.0.1"]
-          ),
-          { cwd: directory, stdio: "pipe" }
-        )
-        const broker = yield* fakeBroker({
-          tls: { cert: readFileSync(join(directory, "broker.pem")), key: readFileSync(join(directory, "broker.key")) }
-        })
+        const certificate = yield* selfSignedCertificate
+        const broker = yield* fakeBroker({ tls: { cert: certificate.cert, key: certificate.key } })
         assert.match(broker.url, /^pulsar\+ssl:\/\//)
-        const trusted = adapterFor(broker.url, { tls: { caFile: join(directory, "broker.pem") } })
+        const trusted = adapterFor(broker.url, { tls: { caFile: certificate.certFile } })
         const producer = yield* trusted.producer(topic)
         const sending = yield* Effect.forkChild(producer.send({ payload: bytes("over TLS") }), {
           startImmediately: true

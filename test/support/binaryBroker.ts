@@ -5,7 +5,11 @@
  * handshake, lookups, producers, subscriptions and closes as a broker would, records every
  * command it is sent, and lets a test answer or send anything else.
  */
+import { execFileSync } from "node:child_process"
+import { mkdtempSync, readFileSync, rmSync } from "node:fs"
 import { createServer, type Socket } from "node:net"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
 import { createServer as createTlsServer } from "node:tls"
 import { Effect } from "effect"
 import { CommandType } from "../../src/layers/broker/binary/commands.ts"
@@ -227,3 +231,25 @@ export const fakeBroker = (
 export const messageId = (ledgerId: number, entryId: number) => (writer: Writer) => {
   writer.uint(1, ledgerId).uint(2, entryId)
 }
+
+/**
+ * A self-signed certificate for 127.0.0.1, made by `openssl` in a directory removed with the
+ * scope: `certFile` serves as the CA that trusts it.
+ */
+export const selfSignedCertificate = Effect.acquireRelease(
+  Effect.sync(() => {
+    const directory = mkdtempSync(join(tmpdir(), "tg-binary-tls-"))
+    execFileSync(
+      "openssl",
+      ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes"].concat(
+        ["-keyout", "broker.key", "-out", "broker.pem", "-days", "1", "-subj", "/CN=127.0.0.1"],
+        ["-addext", "subjectAltName=IP:127.0.0.1"]
+      ),
+      { cwd: directory, stdio: "pipe" }
+    )
+    const certFile = join(directory, "broker.pem")
+    const keyFile = join(directory, "broker.key")
+    return { directory, certFile, cert: readFileSync(certFile), key: readFileSync(keyFile) }
+  }),
+  ({ directory }) => Effect.sync(() => rmSync(directory, { recursive: true, force: true }))
+)

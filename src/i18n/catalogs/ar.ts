@@ -33,6 +33,7 @@ export const catalog: Catalog = {
   "problem.notBoolean": '"{text}" ليس true ولا false',
   "problem.notChoice": '"{text}" ليس إحدى القيم {choices}',
   "problem.notHttpUrl": '"{text}" ليس عنوان URL يبدأ بـ http:// أو https://',
+  "problem.notPulsarUrl": '"{text}" ليس عنوان URL يبدأ بـ pulsar:// أو pulsar+ssl:// (مثال: pulsar://127.0.0.1:6650)',
   "problem.notUrl": '"{text}" ليس عنوان URL',
   "problem.topicTemplate": '"{text}" يجب أن يحتوي على {interface} (وعادةً على {workspace} و{flow} أيضًا)',
   "problem.flowName": "اسم التدفق \"{name}\" لا يجوز أن يحتوي إلا على حروف وأرقام و'.' و'_' و'-'",
@@ -144,6 +145,8 @@ export const catalog: Catalog = {
     "منفذ الويب في Pulsar (واجهة WebSocket البرمجية وواجهة الإدارة البرمجية)، مع BROKER=pulsar",
   "setting.PULSAR_ADMIN_URL":
     "واجهة الإدارة البرمجية في Pulsar، إن لم تكن على PULSAR_HTTP_URL (وكيل WebSocket يعمل منفصلًا عن الوسطاء)؛ الافتراضي PULSAR_HTTP_URL",
+  "setting.PULSAR_URL":
+    "المنفذ الثنائي لـ Pulsar (pulsar://host:6650، أو pulsar+ssl:// عبر TLS)؛ عند ضبطه يستخدم المنتجون والمستهلكون بروتوكول Pulsar الخاص بدلًا من واجهة WebSocket، ويبقى PULSAR_HTTP_URL واجهة الإدارة",
   "setting.PULSAR_PING_INTERVAL":
     "عدد مرات إرسال ping إلى كل جلسة Pulsar كي لا يغلقها الوسيط لخمولها (أقل من قيمة webSocketSessionIdleTimeoutMillis لديه)؛ 0 أو off: أبدًا",
   "setting.PULSAR_MAX_MESSAGE_SIZE":

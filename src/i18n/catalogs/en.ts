@@ -35,6 +35,7 @@ export const en = {
   "problem.notBoolean": '"{text}" is not true or false',
   "problem.notChoice": '"{text}" is not one of {choices}',
   "problem.notHttpUrl": '"{text}" is not an http:// or https:// URL',
+  "problem.notPulsarUrl": '"{text}" is not a pulsar:// or pulsar+ssl:// URL (example: pulsar://127.0.0.1:6650)',
   "problem.notUrl": '"{text}" is not a URL',
   "problem.topicTemplate": '"{text}" must contain {interface} (and usually {workspace} and {flow})',
   "problem.flowName": "flow name \"{name}\" may only use letters, digits, '.', '_' and '-'",
@@ -152,6 +153,8 @@ export const en = {
   "setting.PULSAR_HTTP_URL": "Pulsar web port (WebSocket API and admin API), with BROKER=pulsar",
   "setting.PULSAR_ADMIN_URL":
     "Pulsar admin API, when it is not at PULSAR_HTTP_URL (a WebSocket proxy apart from the brokers); default PULSAR_HTTP_URL",
+  "setting.PULSAR_URL":
+    "Pulsar binary port (pulsar://host:6650, or pulsar+ssl:// over TLS); when set, producers and consumers use Pulsar's own protocol instead of its WebSocket API, and PULSAR_HTTP_URL stays the admin API",
   "setting.PULSAR_PING_INTERVAL":
     "how often each Pulsar session is pinged so that the broker does not close it as idle (keep it below the broker's webSocketSessionIdleTimeoutMillis); 0 or off: never",
   "setting.PULSAR_MAX_MESSAGE_SIZE":

@@ -35,6 +35,7 @@ export const catalog: Catalog = {
   "problem.notBoolean": '"{text}" no es true ni false',
   "problem.notChoice": '"{text}" no es ninguno de estos valores: {choices}',
   "problem.notHttpUrl": '"{text}" no es una URL http:// ni https://',
+  "problem.notPulsarUrl": '"{text}" no es una URL pulsar:// ni pulsar+ssl:// (ejemplo: pulsar://127.0.0.1:6650)',
   "problem.notUrl": '"{text}" no es una URL',
   "problem.topicTemplate": '"{text}" debe contener {interface} (y normalmente {workspace} y {flow})',
   "problem.flowName": "el nombre de flujo \"{name}\" solo puede contener letras, dígitos, '.', '_' y '-'",
@@ -155,6 +156,8 @@ export const catalog: Catalog = {
   "setting.PULSAR_HTTP_URL": "puerto web de Pulsar (API WebSocket y API de administración), con BROKER=pulsar",
   "setting.PULSAR_ADMIN_URL":
     "API de administración de Pulsar, si no está en PULSAR_HTTP_URL (un proxy WebSocket aparte de los brokers); por defecto PULSAR_HTTP_URL",
+  "setting.PULSAR_URL":
+    "puerto binario de Pulsar (pulsar://host:6650, o pulsar+ssl:// con TLS); si se indica, productores y consumidores usan el protocolo propio de Pulsar en lugar de su API WebSocket, y PULSAR_HTTP_URL sigue siendo la API de administración",
   "setting.PULSAR_PING_INTERVAL":
     "cada cuánto se envía un ping a cada sesión de Pulsar para que el broker no la cierre por inactividad (menos que su webSocketSessionIdleTimeoutMillis); 0 u off: nunca",
   "setting.PULSAR_MAX_MESSAGE_SIZE":

@@ -33,6 +33,7 @@ export const catalog: Catalog = {
   "problem.notBoolean": '"{text}" אינו true או false',
   "problem.notChoice": '"{text}" אינו אחד מהערכים {choices}',
   "problem.notHttpUrl": '"{text}" אינו כתובת URL מסוג http:// או https://',
+  "problem.notPulsarUrl": '"{text}" אינו כתובת URL מסוג pulsar:// או pulsar+ssl:// (לדוגמה: pulsar://127.0.0.1:6650)',
   "problem.notUrl": '"{text}" אינו כתובת URL',
   "problem.topicTemplate": '"{text}" חייב להכיל {interface} (ובדרך כלל גם {workspace} ו-{flow})',
   "problem.flowName": "שם הזרימה \"{name}\" יכול להכיל רק אותיות, ספרות, '.', '_' ו-'-'",
@@ -147,6 +148,8 @@ export const catalog: Catalog = {
   "setting.PULSAR_HTTP_URL": "פורט ה-HTTP של Pulsar (ממשק ה-WebSocket וממשק הניהול), כאשר BROKER=pulsar",
   "setting.PULSAR_ADMIN_URL":
     "ממשק הניהול של Pulsar, כאשר אינו ב-PULSAR_HTTP_URL (WebSocket proxy שרץ בנפרד מה-brokers); ברירת המחדל PULSAR_HTTP_URL",
+  "setting.PULSAR_URL":
+    "הפורט הבינארי של Pulsar (pulsar://host:6650, או pulsar+ssl:// מעל TLS); כאשר מוגדר, יצרנים וצרכנים משתמשים בפרוטוקול של Pulsar עצמו במקום בממשק ה-WebSocket, ו-PULSAR_HTTP_URL נשאר ממשק הניהול",
   "setting.PULSAR_PING_INTERVAL":
     "באיזו תדירות נשלח ping לכל סשן של Pulsar כדי שהברוקר לא יסגור אותו כלא פעיל (פחות מ-webSocketSessionIdleTimeoutMillis שלו); 0 או off: אף פעם",
   "setting.PULSAR_MAX_MESSAGE_SIZE":

@@ -33,6 +33,7 @@ export const catalog: Catalog = {
   "problem.notBoolean": '"{text}" न true है, न false',
   "problem.notChoice": '"{text}" इनमें से कोई नहीं है: {choices}',
   "problem.notHttpUrl": '"{text}" कोई http:// या https:// URL नहीं है',
+  "problem.notPulsarUrl": '"{text}" कोई pulsar:// या pulsar+ssl:// URL नहीं है (उदाहरण: pulsar://127.0.0.1:6650)',
   "problem.notUrl": '"{text}" कोई URL नहीं है',
   "problem.topicTemplate": '"{text}" में {interface} होना चाहिए (और आमतौर पर {workspace} और {flow} भी)',
   "problem.flowName": "फ़्लो के नाम \"{name}\" में केवल अक्षर, अंक, '.', '_' और '-' हो सकते हैं",
@@ -140,6 +141,8 @@ export const catalog: Catalog = {
   "setting.PULSAR_HTTP_URL": "Pulsar का वेब पोर्ट (WebSocket API और एडमिन API), BROKER=pulsar के साथ",
   "setting.PULSAR_ADMIN_URL":
     "Pulsar का एडमिन API, जब वह PULSAR_HTTP_URL पर न हो (brokers से अलग चलने वाला WebSocket प्रॉक्सी); डिफ़ॉल्ट PULSAR_HTTP_URL",
+  "setting.PULSAR_URL":
+    "Pulsar का बाइनरी पोर्ट (pulsar://host:6650, या TLS पर pulsar+ssl://); सेट होने पर producer और consumer WebSocket API की जगह Pulsar का अपना प्रोटोकॉल इस्तेमाल करते हैं, और PULSAR_HTTP_URL एडमिन API बना रहता है",
   "setting.PULSAR_PING_INTERVAL":
     "हर Pulsar सत्र को कितनी बार ping भेजा जाए ताकि ब्रोकर उसे निष्क्रिय मानकर बंद न करे (ब्रोकर के webSocketSessionIdleTimeoutMillis से कम रखें); 0 या off: कभी नहीं",
   "setting.PULSAR_MAX_MESSAGE_SIZE":

@@ -33,6 +33,7 @@ export const catalog: Catalog = {
   "problem.notBoolean": '"{text}" não é true nem false',
   "problem.notChoice": '"{text}" não é nenhum destes valores: {choices}',
   "problem.notHttpUrl": '"{text}" não é uma URL http:// ou https://',
+  "problem.notPulsarUrl": '"{text}" não é uma URL pulsar:// ou pulsar+ssl:// (exemplo: pulsar://127.0.0.1:6650)',
   "problem.notUrl": '"{text}" não é uma URL',
   "problem.topicTemplate": '"{text}" deve conter {interface} (e geralmente {workspace} e {flow})',
   "problem.flowName": "o nome de fluxo \"{name}\" só pode conter letras, dígitos, '.', '_' e '-'",
@@ -154,6 +155,8 @@ export const catalog: Catalog = {
   "setting.PULSAR_HTTP_URL": "porta web do Pulsar (API WebSocket e API de administração), com BROKER=pulsar",
   "setting.PULSAR_ADMIN_URL":
     "API de administração do Pulsar, quando não está em PULSAR_HTTP_URL (um proxy WebSocket à parte dos brokers); por padrão PULSAR_HTTP_URL",
+  "setting.PULSAR_URL":
+    "porta binária do Pulsar (pulsar://host:6650, ou pulsar+ssl:// com TLS); definida, produtores e consumidores usam o protocolo próprio do Pulsar em vez da API WebSocket, e PULSAR_HTTP_URL continua sendo a API de administração",
   "setting.PULSAR_PING_INTERVAL":
     "com que frequência cada sessão do Pulsar recebe um ping para que o broker não a feche por inatividade (abaixo do webSocketSessionIdleTimeoutMillis dele); 0 ou off: nunca",
   "setting.PULSAR_MAX_MESSAGE_SIZE":

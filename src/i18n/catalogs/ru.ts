@@ -33,6 +33,7 @@ export const catalog: Catalog = {
   "problem.notBoolean": "«{text}» — не true и не false",
   "problem.notChoice": "«{text}» — не одно из допустимых значений: {choices}",
   "problem.notHttpUrl": "«{text}» — не URL вида http:// или https://",
+  "problem.notPulsarUrl": "«{text}» — не URL вида pulsar:// или pulsar+ssl:// (пример: pulsar://127.0.0.1:6650)",
   "problem.notUrl": "«{text}» — не URL",
   "problem.topicTemplate": "«{text}» должно содержать {interface} (и обычно {workspace} и {flow})",
   "problem.flowName": "имя потока «{name}» может содержать только буквы, цифры, '.', '_' и '-'",
@@ -149,6 +150,8 @@ export const catalog: Catalog = {
   "setting.PULSAR_HTTP_URL": "веб-порт Pulsar (WebSocket API и API администрирования), при BROKER=pulsar",
   "setting.PULSAR_ADMIN_URL":
     "API администрирования Pulsar, если он не на PULSAR_HTTP_URL (WebSocket-прокси отдельно от брокеров); по умолчанию PULSAR_HTTP_URL",
+  "setting.PULSAR_URL":
+    "двоичный порт Pulsar (pulsar://host:6650 или pulsar+ssl:// поверх TLS); если задан, производители и потребители работают по собственному протоколу Pulsar вместо его WebSocket API, а PULSAR_HTTP_URL остаётся API администрирования",
   "setting.PULSAR_PING_INTERVAL":
     "как часто каждой сессии Pulsar отправляется ping, чтобы брокер не закрыл её как простаивающую (меньше его webSocketSessionIdleTimeoutMillis); 0 или off: никогда",
   "setting.PULSAR_MAX_MESSAGE_SIZE":

@@ -34,6 +34,7 @@ export const catalog: Catalog = {
   "problem.notBoolean": '"{text}" si true wala false',
   "problem.notChoice": '"{text}" si mojawapo ya {choices}',
   "problem.notHttpUrl": '"{text}" si URL ya http:// au https://',
+  "problem.notPulsarUrl": '"{text}" si URL ya pulsar:// au pulsar+ssl:// (mfano: pulsar://127.0.0.1:6650)',
   "problem.notUrl": '"{text}" si URL',
   "problem.topicTemplate": '"{text}" lazima iwe na {interface} (na kwa kawaida {workspace} na {flow})',
   "problem.flowName": "jina la mtiririko \"{name}\" linaweza kutumia herufi, tarakimu, '.', '_' na '-' pekee",
@@ -153,6 +154,8 @@ export const catalog: Catalog = {
     "bandari ya wavuti ya Pulsar (API ya WebSocket na API ya usimamizi), pamoja na BROKER=pulsar",
   "setting.PULSAR_ADMIN_URL":
     "API ya usimamizi ya Pulsar, isipokuwa kwenye PULSAR_HTTP_URL (proksi ya WebSocket inayoendeshwa kando na broker); chaguo-msingi PULSAR_HTTP_URL",
+  "setting.PULSAR_URL":
+    "bandari ya binary ya Pulsar (pulsar://host:6650, au pulsar+ssl:// juu ya TLS); ikiwekwa, wazalishaji na watumiaji hutumia itifaki ya Pulsar yenyewe badala ya API yake ya WebSocket, na PULSAR_HTTP_URL hubaki API ya usimamizi",
   "setting.PULSAR_PING_INTERVAL":
     "mara ngapi kila kikao cha Pulsar kinatumiwa ping ili broker isikifunge kwa kukaa bila kazi (chini ya webSocketSessionIdleTimeoutMillis yake); 0 au off: kamwe",
   "setting.PULSAR_MAX_MESSAGE_SIZE":

@@ -35,6 +35,7 @@ export const catalog: Catalog = {
   "problem.notBoolean": '"{text}" true veya false değil',
   "problem.notChoice": '"{text}" şunlardan biri değil: {choices}',
   "problem.notHttpUrl": '"{text}" bir http:// veya https:// URL\'si değil',
+  "problem.notPulsarUrl": '"{text}" bir pulsar:// veya pulsar+ssl:// URL\'si değil (örnek: pulsar://127.0.0.1:6650)',
   "problem.notUrl": '"{text}" bir URL değil',
   "problem.topicTemplate": '"{text}" {interface} içermelidir (genellikle {workspace} ve {flow} da)',
   "problem.flowName": "\"{name}\" akış adı yalnızca harf, rakam, '.', '_' ve '-' içerebilir",
@@ -151,6 +152,8 @@ export const catalog: Catalog = {
   "setting.PULSAR_HTTP_URL": "Pulsar web portu (WebSocket API'si ve yönetim API'si); BROKER=pulsar ile kullanılır",
   "setting.PULSAR_ADMIN_URL":
     "Pulsar yönetim API'si, PULSAR_HTTP_URL üzerinde değilse (brokerlardan ayrı çalışan bir WebSocket proxy'si); varsayılan PULSAR_HTTP_URL",
+  "setting.PULSAR_URL":
+    "Pulsar ikili portu (pulsar://host:6650 ya da TLS üzerinden pulsar+ssl://); ayarlanırsa üreticiler ve tüketiciler WebSocket API'si yerine Pulsar'ın kendi protokolünü kullanır ve PULSAR_HTTP_URL yönetim API'si olarak kalır",
   "setting.PULSAR_PING_INTERVAL":
     "her Pulsar oturumuna ne sıklıkla ping gönderileceği, böylece aracı onu boşta diye kapatmaz (aracının webSocketSessionIdleTimeoutMillis değerinden kısa olmalı); 0 veya off: hiç",
   "setting.PULSAR_MAX_MESSAGE_SIZE":

@@ -32,6 +32,7 @@ export const catalog: Catalog = {
   "problem.notBoolean": "“{text}”既不是 true 也不是 false",
   "problem.notChoice": "“{text}”不是以下值之一：{choices}",
   "problem.notHttpUrl": "“{text}”不是 http:// 或 https:// URL",
+  "problem.notPulsarUrl": "“{text}”不是 pulsar:// 或 pulsar+ssl:// URL（例如：pulsar://127.0.0.1:6650）",
   "problem.notUrl": "“{text}”不是 URL",
   "problem.topicTemplate": "“{text}”必须包含 {interface}（通常还包含 {workspace} 和 {flow}）",
   "problem.flowName": "流名称“{name}”只能包含字母、数字、'.'、'_' 和 '-'",
@@ -136,6 +137,8 @@ export const catalog: Catalog = {
   "setting.PULSAR_HTTP_URL": "Pulsar 的 Web 端口（WebSocket API 和管理 API），用于 BROKER=pulsar",
   "setting.PULSAR_ADMIN_URL":
     "Pulsar 管理 API，当它不在 PULSAR_HTTP_URL 时（与 broker 分开运行的 WebSocket 代理）；默认为 PULSAR_HTTP_URL",
+  "setting.PULSAR_URL":
+    "Pulsar 二进制端口（pulsar://host:6650，或经 TLS 的 pulsar+ssl://）；设置后，生产者和消费者使用 Pulsar 自己的协议而不是其 WebSocket API，PULSAR_HTTP_URL 仍为管理 API",
   "setting.PULSAR_PING_INTERVAL":
     "向每个 Pulsar 会话发送 ping 的间隔，使代理不会因空闲而关闭它（应小于代理的 webSocketSessionIdleTimeoutMillis）；0 或 off：从不",
   "setting.PULSAR_MAX_MESSAGE_SIZE":

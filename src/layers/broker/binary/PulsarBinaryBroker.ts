@@ -126,8 +126,13 @@ export const makePulsarBinaryBroker = (config: PulsarBinaryBrokerConfig): Broker
   const access = tls
     ? makeBrokerAccess(serviceUrl.replace(/^pulsar\+ssl:/, "https:"), config.auth, config.tls)
     : makeBrokerAccess(serviceUrl, config.auth)
-  // Readiness and deduplication stay on the admin REST API, exactly as the WebSocket adapter asks it.
-  const admin = makePulsarBroker(config)
+  // Readiness and deduplication stay on the admin REST API, exactly as the WebSocket adapter asks
+  // it; TLS files set for a pulsar+ssl:// binary port are not the admin API's when it is http://.
+  const admin = makePulsarBroker(
+    (config.adminUrl ?? config.httpUrl).startsWith("https:") || config.tls === undefined
+      ? config
+      : { ...config, tls: {} }
+  )
 
   const nameOf = (topic: string): Effect.Effect<void, TopicRefused> =>
     parseTopicName(topic) === undefined
@@ -638,15 +643,39 @@ export const makePulsarBinaryBroker = (config: PulsarBinaryBrokerConfig): Broker
   }
 }
 
+/**
+ * Settings of the binary adapter that cannot work together, named by their variables; undefined
+ * when none. TLS files apply to a `pulsar+ssl://` binary port, an `https://` admin API, or both.
+ */
+export const binarySecurityProblem = (config: PulsarBinaryBrokerConfig): string | undefined => {
+  if (parseServiceUrl(config.serviceUrl) === undefined) {
+    return `PULSAR_URL is ${config.serviceUrl}: expected pulsar://host:6650 or pulsar+ssl://host:6651`
+  }
+  const tls = config.tls ?? {}
+  const tlsSet = tls.caFile ?? tls.certFile ?? (tls.insecure === true ? "PULSAR_TLS_INSECURE" : undefined)
+  if (tlsSet !== undefined && !config.serviceUrl.startsWith("pulsar+ssl:") && !config.httpUrl.startsWith("https:")) {
+    return (
+      `PULSAR_TLS_* settings apply to a pulsar+ssl:// PULSAR_URL or an https:// PULSAR_HTTP_URL, and they are ` +
+      `${config.serviceUrl} and ${config.httpUrl}: use pulsar+ssl:// or https://`
+    )
+  }
+  // The other checks (a token and OAuth2 at once, a certificate without its key, …) are the same.
+  return securityProblem("https://", config.auth, config.tls)
+}
+
 /** The adapter as a layer; settings that cannot work together are said at start-up, as the WebSocket adapter does. */
 export const layerPulsarBinaryBroker = (config: PulsarBinaryBrokerConfig): Layer.Layer<Broker> =>
   Layer.effect(
     Broker,
     Effect.gen(function* () {
-      const base = config.httpUrl.replace(/\/+$/, "")
-      const problem = securityProblem(base, config.auth, config.tls)
+      const problem = binarySecurityProblem(config)
       if (problem !== undefined) yield* Effect.logError(`the broker's settings cannot work: ${problem}`)
-      const insecure = insecureWarning(base, config.tls)
+      const insecure = insecureWarning(
+        config.serviceUrl.startsWith("pulsar+ssl:")
+          ? config.serviceUrl.replace(/^pulsar\+ssl:/, "https:")
+          : config.httpUrl,
+        config.tls
+      )
       if (insecure !== undefined) yield* Effect.logWarning(insecure)
       return makePulsarBinaryBroker(config)
     })
