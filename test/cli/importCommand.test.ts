@@ -2,8 +2,8 @@
  * `tg-gateway import` against a scripted gateway (acks, refusals, dropped connections, bad input)
  * and against the real gateway on the in-memory broker, in the test process and as the command.
  */
-import { execFile } from "node:child_process"
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
+import { execFile, execFileSync } from "node:child_process"
+import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { PassThrough } from "node:stream"
@@ -250,6 +250,31 @@ describe("tg-gateway import", () => {
         assert.include(stderr.text(), "interrupted: 0 frames sent but not acknowledged")
         assert.include(stderr.text(), "run the same command again to import it all")
       })
+  )
+
+  it.live("Ctrl-C while the input is read through for its producer name: exit 130 at once, nothing sent", () =>
+    Effect.gen(function* () {
+      const gateway = yield* fakeGateway(() => {})
+      // A named pipe nobody writes to: reading it for the digest waits until Ctrl-C.
+      const fifo = join(directory, "never-written.nt")
+      execFileSync("mkfifo", [fifo])
+      const stderr = captureStream()
+      const listening = process.listenerCount("SIGINT")
+      const running = runImport(
+        { ...options(gateway.url, fifo, "nt"), producer: { _tag: "Auto" } },
+        messages,
+        stderr.stream
+      )
+      // The command's Ctrl-C listener is there once it has begun reading the input through.
+      while (process.listenerCount("SIGINT") === listening) yield* Effect.promise(() => new Promise(setImmediate))
+      process.emit("SIGINT")
+      const code = yield* Effect.promise(() => running)
+      // The read still waiting on the pipe in Node's thread pool is let go by a writer opening it.
+      closeSync(openSync(fifo, "w"))
+      assert.strictEqual(code, 130)
+      assert.deepStrictEqual(gateway.connections.length, 0, "nothing connected, nothing sent")
+      assert.include(stderr.text(), "interrupted: 0 frames sent but not acknowledged")
+    })
   )
 
   it.live("Ctrl-C while the input waits for more (an open pipe): exit 130 at once, and standard input is let go", () =>

@@ -504,15 +504,23 @@ export const importCommand = Effect.fn("Import.run")(function* (
 
   // The Ctrl-C listener is there before anything connects, and gone (Ctrl-C is Node's again)
   // while the last connection closes with 1000 and its close frame is waited for.
-  producer =
+  // An input that cannot be read has no name, and is reported when it is read for its frames.
+  const nameProducer: Effect.Effect<string | undefined> =
     options.producer._tag === "Named"
-      ? options.producer.name
+      ? Effect.succeed(options.producer.name)
       : options.producer._tag === "Auto"
-        ? yield* producerNameOf(options.target, options.sources).pipe(Effect.orElseSucceed(() => undefined))
-        : undefined
+        ? producerNameOf(options.target, options.sources).pipe(Effect.orElseSucceed(() => undefined))
+        : Effect.succeed(undefined)
   const ended = yield* Effect.scoped(
     Effect.gen(function* () {
       const pressed = yield* ctrlC
+      // Reading a large input through for its digest takes a while: Ctrl-C stops that too.
+      const named = yield* nameProducer.pipe(
+        Effect.map((name) => ({ name })),
+        Effect.raceFirst(Effect.as(pressed, undefined))
+      )
+      if (named === undefined) return "interruptedOpening" as const
+      producer = named.name
       yield* Effect.forkIn(supervise(), connections)
       const first = yield* Deferred.await(firstOpen).pipe(
         Effect.as<Outcome>("open"),
