@@ -5,7 +5,8 @@ export default defineConfig({
     include: ["test/**/*.test.ts"],
     // Needs the secured broker: it runs in vitest.secure.config.ts's run, which `npm test` runs too.
     exclude: [...configDefaults.exclude, "test/broker/pulsarSecurity.test.ts"],
-    globalSetup: ["test/support/pulsarGlobalSetup.ts"],
+    // The fault-injection suite's summary table (test/faults/) is printed by its own setup after the run.
+    globalSetup: ["test/support/pulsarGlobalSetup.ts", "test/faults/summarySetup.ts"],
     reporters: ["verbose"],
     testTimeout: 60_000,
     hookTimeout: 240_000

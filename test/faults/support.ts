@@ -1,0 +1,318 @@
+/**
+ * What the fault-injection suite shares: real `tg-gateway serve`, `import` and `export` processes,
+ * a seeded random generator for the moments faults strike, a reader that counts what is on a topic
+ * straight from Pulsar (never through the gateway), and the rows of the summary table that
+ * summarySetup.ts prints at the end of the run.
+ */
+import { type ChildProcess, spawn } from "node:child_process"
+import { appendFileSync, readFileSync, writeFileSync } from "node:fs"
+import { fileURLToPath } from "node:url"
+import { Effect } from "effect"
+import { inject } from "vitest"
+import { makePulsarBroker } from "../../src/layers/broker/PulsarBroker.ts"
+import { adminRequest, storedOnTopic } from "../support/pulsarAdmin.ts"
+import { freeTcpPort, testPulsarPingInterval } from "../support/pulsarScript.ts"
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    /** The file the suite's scenarios append their summary rows to (summarySetup.ts). */
+    faultsResults: string
+  }
+}
+
+const bin = fileURLToPath(new URL("../../bin/tg-gateway.js", import.meta.url))
+
+/** TG_FAULTS_LONG=1: the long mode, 100 runs of the main scenario instead of CI's bounded size. */
+export const long = process.env["TG_FAULTS_LONG"] === "1"
+
+/** Runs of a scenario: `bounded` in CI, `inLong` with TG_FAULTS_LONG=1. */
+export const runsOf = (bounded: number, inLong: number) => (long ? inLong : bounded)
+
+/**
+ * The seed of a file's random moments: TG_FAULTS_SEED to replay a run, else one of its own, printed
+ * so that a failure can be replayed.
+ */
+export const seedFor = (scenario: string): number => {
+  const given = process.env["TG_FAULTS_SEED"]
+  const seed = given === undefined || given === "" ? Math.floor(Math.random() * 2 ** 31) : Number(given)
+  console.log(`${scenario}: seed ${seed} (TG_FAULTS_SEED=${seed} replays these moments)`)
+  return seed
+}
+
+/** mulberry32: a small generator whose sequence is fixed by its seed. */
+export const generator = (seed: number) => {
+  let state = seed >>> 0
+  const next = () => {
+    state = (state + 0x6d2b79f5) >>> 0
+    let t = state
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+  /** An integer in [low, high]. */
+  const between = (low: number, high: number) => low + Math.floor(next() * (high - low + 1))
+  return { next, between }
+}
+
+/** A child process of the test's, with everything it wrote so far. */
+export interface Proc {
+  readonly child: ChildProcess
+  readonly text: () => string
+  /** Its exit code (null when ended by a signal), once it has exited and its output is read. */
+  readonly closed: Promise<number | null>
+  /** Resolves once it has written `what`; rejects, with its output, if it exits first. */
+  readonly said: (what: string | RegExp) => Promise<void>
+}
+
+const children = new Set<ChildProcess>()
+/** Every process a test started and left running, killed, but those in `keep`: for `afterEach`. */
+export const killLeftovers = (...keep: ReadonlyArray<Proc | undefined>) => {
+  for (const child of children) {
+    if (keep.some((proc) => proc?.child === child)) continue
+    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL")
+    children.delete(child)
+  }
+}
+
+export const start = (args: ReadonlyArray<string>, env: Record<string, string> = {}): Proc => {
+  const child = spawn(process.execPath, [bin, ...args], { env: { ...process.env, ...env }, stdio: "pipe" })
+  children.add(child)
+  const output: Array<string> = []
+  const waiting = new Set<() => void>()
+  const collect = (chunk: Buffer) => {
+    output.push(chunk.toString())
+    for (const check of waiting) check()
+  }
+  child.stdout.on("data", collect)
+  child.stderr.on("data", collect)
+  const closed = new Promise<number | null>((resolve) => child.once("close", (code) => resolve(code)))
+  const text = () => output.join("")
+  const said = (what: string | RegExp) =>
+    new Promise<void>((resolve, reject) => {
+      const found = () => (typeof what === "string" ? text().includes(what) : what.test(text()))
+      const check = () => {
+        if (!found()) return
+        waiting.delete(check)
+        resolve()
+      }
+      waiting.add(check)
+      check()
+      void closed.then((code) => {
+        if (!waiting.has(check)) return
+        waiting.delete(check)
+        reject(new Error(`${args[0]} exited (${code}) before saying ${String(what)}:\n${text()}`))
+      })
+    })
+  return { child, text, closed, said }
+}
+
+/** Kills a process with `signal` and waits until it is gone. */
+export const kill = async (proc: Proc, signal: NodeJS.Signals) => {
+  proc.child.kill(signal)
+  return proc.closed
+}
+
+/**
+ * Waits until `check` holds, looking again every 20 ms; after `timeoutMillis` it fails naming
+ * `what`. The poll only decides when to act or that nothing more is coming; it asserts nothing
+ * about how long anything took.
+ */
+export const until = async (what: string, check: () => boolean | Promise<boolean>, timeoutMillis = 120_000) => {
+  const deadline = Date.now() + timeoutMillis
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`still waiting after ${timeoutMillis / 1000} s for ${what}`)
+    await new Promise((resolve) => setTimeout(resolve, 20))
+  }
+}
+
+export const freePort = freeTcpPort
+
+export interface GatewayOptions {
+  readonly httpUrl: string
+  readonly port: number
+  readonly flows: ReadonlyArray<string>
+  readonly topicTemplate?: string
+  readonly env?: Record<string, string>
+}
+
+/** `tg-gateway serve` on the port given, on Pulsar, once it listens. */
+export const serve = async (options: GatewayOptions): Promise<Proc> => {
+  const proc = start(["serve", "--lang", "en"], {
+    BROKER: "pulsar",
+    PULSAR_HTTP_URL: options.httpUrl,
+    PULSAR_PING_INTERVAL: testPulsarPingInterval,
+    GATEWAY_PORT: String(options.port),
+    GATEWAY_HOST: "127.0.0.1",
+    FLOWS: options.flows.join(","),
+    LOG_QUEUE_STATS: "false",
+    ...(options.topicTemplate === undefined ? {} : { TOPIC_TEMPLATE: options.topicTemplate }),
+    ...options.env
+  })
+  await proc.said("tg-gateway listening")
+  return proc
+}
+
+let flowCounter = 0
+export const freshFlow = (label: string) => `${label}-${process.pid}-${Date.now().toString(36)}-${flowCounter++}`
+
+/** The namespace with deduplication on that the imports go to, made so on the broker at `httpUrl`. */
+export const dedupNamespace = "tg/dedup"
+export const dedupTemplate = `persistent://${dedupNamespace}/{interface}:{workspace}:{flow}`
+export const dedupTopic = (flow: string) => `persistent://${dedupNamespace}/triples-store:default:${flow}`
+
+export const ensureDedupNamespace = async (httpUrl: string) => {
+  await adminRequest(httpUrl, "/admin/v2/tenants/tg", null, {
+    method: "PUT",
+    body: JSON.stringify({ allowedClusters: ["standalone"] })
+  })
+  // 409 when it exists already.
+  await adminRequest(httpUrl, `/admin/v2/namespaces/${dedupNamespace}`, null, { method: "PUT" })
+  const enabled = await adminRequest(httpUrl, `/admin/v2/namespaces/${dedupNamespace}/deduplication`, null, {
+    method: "POST",
+    body: "true"
+  })
+  if (!enabled.ok)
+    throw new Error(`enabling deduplication on ${dedupNamespace}: HTTP ${enabled.status} ${enabled.text}`)
+}
+
+export const triplesPerFrame = 10
+
+/**
+ * An N-Triples file of `frames` × 10 triples, subject `…/t<i>` each, imported in frames of 10:
+ * frame j holds triples 10j … 10j+9, so a frame is known on the topic by its first subject.
+ */
+export const writeTriples = (path: string, frames: number) => {
+  const lines = Array.from(
+    { length: frames * triplesPerFrame },
+    (_, i) => `<http://example.org/fault/t${i}> <http://example.org/p> "value ${i}" .`
+  )
+  writeFileSync(path, `${lines.join("\n")}\n`)
+  return {
+    path,
+    frames,
+    triples: Array.from({ length: frames * triplesPerFrame }, (_, i) => `http://example.org/fault/t${i}`),
+    frameKeys: Array.from({ length: frames }, (_, j) => `http://example.org/fault/t${j * triplesPerFrame}`)
+  }
+}
+export type TriplesFile = ReturnType<typeof writeTriples>
+
+/** A triples frame as the client sends and exports it (`s.i`) or as it is stored on the topic (`s.iri`). */
+interface FrameShape {
+  readonly triples?: ReadonlyArray<{ readonly s?: { readonly i?: string; readonly iri?: string } }>
+}
+
+/** What a set of frames holds against what it should: missing and duplicated frames and triples. */
+export interface Tally {
+  readonly frames: number
+  readonly missingFrames: number
+  readonly duplicateFrames: number
+  readonly missingTriples: number
+  readonly duplicateTriples: number
+}
+
+export const tally = (file: TriplesFile, frames: ReadonlyArray<string>): Tally => {
+  const framesSeen = new Map<string, number>()
+  const triplesSeen = new Map<string, number>()
+  for (const text of frames) {
+    const triples = (JSON.parse(text) as FrameShape).triples ?? []
+    const subjects = triples.map((triple) => triple.s?.i ?? triple.s?.iri ?? "")
+    const key = subjects[0] ?? ""
+    framesSeen.set(key, (framesSeen.get(key) ?? 0) + 1)
+    for (const subject of subjects) triplesSeen.set(subject, (triplesSeen.get(subject) ?? 0) + 1)
+  }
+  const extra = (seen: Map<string, number>) => [...seen.values()].reduce((sum, count) => sum + count - 1, 0)
+  return {
+    frames: frames.length,
+    missingFrames: file.frameKeys.filter((key) => !framesSeen.has(key)).length,
+    duplicateFrames: extra(framesSeen),
+    missingTriples: file.triples.filter((key) => !triplesSeen.has(key)).length,
+    duplicateTriples: extra(triplesSeen)
+  }
+}
+
+/** How many messages the topic holds, from the broker's admin API. */
+export const storedOn = (httpUrl: string, topic: string) => storedOnTopic(httpUrl, topic)
+
+/**
+ * Every message on the topic, read from its start by a non-durable subscription of the test's own
+ * straight from Pulsar: as many as the broker's admin API says it holds.
+ */
+export const framesOnTopic = async (httpUrl: string, topic: string): Promise<Array<string>> => {
+  const stored = await storedOnTopic(httpUrl, topic)
+  return Effect.runPromise(
+    Effect.scoped(
+      Effect.gen(function* () {
+        const consumer = yield* makePulsarBroker({ httpUrl, pingInterval: testPulsarPingInterval }).consumer({
+          topic,
+          subscription: `fault-check-${crypto.randomUUID()}`,
+          initialPosition: "Earliest",
+          durable: false
+        })
+        const frames: Array<string> = []
+        for (let i = 0; i < stored; i++) {
+          const message = yield* consumer.receive.pipe(Effect.timeout("30 seconds"))
+          frames.push(Buffer.from(message.payload).toString("utf8"))
+        }
+        return frames
+      })
+    )
+  )
+}
+
+/** The frames in an export's JSON Lines output. */
+export const linesIn = (path: string): Array<string> => {
+  try {
+    return readFileSync(path, "utf8")
+      .split("\n")
+      .filter((line) => line !== "")
+  } catch {
+    return []
+  }
+}
+
+/** One row of the summary table: a scenario's runs, frames expected, and what was missing or twice. */
+export interface SummaryRow {
+  readonly scenario: string
+  readonly runs: number
+  readonly frames: number
+  readonly missing: number
+  readonly duplicates: number
+  readonly seed: number
+}
+
+export const record = (row: SummaryRow) => appendFileSync(inject("faultsResults"), `${JSON.stringify(row)}\n`)
+
+/** `tg-gateway import` of a file into a flow, given enough reconnection attempts to outlast a restart. */
+export const importArgs = (urls: ReadonlyArray<string>, flow: string, file: string, retries = 10) => [
+  "import",
+  "--lang",
+  "en",
+  "--url",
+  urls.join(","),
+  "--flow",
+  flow,
+  "--batch",
+  String(triplesPerFrame),
+  "--window",
+  "8",
+  "--retries",
+  String(retries),
+  file
+]
+
+/** `tg-gateway export` of a flow's triples with a durable subscription, from its start, into a file. */
+export const exportArgs = (url: string, flow: string, subscription: string, output: string) => [
+  "export",
+  "--lang",
+  "en",
+  "--url",
+  url,
+  "--flow",
+  flow,
+  "--subscription",
+  subscription,
+  "--from",
+  "earliest",
+  "--output",
+  output
+]
