@@ -316,3 +316,55 @@ export const exportArgs = (url: string, flow: string, subscription: string, outp
   "--output",
   output
 ]
+
+/** Consumers the broker has on a topic's subscription, from its admin API: an export's, once it is connected. */
+export const consumersOn = async (httpUrl: string, topic: string, subscription: string): Promise<number> => {
+  const answer = await adminRequest(httpUrl, `/admin/v2/${topic.replace("://", "/")}/stats`)
+  if (!answer.ok) return 0
+  const stats = JSON.parse(answer.text) as {
+    subscriptions?: Record<string, { consumers?: ReadonlyArray<unknown> }>
+  }
+  return stats.subscriptions?.[subscription]?.consumers?.length ?? 0
+}
+
+/**
+ * `tg-gateway export` with `args` (reading `subscription` of `topic`) until the broker shows it
+ * connected and its output holds every frame of `file` — or it ends by itself, or `timeoutMillis`
+ * passes: then what is missing is counted, not waited for — and then stopped with Ctrl-C as a
+ * user would. A consumer left from an earlier export is waited out first, so that the one seen is
+ * this export's.
+ */
+export const exportUntilComplete = async (
+  options: { readonly httpUrl: string; readonly topic: string; readonly subscription: string },
+  args: ReadonlyArray<string>,
+  file: TriplesFile,
+  output: string,
+  timeoutMillis = 120_000
+) => {
+  const { httpUrl, topic, subscription } = options
+  await until(
+    `the earlier export's consumer gone from ${subscription}`,
+    async () => (await consumersOn(httpUrl, topic, subscription)) === 0
+  )
+  const exporter = start(args)
+  const complete = async () =>
+    tally(file, linesIn(output)).missingFrames === 0 && (await consumersOn(httpUrl, topic, subscription)) > 0
+  const waited = await until(
+    `every frame of ${file.path} in ${output}`,
+    async () => exporter.child.exitCode !== null || (await complete()),
+    timeoutMillis
+  ).then(
+    () => undefined,
+    (error: unknown) => String(error)
+  )
+  if (exporter.child.exitCode === null) exporter.child.kill("SIGINT")
+  const code = await exporter.closed
+  return { code, text: exporter.text(), waited }
+}
+
+/** Imports a file into a flow through the gateway at `url`, to completion, for an export to read. */
+export const importAll = async (url: string, flow: string, file: TriplesFile) => {
+  const importer = start(importArgs([url], flow, file.path))
+  const code = await importer.closed
+  if (code !== 0) throw new Error(`importing ${file.path} into ${flow} ended with ${code}:\n${importer.text()}`)
+}
