@@ -155,7 +155,8 @@ const exportOptionsOf = Effect.fnUntraced(function* (args: ClientArgs, env: Env,
     subscription,
     from: (yield* read("from", value("from"), parseFrom)) ?? "latest",
     count: yield* read("count", value("count"), parseCount),
-    idleMillis: idle === undefined ? undefined : Duration.toMillis(idle)
+    idleMillis: idle === undefined ? undefined : Duration.toMillis(idle),
+    retries: (yield* read("retries", value("retries"), parseRetries)) ?? 5
   }
   return options
 })

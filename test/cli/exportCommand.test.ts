@@ -29,6 +29,7 @@ const options = (url: string, overrides: Partial<ExportOptions>): ExportOptions 
   from: "latest",
   count: undefined,
   idleMillis: undefined,
+  retries: 5,
   ...overrides
 })
 

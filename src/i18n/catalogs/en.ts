@@ -112,6 +112,9 @@ export const en = {
   "export.resumeHint": "to go on later where an export stopped, give it --subscription NAME",
   "export.idle": "stopped: no frame for {seconds} s",
   "export.countReached": "stopped after {count, plural, one {# frame} other {# frames}}",
+  "export.reconnected": "reconnected; subscription {subscription} goes on where the lost connection stopped",
+  "export.noReconnect":
+    "without --subscription an export does not reconnect: a new connection would miss what came meanwhile; give it --subscription NAME to have it reconnect and go on where it stopped",
   "export.summary":
     "wrote {frames, plural, one {# frame} other {# frames}} ({items, plural, one {# item} other {# items}}) to {output} as {format}",
   "option.url": "gateway address; several, comma-separated, are used in turn when one fails",
@@ -127,6 +130,8 @@ export const en = {
   "option.window": "frames sent and not yet acknowledged, at most",
   "option.retries":
     "reconnection attempts after a dropped connection, and resends of a frame the broker could not take just then; 0 for none",
+  "option.exportRetries":
+    "with --subscription, reconnection attempts after a lost connection, each to the next --url; 0 for none (without --subscription a lost connection ends the export)",
   "option.producer":
     "name the broker deduplicates the frames under, so that a frame sent twice is stored once: auto (from the input, flow and kind), a name, or none",
   "option.output": "output file, or - for standard output",

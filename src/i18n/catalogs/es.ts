@@ -114,6 +114,9 @@ export const catalog: Catalog = {
   "export.resumeHint": "para seguir más tarde donde se detuvo una exportación, dele --subscription NOMBRE",
   "export.idle": "detenido: ninguna trama en {seconds} s",
   "export.countReached": "detenido tras {count, plural, one {# trama} other {# tramas}}",
+  "export.reconnected": "reconectado; la suscripción {subscription} sigue donde se detuvo la conexión perdida",
+  "export.noReconnect":
+    "sin --subscription una exportación no se reconecta: una conexión nueva perdería lo que llegó entretanto; dele --subscription NOMBRE para que se reconecte y siga donde se detuvo",
   "export.summary":
     "se escribieron {frames, plural, one {# trama} other {# tramas}} ({items, plural, one {# elemento} other {# elementos}}) en {output} como {format}",
   "option.url": "dirección de la pasarela; varias, separadas por comas, se usan por turno cuando una falla",
@@ -129,6 +132,8 @@ export const catalog: Catalog = {
   "option.window": "máximo de tramas enviadas y aún no confirmadas",
   "option.retries":
     "intentos de reconexión tras una conexión perdida, y reenvíos de una trama que el broker no pudo aceptar en ese momento; 0 para ninguno",
+  "option.exportRetries":
+    "con --subscription, intentos de reconexión tras una conexión perdida, cada uno a la siguiente --url; 0 para ninguno (sin --subscription una conexión perdida termina la exportación)",
   "option.producer":
     "nombre con el que el broker deduplica las tramas, para que una trama enviada dos veces se guarde una sola: auto (según la entrada, el flujo y el tipo), un nombre o none",
   "option.output": "archivo de salida, o - para la salida estándar",

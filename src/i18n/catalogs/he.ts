@@ -107,6 +107,9 @@ export const catalog: Catalog = {
   "export.resumeHint": "כדי להמשיך מאוחר יותר מהמקום שבו ייצוא נעצר, יש לתת לו ‎--subscription NAME",
   "export.idle": "נעצר: לא התקבלה מסגרת במשך {seconds} שניות",
   "export.countReached": "נעצר לאחר {count, plural, one {מסגרת אחת} two {שתי מסגרות} other {# מסגרות}}",
+  "export.reconnected": "התחבר מחדש; המינוי {subscription} ממשיך מהמקום שבו החיבור שנפל נעצר",
+  "export.noReconnect":
+    "ללא ‎--subscription ייצוא אינו מתחבר מחדש: חיבור חדש היה מחמיץ את מה שהגיע בינתיים; יש לתת לו ‎--subscription NAME כדי שיתחבר מחדש וימשיך מהמקום שבו נעצר",
   "export.summary":
     "נכתבו {frames, plural, one {מסגרת אחת} two {שתי מסגרות} other {# מסגרות}} ({items, plural, one {פריט אחד} other {# פריטים}}) אל {output} בפורמט {format}",
   "option.url": "כתובת השער; כמה כתובות מופרדות בפסיקים משמשות בתורן כשאחת נכשלת",
@@ -122,6 +125,8 @@ export const catalog: Catalog = {
   "option.window": "מספר מרבי של מסגרות שנשלחו וטרם אושרו",
   "option.retries":
     "ניסיונות התחברות מחדש לאחר חיבור שנפל, ושליחות חוזרות של מסגרת שהמתווך לא יכול היה לקבל באותו רגע; 0 לאף אחד",
+  "option.exportRetries":
+    "עם ‎--subscription, ניסיונות התחברות מחדש לאחר חיבור שנפל, כל אחד אל ה-‎--url הבא; 0 לאף אחד (ללא ‎--subscription חיבור שנפל מסיים את הייצוא)",
   "option.producer":
     "השם שתחתיו המתווך מסיר כפילויות של מסגרות, כך שמסגרת שנשלחה פעמיים נשמרת פעם אחת: auto (מהקלט, הזרימה והסוג), שם, או none",
   "option.output": "קובץ הפלט, או - עבור הפלט התקני",

@@ -113,6 +113,9 @@ export const catalog: Catalog = {
   "export.resumeHint": "para continuar mais tarde de onde uma exportação parou, informe --subscription NOME",
   "export.idle": "parado: nenhum quadro em {seconds} s",
   "export.countReached": "parado após {count, plural, one {# quadro} other {# quadros}}",
+  "export.reconnected": "reconectado; a assinatura {subscription} continua de onde a conexão perdida parou",
+  "export.noReconnect":
+    "sem --subscription uma exportação não se reconecta: uma nova conexão perderia o que chegou nesse meio-tempo; informe --subscription NOME para que ela se reconecte e continue de onde parou",
   "export.summary":
     "{frames, plural, one {# quadro gravado} other {# quadros gravados}} ({items, plural, one {# item} other {# itens}}) em {output} como {format}",
   "option.url": "endereço do gateway; vários, separados por vírgulas, são usados alternadamente quando um falha",
@@ -128,6 +131,8 @@ export const catalog: Catalog = {
   "option.window": "máximo de quadros enviados e ainda não confirmados",
   "option.retries":
     "tentativas de reconexão após uma conexão perdida, e reenvios de um quadro que o broker não pôde aceitar naquele momento; 0 para nenhum",
+  "option.exportRetries":
+    "com --subscription, tentativas de reconexão após uma conexão perdida, cada uma na próxima --url; 0 para nenhuma (sem --subscription uma conexão perdida encerra a exportação)",
   "option.producer":
     "nome sob o qual o broker deduplica os quadros, para que um quadro enviado duas vezes seja guardado uma só: auto (a partir da entrada, do fluxo e do tipo), um nome ou none",
   "option.output": "arquivo de saída, ou - para a saída padrão",

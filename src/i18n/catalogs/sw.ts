@@ -112,6 +112,9 @@ export const catalog: Catalog = {
   "export.resumeHint": "ili kuendelea baadaye pale uhamishaji ulipoishia, upe --subscription JINA",
   "export.idle": "imesimama: hakuna fremu kwa sekunde {seconds}",
   "export.countReached": "imesimama baada ya fremu {count}",
+  "export.reconnected": "imeunganishwa tena; usajili {subscription} unaendelea pale muunganisho uliokatika ulipoishia",
+  "export.noReconnect":
+    "bila --subscription uhamishaji hauunganishi tena: muunganisho mpya ungekosa kilichofika katikati; upe --subscription JINA ili uunganishe tena na kuendelea pale ulipoishia",
   "export.summary":
     "fremu {frames} ({items, plural, one {kipengee #} other {vipengee #}}) zimeandikwa kwenye {output} kama {format}",
   "option.url": "anwani ya lango; kadhaa, zikitenganishwa kwa koma, hutumika kwa zamu moja inaposhindwa",
@@ -127,6 +130,8 @@ export const catalog: Catalog = {
   "option.window": "idadi ya juu ya fremu zilizotumwa ambazo bado hazijathibitishwa",
   "option.retries":
     "majaribio ya kuunganisha upya baada ya muunganisho kukatika, na kutuma tena fremu ambayo broker haikuweza kuipokea wakati huo; 0 kwa hakuna",
+  "option.exportRetries":
+    "kwa --subscription, majaribio ya kuunganisha upya baada ya muunganisho kukatika, kila moja kwa --url inayofuata; 0 kwa hakuna (bila --subscription muunganisho uliokatika humaliza uhamishaji)",
   "option.producer":
     "jina ambalo broker huondolea nakala za fremu, ili fremu iliyotumwa mara mbili ihifadhiwe mara moja: auto (kutoka kwa ingizo, mtiririko na aina), jina, au none",
   "option.output": "faili la matokeo, au - kwa matokeo sanifu",

@@ -111,6 +111,9 @@ export const catalog: Catalog = {
   "export.resumeHint": "bir dışa aktarmaya daha sonra kaldığı yerden devam etmek için ona --subscription AD verin",
   "export.idle": "durduruldu: {seconds} s boyunca hiç çerçeve gelmedi",
   "export.countReached": "{count} çerçeveden sonra durduruldu",
+  "export.reconnected": "yeniden bağlanıldı; {subscription} aboneliği kopan bağlantının kaldığı yerden devam ediyor",
+  "export.noReconnect":
+    "--subscription olmadan dışa aktarma yeniden bağlanmaz: yeni bir bağlantı aradan gelenleri kaçırırdı; yeniden bağlanıp kaldığı yerden devam etmesi için ona --subscription AD verin",
   "export.summary": "{frames} çerçeve ({items} öğe) {format} biçiminde yazıldı: {output}",
   "option.url": "ağ geçidi adresi; virgülle ayrılmış birkaç adres, biri başarısız olunca sırayla kullanılır",
   "option.flow": "akış adı",
@@ -125,6 +128,8 @@ export const catalog: Catalog = {
   "option.window": "gönderilmiş ancak henüz onaylanmamış en fazla çerçeve sayısı",
   "option.retries":
     "kopan bir bağlantıdan sonra yeniden bağlanma denemeleri ve aracının o an alamadığı bir çerçevenin yeniden gönderimleri; hiç için 0",
+  "option.exportRetries":
+    "--subscription ile, kopan bir bağlantıdan sonra her biri sıradaki --url adresine yapılan yeniden bağlanma denemeleri; hiç için 0 (--subscription olmadan kopan bir bağlantı dışa aktarmayı bitirir)",
   "option.producer":
     "aracının çerçeveleri tekilleştirdiği ad; iki kez gönderilen çerçeve bir kez saklanır: auto (girdiden, akıştan ve türden), bir ad ya da none",
   "option.output": "çıktı dosyası ya da standart çıktı için -",

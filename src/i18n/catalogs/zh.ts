@@ -100,6 +100,9 @@ export const catalog: Catalog = {
   "export.resumeHint": "若想以后从导出停止处继续，请为它指定 --subscription 名称",
   "export.idle": "已停止：{seconds} 秒内没有收到帧",
   "export.countReached": "已在收到 {count} 帧后停止",
+  "export.reconnected": "已重新连接；订阅 {subscription} 从断开的连接停止处继续",
+  "export.noReconnect":
+    "没有 --subscription 时导出不会重新连接：新连接会错过期间到达的内容；请为它指定 --subscription 名称，使其重新连接并从停止处继续",
   "export.summary": "已将 {frames} 帧（{items} 项）以 {format} 格式写入 {output}",
   "option.url": "网关地址；可用逗号分隔多个，一个失败时依次使用下一个",
   "option.flow": "流名称",
@@ -113,6 +116,8 @@ export const catalog: Catalog = {
   "option.documentId": "每帧元数据中的文档 ID；默认：文件名",
   "option.window": "已发送但尚未确认的帧数上限",
   "option.retries": "连接断开后的重连次数，以及代理当时无法接收的帧的重发次数；0 表示不重试",
+  "option.exportRetries":
+    "指定 --subscription 时，连接断开后的重连次数，每次连接下一个 --url；0 表示不重试（没有 --subscription 时连接断开即结束导出）",
   "option.producer": "代理据以对帧去重的名称，使发送两次的帧只存储一次：auto（由输入、流和类型得出）、一个名称或 none",
   "option.output": "输出文件，或用 - 表示标准输出",
   "option.force": "覆盖已存在的 --output 文件（使用 --subscription 且不加 --force 时追加到文件中）",

@@ -83,7 +83,8 @@ export const exportOptions: ReadonlyArray<ClientOption> = [
   { flag: "subscription", placeholder: "NAME", help: "option.subscription" },
   { flag: "from", placeholder: "latest|earliest", help: "option.from", default: "latest" },
   { flag: "count", placeholder: "N", help: "option.count" },
-  { flag: "idle", placeholder: "DURATION", help: "option.idle" }
+  { flag: "idle", placeholder: "DURATION", help: "option.idle" },
+  { flag: "retries", placeholder: "N", help: "option.exportRetries", default: "5" }
 ]
 
 /** Reads options of `table`: the flag, then the environment, then the default. */

@@ -6,19 +6,24 @@
  * With `--subscription` it asks for client acks (`?ack=true`) and acknowledges frame n only once
  * its lines have been handed to the output (the write's callback: in the operating system's
  * hands, not fsync'd), so that whatever it had not written when it stopped — a crash included —
- * is delivered again to the next export with the same subscription.
+ * is delivered again to the next export with the same subscription. For the same reason it
+ * reconnects by itself after a lost connection (on import's `backoff` schedule, `--retries`
+ * attempts, each to the next `--url`): the new connection takes the subscription up where the
+ * last one's acks left it, and numbers its frames from 1 again. Without a subscription a lost
+ * connection ends the export: a new one would be a new tap, missing what came meanwhile.
  */
 import { createWriteStream } from "node:fs"
 import type { Writable } from "node:stream"
-import { Clock, Deferred, Effect, Exit, Latch, Pull, Scope } from "effect"
+import { Clock, Deferred, Effect, Exit, Latch, Pull, Result, Schedule, Scope } from "effect"
 import { tripleToNTriples } from "../../domain/Rdf.ts"
 import type { TripleT } from "../../domain/Term.ts"
 import type { Messages } from "../../i18n/messages.ts"
 import { ctrlC } from "./ctrlC.ts"
-import { type Closed, type GatewayConnection, GatewaySocket, layerWs } from "./GatewaySocket.ts"
-import { type GatewayTarget, routeUrl } from "./gatewayUrl.ts"
+import { type Closed, type ConnectError, type GatewayConnection, GatewaySocket, layerWs } from "./GatewaySocket.ts"
+import { type GatewayTarget, routeUrl, shown } from "./gatewayUrl.ts"
 import { connectFailure } from "./importCommand.ts"
 import { makeProgress } from "./progress.ts"
+import { backoff, nextWait } from "./reconnect.ts"
 
 const exitCodes = { ok: 0, notLanded: 1, usage: 2 } as const
 
@@ -41,6 +46,8 @@ export interface ExportOptions {
   readonly count: number | undefined
   /** Stop after this many milliseconds without a frame. */
   readonly idleMillis: number | undefined
+  /** With a subscription: attempts to reconnect after a lost connection, on the `backoff` schedule. */
+  readonly retries: number
 }
 
 /** A frame as the lines written for it, and how many items it held. */
@@ -135,6 +142,37 @@ const openOutput = (options: ExportOptions, stdout: Writable): Effect.Effect<Out
     }
   })
 
+/**
+ * Close codes after which an export with a subscription connects again: the connection was lost
+ * (1006), the gateway is shutting down or restarting (1001, 1012), failed or lost its broker
+ * (1011), or asks to be tried again later (1013).
+ */
+export const droppedCodes: ReadonlySet<number> = new Set([1001, 1006, 1011, 1012, 1013])
+
+/** A refusal that another attempt would get as well: a bad request, a token refused, no such flow or kind. */
+const lasting = (error: ConnectError) => error._tag === "UpgradeRefused" && [400, 401, 403, 404].includes(error.status)
+
+/** An open connection in a scope of its own; acks number its frames from 1, whatever came before. */
+interface Link {
+  readonly connection: GatewayConnection
+  readonly scope: Scope.Closeable
+  /** Frames taken on this connection, error frames aside. */
+  frames: number
+  /** The last of them written out (its write's callback came), and the last acknowledged. */
+  writtenOut: number
+  acked: number
+  readonly toAck: Latch.Latch
+}
+
+/** The connection was lost and the subscription is to be taken up again on a new one. */
+interface Dropped {
+  readonly _tag: "Dropped"
+  readonly closed: Closed
+}
+
+const isDropped = (value: Stop | Dropped): value is Dropped => "_tag" in value
+const isStop = (value: Stop | Link): value is Stop => "code" in value
+
 /** The command, on Effect: its exit code, with the socket closed and the output flushed. */
 export const exportCommand = Effect.fn("Export.run")(function* (
   options: ExportOptions,
@@ -150,11 +188,14 @@ export const exportCommand = Effect.fn("Export.run")(function* (
   const gateway = yield* GatewaySocket
   // A subscription keeps what was not acknowledged for the next export: acknowledge what is written.
   const acking = options.subscription !== undefined
-  const url = routeUrl(options.target, "export", {
-    subscription: options.subscription,
-    from: options.from,
-    ack: acking ? "true" : undefined
-  })
+  /** The route on gateway instance `at`, round `--url`'s list. */
+  const urlOf = (at: number) =>
+    routeUrl(
+      options.target,
+      "export",
+      { subscription: options.subscription, from: options.from, ack: acking ? "true" : undefined },
+      at
+    )
   const clock = yield* Clock.Clock
   const progress = makeProgress({
     stream: stderr,
@@ -162,23 +203,37 @@ export const exportCommand = Effect.fn("Export.run")(function* (
     direction: "export",
     now: () => clock.currentTimeMillisUnsafe()
   })
+  const say = progress.say
   const outputName = options.output === "-" ? t("cli.stdout") : options.output
   let frames = 0
   let items = 0
   // The file is opened once the gateway accepts the connection: a refused export leaves no file.
   let output: Output | undefined
+  // Which gateway instance the next connection goes to.
+  let instance = 0
+  // Every connection's scope is in this one, closed after the Ctrl-C listener is gone.
+  const connections = yield* Scope.fork(yield* Scope.Scope)
 
   const nextStep = () =>
     options.subscription === undefined
       ? t("export.resumeHint")
       : t("export.resume", { subscription: options.subscription })
 
+  /**
+   * How a closed connection ends the export: with a subscription a lost one is opened again;
+   * without one a new connection would be a new tap that misses what came meanwhile, so it stops.
+   */
+  const ended = (closed: Closed): Stop | Dropped => {
+    if (!droppedCodes.has(closed.code)) return closedStop(messages, closed)
+    if (acking) return { _tag: "Dropped", closed }
+    const stop = closedStop(messages, closed)
+    return { ...stop, why: `${stop.why}\n${t("export.noReconnect")}` }
+  }
+
   /** The next frame, or why there is none: the gateway closed, or nothing came for `idle`. */
-  const next = (connection: GatewayConnection): Effect.Effect<string | Stop> => {
+  const next = (link: Link): Effect.Effect<string | Stop | Dropped> => {
     const idle = options.idleMillis
-    const receive = connection.receive.pipe(
-      Pull.catchDone(() => Effect.map(connection.closed, (closed) => closedStop(messages, closed)))
-    )
+    const receive = link.connection.receive.pipe(Pull.catchDone(() => Effect.map(link.connection.closed, ended)))
     if (idle === undefined) return receive
     return receive.pipe(
       Effect.timeout(idle),
@@ -188,44 +243,41 @@ export const exportCommand = Effect.fn("Export.run")(function* (
     )
   }
 
-  // Frames written to the output (their write's callback came), and the last one acknowledged.
-  let writtenOut = 0
-  let acked = 0
-  const toAck = Latch.makeUnsafe(false)
-  /** Acknowledges every frame written out so far; a cumulative ack covers them all. */
-  const sendAck = (connection: GatewayConnection) =>
+  /** Acknowledges every frame of the connection written out so far; a cumulative ack covers them all. */
+  const sendAck = (link: Link) =>
     Effect.suspend(() => {
-      if (writtenOut <= acked) return Effect.void
-      acked = writtenOut
-      return connection.send(`{"ack":${acked}}`)
+      if (link.writtenOut <= link.acked) return Effect.void
+      link.acked = link.writtenOut
+      return link.connection.send(`{"ack":${link.acked}}`)
     })
-  const acker = (connection: GatewayConnection) =>
+  const acker = (link: Link) =>
     Effect.forever(
       Effect.gen(function* () {
-        yield* toAck.await
-        toAck.closeUnsafe()
-        yield* sendAck(connection)
+        yield* link.toAck.await
+        link.toAck.closeUnsafe()
+        yield* sendAck(link)
       })
     )
 
-  const receiveAll = Effect.fn("Export.receive")(function* (connection: GatewayConnection, out: Output) {
+  const receiveAll = Effect.fn("Export.receive")(function* (link: Link, out: Output) {
     while (true) {
-      const text = yield* next(connection)
+      const text = yield* next(link)
       if (typeof text !== "string") return text
       // Error frames are not numbered: frame n is the n-th frame that is not one.
       if (text.startsWith(`{"error"`)) {
-        progress.say(t("export.gatewayError", { message: text }))
+        say(t("export.gatewayError", { message: text }))
         continue
       }
       const written = linesOf(options.format, text)
-      const n = ++frames
+      const n = ++link.frames
+      frames++
       items += written.items
       yield* out.write(
         written.lines,
         acking
           ? () => {
-              writtenOut = n
-              toAck.openUnsafe()
+              link.writtenOut = n
+              link.toAck.openUnsafe()
             }
           : undefined
       )
@@ -235,33 +287,88 @@ export const exportCommand = Effect.fn("Export.run")(function* (
     }
   })
 
+  /** Writes what the connection brings until it ends, acknowledging what is written. */
+  const serve = (link: Link, out: Output): Effect.Effect<Stop | Dropped> =>
+    Effect.gen(function* () {
+      if (!acking) return yield* receiveAll(link, out)
+      yield* Effect.forkIn(acker(link), link.scope)
+      // A frame still waiting to be taken when the connection is gone can no longer be
+      // acknowledged: the subscription delivers it again, and written now it would be written twice.
+      return yield* Effect.raceFirst(receiveAll(link, out), Effect.map(link.connection.closed, ended))
+    })
+
+  /** A connection to gateway instance `at`, in a scope of its own; closed at once if it does not open. */
+  const open = (at: number) =>
+    Effect.gen(function* () {
+      const scope = yield* Scope.fork(connections)
+      const connection = yield* gateway.connect(urlOf(at)).pipe(
+        Scope.provide(scope),
+        Effect.onError(() => Scope.close(scope, Exit.void))
+      )
+      return { connection, scope, frames: 0, writtenOut: 0, acked: 0, toAck: Latch.makeUnsafe(false) } satisfies Link
+    })
+
+  /** The first connection, on each gateway instance in turn until one opens; none is waited for. */
+  const firstConnection = Effect.gen(function* () {
+    for (let tried = 1; ; tried++) {
+      const opened = yield* Effect.result(open(instance))
+      if (Result.isSuccess(opened)) return opened.success as Stop | Link
+      const why = connectFailure(messages, "export", opened.failure)
+      if (tried >= options.target.urls.length) return { code: exitCodes.notLanded, why }
+      say(why)
+      instance++
+    }
+  })
+
+  /** After a lost connection: attempts on the backoff schedule, each on the next instance and each said. */
+  const reconnect = Effect.fn("Export.reconnect")(function* (closed: Closed) {
+    say(t("import.dropped", { code: String(closed.code), reason: closed.reason }))
+    const wait = yield* Schedule.toStepWithSleep(backoff(options.retries))
+    for (let attempt = 1; ; attempt++) {
+      if (!(yield* nextWait(wait)))
+        return { code: exitCodes.notLanded, why: `${t("import.gaveUp", { attempts: options.retries })}\n${nextStep()}` }
+      instance++
+      say(
+        options.target.urls.length > 1
+          ? t("import.reconnectingTo", { attempt, of: options.retries, url: shown(urlOf(instance)) })
+          : t("import.reconnecting", { attempt, of: options.retries })
+      )
+      const opened = yield* Effect.result(open(instance))
+      if (Result.isSuccess(opened)) {
+        say(t("export.reconnected", { subscription: options.subscription ?? "" }))
+        return opened.success as Stop | Link
+      }
+      const why = connectFailure(messages, "export", opened.failure)
+      if (lasting(opened.failure)) return { code: exitCodes.notLanded, why: `${why}\n${nextStep()}` }
+      say(why)
+    }
+  })
+
   // The Ctrl-C listener goes with the inner scope: Ctrl-C is Node's again while the connection
   // closes (with 1000, its close frame waited for), before the output is flushed and the summary said.
-  const connections = yield* Scope.fork(yield* Scope.Scope)
   const stop = yield* Effect.scoped(
     Effect.gen(function* () {
       const stoppedByUser: Stop = { code: exitCodes.ok, why: `${t("export.stoppedByUser")}\n${nextStep()}` }
       const pressed = Effect.as(yield* ctrlC, stoppedByUser)
-      const connected = yield* gateway.connect(url).pipe(
-        Scope.provide(connections),
-        Effect.catch((error) =>
-          Effect.succeed<Stop>({ code: exitCodes.notLanded, why: connectFailure(messages, "export", error) })
-        ),
-        Effect.raceFirst(pressed)
-      )
-      if (!("receive" in connected)) return connected
+      const first = yield* Effect.raceFirst(firstConnection, pressed)
+      if (isStop(first)) return first
       const out = yield* openOutput(options, stdout)
       output = out
-      if (acking) yield* Effect.forkScoped(acker(connected))
-      const stopped = yield* Effect.raceAll([
-        receiveAll(connected, out),
-        pressed,
-        Effect.map(out.failed, (error) => outputStop(messages, options.output, error))
-      ])
-      // What reached the output is acknowledged before the connection closes, so that only what
-      // did not is delivered again.
-      if (acking) yield* Effect.andThen(Effect.raceFirst(out.settled, out.failed), sendAck(connected))
-      return stopped
+      const failed = Effect.map(out.failed, (error) => outputStop(messages, options.output, error))
+      let link = first
+      while (true) {
+        const stopped = yield* Effect.raceAll([serve(link, out), pressed, failed])
+        if (!isDropped(stopped)) {
+          // What reached the output is acknowledged before the connection closes, so that only
+          // what did not is delivered again.
+          if (acking) yield* Effect.andThen(Effect.raceFirst(out.settled, out.failed), sendAck(link))
+          return stopped
+        }
+        yield* Scope.close(link.scope, Exit.void)
+        const next = yield* Effect.raceAll([reconnect(stopped.closed), pressed, failed])
+        if (isStop(next)) return next
+        link = next
+      }
     })
   )
   yield* Scope.close(connections, Exit.void)
