@@ -14,6 +14,7 @@ import {
   encodeMetadata
 } from "../../src/layers/broker/binary/commands.ts"
 import { commandFrame, FrameReader, parseFrame, payloadFrame } from "../../src/layers/broker/binary/frames.ts"
+import { lz4BlockDecompress, snappyDecompress } from "../../src/layers/broker/binary/codecs.ts"
 import { unpackEntry } from "../../src/layers/broker/binary/messages.ts"
 import { ProtocolError, Reader, Writer } from "../../src/layers/broker/binary/protobuf.ts"
 
@@ -225,6 +226,9 @@ const batchMetadata = (count: number, compression: number, uncompressedSize: num
   return w.uint(11, count).finish()
 }
 
+/** The broker's message size limit the entries are read under: Pulsar's default. */
+const limit = 5 * 1024 * 1024
+
 describe("Pulsar binary entries", () => {
   const members = [{ text: "first", properties: { k: "1" } }, { text: "" }, { text: "third", properties: { k: "3" } }]
   const plain = batchOf(members)
@@ -235,7 +239,7 @@ describe("Pulsar binary entries", () => {
     ["zstd", Compression.ZSTD, (b: Buffer) => zstdCompressSync(b)]
   ] as const) {
     it(`a ${name} batch is split into its messages, each with its own properties and place`, () => {
-      const entry = unpackEntry(batchMetadata(3, compression, plain.length), compress(plain))
+      const entry = unpackEntry(batchMetadata(3, compression, plain.length), compress(plain), limit)
       assert.strictEqual(entry.size, 3)
       assert.deepStrictEqual(
         entry.messages.map((m) => [m.batchIndex, Buffer.from(m.payload).toString(), m.properties]),
@@ -257,7 +261,7 @@ describe("Pulsar binary entries", () => {
       .uint(8, Compression.ZLIB)
       .uint(9, payload.length)
       .finish()
-    const entry = unpackEntry(metadata, deflateSync(payload))
+    const entry = unpackEntry(metadata, deflateSync(payload), limit)
     assert.strictEqual(entry.size, 1)
     assert.strictEqual(Buffer.from(entry.messages[0]!.payload).toString(), payload.toString())
   })
@@ -265,7 +269,8 @@ describe("Pulsar binary entries", () => {
   it("a member removed by compaction is not handed out, but counted", () => {
     const entry = unpackEntry(
       batchMetadata(2, Compression.NONE, 0),
-      batchOf([{ text: "gone", compactedOut: true }, { text: "kept" }])
+      batchOf([{ text: "gone", compactedOut: true }, { text: "kept" }]),
+      limit
     )
     assert.strictEqual(entry.size, 2)
     assert.deepStrictEqual(
@@ -274,29 +279,171 @@ describe("Pulsar binary entries", () => {
     )
   })
 
-  it("LZ4 and Snappy are refused by name, saying what the adapter reads", () => {
-    for (const [compression, name] of [
-      [Compression.LZ4, "LZ4"],
-      [Compression.SNAPPY, "SNAPPY"]
-    ] as const) {
+  it("a codec the adapter does not know is refused by name, saying which it reads", () => {
+    assert.throws(
+      () => unpackEntry(batchMetadata(3, 9, plain.length), plain, limit),
+      ProtocolError,
+      /compressed with compression 9, which this adapter cannot read \(it reads LZ4, zlib, zstd and Snappy\)/
+    )
+  })
+
+  it("an entry announcing more than the broker's limit once decompressed is refused before anything is allocated", () => {
+    for (const compression of [Compression.LZ4, Compression.SNAPPY, Compression.ZLIB, Compression.ZSTD]) {
       assert.throws(
-        () => unpackEntry(batchMetadata(3, compression, plain.length), plain),
+        () => unpackEntry(batchMetadata(3, compression, 2 ** 40), plain, limit),
         ProtocolError,
-        new RegExp(`compressed with ${name}, which this adapter cannot read \\(it reads zlib and zstd\\)`)
+        /decompresses to 1,099,511,627,776 bytes, above the broker's limit of 5,242,880/
+      )
+    }
+  })
+
+  it("an LZ4 or Snappy batch (literals only, as a test can write it) is split into its messages", () => {
+    for (const [compression, data] of [
+      [Compression.LZ4, lz4Literals(plain)],
+      [Compression.SNAPPY, snappyLiterals(plain)]
+    ] as const) {
+      const entry = unpackEntry(batchMetadata(3, compression, plain.length), data, limit)
+      assert.deepStrictEqual(
+        entry.messages.map((m) => Buffer.from(m.payload).toString()),
+        members.map((m) => m.text)
       )
     }
   })
 
   it("a batch shorter than its count, or a size that disagrees with the data, is refused", () => {
     assert.throws(
-      () => unpackEntry(batchMetadata(4, Compression.NONE, 0), plain),
+      () => unpackEntry(batchMetadata(4, Compression.NONE, 0), plain, limit),
       ProtocolError,
       /a batch of 4 messages ends after 3/
     )
     assert.throws(
-      () => unpackEntry(batchMetadata(3, Compression.ZLIB, plain.length + 1), deflateSync(plain)),
+      () => unpackEntry(batchMetadata(3, Compression.ZLIB, plain.length + 1), deflateSync(plain), limit),
       ProtocolError,
       /decompressed to \d+ bytes where its metadata says/
     )
+  })
+})
+
+/** An LZ4 block of one literals-only sequence: valid, if not compressed. */
+const lz4Literals = (data: Uint8Array): Uint8Array => {
+  const extra: Array<number> = []
+  if (data.length >= 15) {
+    let rest = data.length - 15
+    for (; rest >= 255; rest -= 255) extra.push(255)
+    extra.push(rest)
+  }
+  return Uint8Array.from([Math.min(data.length, 15) << 4, ...extra, ...data])
+}
+
+/** A raw Snappy block of literals, in chunks of at most 60 bytes (the short literal form). */
+const snappyLiterals = (data: Uint8Array): Uint8Array => {
+  const bytes: Array<number> = []
+  for (let rest = data.length; ; rest = Math.floor(rest / 128)) {
+    if (rest < 128) {
+      bytes.push(rest)
+      break
+    }
+    bytes.push((rest % 128) | 0x80)
+  }
+  for (let at = 0; at < data.length; at += 60) {
+    const chunk = data.subarray(at, at + 60)
+    bytes.push((chunk.length - 1) << 2, ...chunk)
+  }
+  return Uint8Array.from(bytes)
+}
+
+const ascii = (value: string) => Uint8Array.from(Buffer.from(value, "latin1"))
+
+describe("Pulsar binary codecs (LZ4 blocks, raw Snappy)", () => {
+  it("LZ4: a match that overlaps its own output repeats it; long literal lengths take extra bytes", () => {
+    // "ab", then 6 bytes copied from 2 back: token 2 literals / 6-4 match.
+    assert.strictEqual(
+      Buffer.from(lz4BlockDecompress(Uint8Array.from([0x22, 0x61, 0x62, 2, 0]), 8)).toString(),
+      "abababab"
+    )
+    const long = Uint8Array.from({ length: 300 }, (_, i) => i % 251)
+    assert.deepStrictEqual([...lz4BlockDecompress(lz4Literals(long), 300)], [...long])
+    // A match length above 15: 4 + 15 + 3 = 22 copies of "a" after it.
+    const runs = lz4BlockDecompress(Uint8Array.from([0x1f, 0x61, 1, 0, 3]), 23)
+    assert.strictEqual(Buffer.from(runs).toString(), "a".repeat(23))
+  })
+
+  it("LZ4: a match before the start, a block cut short or a size that disagrees is refused", () => {
+    assert.throws(
+      () => lz4BlockDecompress(Uint8Array.from([0x22, 0x61, 0x62, 5, 0]), 8),
+      ProtocolError,
+      /5 bytes back at byte 2/
+    )
+    assert.throws(
+      () => lz4BlockDecompress(Uint8Array.from([0x22, 0x61, 0x62, 2]), 8),
+      ProtocolError,
+      /ends inside a sequence/
+    )
+    assert.throws(
+      () => lz4BlockDecompress(Uint8Array.from([0x22, 0x61, 0x62, 2, 0]), 7),
+      ProtocolError,
+      /runs past the 7 bytes/
+    )
+    assert.throws(
+      () => lz4BlockDecompress(lz4Literals(ascii("abc")), 4),
+      ProtocolError,
+      /3 bytes where 4 were announced/
+    )
+  })
+
+  it("Snappy: copies with one- and two-byte offsets, and a literal longer than 60 bytes", () => {
+    // Length 8; literal "ab"; copy of 6 from 2 back, as copy-1 and as copy-2.
+    const copy1 = snappyDecompress(Uint8Array.from([8, 0x04, 0x61, 0x62, (2 << 2) | 1, 2]), 8)
+    const copy2 = snappyDecompress(Uint8Array.from([8, 0x04, 0x61, 0x62, (5 << 2) | 2, 2, 0]), 8)
+    assert.strictEqual(Buffer.from(copy1).toString(), "abababab")
+    assert.strictEqual(Buffer.from(copy2).toString(), "abababab")
+    const long = Uint8Array.from({ length: 100 }, (_, i) => 32 + (i % 90))
+    const encoded = Uint8Array.from([100, 60 << 2, 99, ...long])
+    assert.deepStrictEqual([...snappyDecompress(encoded, 100)], [...long])
+  })
+
+  it("Snappy: a length other than the metadata's is refused before the output is allocated", () => {
+    assert.throws(
+      () => snappyDecompress(Uint8Array.from([0xff, 0xff, 0xff, 0xff, 0x0f]), 8),
+      ProtocolError,
+      /announces 4294967295 bytes where the metadata says 8/
+    )
+  })
+
+  it("Snappy: a copy before the start or an output shorter than its length is refused", () => {
+    assert.throws(
+      () => snappyDecompress(Uint8Array.from([8, 0x04, 0x61, 0x62, (2 << 2) | 1, 3]), 8),
+      ProtocolError,
+      /3 bytes back/
+    )
+    assert.throws(
+      () => snappyDecompress(Uint8Array.from([9, 0x04, 0x61, 0x62, (2 << 2) | 1, 2]), 9),
+      ProtocolError,
+      /8 bytes where 9/
+    )
+  })
+
+  it.prop(
+    "any bytes given to either decoder give the announced size or a ProtocolError, never another failure",
+    [Schema.Array(Byte), Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: 4096 }))],
+    ([bytes, size]) => {
+      for (const decode of [
+        () => lz4BlockDecompress(Uint8Array.from(bytes), size),
+        () => snappyDecompress(Uint8Array.from(bytes), size)
+      ]) {
+        try {
+          decode()
+        } catch (error) {
+          assert.instanceOf(error, ProtocolError)
+        }
+      }
+    },
+    { arbitrary: { runs: 500 } }
+  )
+
+  it.prop("literal-only blocks of any bytes decode to those bytes", [Schema.Array(Byte)], ([bytes]) => {
+    const data = Uint8Array.from(bytes)
+    assert.deepStrictEqual([...lz4BlockDecompress(lz4Literals(data), data.length)], bytes)
+    assert.deepStrictEqual([...snappyDecompress(snappyLiterals(data), data.length)], bytes)
   })
 })

@@ -462,7 +462,7 @@ export const makePulsarBinaryBroker = (config: PulsarBinaryBrokerConfig): Broker
           }
           let entry: Entry
           try {
-            entry = unpackEntry(payload.metadata, payload.data)
+            entry = unpackEntry(payload.metadata, payload.data, conn.maxMessageSize)
           } catch (cause) {
             // No retry reads it better: said loudly, rather than acknowledged and lost.
             end(

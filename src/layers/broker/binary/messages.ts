@@ -4,6 +4,7 @@
  * compressed as a whole.
  */
 import { inflateSync, zstdDecompressSync } from "node:zlib"
+import { lz4BlockDecompress, snappyDecompress } from "./codecs.ts"
 import { Compression, compressionName, decodeMetadata, decodeSingleMetadata } from "./commands.ts"
 import { ProtocolError } from "./protobuf.ts"
 
@@ -22,24 +23,36 @@ export interface Entry {
 }
 
 /**
- * zlib and zstd come with Node. LZ4 and Snappy need libraries the adapter does not carry: such an
- * entry is refused by name, rather than handed out as bytes no one can read.
+ * Every codec Pulsar's producers offer: zlib and zstd come with Node, LZ4 and Snappy are decoded
+ * here (`codecs.ts`). An entry with a codec this adapter does not know is refused by name, rather
+ * than handed out as bytes no one can read.
  */
-const decompress = (compression: number, data: Uint8Array, uncompressedSize: number): Uint8Array => {
+const decompress = (compression: number, data: Uint8Array, uncompressedSize: number, maxSize: number): Uint8Array => {
+  if (compression === Compression.NONE) return data
+  // As Pulsar's own consumers do: no message decompresses to more than the broker takes.
+  if (uncompressedSize > maxSize) {
+    throw new ProtocolError({
+      reason: `the message says it decompresses to ${uncompressedSize.toLocaleString("en-US")} bytes, above the broker's limit of ${maxSize.toLocaleString("en-US")}`
+    })
+  }
   let plain: Uint8Array
   try {
     switch (compression) {
-      case Compression.NONE:
-        return data
       case Compression.ZLIB:
-        plain = inflateSync(data)
+        plain = inflateSync(data, { maxOutputLength: Math.max(1, uncompressedSize) })
         break
       case Compression.ZSTD:
-        plain = zstdDecompressSync(data)
+        plain = zstdDecompressSync(data, { maxOutputLength: Math.max(1, uncompressedSize) })
+        break
+      case Compression.LZ4:
+        plain = lz4BlockDecompress(data, uncompressedSize)
+        break
+      case Compression.SNAPPY:
+        plain = snappyDecompress(data, uncompressedSize)
         break
       default:
         throw new ProtocolError({
-          reason: `the message is compressed with ${compressionName(compression)}, which this adapter cannot read (it reads zlib and zstd); have the producer use one of those or none`
+          reason: `the message is compressed with ${compressionName(compression)}, which this adapter cannot read (it reads LZ4, zlib, zstd and Snappy)`
         })
     }
   } catch (cause) {
@@ -56,10 +69,13 @@ const decompress = (compression: number, data: Uint8Array, uncompressedSize: num
   return plain
 }
 
-/** Splits an entry's payload section into its messages. */
-export const unpackEntry = (metadataBytes: Uint8Array, data: Uint8Array): Entry => {
+/**
+ * Splits an entry's payload section into its messages. `maxSize` bounds what a compressed entry
+ * may decompress to: the broker's message size limit.
+ */
+export const unpackEntry = (metadataBytes: Uint8Array, data: Uint8Array, maxSize: number): Entry => {
   const metadata = decodeMetadata(metadataBytes)
-  const plain = decompress(metadata.compression, data, metadata.uncompressedSize)
+  const plain = decompress(metadata.compression, data, metadata.uncompressedSize, maxSize)
   if (metadata.numMessagesInBatch === undefined) {
     return { size: 1, messages: [{ batchIndex: -1, payload: plain, properties: metadata.properties }] }
   }
