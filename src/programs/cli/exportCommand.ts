@@ -305,16 +305,18 @@ export const exportCommand = Effect.fn("Export.run")(function* (
         Scope.provide(scope),
         Effect.onError(() => Scope.close(scope, Exit.void))
       )
-      return { connection, scope, frames: 0, writtenOut: 0, acked: 0, toAck: Latch.makeUnsafe(false) } satisfies Link
+      const link: Link = { connection, scope, frames: 0, writtenOut: 0, acked: 0, toAck: Latch.makeUnsafe(false) }
+      return link
     })
 
   /** The first connection, on each gateway instance in turn until one opens; none is waited for. */
   const firstConnection = Effect.gen(function* () {
     for (let tried = 1; ; tried++) {
       const opened = yield* Effect.result(open(instance))
-      if (Result.isSuccess(opened)) return opened.success as Stop | Link
+      if (Result.isSuccess(opened)) return opened.success
       const why = connectFailure(messages, "export", opened.failure)
-      if (tried >= options.target.urls.length) return { code: exitCodes.notLanded, why }
+      const refused: Stop = { code: exitCodes.notLanded, why }
+      if (tried >= options.target.urls.length) return refused
       say(why)
       instance++
     }
@@ -325,8 +327,11 @@ export const exportCommand = Effect.fn("Export.run")(function* (
     say(t("import.dropped", { code: String(closed.code), reason: closed.reason }))
     const wait = yield* Schedule.toStepWithSleep(backoff(options.retries))
     for (let attempt = 1; ; attempt++) {
-      if (!(yield* nextWait(wait)))
-        return { code: exitCodes.notLanded, why: `${t("import.gaveUp", { attempts: options.retries })}\n${nextStep()}` }
+      const gaveUp: Stop = {
+        code: exitCodes.notLanded,
+        why: `${t("import.gaveUp", { attempts: options.retries })}\n${nextStep()}`
+      }
+      if (!(yield* nextWait(wait))) return gaveUp
       instance++
       say(
         options.target.urls.length > 1
@@ -336,10 +341,11 @@ export const exportCommand = Effect.fn("Export.run")(function* (
       const opened = yield* Effect.result(open(instance))
       if (Result.isSuccess(opened)) {
         say(t("export.reconnected", { subscription: options.subscription ?? "" }))
-        return opened.success as Stop | Link
+        return opened.success
       }
       const why = connectFailure(messages, "export", opened.failure)
-      if (lasting(opened.failure)) return { code: exitCodes.notLanded, why: `${why}\n${nextStep()}` }
+      const refused: Stop = { code: exitCodes.notLanded, why: `${why}\n${nextStep()}` }
+      if (lasting(opened.failure)) return refused
       say(why)
     }
   })
