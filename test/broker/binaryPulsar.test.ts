@@ -12,7 +12,7 @@ import { join } from "node:path"
 import { promisify } from "node:util"
 import { deflateSync, zstdCompressSync } from "node:zlib"
 import { assert, describe, it } from "@effect/vitest"
-import { Deferred, Effect, Option } from "effect"
+import { Deferred, Effect, Exit, Option, Scope } from "effect"
 import { inject } from "vitest"
 import { Compression, CommandType, encode } from "../../src/layers/broker/binary/commands.ts"
 import { BinaryConnection } from "../../src/layers/broker/binary/connection.ts"
@@ -122,6 +122,42 @@ describe("Pulsar binary adapter: readiness on the real broker", () => {
         assert.strictEqual(error._tag, "BrokerUnavailable")
         assert.include(error.message, "broker unreachable at pulsar://127.0.0.1:9")
       })
+  )
+})
+
+describe("Pulsar binary adapter: subscription types on the real broker", () => {
+  it.live("pulsar: Exclusive refuses a second consumer with 409; Failover keeps it as a standby that takes over", () =>
+    Effect.gen(function* () {
+      const broker = adapter()
+      const topic = freshTopic("binary-subtypes")
+      const exclusive = { topic, subscription: "exclusive", type: "Exclusive" } as const
+      yield* broker.consumer(exclusive)
+      const busy = yield* Effect.flip(broker.consumer(exclusive))
+      assert.strictEqual(busy._tag, "TopicRefused")
+      assert.include(busy.message, "HTTP 409")
+
+      // One Failover consumer is active (the broker picks which); the other waits and takes over
+      // when the active one closes.
+      const failover = { topic, subscription: "failover", type: "Failover", initialPosition: "Earliest" } as const
+      const producer = yield* broker.producer(topic)
+      const scopes = [yield* Scope.make(), yield* Scope.make()] as const
+      const consumers = [
+        yield* broker.consumer(failover).pipe(Scope.provide(scopes[0])),
+        yield* broker.consumer(failover).pipe(Scope.provide(scopes[1]))
+      ] as const
+      yield* producer.send({ payload: bytes("one") })
+      const [activeIndex, first] = yield* Effect.raceFirst(
+        Effect.map(consumers[0].receive, (message) => [0, message] as const),
+        Effect.map(consumers[1].receive, (message) => [1, message] as const)
+      )
+      assert.strictEqual(text(first.payload), "one")
+      yield* consumers[activeIndex].ack(first.id)
+      yield* Scope.close(scopes[activeIndex], Exit.void)
+      yield* producer.send({ payload: bytes("two") })
+      const standby = consumers[activeIndex === 0 ? 1 : 0]
+      assert.strictEqual(text((yield* standby.receive).payload), "two", "the standby took over")
+      yield* Scope.close(scopes[activeIndex === 0 ? 1 : 0], Exit.void)
+    })
   )
 })
 
