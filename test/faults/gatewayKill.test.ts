@@ -24,6 +24,7 @@ import {
   type Proc,
   record,
   runsOf,
+  runTimeout,
   seedFor,
   serve,
   start,
@@ -67,43 +68,47 @@ afterAll(() => record({ scenario, ...totals, seed }))
 
 describe(`${scenario} (seed ${seed})`, () => {
   moments.forEach((moment, run) => {
-    it(`run ${run + 1} of ${runs}: SIGKILL once ${moment} of ${frames} frames are stored, restart on the same port: every frame exactly once`, async () => {
-      const flow = flows[run]!
-      const topic = dedupTopic(flow)
-      if (gateway === undefined || gateway.child.exitCode !== null || gateway.child.signalCode !== null) {
+    it(
+      `run ${run + 1} of ${runs}: SIGKILL once ${moment} of ${frames} frames are stored, restart on the same port: every frame exactly once`,
+      async () => {
+        const flow = flows[run]!
+        const topic = dedupTopic(flow)
+        if (gateway === undefined || !gateway.running()) {
+          gateway = await serve(gatewayOptions())
+        }
+        const importer = start(importArgs([url()], flow, file.path))
+        let finishedFirst = false
+        await until(`${moment} frames on ${topic}`, async () => {
+          if (!importer.running()) return (finishedFirst = true)
+          return (await storedOn(httpUrl, topic)) >= moment
+        })
+        assert.isFalse(finishedFirst, `the import ended before the kill:\n${importer.text()}`)
+        const storedAtKill = await storedOn(httpUrl, topic)
+        await kill(gateway, "SIGKILL")
         gateway = await serve(gatewayOptions())
-      }
-      const importer = start(importArgs([url()], flow, file.path))
-      let finishedFirst = false
-      await until(`${moment} frames on ${topic}`, async () => {
-        if (importer.child.exitCode !== null) return (finishedFirst = true)
-        return (await storedOn(httpUrl, topic)) >= moment
-      })
-      assert.isFalse(finishedFirst, `the import ended before the kill:\n${importer.text()}`)
-      const storedAtKill = await storedOn(httpUrl, topic)
-      await kill(gateway, "SIGKILL")
-      gateway = await serve(gatewayOptions())
-      const code = await importer.closed
-      assert.strictEqual(code, 0, importer.text())
-      assert.include(importer.text(), "everything landed")
+        const code = await importer.closed
+        assert.strictEqual(code, 0, importer.text())
+        assert.include(importer.text(), "everything landed")
 
-      const counted = tally(file, await framesOnTopic(httpUrl, topic))
-      console.log(
-        `${scenario}, run ${run + 1}: killed with ${storedAtKill} frames stored; ${counted.frames} on the topic, ` +
-          `${counted.missingFrames} missing, ${counted.duplicateFrames} duplicated`
-      )
-      totals.runs++
-      totals.frames += frames
-      totals.missing += counted.missingFrames
-      totals.duplicates += counted.duplicateFrames
-      assert.deepStrictEqual(counted, {
-        frames,
-        missingFrames: 0,
-        duplicateFrames: 0,
-        missingTriples: 0,
-        duplicateTriples: 0
-      })
-    })
+        const counted = tally(file, await framesOnTopic(httpUrl, topic))
+        console.log(
+          `${scenario}, run ${run + 1}: killed with ${storedAtKill} frames stored; ${counted.frames} on the topic, ` +
+            `${counted.missingFrames} missing, ${counted.duplicateFrames} duplicated`
+        )
+        totals.runs++
+        totals.frames += frames
+        totals.missing += counted.missingFrames
+        totals.duplicates += counted.duplicateFrames
+        assert.deepStrictEqual(counted, {
+          frames,
+          missingFrames: 0,
+          duplicateFrames: 0,
+          missingTriples: 0,
+          duplicateTriples: 0
+        })
+      },
+      runTimeout
+    )
   })
 })
 
@@ -112,28 +117,32 @@ describe("the same import run again", () => {
   const againTotals = { runs: 0, frames: 0, missing: 0, duplicates: 0 }
   afterAll(() => record({ scenario: again, ...againTotals, seed }))
 
-  it(`the import of the first run's file into its flow, run again: nothing more on the topic, and it says the ${frames} frames were there already`, async () => {
-    const flow = flows[0]!
-    const topic = dedupTopic(flow)
-    const before = await storedOn(httpUrl, topic)
-    if (gateway === undefined || gateway.child.exitCode !== null || gateway.child.signalCode !== null) {
-      gateway = await serve(gatewayOptions())
-    }
-    const importer = start(importArgs([url()], flow, file.path))
-    assert.strictEqual(await importer.closed, 0, importer.text())
-    assert.include(importer.text(), `${frames} frames were on the topic already`)
-    const counted = tally(file, await framesOnTopic(httpUrl, topic))
-    againTotals.runs++
-    againTotals.frames += frames
-    againTotals.missing += counted.missingFrames
-    againTotals.duplicates += counted.duplicateFrames
-    assert.strictEqual(await storedOn(httpUrl, topic), before, "the count on the topic is unchanged")
-    assert.deepStrictEqual(counted, {
-      frames,
-      missingFrames: 0,
-      duplicateFrames: 0,
-      missingTriples: 0,
-      duplicateTriples: 0
-    })
-  })
+  it(
+    `the import of the first run's file into its flow, run again: nothing more on the topic, and it says the ${frames} frames were there already`,
+    async () => {
+      const flow = flows[0]!
+      const topic = dedupTopic(flow)
+      const before = await storedOn(httpUrl, topic)
+      if (gateway === undefined || !gateway.running()) {
+        gateway = await serve(gatewayOptions())
+      }
+      const importer = start(importArgs([url()], flow, file.path))
+      assert.strictEqual(await importer.closed, 0, importer.text())
+      assert.include(importer.text(), `${frames} frames were on the topic already`)
+      const counted = tally(file, await framesOnTopic(httpUrl, topic))
+      againTotals.runs++
+      againTotals.frames += frames
+      againTotals.missing += counted.missingFrames
+      againTotals.duplicates += counted.duplicateFrames
+      assert.strictEqual(await storedOn(httpUrl, topic), before, "the count on the topic is unchanged")
+      assert.deepStrictEqual(counted, {
+        frames,
+        missingFrames: 0,
+        duplicateFrames: 0,
+        missingTriples: 0,
+        duplicateTriples: 0
+      })
+    },
+    runTimeout
+  )
 })

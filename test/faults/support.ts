@@ -25,6 +25,12 @@ const bin = fileURLToPath(new URL("../../bin/tg-gateway.js", import.meta.url))
 /** TG_FAULTS_LONG=1: the long mode, 100 runs of the main scenario instead of CI's bounded size. */
 export const long = process.env["TG_FAULTS_LONG"] === "1"
 
+/**
+ * A run's limit: a restarted gateway and the command's backoff, or a broker's restart, take
+ * seconds to tens of seconds; the waits inside a run end sooner, naming what they waited for.
+ */
+export const runTimeout = 240_000
+
 /** Runs of a scenario: `bounded` in CI, `inLong` with TG_FAULTS_LONG=1. */
 export const runsOf = (bounded: number, inLong: number) => (long ? inLong : bounded)
 
@@ -57,6 +63,8 @@ export const generator = (seed: number) => {
 /** A child process of the test's, with everything it wrote so far. */
 export interface Proc {
   readonly child: ChildProcess
+  /** Not exited yet, by itself or by a signal. */
+  readonly running: () => boolean
   readonly text: () => string
   /** Its exit code (null when ended by a signal), once it has exited and its output is read. */
   readonly closed: Promise<number | null>
@@ -103,7 +111,8 @@ export const start = (args: ReadonlyArray<string>, env: Record<string, string> =
         reject(new Error(`${args[0]} exited (${code}) before saying ${String(what)}:\n${text()}`))
       })
     })
-  return { child, text, closed, said }
+  const running = () => child.exitCode === null && child.signalCode === null
+  return { child, running, text, closed, said }
 }
 
 /** Kills a process with `signal` and waits until it is gone. */
@@ -351,15 +360,38 @@ export const exportUntilComplete = async (
     tally(file, linesIn(output)).missingFrames === 0 && (await consumersOn(httpUrl, topic, subscription)) > 0
   const waited = await until(
     `every frame of ${file.path} in ${output}`,
-    async () => exporter.child.exitCode !== null || (await complete()),
+    async () => !exporter.running() || (await complete()),
     timeoutMillis
   ).then(
     () => undefined,
     (error: unknown) => String(error)
   )
-  if (exporter.child.exitCode === null) exporter.child.kill("SIGINT")
+  if (exporter.running()) exporter.child.kill("SIGINT")
   const code = await exporter.closed
   return { code, text: exporter.text(), waited }
+}
+
+/**
+ * After a fault under a running export: waits until it ends or, where export reconnects by itself,
+ * has written every frame (then stops it with Ctrl-C); an export that ended is run again with the
+ * same `args` until complete. The exit code and what was said of the export that finished.
+ */
+export const finishExport = async (
+  first: Proc,
+  options: { readonly httpUrl: string; readonly topic: string; readonly subscription: string },
+  args: ReadonlyArray<string>,
+  file: TriplesFile,
+  output: string
+): Promise<{ readonly code: number | null; readonly text: string; readonly waited: string | undefined }> => {
+  await until(
+    "the export to end, or to write every frame",
+    () => !first.running() || tally(file, linesIn(output)).missingFrames === 0
+  )
+  if (first.running()) {
+    first.child.kill("SIGINT")
+    return { code: await first.closed, text: first.text(), waited: undefined }
+  }
+  return exportUntilComplete(options, args, file, output)
 }
 
 /** Imports a file into a flow through the gateway at `url`, to completion, for an export to read. */
