@@ -9,6 +9,8 @@
 #                              client certificates) on the web port; PULSAR_SECURE=1 start too
 #   scripts/pulsar.sh stop     stop the broker and delete its data
 #   scripts/pulsar.sh status   exit 0 when a broker answers at PULSAR_HTTP_URL
+#   scripts/pulsar.sh kill     SIGKILL the broker, as a crash would, keeping its data
+#   scripts/pulsar.sh restart  start again on the data a kill left (the fault-injection tests)
 #
 # A secured broker takes PULSAR_HTTP_URL as https://127.0.0.1:PORT (default 8443): its admin API.
 # Its WebSocket API is a separate Pulsar WebSocket proxy (`pulsar websocket`) on
@@ -243,7 +245,8 @@ start() {
   if answers; then log "a broker already answers at $http_url"; return 0; fi
   command -v java >/dev/null || { log "java not found: install a Java 17 runtime"; exit 1; }
   fetch
-  rm -rf "$state"; mkdir -p "$state"
+  [ "${keep_data:-0}" = 1 ] || rm -rf "$state"
+  mkdir -p "$state"
   write_conf "$state/standalone.conf"
   if [ "$secure" = 1 ]; then
     case "$http_url" in https://*) ;; *) log "a secured broker needs an https:// PULSAR_HTTP_URL, not $http_url"; exit 2 ;; esac
@@ -316,9 +319,20 @@ stop() {
   log "stopped"
 }
 
+# SIGKILL to the broker's process group, and waits until it is gone: no shutdown, no flush.
+crash() {
+  [ -f "$state/pid" ] || { log "no broker started by this script"; return 0; }
+  local pid; pid=$(cat "$state/pid")
+  kill -KILL -- "-$pid" 2>/dev/null || true
+  while kill -0 "$pid" 2>/dev/null; do sleep 0.2; done
+  log "killed with SIGKILL; its data stays in $state for restart"
+}
+
 case "${1:-}" in
   start | start-secure) start ;;
+  restart) keep_data=1 start ;;
   stop) stop ;;
+  kill) crash ;;
   status) answers ;;
-  *) echo "usage: $0 start|start-secure|stop|status" >&2; exit 2 ;;
+  *) echo "usage: $0 start|start-secure|stop|status|kill|restart" >&2; exit 2 ;;
 esac

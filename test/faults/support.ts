@@ -4,14 +4,15 @@
  * straight from Pulsar (never through the gateway), and the rows of the summary table that
  * summarySetup.ts prints at the end of the run.
  */
-import { type ChildProcess, spawn } from "node:child_process"
+import { type ChildProcess, execFile, spawn } from "node:child_process"
 import { appendFileSync, readFileSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
 import { fileURLToPath } from "node:url"
 import { Effect } from "effect"
 import { inject } from "vitest"
 import { makePulsarBroker } from "../../src/layers/broker/PulsarBroker.ts"
 import { adminRequest, storedOnTopic } from "../support/pulsarAdmin.ts"
-import { freeTcpPort, testPulsarPingInterval } from "../support/pulsarScript.ts"
+import { freeTcpPort, testIdleTimeoutMillis, testPulsarPingInterval } from "../support/pulsarScript.ts"
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -247,7 +248,12 @@ export const storedOn = (httpUrl: string, topic: string) => storedOnTopic(httpUr
  * straight from Pulsar: as many as the broker's admin API says it holds.
  */
 export const framesOnTopic = async (httpUrl: string, topic: string): Promise<Array<string>> => {
-  const stored = await storedOnTopic(httpUrl, topic)
+  // A broker just restarted may not answer its admin API at once.
+  let stored: number | undefined
+  await until(`the admin API's count of ${topic}`, async () => {
+    stored = await storedOnTopic(httpUrl, topic).catch(() => undefined)
+    return stored !== undefined
+  })
   return Effect.runPromise(
     Effect.scoped(
       Effect.gen(function* () {
@@ -258,7 +264,7 @@ export const framesOnTopic = async (httpUrl: string, topic: string): Promise<Arr
           durable: false
         })
         const frames: Array<string> = []
-        for (let i = 0; i < stored; i++) {
+        for (let i = 0; i < (stored ?? 0); i++) {
           const message = yield* consumer.receive.pipe(Effect.timeout("30 seconds"))
           frames.push(Buffer.from(message.payload).toString("utf8"))
         }
@@ -326,10 +332,14 @@ export const exportArgs = (url: string, flow: string, subscription: string, outp
   output
 ]
 
-/** Consumers the broker has on a topic's subscription, from its admin API: an export's, once it is connected. */
-export const consumersOn = async (httpUrl: string, topic: string, subscription: string): Promise<number> => {
-  const answer = await adminRequest(httpUrl, `/admin/v2/${topic.replace("://", "/")}/stats`)
-  if (!answer.ok) return 0
+/**
+ * Consumers the broker has on a topic's subscription, from its admin API: an export's, once it is
+ * connected. Undefined while the admin API does not answer (a broker just restarted loads the
+ * topic first).
+ */
+export const consumersOn = async (httpUrl: string, topic: string, subscription: string) => {
+  const answer = await adminRequest(httpUrl, `/admin/v2/${topic.replace("://", "/")}/stats`).catch(() => undefined)
+  if (answer === undefined || !answer.ok) return undefined
   const stats = JSON.parse(answer.text) as {
     subscriptions?: Record<string, { consumers?: ReadonlyArray<unknown> }>
   }
@@ -357,7 +367,7 @@ export const exportUntilComplete = async (
   )
   const exporter = start(args)
   const complete = async () =>
-    tally(file, linesIn(output)).missingFrames === 0 && (await consumersOn(httpUrl, topic, subscription)) > 0
+    tally(file, linesIn(output)).missingFrames === 0 && ((await consumersOn(httpUrl, topic, subscription)) ?? 0) > 0
   const waited = await until(
     `every frame of ${file.path} in ${output}`,
     async () => !exporter.running() || (await complete()),
@@ -399,4 +409,37 @@ export const importAll = async (url: string, flow: string, file: TriplesFile) =>
   const importer = start(importArgs([url], flow, file.path))
   const code = await importer.closed
   if (code !== 0) throw new Error(`importing ${file.path} into ${flow} ended with ${code}:\n${importer.text()}`)
+}
+
+const pulsarScript = fileURLToPath(new URL("../../scripts/pulsar.sh", import.meta.url))
+
+/**
+ * A Pulsar broker of the suite's own, for the faults that kill the broker: started with
+ * scripts/pulsar.sh on free ports with its own state dir, killed with SIGKILL and started again on
+ * the data it left (`pulsar.sh kill` and `restart`), and stopped (its data deleted) at the end.
+ */
+export const ownBroker = async () => {
+  const webPort = await freeTcpPort()
+  const brokerPort = await freeTcpPort()
+  const httpUrl = `http://127.0.0.1:${webPort}`
+  const env = {
+    ...process.env,
+    PULSAR_HTTP_URL: httpUrl,
+    PULSAR_BROKER_PORT: String(brokerPort),
+    TG_PULSAR_STATE: `${tmpdir()}/tg-faults-broker-${process.pid}`,
+    PULSAR_WS_IDLE_TIMEOUT_MS: String(testIdleTimeoutMillis)
+  }
+  const script = (command: "start" | "kill" | "restart" | "stop") =>
+    new Promise<string>((resolve, reject) =>
+      execFile(pulsarScript, [command], { env, maxBuffer: 16 * 1024 * 1024 }, (error, _stdout, stderr) =>
+        error === null ? resolve(stderr.trim()) : reject(new Error(`scripts/pulsar.sh ${command}: ${stderr}`))
+      )
+    )
+  console.log(await script("start"))
+  return {
+    httpUrl,
+    kill: () => script("kill"),
+    restart: () => script("restart"),
+    stop: () => script("stop")
+  }
 }
