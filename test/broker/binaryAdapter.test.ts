@@ -167,6 +167,17 @@ describe("Pulsar binary adapter against a stand-in broker", () => {
       })
   )
 
+  it.live("a lookup the broker never answers fails after the connect timeout, naming the broker", () =>
+    Effect.gen(function* () {
+      const broker = yield* fakeBroker({ handle: (r) => r.type === CommandType.LOOKUP })
+      const error = yield* Effect.flip(
+        adapterFor(broker.url, { connectTimeout: "200 millis" }).producer(topic).pipe(Effect.timeout("10 seconds"))
+      )
+      assert.strictEqual(error._tag, "BrokerUnavailable")
+      assert.include(error.message, `broker unreachable at ${broker.url}: the lookup of ${topic} had no answer within`)
+    })
+  )
+
   it.live("a broker that stops answering pings is taken for gone: the consumer is lost, saying so", () =>
     Effect.gen(function* () {
       const broker = yield* fakeBroker({ answerPings: false })

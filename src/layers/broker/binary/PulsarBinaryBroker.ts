@@ -121,8 +121,8 @@ export const makePulsarBinaryBroker = (config: PulsarBinaryBrokerConfig): Broker
   const sendTimeoutMillis = Duration.toMillis(Duration.fromInputUnsafe(config.sendTimeout ?? "30 seconds"))
   const ackGroupMillis = Duration.toMillis(Duration.fromInputUnsafe(config.ackGroupTime ?? "10 millis"))
   const tls = parseServiceUrl(serviceUrl)?.tls === true
-  // The credentials and TLS files of the admin API serve the binary port too.
-  // (named by an https:// URL where the binary port is TLS, so that TLS settings apply to it).
+  // The admin API's credentials serve the binary port too, and its TLS files when the port is TLS
+  // (named there by an https:// URL, the form the TLS checks of PulsarAccess.ts expect).
   const access = tls
     ? makeBrokerAccess(serviceUrl.replace(/^pulsar\+ssl:/, "https:"), config.auth, config.tls)
     : makeBrokerAccess(serviceUrl, config.auth)
@@ -179,6 +179,17 @@ export const makePulsarBinaryBroker = (config: PulsarBinaryBrokerConfig): Broker
                 ? new BrokerUnavailable({ url: current.url, reason: failure.reason })
                 : refused(topic, failure)
             ),
+            // A broker that takes the connection and never answers must not hold the caller.
+            Effect.timeoutOrElse({
+              duration: connectTimeout,
+              orElse: () =>
+                Effect.fail(
+                  new BrokerUnavailable({
+                    url: current.url,
+                    reason: `the lookup of ${topic} had no answer within ${Duration.format(Duration.fromInputUnsafe(connectTimeout))}`
+                  })
+                )
+            }),
             Effect.onError(() => current.close(connectionCloseBound))
           )
         if (answer.type !== CommandType.LOOKUP_RESPONSE) continue
