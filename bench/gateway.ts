@@ -32,7 +32,9 @@
  *     [--server-log PREFIX]  (everything the gateway and relay print goes to PREFIX.<script>.log)
  *
  * PULSAR_HTTP_URL (default http://127.0.0.1:8080) names the broker; tenant tg and namespace
- * tg/flow are created if missing.
+ * tg/flow are created if missing. With PULSAR_URL set (pulsar://127.0.0.1:6650), the gateway under
+ * test reaches the broker over its binary protocol instead of the WebSocket API (it inherits the
+ * environment); the bare producer and consumer it is compared with stay on the WebSocket API.
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process"
 import { once } from "node:events"
