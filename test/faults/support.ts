@@ -435,7 +435,8 @@ export const ownBroker = async () => {
         error === null ? resolve(stderr.trim()) : reject(new Error(`scripts/pulsar.sh ${command}: ${stderr}`))
       )
     )
-  console.log(await script("start"))
+  // A start that failed half way may have left a broker running: it is stopped before the error.
+  console.log(await script("start").catch((error: unknown) => script("stop").then(() => Promise.reject(error))))
   return {
     httpUrl,
     kill: () => script("kill"),
