@@ -22,8 +22,10 @@
 # PULSAR_HTTP_URL (the WebSocket proxy), PULSAR_ADMIN_URL (the broker's admin API),
 # PULSAR_AUTH_TOKEN_FILE (role tg-gateway, allowed to produce and consume on tg/flow and nothing
 # else), PULSAR_TLS_CA_FILE, PULSAR_TLS_CERT_FILE, PULSAR_TLS_KEY_FILE, and for tests
-# TG_PULSAR_ADMIN_TOKEN_FILE (the super-user) and TG_PULSAR_UNGRANTED_TOKEN_FILE (a valid token
-# whose role has no permission anywhere). Clients must present a certificate the CA signed.
+# TG_PULSAR_ADMIN_TOKEN_FILE (the super-user), TG_PULSAR_UNGRANTED_TOKEN_FILE (a valid token
+# whose role has no permission anywhere) and TG_PULSAR_BINARY_URL (the broker's binary port, plain,
+# where tokens are checked as on the web port). Clients of the web port must present a certificate
+# the CA signed.
 #
 # Environment: PULSAR_VERSION (4.0.6), TG_CACHE_DIR (~/.cache/tg-gateway),
 # PULSAR_HTTP_URL (http://127.0.0.1:8080), PULSAR_BROKER_PORT (6650), PULSAR_PLAIN_WEB_PORT (the
@@ -147,6 +149,7 @@ PULSAR_TLS_CERT_FILE=$secrets/client.pem
 PULSAR_TLS_KEY_FILE=$secrets/client.key
 TG_PULSAR_ADMIN_TOKEN_FILE=$secrets/admin.token
 TG_PULSAR_UNGRANTED_TOKEN_FILE=$secrets/nobody.token
+TG_PULSAR_BINARY_URL=pulsar://127.0.0.1:$broker_port
 ENV
 }
 

@@ -1,7 +1,8 @@
 /**
  * The binary-protocol adapter as a broker under test, on the real broker the tests use: its
- * binary port (PULSAR_URL, else the port scripts/pulsar.sh gives it, on the admin API's host) for
- * producers and consumers, its admin API for readiness, deduplication and counting.
+ * binary port (PULSAR_URL, else the port scripts/pulsar.sh gives it, on the admin API's host; the
+ * secured broker's from its secure.env) for producers and consumers, its admin API for
+ * readiness, deduplication and counting.
  */
 import { Effect } from "effect"
 import { inject } from "vitest"
@@ -9,19 +10,31 @@ import { makePulsarBinaryBroker } from "../../src/layers/broker/binary/PulsarBin
 import type { BrokerUnderTest } from "./brokers.ts"
 import { storedOnTopic } from "./pulsarAdmin.ts"
 import { testPulsarPingInterval } from "./pulsarScript.ts"
+import { pulsarSecurity, securedBrokerOptions } from "./pulsarSecurity.ts"
 
 /** `pulsar://host:port` of the broker whose admin API is at `httpUrl`. */
 export const pulsarServiceUrl = (httpUrl: string = inject("pulsarHttpUrl")): string =>
   process.env["PULSAR_URL"] ?? `pulsar://${new URL(httpUrl).hostname}:${process.env["PULSAR_BROKER_PORT"] ?? "6650"}`
 
+/**
+ * In the secured broker's run, its plain binary port (secure.env's TG_PULSAR_BINARY_URL) with the
+ * gateway's token, and its admin API with the CA and client certificate, as the WebSocket adapter
+ * reaches it.
+ */
 export const pulsarBinaryBroker = (): BrokerUnderTest => {
   const httpUrl = inject("pulsarHttpUrl")
-  const serviceUrl = pulsarServiceUrl(httpUrl)
+  const security = pulsarSecurity()
+  const serviceUrl = security?.serviceUrl ?? pulsarServiceUrl(httpUrl)
   return {
     name: "pulsar-binary",
     make: Effect.sync(() => ({
-      ...makePulsarBinaryBroker({ serviceUrl, httpUrl, pingInterval: testPulsarPingInterval }),
-      countOnTopic: (topic: string) => Effect.promise(() => storedOnTopic(httpUrl, topic))
+      ...makePulsarBinaryBroker({
+        serviceUrl,
+        httpUrl,
+        pingInterval: testPulsarPingInterval,
+        ...securedBrokerOptions()
+      }),
+      countOnTopic: (topic: string) => Effect.promise(() => storedOnTopic(httpUrl, topic, security))
     })),
     // Port 9 (discard) is closed on test machines: the connection is refused at once.
     unreachable: Effect.sync(() =>

@@ -49,12 +49,14 @@ export const pulsarBroker = (): BrokerUnderTest => {
 }
 
 /**
- * Every adapter; in the run against the secured broker only Pulsar over its WebSocket API, the
- * memory broker and the binary adapter being the open run's (the secured broker's binary port
- * has no TLS listener yet).
+ * Every adapter; in the run against the secured broker only the Pulsar ones, the memory broker
+ * being the open run's (the binary adapter there when its secure.env names the binary port).
  */
-export const brokersUnderTest = (): ReadonlyArray<BrokerUnderTest> =>
-  pulsarSecurity() === null ? [memoryBroker, pulsarBroker(), pulsarBinaryBroker()] : [pulsarBroker()]
+export const brokersUnderTest = (): ReadonlyArray<BrokerUnderTest> => {
+  const security = pulsarSecurity()
+  if (security === null) return [memoryBroker, pulsarBroker(), pulsarBinaryBroker()]
+  return security.serviceUrl === undefined ? [pulsarBroker()] : [pulsarBroker(), pulsarBinaryBroker()]
+}
 
 let topicCounter = 0
 /** A topic no other test uses, in TrustGraph's namespace. */

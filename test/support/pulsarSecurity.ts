@@ -12,6 +12,8 @@ export interface PulsarSecurityFiles {
   readonly httpUrl: string
   /** The broker's admin API (PULSAR_ADMIN_URL). */
   readonly adminUrl: string
+  /** The broker's binary port (TG_PULSAR_BINARY_URL); absent from a secure.env written before it was named there. */
+  readonly serviceUrl: string | undefined
   /** The gateway's role, allowed to produce and consume on tg/flow. */
   readonly tokenFile: string
   readonly caFile: string
@@ -39,6 +41,7 @@ export const readSecureEnv = (state: string): PulsarSecurityFiles => {
   return {
     httpUrl: get("PULSAR_HTTP_URL"),
     adminUrl: get("PULSAR_ADMIN_URL"),
+    serviceUrl: values.get("TG_PULSAR_BINARY_URL"),
     tokenFile: get("PULSAR_AUTH_TOKEN_FILE"),
     caFile: get("PULSAR_TLS_CA_FILE"),
     certFile: get("PULSAR_TLS_CERT_FILE"),
