@@ -3,31 +3,17 @@
  * when it reconnects, when it gives up, when it resends a frame nacked as retryable, and that a
  * Ctrl-C during a wait ends it at once. Times are the TestClock's, in milliseconds from the start.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
-import { tmpdir } from "node:os"
-import { join } from "node:path"
-import { afterAll, assert, describe, it } from "@effect/vitest"
+import { assert, describe, it } from "@effect/vitest"
 import { Deferred, Duration, Effect, Exit, Fiber, Pull, Schedule } from "effect"
 import { TestClock } from "effect/testing"
 import { en } from "../../src/i18n/catalogs/en.ts"
 import { makeMessages } from "../../src/i18n/messages.ts"
 import { type ImportOptions, importCommand } from "../../src/programs/cli/importCommand.ts"
 import { backoff } from "../../src/programs/cli/reconnect.ts"
-import { notListening, type Script, scriptedGateway, stderrCapture } from "./scriptedGateway.ts"
+import { notListening, type Script, scriptedGateway, stderrCapture, idOf, jsonLinesInputs } from "./scriptedGateway.ts"
 
 const messages = makeMessages("en", en)
-const directory = mkdtempSync(join(tmpdir(), "tg-import-backoff-"))
-afterAll(() => rmSync(directory, { recursive: true, force: true }))
-
-/** A JSON Lines file of `count` frames whose document ids are f1, f2, … */
-const input = (name: string, count: number) => {
-  const path = join(directory, name)
-  const frame = (i: number) => JSON.stringify({ metadata: { id: `f${i}`, root: "", collection: "c" }, triples: [] })
-  writeFileSync(path, Array.from({ length: count }, (_, i) => frame(i + 1)).join("\n"))
-  return path
-}
-
-const idOf = (text: string) => (JSON.parse(text) as { metadata: { id: string } }).metadata.id
+const { input } = jsonLinesInputs("tg-import-backoff-")
 
 const options = (path: string, retries: number): ImportOptions => ({
   target: { urls: ["ws://gateway.test"], flow: "default", kind: "triples", workspace: undefined, token: undefined },

@@ -5,10 +5,9 @@
  * at least once where the namespace has no deduplication, and how it moves between gateway
  * instances given with `--url a,b`.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
-import { tmpdir } from "node:os"
+import { writeFileSync } from "node:fs"
 import { join } from "node:path"
-import { afterAll, assert, describe, it } from "@effect/vitest"
+import { assert, describe, it } from "@effect/vitest"
 import { Effect, Fiber } from "effect"
 import { TestClock } from "effect/testing"
 import { en } from "../../src/i18n/catalogs/en.ts"
@@ -16,21 +15,10 @@ import { makeMessages } from "../../src/i18n/messages.ts"
 import { UpgradeRefused } from "../../src/programs/cli/GatewaySocket.ts"
 import { type ImportOptions, importCommand, type ProducerChoice } from "../../src/programs/cli/importCommand.ts"
 import { producerNameOf } from "../../src/programs/cli/producerName.ts"
-import { notListening, type Script, scriptedGateway, stderrCapture } from "./scriptedGateway.ts"
+import { notListening, type Script, scriptedGateway, stderrCapture, idOf, jsonLinesInputs } from "./scriptedGateway.ts"
 
 const messages = makeMessages("en", en)
-const directory = mkdtempSync(join(tmpdir(), "tg-import-dedup-"))
-afterAll(() => rmSync(directory, { recursive: true, force: true }))
-
-/** A JSON Lines file of `count` frames whose document ids are f1, f2, … */
-const input = (name: string, count: number) => {
-  const path = join(directory, name)
-  const frame = (i: number) => JSON.stringify({ metadata: { id: `f${i}`, root: "", collection: "c" }, triples: [] })
-  writeFileSync(path, Array.from({ length: count }, (_, i) => frame(i + 1)).join("\n"))
-  return path
-}
-
-const idOf = (text: string) => (JSON.parse(text) as { metadata: { id: string } }).metadata.id
+const { directory, input } = jsonLinesInputs("tg-import-dedup-")
 
 const named: ProducerChoice = { _tag: "Named", name: "loader" }
 

@@ -4,6 +4,10 @@
  * fibers, so a test can run the command's reconnects, resends and idle waits on the TestClock; each
  * attempt and frame is recorded with the TestClock's time it happened at.
  */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { afterAll } from "@effect/vitest"
 import { type Cause, Clock, Deferred, Effect, Exit, Layer, Queue } from "effect"
 import {
   type Closed,
@@ -120,3 +124,22 @@ export const stderrCapture = () => {
       })
   }
 }
+
+/**
+ * Input files for a test file's runs, in a directory removed after them: `input(name, count)` is a
+ * JSON Lines file of `count` frames whose document ids are f1, f2, …, which `idOf` reads back.
+ */
+export const jsonLinesInputs = (prefix: string) => {
+  const directory = mkdtempSync(join(tmpdir(), prefix))
+  afterAll(() => rmSync(directory, { recursive: true, force: true }))
+  const input = (name: string, count: number) => {
+    const path = join(directory, name)
+    const frame = (i: number) => JSON.stringify({ metadata: { id: `f${i}`, root: "", collection: "c" }, triples: [] })
+    writeFileSync(path, Array.from({ length: count }, (_, i) => frame(i + 1)).join("\n"))
+    return path
+  }
+  return { directory, input }
+}
+
+/** The document id of a frame the command sent. */
+export const idOf = (text: string) => (JSON.parse(text) as { metadata: { id: string } }).metadata.id
