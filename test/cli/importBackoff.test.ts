@@ -10,7 +10,7 @@ import { en } from "../../src/i18n/catalogs/en.ts"
 import { makeMessages } from "../../src/i18n/messages.ts"
 import { type ImportOptions, importCommand } from "../../src/programs/cli/importCommand.ts"
 import { backoff } from "../../src/programs/cli/reconnect.ts"
-import { notListening, type Script, scriptedGateway, stderrCapture, idOf, jsonLinesInputs } from "./scriptedGateway.ts"
+import { idOf, jsonLinesInputs, notListening, type Script, scriptedGateway, stderrCapture } from "./scriptedGateway.ts"
 
 const messages = makeMessages("en", en)
 const { input } = jsonLinesInputs("tg-import-backoff-")

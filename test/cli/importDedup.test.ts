@@ -15,7 +15,7 @@ import { makeMessages } from "../../src/i18n/messages.ts"
 import { UpgradeRefused } from "../../src/programs/cli/GatewaySocket.ts"
 import { type ImportOptions, importCommand, type ProducerChoice } from "../../src/programs/cli/importCommand.ts"
 import { producerNameOf } from "../../src/programs/cli/producerName.ts"
-import { notListening, type Script, scriptedGateway, stderrCapture, idOf, jsonLinesInputs } from "./scriptedGateway.ts"
+import { idOf, jsonLinesInputs, notListening, type Script, scriptedGateway, stderrCapture } from "./scriptedGateway.ts"
 
 const messages = makeMessages("en", en)
 const { directory, input } = jsonLinesInputs("tg-import-dedup-")
