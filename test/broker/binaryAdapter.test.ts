@@ -167,6 +167,49 @@ describe("Pulsar binary adapter against a stand-in broker", () => {
       })
   )
 
+  it.live(
+    "a producer or subscription refused with ServiceNotReady (a bundle still loading) is asked again and made; ProducerBusy is final",
+    () =>
+      Effect.gen(function* () {
+        const notReadyOnce = new Set<number>()
+        const broker = yield* fakeBroker({
+          handle: (r, self) => {
+            // PRODUCER: request id field 3, name field 4; SUBSCRIBE: request id field 5.
+            const requestField = r.type === CommandType.PRODUCER ? 3 : r.type === CommandType.SUBSCRIBE ? 5 : undefined
+            if (requestField === undefined) return false
+            const isBusy = r.type === CommandType.PRODUCER && stringField(r.fields, 4) === "taken"
+            if (!isBusy && notReadyOnce.has(r.type)) return false
+            notReadyOnce.add(r.type)
+            const requestId = numberField(r.fields, requestField) ?? 0
+            const [code, message] = isBusy
+              ? [16, "Producer with name 'taken' is already connected"]
+              : [6, "Namespace bundle for topic not served by this instance. Please redo the lookup."]
+            self.reply(
+              r.connection,
+              command(CommandType.ERROR, (w) => w.uint(1, requestId).uint(2, code).string(3, message))
+            )
+            return true
+          }
+        })
+        const adapter = adapterFor(broker.url)
+        const producer = yield* adapter.producer(topic)
+        const consumer = yield* adapter.consumer({ topic, subscription: "s" })
+        assert.strictEqual(broker.received.filter((r) => r.type === CommandType.PRODUCER).length, 2)
+        assert.strictEqual(broker.received.filter((r) => r.type === CommandType.SUBSCRIBE).length, 2)
+        assert.isDefined(producer.send)
+        assert.isDefined(consumer.receive)
+
+        const busy = yield* Effect.flip(adapter.producer(topic, { name: "taken" }))
+        assert.strictEqual(busy._tag, "TopicRefused")
+        assert.include(busy.message, "already connected")
+        assert.strictEqual(
+          broker.received.filter((r) => r.type === CommandType.PRODUCER && stringField(r.fields, 4) === "taken").length,
+          1,
+          "a refusal that will not pass is not asked again"
+        )
+      })
+  )
+
   it.live("a lookup the broker never answers fails after the connect timeout, naming the broker", () =>
     Effect.gen(function* () {
       const broker = yield* fakeBroker({ handle: (r) => r.type === CommandType.LOOKUP })

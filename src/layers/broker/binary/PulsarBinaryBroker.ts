@@ -8,7 +8,7 @@
  * the WebSocket adapter. The admin REST API (readiness, deduplication) is the WebSocket adapter's,
  * on `httpUrl`.
  */
-import { Deferred, Duration, Effect, Latch, Layer, type Scope } from "effect"
+import { Deferred, Duration, Effect, Latch, Layer, Schedule, type Scope } from "effect"
 import {
   BrokerUnavailable,
   ConnectionClosed,
@@ -36,7 +36,7 @@ import { insecureWarning, makeBrokerAccess, securityProblem } from "../PulsarAcc
 import { makePulsarBroker, type PulsarBrokerConfig } from "../PulsarBroker.ts"
 import { makeReceiveBuffer } from "../ReceiveBuffer.ts"
 import { parseTopicName, topicNameProblem } from "../topicName.ts"
-import { CommandType, encode, encodeMetadata, LookupResponse, serverErrorName } from "./commands.ts"
+import { CommandType, encode, encodeMetadata, type Incoming, LookupResponse, serverErrorName } from "./commands.ts"
 import { BinaryConnection, parseServiceUrl, RequestRefused } from "./connection.ts"
 import { type Entry, unpackEntry } from "./messages.ts"
 import { ProtocolError } from "./protobuf.ts"
@@ -89,6 +89,15 @@ const refusalStatus = (error: string): number => {
       return 500
   }
 }
+
+/** A refusal the broker gives while a state passes (see `create`). */
+const isPassingRefusal = (failure: RequestRefused) =>
+  failure.error === "ServiceNotReady" || failure.error === "TooManyRequests"
+
+/** 50 ms, doubling, at most 1 s between attempts; the connect timeout bounds them all. */
+const createRetries = Schedule.exponential("50 millis").pipe(
+  Schedule.modifyDelay(({ duration }) => Effect.succeed(Duration.min(duration, Duration.seconds(1))))
+)
 
 const refused = (topic: string, failure: RequestRefused): TopicRefused =>
   new TopicRefused({ topic, status: refusalStatus(failure.error), reason: failure.message })
@@ -224,6 +233,33 @@ export const makePulsarBinaryBroker = (config: PulsarBinaryBrokerConfig): Broker
       interruptible: true
     })
 
+  /**
+   * Creates a producer or a subscription with the command `build` makes. A broker that has just
+   * taken the topic's bundle (right after it starts, or after a move) refuses with ServiceNotReady
+   * until it is loaded, and a busy one with TooManyRequests: those are asked again after a short
+   * wait, as Pulsar's own clients do, all within the connect timeout; anything else is final.
+   */
+  const create = (
+    conn: BinaryConnection,
+    topic: string,
+    build: (requestId: number) => Uint8Array,
+    what: string
+  ): Effect.Effect<Incoming, BrokerUnavailable | TopicRefused> =>
+    conn.request(build).pipe(
+      Effect.retry({ while: isPassingRefusal, schedule: createRetries }),
+      Effect.mapError((failure) => refused(topic, failure)),
+      Effect.timeoutOrElse({
+        duration: connectTimeout,
+        orElse: () =>
+          Effect.fail(
+            new BrokerUnavailable({
+              url: conn.url,
+              reason: `${what} within ${Duration.format(Duration.fromInputUnsafe(connectTimeout))}`
+            })
+          )
+      })
+    )
+
   const producer = (
     topic: string,
     options: ProducerOptions = {}
@@ -322,21 +358,12 @@ export const makePulsarBinaryBroker = (config: PulsarBinaryBrokerConfig): Broker
       })
       const stopListening = conn.onClose((reason) => end(reason))
 
-      const created = yield* conn
-        .request((requestId) => encode.producer(topic, producerId, requestId, options.name))
-        .pipe(
-          Effect.mapError((failure) => refused(topic, failure)),
-          Effect.timeoutOrElse({
-            duration: connectTimeout,
-            orElse: () =>
-              Effect.fail(
-                new BrokerUnavailable({
-                  url: conn.url,
-                  reason: `the producer was not created within ${Duration.format(Duration.fromInputUnsafe(connectTimeout))}`
-                })
-              )
-          })
-        )
+      const created = yield* create(
+        conn,
+        topic,
+        (requestId) => encode.producer(topic, producerId, requestId, options.name),
+        "the producer was not created"
+      )
       const producerName = created.type === CommandType.PRODUCER_SUCCESS ? created.producerName : (options.name ?? "")
       const lastStored = created.type === CommandType.PRODUCER_SUCCESS ? created.lastSequenceId : -1
       // From the given sequence id, else after the last one the broker holds from this name.
@@ -515,8 +542,10 @@ export const makePulsarBinaryBroker = (config: PulsarBinaryBrokerConfig): Broker
       })
       const stopListening = conn.onClose((reason) => end(reason))
 
-      yield* conn
-        .request((requestId) =>
+      yield* create(
+        conn,
+        topic,
+        (requestId) =>
           encode.subscribe({
             topic,
             subscription: settings.subscription,
@@ -525,21 +554,9 @@ export const makePulsarBinaryBroker = (config: PulsarBinaryBrokerConfig): Broker
             requestId,
             durable: settings.durable,
             initialPosition: settings.initialPosition === "Earliest" ? 1 : 0
-          })
-        )
-        .pipe(
-          Effect.mapError((failure) => refused(topic, failure)),
-          Effect.timeoutOrElse({
-            duration: connectTimeout,
-            orElse: () =>
-              Effect.fail(
-                new BrokerUnavailable({
-                  url: conn.url,
-                  reason: `the subscription was not made within ${Duration.format(Duration.fromInputUnsafe(connectTimeout))}`
-                })
-              )
-          })
-        )
+          }),
+        "the subscription was not made"
+      )
 
       // Registered after the connection's release, so it runs first: the broker takes back what
       // was not acknowledged when the consumer closes.
