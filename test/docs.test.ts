@@ -22,7 +22,9 @@ const headingLevels = (markdown: string) => {
   return levels
 }
 
-const codeBlocks = (markdown: string) => [...markdown.matchAll(/^```[^\n]*\n([\s\S]*?)^```$/gm)].map((m) => m[1])
+/** Fenced code blocks, at the margin or indented under a list item, with their indentation. */
+const codeBlocks = (markdown: string) =>
+  [...markdown.matchAll(/^( *)```[^\n]*\n([\s\S]*?)^\1```$/gm)].map((m) => `${m[1]}${m[2]}`)
 
 const conflictMarkers = (markdown: string) => markdown.split("\n").filter((line) => /^(<{7}|={7}|>{7})( |$)/.test(line))
 
