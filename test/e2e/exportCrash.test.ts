@@ -6,7 +6,7 @@
  * duplicates is printed.
  */
 import { type ChildProcess, spawn } from "node:child_process"
-import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs"
+import { mkdtempSync, rmSync, statSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
@@ -15,6 +15,7 @@ import { Effect, Schedule } from "effect"
 import { brokersUnderTest } from "../support/brokers.ts"
 import { triplesFrame } from "../support/frames.ts"
 import { connect, startGateway } from "../support/gateway.ts"
+import { linesIn } from "../support/outputLines.ts"
 import { exitOf } from "../support/process.ts"
 
 const bin = fileURLToPath(new URL("../../bin/tg-gateway.js", import.meta.url))
@@ -33,15 +34,6 @@ const exportProcess = (args: ReadonlyArray<string>): ChildProcess =>
     stdio: ["ignore", "ignore", "pipe"]
   })
 
-const linesIn = (path: string) => {
-  try {
-    return readFileSync(path, "utf8")
-      .split("\n")
-      .filter((line) => line !== "")
-  } catch {
-    return []
-  }
-}
 const sizeOf = (path: string) => {
   try {
     return statSync(path).size

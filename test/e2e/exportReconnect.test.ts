@@ -5,7 +5,7 @@
  * only if it had been written and not yet acknowledged when the gateway went.
  */
 import { spawn } from "node:child_process"
-import { mkdtempSync, readFileSync, rmSync } from "node:fs"
+import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
@@ -14,6 +14,7 @@ import { Effect, Exit, Fiber, Schedule, Scope } from "effect"
 import { inject } from "vitest"
 import { triplesFrame } from "../support/frames.ts"
 import { connect } from "../support/gateway.ts"
+import { linesIn } from "../support/outputLines.ts"
 import { exitOf, freePort, serveProcess } from "../support/process.ts"
 import { testPulsarPingInterval } from "../support/pulsarScript.ts"
 
@@ -23,16 +24,6 @@ afterAll(() => rmSync(directory, { recursive: true, force: true }))
 
 const total = 3000
 const maxUnacked = 100
-
-const linesIn = (path: string) => {
-  try {
-    return readFileSync(path, "utf8")
-      .split("\n")
-      .filter((line) => line !== "")
-  } catch {
-    return []
-  }
-}
 
 describe("export through a gateway killed and started again", () => {
   it.live(
