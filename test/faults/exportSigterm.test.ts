@@ -7,32 +7,23 @@
  * every frame on the topic is in the output at least once, and a frame twice only if it had been
  * written and not yet acknowledged (at most EXPORT_MAX_UNACKED of them); duplicates are reported.
  */
-import { mkdtempSync, rmSync } from "node:fs"
-import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { afterAll, afterEach, assert, beforeAll, describe, inject, it } from "vitest"
+import { assert, describe, inject, it } from "vitest"
 import {
+  assertFinishedAtLeastOnce,
+  countInOutput,
   dedupTemplate,
-  dedupTopic,
-  ensureDedupNamespace,
-  exportArgs,
-  finishExport,
-  freePort,
-  freshFlow,
+  exportUnderFault,
+  gatewaysUpBeforeAll,
   generator,
-  importAll,
+  keptGateway,
   kill,
-  killLeftovers,
-  linesIn,
-  type Proc,
-  record,
+  runPlans,
   runsOf,
   runTimeout,
+  scratchDirectory,
   seedFor,
-  serve,
-  start,
-  tally,
-  until,
+  summaryRow,
   writeTriples
 } from "./support.ts"
 
@@ -43,84 +34,60 @@ const frames = 500
 const maxUnacked = 50
 const seed = seedFor(scenario)
 const random = generator(seed)
-const plans = Array.from({ length: runs }, (_, run) => ({
-  moment: random.between(1, frames / 2),
-  target: run % 2 === 0 ? ("gateway" as const) : ("export" as const),
-  flow: freshFlow("faults-term")
+const plans = runPlans(runs, random, frames / 2, "faults-term").map((plan, run) => ({
+  ...plan,
+  target: run % 2 === 0 ? ("gateway" as const) : ("export" as const)
 }))
 
-const directory = mkdtempSync(join(tmpdir(), "tg-faults-term-"))
-const file = writeTriples(join(directory, "triples.nt"), frames)
 const httpUrl = inject("pulsarHttpUrl")
-let port = 0
-let gateway: Proc | undefined
-const gatewayOptions = () => ({
+const gateway = keptGateway(() => ({
   httpUrl,
-  port,
   flows: plans.map((plan) => plan.flow),
   topicTemplate: dedupTemplate,
   // Frames given back by a closed connection are redelivered at once rather than after 5 s.
   env: { EXPORT_MAX_UNACKED: String(maxUnacked), SUBSCRIBER_NACK_DELAY: "0" }
-})
-const gatewayUp = async () => {
-  if (gateway === undefined || !gateway.running()) {
-    gateway = await serve(gatewayOptions())
-  }
-  return gateway
-}
-const url = () => `ws://127.0.0.1:${port}`
+}))
+const directory = scratchDirectory("term", () => [gateway.proc()])
+const file = writeTriples(join(directory, "triples.nt"), frames)
 
-beforeAll(async () => {
-  await ensureDedupNamespace(httpUrl)
-  port = await freePort()
-  await gatewayUp()
-})
-afterEach(() => killLeftovers(gateway))
-afterAll(() => {
-  killLeftovers()
-  rmSync(directory, { recursive: true, force: true })
-})
-
-const totals = { runs: 0, frames: 0, missing: 0, duplicates: 0 }
-afterAll(() => record({ scenario, ...totals, seed }))
+gatewaysUpBeforeAll(httpUrl, gateway)
 
 describe(`${scenario} (seed ${seed})`, () => {
+  const row = summaryRow(scenario, seed)
+
   plans.forEach(({ moment, target, flow }, run) => {
     it(
       `run ${run + 1} of ${runs}: SIGTERM to the ${target} once ${moment} of ${frames} frames are written, the export run again: every frame at least once`,
       async () => {
-        await gatewayUp()
-        await importAll(url(), flow, file)
-        const output = join(directory, `${flow}.jsonl`)
-        const subscription = "faults"
-        const args = exportArgs(url(), flow, subscription, output)
-
-        const first = start(args)
-        await until(`${moment} frames in ${output}`, () => !first.running() || linesIn(output).length >= moment)
-        assert.isTrue(first.running(), `the export ended before the SIGTERM:\n${first.text()}`)
-        const writtenBefore = linesIn(output).length
-        if (target === "gateway") {
-          const code = await kill(await gatewayUp(), "SIGTERM")
-          assert.strictEqual(code, 0, `the gateway's graceful shutdown:\n${gateway?.text()}`)
-          await gatewayUp()
-        } else {
-          await kill(first, "SIGTERM")
-        }
+        await gateway.up()
         // Ended by the gateway's shutdown, or reconnected to it by itself and finished.
-        const second = await finishExport(first, { httpUrl, topic: dedupTopic(flow), subscription }, args, file, output)
-        const counted = tally(file, linesIn(output))
-        console.log(
-          `${scenario}, run ${run + 1}: SIGTERM to the ${target} with ${writtenBefore} frames written; ` +
-            `${counted.frames} in the output in the end, ${counted.missingFrames} missing, ${counted.duplicateFrames} duplicated`
+        const { output, writtenAtFault, finished } = await exportUnderFault({
+          httpUrl,
+          importUrl: gateway.url(),
+          exportUrl: gateway.url(),
+          flow,
+          file,
+          directory,
+          moment,
+          fault: "the SIGTERM",
+          strike: async (exporter) => {
+            if (target === "gateway") {
+              const code = await kill(await gateway.up(), "SIGTERM")
+              assert.strictEqual(code, 0, `the gateway's graceful shutdown:\n${gateway.proc()?.text()}`)
+              await gateway.up()
+            } else {
+              await kill(exporter, "SIGTERM")
+            }
+          }
+        })
+        const counted = countInOutput(
+          row,
+          run,
+          `SIGTERM to the ${target} with ${writtenAtFault} frames written`,
+          file,
+          output
         )
-        totals.runs++
-        totals.frames += frames
-        totals.missing += counted.missingFrames
-        totals.duplicates += counted.duplicateFrames
-        assert.isUndefined(second.waited, second.text)
-        assert.strictEqual(second.code, 0, second.text)
-        assert.strictEqual(counted.missingFrames, 0, "every frame at least once")
-        assert.strictEqual(counted.missingTriples, 0, "every triple at least once")
+        assertFinishedAtLeastOnce(finished, counted)
         assert.isAtMost(
           counted.duplicateFrames,
           maxUnacked,

@@ -9,35 +9,28 @@
  * EXPORT_MAX_UNACKED), a gateway killed with SIGKILL loses the acks it had taken from the client
  * and not yet passed on to the broker, and those frames are delivered again too.
  */
-import { mkdtempSync, rmSync } from "node:fs"
-import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { afterAll, afterEach, assert, beforeAll, describe, inject, it } from "vitest"
+import { assert, describe, inject, it } from "vitest"
 import {
+  assertExactlyOnce,
+  assertFinishedAtLeastOnce,
+  countInOutput,
+  countOnTopic,
   dedupTemplate,
   dedupTopic,
-  ensureDedupNamespace,
-  exportArgs,
-  finishExport,
-  framesOnTopic,
-  freePort,
-  freshFlow,
+  exportUnderFault,
+  gatewaysUpBeforeAll,
   generator,
-  importAll,
   importArgs,
+  importUnderFault,
+  keptGateway,
   kill,
-  killLeftovers,
-  linesIn,
-  type Proc,
-  record,
+  runPlans,
   runsOf,
   runTimeout,
+  scratchDirectory,
   seedFor,
-  serve,
-  start,
-  storedOn,
-  tally,
-  until,
+  summaryRow,
   writeTriples
 } from "./support.ts"
 
@@ -49,91 +42,54 @@ const frames = 200
 const maxUnacked = 50
 const seed = seedFor("failover")
 const random = generator(seed)
-const importPlans = Array.from({ length: importRuns }, () => ({
-  moment: random.between(1, frames - 40),
-  flow: freshFlow("faults-failover-import")
-}))
+const importPlans = runPlans(importRuns, random, frames - 40, "faults-failover-import")
 // An export outruns the test's look at its output: a longer topic, and moments in its first half.
 const exportFrames = 500
-const exportPlans = Array.from({ length: exportRuns }, () => ({
-  moment: random.between(1, exportFrames / 2),
-  flow: freshFlow("faults-failover-export")
-}))
+const exportPlans = runPlans(exportRuns, random, exportFrames / 2, "faults-failover-export")
 
-const directory = mkdtempSync(join(tmpdir(), "tg-faults-failover-"))
-const file = writeTriples(join(directory, "triples.nt"), frames)
-const exportFile = writeTriples(join(directory, "export.nt"), exportFrames)
 const httpUrl = inject("pulsarHttpUrl")
-const ports = { a: 0, b: 0 }
-const instances: { a: Proc | undefined; b: Proc | undefined } = { a: undefined, b: undefined }
-const up = async (name: "a" | "b") => {
-  const running = instances[name]
-  if (running !== undefined && running.running()) return running
-  const started = await serve({
+const instance = () =>
+  keptGateway(() => ({
     httpUrl,
-    port: ports[name],
     flows: [...importPlans, ...exportPlans].map((plan) => plan.flow),
     topicTemplate: dedupTemplate,
     env: { EXPORT_MAX_UNACKED: String(maxUnacked), SUBSCRIBER_NACK_DELAY: "0" }
-  })
-  instances[name] = started
-  return started
-}
-const urlOf = (name: "a" | "b") => `ws://127.0.0.1:${ports[name]}`
-const both = () => [urlOf("a"), urlOf("b")]
+  }))
+const a = instance()
+const b = instance()
+const both = () => [a.url(), b.url()]
+const directory = scratchDirectory("failover", () => [a.proc(), b.proc()])
+const file = writeTriples(join(directory, "triples.nt"), frames)
+const exportFile = writeTriples(join(directory, "export.nt"), exportFrames)
 
-beforeAll(async () => {
-  await ensureDedupNamespace(httpUrl)
-  ports.a = await freePort()
-  ports.b = await freePort()
-  await Promise.all([up("a"), up("b")])
-})
-afterEach(() => killLeftovers(instances.a, instances.b))
-afterAll(() => {
-  killLeftovers()
-  rmSync(directory, { recursive: true, force: true })
-})
+gatewaysUpBeforeAll(httpUrl, a, b)
 
 describe(`${importScenario} (seed ${seed})`, () => {
-  const totals = { runs: 0, frames: 0, missing: 0, duplicates: 0 }
-  afterAll(() => record({ scenario: importScenario, ...totals, seed }))
+  const row = summaryRow(importScenario, seed)
 
   importPlans.forEach(({ moment, flow }, run) => {
     it(
       `run ${run + 1} of ${importRuns}: import --url A,B, A SIGKILLed once ${moment} of ${frames} frames are stored: it finishes through B, every frame exactly once`,
       async () => {
-        const a = await up("a")
-        await up("b")
+        const gatewayA = await a.up()
+        await b.up()
         const topic = dedupTopic(flow)
-        const importer = start(importArgs(both(), flow, file.path))
-        await until(
-          `${moment} frames on ${topic}`,
-          async () => !importer.running() || (await storedOn(httpUrl, topic)) >= moment
-        )
-        assert.isTrue(importer.running(), `the import ended before A was killed:\n${importer.text()}`)
-        const storedAtKill = await storedOn(httpUrl, topic)
-        await kill(a, "SIGKILL")
-        const code = await importer.closed
-        assert.strictEqual(code, 0, importer.text())
-        assert.include(importer.text(), `reconnecting to ${urlOf("b")}`)
-        assert.include(importer.text(), "everything landed")
-
-        const counted = tally(file, await framesOnTopic(httpUrl, topic))
-        console.log(
-          `${importScenario}, run ${run + 1}: A killed with ${storedAtKill} frames stored; ${counted.frames} on the topic, ` +
-            `${counted.missingFrames} missing, ${counted.duplicateFrames} duplicated`
-        )
-        totals.runs++
-        totals.frames += frames
-        totals.missing += counted.missingFrames
-        totals.duplicates += counted.duplicateFrames
-        assert.deepStrictEqual(counted, {
-          frames,
-          missingFrames: 0,
-          duplicateFrames: 0,
-          missingTriples: 0,
-          duplicateTriples: 0
+        const imported = await importUnderFault({
+          httpUrl,
+          topic,
+          args: importArgs(both(), flow, file.path),
+          moment,
+          fault: "A was killed",
+          strike: () => kill(gatewayA, "SIGKILL")
         })
+        assert.include(imported.text, `reconnecting to ${b.url()}`)
+        assert.include(imported.text, "everything landed")
+
+        const counted = await countOnTopic(row, run, `A killed with ${imported.storedAtFault} frames stored`, file, {
+          httpUrl,
+          topic
+        })
+        assertExactlyOnce(counted, file)
       },
       runTimeout
     )
@@ -141,41 +97,28 @@ describe(`${importScenario} (seed ${seed})`, () => {
 })
 
 describe(`${exportScenario} (seed ${seed})`, () => {
-  const totals = { runs: 0, frames: 0, missing: 0, duplicates: 0 }
-  afterAll(() => record({ scenario: exportScenario, ...totals, seed }))
+  const row = summaryRow(exportScenario, seed)
 
   exportPlans.forEach(({ moment, flow }, run) => {
     it(
       `run ${run + 1} of ${exportRuns}: export --url A,B --subscription S through A, A SIGKILLed once ${moment} of ${exportFrames} frames are written, the export through B: every frame at least once`,
       async () => {
-        const a = await up("a")
-        await up("b")
-        await importAll(urlOf("b"), flow, exportFile)
-        const topic = dedupTopic(flow)
-        const subscription = "faults"
-        const output = join(directory, `${flow}.jsonl`)
-        const args = exportArgs(both().join(","), flow, subscription, output)
-
-        const first = start(args)
-        await until(`${moment} frames in ${output}`, () => !first.running() || linesIn(output).length >= moment)
-        assert.isTrue(first.running(), `the export ended before A was killed:\n${first.text()}`)
-        const writtenBefore = linesIn(output).length
-        await kill(a, "SIGKILL")
+        const gatewayA = await a.up()
+        await b.up()
         // Either it ends (its gateway is gone) and is run again, or it moves to B by itself.
-        const resumed = await finishExport(first, { httpUrl, topic, subscription }, args, exportFile, output)
-        const counted = tally(exportFile, linesIn(output))
-        console.log(
-          `${exportScenario}, run ${run + 1}: A killed with ${writtenBefore} frames written; ` +
-            `${counted.frames} in the output in the end, ${counted.missingFrames} missing, ${counted.duplicateFrames} duplicated`
-        )
-        totals.runs++
-        totals.frames += exportFrames
-        totals.missing += counted.missingFrames
-        totals.duplicates += counted.duplicateFrames
-        assert.isUndefined(resumed.waited, resumed.text)
-        assert.strictEqual(resumed.code, 0, resumed.text)
-        assert.strictEqual(counted.missingFrames, 0, "every frame at least once")
-        assert.strictEqual(counted.missingTriples, 0, "every triple at least once")
+        const { output, writtenAtFault, finished } = await exportUnderFault({
+          httpUrl,
+          importUrl: b.url(),
+          exportUrl: both().join(","),
+          flow,
+          file: exportFile,
+          directory,
+          moment,
+          fault: "A was killed",
+          strike: () => kill(gatewayA, "SIGKILL")
+        })
+        const counted = countInOutput(row, run, `A killed with ${writtenAtFault} frames written`, exportFile, output)
+        assertFinishedAtLeastOnce(finished, counted)
       },
       runTimeout
     )

@@ -6,31 +6,29 @@
  * every frame and every triple exactly once. Then the same import run again stores nothing and says
  * the frames were on the topic already.
  */
-import { mkdtempSync, rmSync } from "node:fs"
-import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { afterAll, afterEach, assert, beforeAll, describe, inject, it } from "vitest"
+import { assert, describe, inject, it } from "vitest"
 import {
+  assertExactlyOnce,
+  countOnTopic,
   dedupTemplate,
   dedupTopic,
-  ensureDedupNamespace,
   framesOnTopic,
-  freePort,
-  freshFlow,
+  gatewaysUpBeforeAll,
   generator,
   importArgs,
+  importUnderFault,
+  keptGateway,
   kill,
-  killLeftovers,
-  type Proc,
-  record,
+  runPlans,
   runsOf,
   runTimeout,
+  scratchDirectory,
   seedFor,
-  serve,
   start,
   storedOn,
+  summaryRow,
   tally,
-  until,
   writeTriples
 } from "./support.ts"
 
@@ -40,72 +38,43 @@ const frames = 200
 const seed = seedFor(scenario)
 const random = generator(seed)
 // The moment of each run: once the topic holds this many of the file's frames.
-const moments = Array.from({ length: runs }, () => random.between(1, frames - 40))
-const flows = moments.map(() => freshFlow("faults-kill"))
+const plans = runPlans(runs, random, frames - 40, "faults-kill")
 
-const directory = mkdtempSync(join(tmpdir(), "tg-faults-kill-"))
-const file = writeTriples(join(directory, "triples.nt"), frames)
 const httpUrl = inject("pulsarHttpUrl")
-let port = 0
-let gateway: Proc | undefined
-const gatewayOptions = () => ({ httpUrl, port, flows, topicTemplate: dedupTemplate })
+const gateway = keptGateway(() => ({ httpUrl, flows: plans.map((plan) => plan.flow), topicTemplate: dedupTemplate }))
+// An import a failed run left is killed; the gateway is started again by the next run if it is gone.
+const directory = scratchDirectory("kill", () => [gateway.proc()])
+const file = writeTriples(join(directory, "triples.nt"), frames)
 
-beforeAll(async () => {
-  await ensureDedupNamespace(httpUrl)
-  port = await freePort()
-  gateway = await serve(gatewayOptions())
-})
-// An import a failed run left; the gateway is started again by the next run if it is gone.
-afterEach(() => killLeftovers(gateway))
-afterAll(() => {
-  killLeftovers()
-  rmSync(directory, { recursive: true, force: true })
-})
-
-const url = () => `ws://127.0.0.1:${port}`
-const totals = { runs: 0, frames: 0, missing: 0, duplicates: 0 }
-afterAll(() => record({ scenario, ...totals, seed }))
+gatewaysUpBeforeAll(httpUrl, gateway)
 
 describe(`${scenario} (seed ${seed})`, () => {
-  moments.forEach((moment, run) => {
+  const row = summaryRow(scenario, seed)
+
+  plans.forEach(({ moment, flow }, run) => {
     it(
       `run ${run + 1} of ${runs}: SIGKILL once ${moment} of ${frames} frames are stored, restart on the same port: every frame exactly once`,
       async () => {
-        const flow = flows[run]!
         const topic = dedupTopic(flow)
-        if (gateway === undefined || !gateway.running()) {
-          gateway = await serve(gatewayOptions())
-        }
-        const importer = start(importArgs([url()], flow, file.path))
-        let finishedFirst = false
-        await until(`${moment} frames on ${topic}`, async () => {
-          if (!importer.running()) return (finishedFirst = true)
-          return (await storedOn(httpUrl, topic)) >= moment
+        await gateway.up()
+        const imported = await importUnderFault({
+          httpUrl,
+          topic,
+          args: importArgs([gateway.url()], flow, file.path),
+          moment,
+          fault: "the kill",
+          strike: async () => {
+            await kill(gateway.proc()!, "SIGKILL")
+            await gateway.up()
+          }
         })
-        assert.isFalse(finishedFirst, `the import ended before the kill:\n${importer.text()}`)
-        const storedAtKill = await storedOn(httpUrl, topic)
-        await kill(gateway, "SIGKILL")
-        gateway = await serve(gatewayOptions())
-        const code = await importer.closed
-        assert.strictEqual(code, 0, importer.text())
-        assert.include(importer.text(), "everything landed")
+        assert.include(imported.text, "everything landed")
 
-        const counted = tally(file, await framesOnTopic(httpUrl, topic))
-        console.log(
-          `${scenario}, run ${run + 1}: killed with ${storedAtKill} frames stored; ${counted.frames} on the topic, ` +
-            `${counted.missingFrames} missing, ${counted.duplicateFrames} duplicated`
-        )
-        totals.runs++
-        totals.frames += frames
-        totals.missing += counted.missingFrames
-        totals.duplicates += counted.duplicateFrames
-        assert.deepStrictEqual(counted, {
-          frames,
-          missingFrames: 0,
-          duplicateFrames: 0,
-          missingTriples: 0,
-          duplicateTriples: 0
+        const counted = await countOnTopic(row, run, `killed with ${imported.storedAtFault} frames stored`, file, {
+          httpUrl,
+          topic
         })
+        assertExactlyOnce(counted, file)
       },
       runTimeout
     )
@@ -113,35 +82,22 @@ describe(`${scenario} (seed ${seed})`, () => {
 })
 
 describe("the same import run again", () => {
-  const again = "same import run again"
-  const againTotals = { runs: 0, frames: 0, missing: 0, duplicates: 0 }
-  afterAll(() => record({ scenario: again, ...againTotals, seed }))
+  const again = summaryRow("same import run again", seed)
 
   it(
     `the import of the first run's file into its flow, run again: nothing more on the topic, and it says the ${frames} frames were there already`,
     async () => {
-      const flow = flows[0]!
+      const flow = plans[0]!.flow
       const topic = dedupTopic(flow)
       const before = await storedOn(httpUrl, topic)
-      if (gateway === undefined || !gateway.running()) {
-        gateway = await serve(gatewayOptions())
-      }
-      const importer = start(importArgs([url()], flow, file.path))
+      await gateway.up()
+      const importer = start(importArgs([gateway.url()], flow, file.path))
       assert.strictEqual(await importer.closed, 0, importer.text())
       assert.include(importer.text(), `${frames} frames were on the topic already`)
       const counted = tally(file, await framesOnTopic(httpUrl, topic))
-      againTotals.runs++
-      againTotals.frames += frames
-      againTotals.missing += counted.missingFrames
-      againTotals.duplicates += counted.duplicateFrames
+      again.add(file, counted)
       assert.strictEqual(await storedOn(httpUrl, topic), before, "the count on the topic is unchanged")
-      assert.deepStrictEqual(counted, {
-        frames,
-        missingFrames: 0,
-        duplicateFrames: 0,
-        missingTriples: 0,
-        duplicateTriples: 0
-      })
+      assertExactlyOnce(counted, file)
     },
     runTimeout
   )

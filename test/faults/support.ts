@@ -1,16 +1,21 @@
 /**
  * What the fault-injection suite shares: real `tg-gateway serve`, `import` and `export` processes,
  * a seeded random generator for the moments faults strike, a reader that counts what is on a topic
- * straight from Pulsar (never through the gateway), and the rows of the summary table that
- * summarySetup.ts prints at the end of the run.
+ * straight from Pulsar (never through the gateway), the rows of the summary table that
+ * summarySetup.ts prints at the end of the run, and the steps every scenario's run takes: an import
+ * or an export struck by a fault at its moment (`importUnderFault`, `exportUnderFault`), its frames
+ * counted into its row (`countOnTopic`, `countInOutput`), and what the count must show
+ * (`assertExactlyOnce`, `assertFinishedAtLeastOnce`).
  */
 import { type ChildProcess, execFile, spawn } from "node:child_process"
-import { appendFileSync, readFileSync, writeFileSync } from "node:fs"
+import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
+import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { Effect } from "effect"
-import { inject } from "vitest"
+import { afterAll, afterEach, assert, beforeAll, inject } from "vitest"
 import { makePulsarBroker } from "../../src/layers/broker/PulsarBroker.ts"
+import { linesIn } from "../support/outputLines.ts"
 import { adminRequest, storedOnTopic } from "../support/pulsarAdmin.ts"
 import { freeTcpPort, testIdleTimeoutMillis, testPulsarPingInterval } from "../support/pulsarScript.ts"
 
@@ -61,6 +66,13 @@ export const generator = (seed: number) => {
   return { next, between }
 }
 
+/**
+ * A scenario's runs in order, each with a flow of its own and its moment: a count of frames, drawn
+ * from `random` in [1, latest], at which its fault strikes.
+ */
+export const runPlans = (runs: number, random: ReturnType<typeof generator>, latest: number, flowLabel: string) =>
+  Array.from({ length: runs }, () => ({ moment: random.between(1, latest), flow: freshFlow(flowLabel) }))
+
 /** A child process of the test's, with everything it wrote so far. */
 export interface Proc {
   readonly child: ChildProcess
@@ -81,6 +93,21 @@ export const killLeftovers = (...keep: ReadonlyArray<Proc | undefined>) => {
     if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL")
     children.delete(child)
   }
+}
+
+/**
+ * A file's scratch directory, made now: after each test the processes it left are killed but the
+ * gateways `kept` returns, which the next runs reuse; after the file everything is killed and the
+ * directory removed.
+ */
+export const scratchDirectory = (label: string, kept: () => ReadonlyArray<Proc | undefined>) => {
+  const directory = mkdtempSync(join(tmpdir(), `tg-faults-${label}-`))
+  afterEach(() => killLeftovers(...kept()))
+  afterAll(() => {
+    killLeftovers()
+    rmSync(directory, { recursive: true, force: true })
+  })
+  return directory
 }
 
 export const start = (args: ReadonlyArray<string>, env: Record<string, string> = {}): Proc => {
@@ -161,6 +188,32 @@ export const serve = async (options: GatewayOptions): Promise<Proc> => {
   await proc.said("tg-gateway listening")
   return proc
 }
+
+/**
+ * A `tg-gateway serve` that runs after runs reuse: `up` starts it, on a free port picked once, and
+ * starts it again on that port whenever a fault (or a failed run) left it not running.
+ */
+export const keptGateway = (options: () => Omit<GatewayOptions, "port">) => {
+  let port = 0
+  let current: Proc | undefined
+  return {
+    up: async (): Promise<Proc> => {
+      if (port === 0) port = await freePort()
+      if (current === undefined || !current.running()) current = await serve({ ...options(), port })
+      return current
+    },
+    url: () => `ws://127.0.0.1:${port}`,
+    proc: () => current
+  }
+}
+export type KeptGateway = ReturnType<typeof keptGateway>
+
+/** Before a file's runs: the broker at `httpUrl` given the dedup namespace, and `gateways` started. */
+export const gatewaysUpBeforeAll = (httpUrl: string, ...gateways: ReadonlyArray<KeptGateway>) =>
+  beforeAll(async () => {
+    await ensureDedupNamespace(httpUrl)
+    await Promise.all(gateways.map((gateway) => gateway.up()))
+  })
 
 let flowCounter = 0
 export const freshFlow = (label: string) => `${label}-${process.pid}-${Date.now().toString(36)}-${flowCounter++}`
@@ -275,15 +328,7 @@ export const framesOnTopic = async (httpUrl: string, topic: string): Promise<Arr
 }
 
 /** The frames in an export's JSON Lines output. */
-export const linesIn = (path: string): Array<string> => {
-  try {
-    return readFileSync(path, "utf8")
-      .split("\n")
-      .filter((line) => line !== "")
-  } catch {
-    return []
-  }
-}
+export { linesIn }
 
 /** One row of the summary table: a scenario's runs, frames expected, and what was missing or twice. */
 export interface SummaryRow {
@@ -296,6 +341,78 @@ export interface SummaryRow {
 }
 
 export const record = (row: SummaryRow) => appendFileSync(inject("faultsResults"), `${JSON.stringify(row)}\n`)
+
+/**
+ * A scenario's row of the summary table: each run's count is added to it as the run ends, and the
+ * row is recorded once the runs of the file or block it is made in are over.
+ */
+export const summaryRow = (scenario: string, seed: number) => {
+  const totals = { runs: 0, frames: 0, missing: 0, duplicates: 0 }
+  afterAll(() => record({ scenario, ...totals, seed }))
+  const add = (file: TriplesFile, counted: Tally) => {
+    totals.runs++
+    totals.frames += file.frames
+    totals.missing += counted.missingFrames
+    totals.duplicates += counted.duplicateFrames
+  }
+  return { scenario, add }
+}
+export type ScenarioRow = ReturnType<typeof summaryRow>
+
+/** A run's count of `frames` found `where`, printed after what the fault was and added to the row. */
+const countRun = (
+  row: ScenarioRow,
+  run: number,
+  fault: string,
+  file: TriplesFile,
+  frames: ReadonlyArray<string>,
+  where: string
+) => {
+  const counted = tally(file, frames)
+  console.log(
+    `${row.scenario}, run ${run + 1}: ${fault}; ${counted.frames} ${where}, ` +
+      `${counted.missingFrames} missing, ${counted.duplicateFrames} duplicated`
+  )
+  row.add(file, counted)
+  return counted
+}
+
+/** A run's count of what `topic` holds, read straight from Pulsar: printed after `fault` and added to the row. */
+export const countOnTopic = async (
+  row: ScenarioRow,
+  run: number,
+  fault: string,
+  file: TriplesFile,
+  where: { readonly httpUrl: string; readonly topic: string }
+) => countRun(row, run, fault, file, await framesOnTopic(where.httpUrl, where.topic), "on the topic")
+
+/** A run's count of what an export wrote to `output`: printed after `fault` and added to the row. */
+export const countInOutput = (row: ScenarioRow, run: number, fault: string, file: TriplesFile, output: string) =>
+  countRun(row, run, fault, file, linesIn(output), "in the output in the end")
+
+/** Every frame and every triple of `file` exactly once: what an import under a fault must leave. */
+export const assertExactlyOnce = (counted: Tally, file: TriplesFile) =>
+  assert.deepStrictEqual(counted, {
+    frames: file.frames,
+    missingFrames: 0,
+    duplicateFrames: 0,
+    missingTriples: 0,
+    duplicateTriples: 0
+  })
+
+/**
+ * An export under a fault finished by itself or run again (`finished`, from `finishExport`), and
+ * every frame and every triple in its output at least once.
+ */
+export const assertFinishedAtLeastOnce = (
+  finished: { readonly code: number | null; readonly text: string; readonly waited: string | undefined },
+  counted: Tally
+) => {
+  assert.isUndefined(finished.waited, finished.text)
+  assert.strictEqual(finished.code, 0, finished.text)
+  assert.strictEqual(counted.missingFrames, 0, "every frame at least once")
+  assert.strictEqual(counted.missingTriples, 0, "every triple at least once")
+}
 
 /** `tg-gateway import` of a file into a flow, given enough reconnection attempts to outlast a restart. */
 export const importArgs = (urls: ReadonlyArray<string>, flow: string, file: string, retries = 10) => [
@@ -409,6 +526,67 @@ export const importAll = async (url: string, flow: string, file: TriplesFile) =>
   const importer = start(importArgs([url], flow, file.path))
   const code = await importer.closed
   if (code !== 0) throw new Error(`importing ${file.path} into ${flow} ended with ${code}:\n${importer.text()}`)
+}
+
+/**
+ * `tg-gateway import` with `args`, struck by `strike` once `topic` holds `moment` frames; it must
+ * still be running then (else the run proves nothing: "the import ended before `fault`") and exit 0
+ * after. What it said, and how many frames were stored when the fault struck.
+ */
+export const importUnderFault = async (options: {
+  readonly httpUrl: string
+  readonly topic: string
+  readonly args: ReadonlyArray<string>
+  readonly moment: number
+  readonly fault: string
+  readonly strike: () => Promise<unknown>
+}) => {
+  const { httpUrl, topic, moment } = options
+  const importer = start(options.args)
+  await until(
+    `${moment} frames on ${topic}`,
+    async () => !importer.running() || (await storedOn(httpUrl, topic)) >= moment
+  )
+  assert.isTrue(importer.running(), `the import ended before ${options.fault}:\n${importer.text()}`)
+  const storedAtFault = await storedOn(httpUrl, topic)
+  await options.strike()
+  const code = await importer.closed
+  assert.strictEqual(code, 0, importer.text())
+  return { text: importer.text(), storedAtFault }
+}
+
+/**
+ * `file` imported into `flow` through `importUrl`, then an acked export of it with the durable
+ * subscription "faults" through `exportUrl` into a file in `directory`, struck by `strike` (given
+ * the export) once its output holds `moment` frames, and finished with `finishExport`. The export
+ * must still be running when the fault strikes ("the export ended before `fault`"). Where it wrote,
+ * how many frames it had written when the fault struck, and how it finished.
+ */
+export const exportUnderFault = async (options: {
+  readonly httpUrl: string
+  readonly importUrl: string
+  readonly exportUrl: string
+  readonly flow: string
+  readonly file: TriplesFile
+  readonly directory: string
+  readonly moment: number
+  readonly fault: string
+  readonly strike: (exporter: Proc) => Promise<unknown>
+}) => {
+  const { httpUrl, flow, file, moment } = options
+  await importAll(options.importUrl, flow, file)
+  const topic = dedupTopic(flow)
+  const subscription = "faults"
+  const output = join(options.directory, `${flow}.jsonl`)
+  const args = exportArgs(options.exportUrl, flow, subscription, output)
+
+  const first = start(args)
+  await until(`${moment} frames in ${output}`, () => !first.running() || linesIn(output).length >= moment)
+  assert.isTrue(first.running(), `the export ended before ${options.fault}:\n${first.text()}`)
+  const writtenAtFault = linesIn(output).length
+  await options.strike(first)
+  const finished = await finishExport(first, { httpUrl, topic, subscription }, args, file, output)
+  return { output, writtenAtFault, finished }
 }
 
 const pulsarScript = fileURLToPath(new URL("../../scripts/pulsar.sh", import.meta.url))
