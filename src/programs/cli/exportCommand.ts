@@ -20,10 +20,10 @@ import type { TripleT } from "../../domain/Term.ts"
 import type { Messages } from "../../i18n/messages.ts"
 import { ctrlC } from "./ctrlC.ts"
 import { type Closed, type ConnectError, type GatewayConnection, GatewaySocket, layerWs } from "./GatewaySocket.ts"
-import { type GatewayTarget, routeUrl, shown } from "./gatewayUrl.ts"
+import { type GatewayTarget, routeUrl } from "./gatewayUrl.ts"
 import { connectFailure } from "./importCommand.ts"
 import { makeProgress } from "./progress.ts"
-import { backoff, nextWait } from "./reconnect.ts"
+import { backoff, nextWait, reconnectingLine } from "./reconnect.ts"
 
 const exitCodes = { ok: 0, notLanded: 1, usage: 2 } as const
 
@@ -333,11 +333,7 @@ export const exportCommand = Effect.fn("Export.run")(function* (
       }
       if (!(yield* nextWait(wait))) return gaveUp
       instance++
-      say(
-        options.target.urls.length > 1
-          ? t("import.reconnectingTo", { attempt, of: options.retries, url: shown(urlOf(instance)) })
-          : t("import.reconnecting", { attempt, of: options.retries })
-      )
+      say(reconnectingLine(messages, attempt, options.retries, options.target.urls.length, urlOf(instance)))
       const opened = yield* Effect.result(open(instance))
       if (Result.isSuccess(opened)) {
         say(t("export.reconnected", { subscription: options.subscription ?? "" }))

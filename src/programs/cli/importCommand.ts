@@ -40,7 +40,7 @@ import { type Closed, type ConnectError, type GatewayConnection, GatewaySocket, 
 import { type GatewayTarget, routeUrl, shown } from "./gatewayUrl.ts"
 import { producerNameOf } from "./producerName.ts"
 import { makeProgress } from "./progress.ts"
-import { backoff, nextWait } from "./reconnect.ts"
+import { backoff, nextWait, reconnectingLine } from "./reconnect.ts"
 
 export const exitCodes = { ok: 0, notLanded: 1, usage: 2, input: 3, interrupted: 130 } as const
 
@@ -435,11 +435,7 @@ export const importCommand = Effect.fn("Import.run")(function* (
     for (let attempt = 1; ; attempt++) {
       if (!(yield* nextWait(wait))) return Option.none<Closed>()
       instance++
-      say(
-        options.target.urls.length > 1
-          ? t("import.reconnectingTo", { attempt, of: options.retries, url: shown(urlOf(instance)) })
-          : t("import.reconnecting", { attempt, of: options.retries })
-      )
+      say(reconnectingLine(messages, attempt, options.retries, options.target.urls.length, urlOf(instance)))
       const session_ = yield* Effect.result(session(true))
       if (Result.isSuccess(session_)) return Option.some(session_.success)
       say(connectFailure(messages, "import", session_.failure))

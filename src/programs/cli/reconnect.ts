@@ -3,6 +3,8 @@
  * place so that both commands keep to the same schedule.
  */
 import { Duration, Effect, Pull, Schedule } from "effect"
+import type { Messages } from "../../i18n/messages.ts"
+import { shown } from "./gatewayUrl.ts"
 
 /**
  * The waits between attempts: 0.5 s, doubling, at most 10 s, `retries` of them. Used for
@@ -20,3 +22,15 @@ export const nextWait = (step: (input: unknown) => Pull.Pull<Duration.Duration, 
     Effect.as(true),
     Pull.catchDone(() => Effect.succeed(false))
   )
+
+/** What is said before reconnection attempt `attempt` of `retries`: with several gateways, which one. */
+export const reconnectingLine = (
+  messages: Messages,
+  attempt: number,
+  retries: number,
+  gateways: number,
+  url: string
+): string =>
+  gateways > 1
+    ? messages.t("import.reconnectingTo", { attempt, of: retries, url: shown(url) })
+    : messages.t("import.reconnecting", { attempt, of: retries })
