@@ -16,7 +16,11 @@ import { Deferred, Effect, Exit, Option, Scope } from "effect"
 import { inject } from "vitest"
 import { Compression, CommandType, encode } from "../../src/layers/broker/binary/commands.ts"
 import { BinaryConnection } from "../../src/layers/broker/binary/connection.ts"
-import { makePulsarBinaryBroker } from "../../src/layers/broker/binary/PulsarBinaryBroker.ts"
+import {
+  createRetries,
+  isPassingRefusal,
+  makePulsarBinaryBroker
+} from "../../src/layers/broker/binary/PulsarBinaryBroker.ts"
 import { Writer } from "../../src/layers/broker/binary/protobuf.ts"
 import type { Consumer } from "../../src/services/Broker.ts"
 import { bytes, freshTopic, text } from "../support/brokers.ts"
@@ -69,7 +73,13 @@ const sendBatch = (topic: string, members: ReadonlyArray<Member>, compression: n
         }),
         (c) => c.close("1 second")
       )
-      const created = yield* connection.request((requestId) => encode.producer(topic, 0, requestId, undefined))
+      // A broker serves a topic only once a lookup has made it take the topic's bundle (a standalone
+      // broker answers for itself); then the producer is asked again while the bundle loads, as the
+      // adapter does.
+      yield* connection.request((requestId) => encode.lookup(topic, requestId, false))
+      const created = yield* connection
+        .request((requestId) => encode.producer(topic, 0, requestId, undefined))
+        .pipe(Effect.retry({ while: isPassingRefusal, schedule: createRetries, times: 100 }))
       assert.strictEqual(created.type, CommandType.PRODUCER_SUCCESS)
       const producerName = created.type === CommandType.PRODUCER_SUCCESS ? created.producerName : ""
       const receipt = yield* Deferred.make<string>()

@@ -91,11 +91,11 @@ const refusalStatus = (error: string): number => {
 }
 
 /** A refusal the broker gives while a state passes (see `create`). */
-const isPassingRefusal = (failure: RequestRefused) =>
+export const isPassingRefusal = (failure: RequestRefused) =>
   failure.error === "ServiceNotReady" || failure.error === "TooManyRequests"
 
 /** 50 ms, doubling, at most 1 s between attempts; the connect timeout bounds them all. */
-const createRetries = Schedule.exponential("50 millis").pipe(
+export const createRetries = Schedule.exponential("50 millis").pipe(
   Schedule.modifyDelay(({ duration }) => Effect.succeed(Duration.min(duration, Duration.seconds(1))))
 )
 
