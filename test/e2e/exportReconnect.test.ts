@@ -1,8 +1,10 @@
 /**
  * `tg-gateway export --subscription` through a real `tg-gateway serve` on the real Pulsar broker,
  * the gateway killed with SIGKILL in the middle of the stream and started again on the same port:
- * the export reconnects by itself and finishes with every message in its output, a message twice
- * only if it had been written and not yet acknowledged when the gateway went.
+ * the export reconnects by itself and finishes with every message in its output, none more than
+ * twice. How many come twice is printed: those written and not yet acknowledged when the gateway
+ * went, and those whose acknowledgements it had taken and not yet passed on (design notes,
+ * "Exactly once, end to end"), so their number is not bounded by EXPORT_MAX_UNACKED alone.
  */
 import { spawn } from "node:child_process"
 import { mkdtempSync, rmSync } from "node:fs"
@@ -110,7 +112,8 @@ describe("export through a gateway killed and started again", () => {
             `${ids.length} lines in the end, ${missing.length} missing, ${duplicated.length} duplicated`
         )
         assert.deepStrictEqual(missing, [], "every message at least once")
-        assert.isAtMost(duplicated.length, maxUnacked, "no more twice than could be out unacknowledged")
+        // One connection lost: a message is delivered again at most once.
+        assert.isAtMost(Math.max(...seen.values()), 2, "no message more than twice")
       }),
     120_000
   )
