@@ -17,6 +17,7 @@ import { commandFrame, FrameReader, parseFrame, payloadFrame } from "../../src/l
 import { lz4BlockDecompress, snappyDecompress } from "../../src/layers/broker/binary/codecs.ts"
 import { unpackEntry } from "../../src/layers/broker/binary/messages.ts"
 import { ProtocolError, Reader, Writer } from "../../src/layers/broker/binary/protobuf.ts"
+import { batchPayload } from "../support/binaryBroker.ts"
 
 const Byte = Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: 255 }))
 
@@ -200,26 +201,6 @@ describe("Pulsar binary protobuf fields", () => {
   })
 })
 
-/** A batch as producers with batching on write it: each member's size, metadata and payload. */
-const batchOf = (
-  members: ReadonlyArray<{ text: string; properties?: Record<string, string>; compactedOut?: boolean }>
-) =>
-  Buffer.concat(
-    members.flatMap((member) => {
-      const payload = Buffer.from(member.text)
-      const single = new Writer()
-      for (const [key, value] of Object.entries(member.properties ?? {})) {
-        single.message(1, (kv) => kv.string(1, key).string(2, value))
-      }
-      single.uint(3, payload.length)
-      if (member.compactedOut === true) single.bool(4, true)
-      const singleBytes = single.finish()
-      const size = Buffer.alloc(4)
-      size.writeUInt32BE(singleBytes.length)
-      return [size, singleBytes, payload]
-    })
-  )
-
 const batchMetadata = (count: number, compression: number, uncompressedSize: number) => {
   const w = new Writer().string(1, "p").uint(2, 1).uint(3, 1)
   if (compression !== Compression.NONE) w.uint(8, compression).uint(9, uncompressedSize)
@@ -231,7 +212,7 @@ const limit = 5 * 1024 * 1024
 
 describe("Pulsar binary entries", () => {
   const members = [{ text: "first", properties: { k: "1" } }, { text: "" }, { text: "third", properties: { k: "3" } }]
-  const plain = batchOf(members)
+  const plain = batchPayload(members)
 
   for (const [name, compression, compress] of [
     ["uncompressed", Compression.NONE, (b: Buffer) => b],
@@ -269,7 +250,7 @@ describe("Pulsar binary entries", () => {
   it("a member removed by compaction is not handed out, but counted", () => {
     const entry = unpackEntry(
       batchMetadata(2, Compression.NONE, 0),
-      batchOf([{ text: "gone", compactedOut: true }, { text: "kept" }]),
+      batchPayload([{ text: "gone", compactedOut: true }, { text: "kept" }]),
       limit
     )
     assert.strictEqual(entry.size, 2)

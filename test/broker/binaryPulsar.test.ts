@@ -24,6 +24,7 @@ import {
 import { Writer } from "../../src/layers/broker/binary/protobuf.ts"
 import type { Consumer } from "../../src/services/Broker.ts"
 import { bytes, freshTopic, text } from "../support/brokers.ts"
+import { type BatchMember, batchPayload } from "../support/binaryBroker.ts"
 import { pulsarServiceUrl } from "../support/binaryBrokers.ts"
 import { adminRequest } from "../support/pulsarAdmin.ts"
 
@@ -38,29 +39,8 @@ const quietPeriod = "750 millis"
 const nothingWithin = (consumer: Consumer) =>
   consumer.receive.pipe(Effect.timeoutOption(quietPeriod), Effect.map(Option.isNone))
 
-interface Member {
-  readonly text: string
-  readonly properties?: Readonly<Record<string, string>>
-}
-
-/** A batch as producers with batching on write it: each member's metadata size, metadata and payload. */
-const batchPayload = (members: ReadonlyArray<Member>) =>
-  Buffer.concat(
-    members.flatMap((member) => {
-      const payload = Buffer.from(member.text)
-      const single = new Writer()
-      for (const [key, value] of Object.entries(member.properties ?? {})) {
-        single.message(1, (kv) => kv.string(1, key).string(2, value))
-      }
-      const singleBytes = single.uint(3, payload.length).finish()
-      const size = Buffer.alloc(4)
-      size.writeUInt32BE(singleBytes.length)
-      return [size, singleBytes, payload]
-    })
-  )
-
 /** Sends one entry holding `members` as a batch, compressed as asked, as a native producer would. */
-const sendBatch = (topic: string, members: ReadonlyArray<Member>, compression: number) =>
+const sendBatch = (topic: string, members: ReadonlyArray<BatchMember>, compression: number) =>
   Effect.scoped(
     Effect.gen(function* () {
       const connection = yield* Effect.acquireRelease(
@@ -111,7 +91,7 @@ const sendBatch = (topic: string, members: ReadonlyArray<Member>, compression: n
     })
   )
 
-const members: ReadonlyArray<Member> = [
+const members: ReadonlyArray<BatchMember> = [
   { text: "first", properties: { n: "1" } },
   { text: "second", properties: { n: "2" } },
   { text: "third", properties: { n: "3", extra: "x" } }

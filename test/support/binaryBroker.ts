@@ -253,3 +253,28 @@ export const selfSignedCertificate = Effect.acquireRelease(
   }),
   ({ directory }) => Effect.sync(() => rmSync(directory, { recursive: true, force: true }))
 )
+
+/** One member of a batched entry: its payload text, properties, and whether compaction removed it. */
+export interface BatchMember {
+  readonly text: string
+  readonly properties?: Readonly<Record<string, string>>
+  readonly compactedOut?: boolean
+}
+
+/** A batch as producers with batching on write it: each member's metadata size, metadata and payload. */
+export const batchPayload = (members: ReadonlyArray<BatchMember>): Buffer =>
+  Buffer.concat(
+    members.flatMap((member) => {
+      const payload = Buffer.from(member.text)
+      const single = new Writer()
+      for (const [key, value] of Object.entries(member.properties ?? {})) {
+        single.message(1, (kv) => kv.string(1, key).string(2, value))
+      }
+      single.uint(3, payload.length)
+      if (member.compactedOut === true) single.bool(4, true)
+      const singleBytes = single.finish()
+      const size = Buffer.alloc(4)
+      size.writeUInt32BE(singleBytes.length)
+      return [size, singleBytes, payload]
+    })
+  )
