@@ -95,3 +95,16 @@ export const webSocketIdleTimeoutMillis = async (
   if (!Number.isFinite(value)) throw new Error(`${httpUrl} does not report webSocketSessionIdleTimeoutMillis`)
   return value
 }
+
+/** The names of a topic's subscriptions, durable or not, as the broker lists them in the topic's stats. */
+export const subscriptionsOnTopic = async (
+  httpUrl: string,
+  topic: string,
+  security: PulsarSecurityFiles | null = null
+): Promise<ReadonlyArray<string>> => {
+  const path = topic.replace("://", "/")
+  const answer = await adminRequest(httpUrl, `/admin/v2/${path}/stats`, security)
+  if (answer.status === 404) return []
+  if (!answer.ok) throw new Error(`stats of ${topic}: HTTP ${answer.status} ${answer.text}`)
+  return Object.keys((JSON.parse(answer.text) as { subscriptions?: Record<string, unknown> }).subscriptions ?? {})
+}
