@@ -31,17 +31,36 @@
  *     [--node-flags "…"]  (extra Node flags for the gateway and relay processes, e.g. --node-flags=--trace-gc)
  *     [--server-log PREFIX]  (everything the gateway and relay print goes to PREFIX.<script>.log)
  *
- * PULSAR_HTTP_URL (default http://127.0.0.1:8080) names the broker; tenant tg and namespace
- * tg/flow are created if missing. With PULSAR_URL set (pulsar://127.0.0.1:6650), the gateway under
- * test reaches the broker over its binary protocol instead of the WebSocket API (it inherits the
- * environment); the bare producer and consumer it is compared with stay on the WebSocket API.
+ *     [--variants gateway,bare]  (who takes part in the import and export rounds, alternating:
+ *         gateway            the gateway as the environment configures it (PULSAR_TRANSPORT, PULSAR_URL)
+ *         gateway-binary     a gateway on the binary adapter (PULSAR_TRANSPORT=binary, PULSAR_URL)
+ *         gateway-websocket  a gateway on the WebSocket adapter (PULSAR_TRANSPORT=websocket)
+ *         bare               the project's WebSocket-API client (`makePulsarBroker`), no gateway
+ *         native             Pulsar's own client over the binary protocol (`bench/native.py`)
+ *         native-batched     the same producer with batching on (import rounds only)
+ *       With a native variant, every export round's records are published by the native producer,
+ *       so that the publisher is never what limits a consumer; otherwise by the bare producer.
+ *       The memory phase runs once per gateway variant, each on a fresh process.)
+ *     [--chart FILE]     (an SVG bar chart of the median msgs/s per variant, import and export)
+ *
+ * The native client is the `pulsar-client` wheel from PyPI (its C++ core inside), installed on
+ * first use into a venv at ~/.cache/tg-gateway/bench-venv. It runs as a long-lived helper, so its
+ * interpreter start-up and its producer's opening are outside the timed rounds; a native import
+ * round is the helper's own clock from its first send to its last confirmation.
+ *
+ * PULSAR_HTTP_URL (default http://127.0.0.1:8080) names the broker and PULSAR_URL (default
+ * pulsar://127.0.0.1:6650) its binary port; tenant tg and namespace tg/flow are created if missing.
+ * The `gateway` variant inherits the environment: with PULSAR_URL set it reaches the broker over
+ * the binary protocol.
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process"
 import { once } from "node:events"
-import { appendFileSync } from "node:fs"
-import { readdir, readFile } from "node:fs/promises"
+import { appendFileSync, existsSync, mkdtempSync, writeFileSync } from "node:fs"
+import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises"
 import { createServer } from "node:net"
-import { cpus, loadavg, totalmem } from "node:os"
+import { cpus, homedir, loadavg, tmpdir, totalmem } from "node:os"
+import { dirname, join } from "node:path"
+import { createInterface } from "node:readline"
 import { fileURLToPath } from "node:url"
 import { parseArgs } from "node:util"
 import { Effect, Fiber, Result } from "effect"
@@ -59,6 +78,7 @@ import { makePulsarBroker } from "../src/layers/broker/PulsarBroker.ts"
 import type { Producer } from "../src/services/Broker.ts"
 import { triplesFrame } from "../test/support/frames.ts"
 import { ensureNamespace, storedOnTopic } from "../test/support/pulsarAdmin.ts"
+import { barChart } from "./svg.ts"
 
 const { values: flags } = parseArgs({
   options: {
@@ -74,7 +94,9 @@ const { values: flags } = parseArgs({
     profile: { type: "string" },
     relay: { type: "string" },
     "node-flags": { type: "string", default: "" },
-    "server-log": { type: "string" }
+    "server-log": { type: "string" },
+    variants: { type: "string", default: "gateway,bare" },
+    chart: { type: "string" }
   }
 })
 
@@ -102,6 +124,19 @@ if (relayMode !== undefined && relayMode !== "translate" && relayMode !== "forwa
   throw new Error(`--relay must be translate or forward, got ${relayMode}`)
 }
 const repoRoot = fileURLToPath(new URL("..", import.meta.url))
+const pulsarUrl = process.env["PULSAR_URL"] ?? "pulsar://127.0.0.1:6650"
+const chartFile = flags.chart
+
+const knownVariants = ["gateway", "gateway-binary", "gateway-websocket", "bare", "native", "native-batched"] as const
+type Variant = (typeof knownVariants)[number] | "relay"
+const variants = (flags.variants ?? "").split(",").map((v) => v.trim()) as Array<Variant>
+for (const variant of variants) {
+  if (!(knownVariants as ReadonlyArray<string>).includes(variant)) {
+    throw new Error(`--variants takes ${knownVariants.join(", ")}; got ${variant}`)
+  }
+}
+const gatewayVariants = variants.filter((v) => v.startsWith("gateway"))
+const usesNative = variants.some((v) => v.startsWith("native"))
 const receiveTimeout = 180_000
 
 // ---------------------------------------------------------------------------------------------
@@ -182,6 +217,8 @@ const findPulsarPid = async (): Promise<number | undefined> => {
 interface CpuWindow {
   readonly gateway?: number
   readonly bench: number
+  /** CPU ms of the native client's helper processes, when they run. */
+  readonly native?: number
   readonly pulsar?: number
   /** Share of all cores busy, 0..1, whoever used them. */
   readonly machineBusy: number
@@ -194,6 +231,7 @@ const startCpuWindow = async (gatewayPid: number | undefined) => {
     gateway: gatewayPid === undefined ? undefined : await cpuMillisOf(gatewayPid),
     pulsar: pulsarPid === undefined ? undefined : await cpuMillisOf(pulsarPid).catch(() => undefined),
     bench: ownCpuMillis(),
+    native: nativeHelpers.length === 0 ? undefined : await sumCpuMillis(nativeHelpers.map((h) => h.pid)),
     machine: await machineTicks()
   })
   const before = await read()
@@ -205,16 +243,24 @@ const startCpuWindow = async (gatewayPid: number | undefined) => {
       a === undefined || b === undefined ? undefined : a - b
     const gateway = diff(after.gateway, before.gateway)
     const pulsar = diff(after.pulsar, before.pulsar)
+    const native = diff(after.native, before.native)
     const bench = after.bench - before.bench
     const machineBusy = (after.machine.busy - before.machine.busy) / (after.machine.total - before.machine.total)
     return {
       ...(gateway !== undefined ? { gateway } : {}),
       ...(pulsar !== undefined ? { pulsar } : {}),
+      ...(native !== undefined ? { native } : {}),
       bench,
       machineBusy,
-      others: Math.max(0, machineBusy * cpus().length * millis - bench - (gateway ?? 0) - (pulsar ?? 0))
+      others: Math.max(0, machineBusy * cpus().length * millis - bench - (gateway ?? 0) - (pulsar ?? 0) - (native ?? 0))
     }
   }
+}
+
+const sumCpuMillis = async (pids: ReadonlyArray<number>) => {
+  let total = 0
+  for (const pid of pids) total += await cpuMillisOf(pid)
+  return total
 }
 
 const ownCpuMillis = () => {
@@ -235,7 +281,8 @@ interface Gateway {
   readonly stop: () => Promise<number | null>
 }
 
-const startGateway = async (flow: string): Promise<Gateway> => {
+/** `variant` gateway-binary and gateway-websocket choose the adapter; gateway inherits it. */
+const startGateway = async (flow: string, variant: Variant = "gateway"): Promise<Gateway> => {
   const port = await freePort()
   const env: NodeJS.ProcessEnv = {
     BROKER: "pulsar",
@@ -244,7 +291,14 @@ const startGateway = async (flow: string): Promise<Gateway> => {
     GATEWAY_HOST: "127.0.0.1",
     FLOWS: flow
   }
-  return startServer(port, ["src/programs/main.ts", "serve"], env, "tg-gateway listening")
+  if (variant === "gateway-binary") {
+    env["PULSAR_TRANSPORT"] = "binary"
+    env["PULSAR_URL"] = pulsarUrl
+  }
+  if (variant === "gateway-websocket") env["PULSAR_TRANSPORT"] = "websocket"
+  // The WebSocket adapter refuses a PULSAR_URL it would not use.
+  const without = variant === "gateway-websocket" ? ["PULSAR_URL"] : []
+  return startServer(port, ["src/programs/main.ts", "serve"], env, "tg-gateway listening", without)
 }
 
 /** `bench/relay.ts`: the yardstick a gateway is compared with in `--relay` rounds. */
@@ -257,9 +311,11 @@ const startServer = async (
   port: number,
   args: ReadonlyArray<string>,
   extraEnv: NodeJS.ProcessEnv,
-  readyLine: string
+  readyLine: string,
+  unset: ReadonlyArray<string> = []
 ): Promise<Gateway> => {
   const env: NodeJS.ProcessEnv = { ...process.env, ...extraEnv }
+  for (const name of unset) delete env[name]
   if (profileDir !== undefined) {
     env["NODE_OPTIONS"] = `${process.env["NODE_OPTIONS"] ?? ""} --cpu-prof --cpu-prof-dir=${profileDir}`.trim()
   }
@@ -453,21 +509,122 @@ const pump = (
   })
 
 // ---------------------------------------------------------------------------------------------
+// The native client: `bench/native.py`, Pulsar's Python client, as a long-lived helper process
+
+interface NativeAnswer {
+  /** The helper's own clock: first send to last confirmation, or first message to last ack. */
+  readonly seconds?: number
+  readonly entries?: number
+  readonly error?: string
+}
+
+interface NativeHelper {
+  readonly pid: number
+  readonly call: (command: { readonly op: string } & Record<string, unknown>) => Promise<NativeAnswer>
+  readonly stop: () => Promise<void>
+}
+
+const nativeClientVersion = "3.13.0"
+const venvDir = join(homedir(), ".cache", "tg-gateway", "bench-venv")
+const venvPython = join(venvDir, "bin", "python")
+const nativeHelpers: Array<NativeHelper> = []
+
+const ensureNativeClient = () => {
+  const installed = () => {
+    try {
+      return execFileSync(venvPython, ["-c", "import pulsar; print(pulsar.__version__)"]).toString().trim()
+    } catch {
+      return undefined
+    }
+  }
+  if (installed() === nativeClientVersion) return
+  console.log(`Installing pulsar-client ${nativeClientVersion} into ${venvDir} (first use)`)
+  if (!existsSync(venvPython)) execFileSync("python3", ["-m", "venv", venvDir], { stdio: "inherit" })
+  execFileSync(venvPython, ["-m", "pip", "install", "--quiet", `pulsar-client==${nativeClientVersion}`], {
+    stdio: "inherit"
+  })
+}
+
+const startNativeHelper = async (payloadFile: string): Promise<NativeHelper> => {
+  const child = spawn(venvPython, [join(repoRoot, "bench", "native.py"), pulsarUrl, payloadFile], {
+    stdio: ["pipe", "pipe", "pipe"]
+  })
+  const tail: Array<string> = []
+  child.stderr.on("data", (chunk: Buffer) => {
+    tail.push(
+      ...chunk
+        .toString()
+        .split("\n")
+        .filter((line) => line.length > 0)
+    )
+    tail.splice(0, Math.max(0, tail.length - 20))
+  })
+  const waiting: Array<{ resolve: (answer: NativeAnswer) => void; reject: (error: Error) => void }> = []
+  createInterface({ input: child.stdout }).on("line", (line) => {
+    // Only the helper's answers are JSON objects; anything else is the client's own log.
+    if (line.startsWith("{")) waiting.shift()?.resolve(JSON.parse(line) as NativeAnswer)
+    else tail.push(line)
+  })
+  const exited = once(child, "exit")
+  void exited.then(([code]) => {
+    for (const waiter of waiting.splice(0)) {
+      waiter.reject(new Error(`the native client exited (${code}):\n${tail.join("\n")}`))
+    }
+  })
+  const nextAnswer = () => new Promise<NativeAnswer>((resolve, reject) => waiting.push({ resolve, reject }))
+  await withTimeout(nextAnswer(), 60_000, "starting the native client")
+  const pid = child.pid
+  if (pid === undefined) throw new Error("the native client has no pid")
+  const helper: NativeHelper = {
+    pid,
+    call: async (command) => {
+      const answer = nextAnswer()
+      child.stdin.write(`${JSON.stringify(command)}\n`)
+      const result = await withTimeout(answer, receiveTimeout, `native ${command.op}`)
+      if (result.error !== undefined) throw new Error(`native ${command.op}: ${result.error}\n${tail.join("\n")}`)
+      return result
+    },
+    stop: async () => {
+      child.stdin.end()
+      await withTimeout(exited, 30_000, "stopping the native client").catch(() => child.kill("SIGKILL"))
+    }
+  }
+  nativeHelpers.push(helper)
+  return helper
+}
+
+/** Every record, each as a 4-byte big-endian length and its bytes, for the native producer. */
+const writePayloadFile = (payloads: ReadonlyArray<Uint8Array>): string => {
+  const file = join(mkdtempSync(join(tmpdir(), "tg-bench-")), "records.bin")
+  const parts: Array<Uint8Array> = []
+  for (const payload of payloads) {
+    const length = Buffer.alloc(4)
+    length.writeUInt32BE(payload.byteLength)
+    parts.push(length, payload)
+  }
+  writeFileSync(file, Buffer.concat(parts))
+  return file
+}
+
+// ---------------------------------------------------------------------------------------------
 // Rounds
 
-type Side = "gateway" | "relay" | "bare"
-
 interface Round {
-  readonly side: Side
+  readonly side: Variant
+  /** From the first send to the last ack (import) or the last record received (export). */
   readonly millis: number
   /** CPU used during the timed window. */
   readonly cpu: CpuWindow
   /** The gateway's RSS in KiB just after the round (gateway rounds). */
   readonly rss?: number
+  /** Entries the round added to the topic, when not one per record (batching). */
+  readonly entries?: number
 }
 
 const broker = makePulsarBroker({ httpUrl })
 const pulsarPid = await findPulsarPid()
+/** The native producer (import rounds, and every export round's publishing) and consumer. */
+let native: { readonly publisher: NativeHelper; readonly consumer: NativeHelper } | undefined
 
 let expectedStored = 0
 const checkStored = async (topic: string, what: string) => {
@@ -485,7 +642,7 @@ const gatewayImport = async (
   gateway: Gateway,
   flow: string,
   frames: ReadonlyArray<string>,
-  side: Side = "gateway"
+  side: Variant = "gateway"
 ): Promise<Round> => {
   const ws = await openSocket(`ws://127.0.0.1:${gateway.port}/api/v1/flow/${flow}/import/triples?ack=true`)
   const stopCpu = await startCpuWindow(gateway.pid)
@@ -493,7 +650,7 @@ const gatewayImport = async (
   const { acked, end } = await withTimeout(
     pump(ws, frames, window, (sent) => sent < frames.length),
     receiveTimeout,
-    "gateway import"
+    `${side} import`
   )
   const cpu = await stopCpu()
   if (acked !== frames.length) throw new Error(`${side} import: ${acked} acks for ${frames.length} frames`)
@@ -517,6 +674,62 @@ const bareImport = (topic: string, payloads: ReadonlyArray<Uint8Array>): Promise
     )
   )
 
+/** The helper's own clock, which leaves out the pipe to it and, on first use, the producer's opening. */
+const nativeImport = async (topic: string, batching: boolean): Promise<Round> => {
+  if (native === undefined) throw new Error("the native client is not running")
+  const stopCpu = await startCpuWindow(undefined)
+  const answer = await native.publisher.call({ op: "produce", topic, batching })
+  const cpu = await stopCpu()
+  return {
+    side: batching ? "native-batched" : "native",
+    millis: (answer.seconds ?? NaN) * 1000,
+    cpu,
+    ...(answer.entries !== undefined ? { entries: answer.entries } : {})
+  }
+}
+
+/**
+ * Publishes an export round's records, calling `beforeFirstSend` (which starts the clock) once
+ * the producer is open; resolves when the broker has confirmed them all.
+ */
+const publishForExport = async (
+  topic: string,
+  payloads: ReadonlyArray<Uint8Array>,
+  beforeFirstSend: () => Promise<void>
+): Promise<void> => {
+  if (native !== undefined) {
+    await beforeFirstSend()
+    await native.publisher.call({ op: "produce", topic, batching: false })
+    return
+  }
+  await Effect.runPromise(
+    Effect.scoped(
+      Effect.gen(function* () {
+        const producer = yield* broker.producer(topic)
+        yield* Effect.promise(beforeFirstSend)
+        yield* sendAll(producer, payloads)
+      })
+    )
+  )
+}
+
+/** Starts the clock and the CPU window of an export round when its publishing begins. */
+const exportClock = (serverPid: number | undefined) => {
+  let started = NaN
+  let stopCpu: (() => Promise<CpuWindow>) | undefined
+  return {
+    start: async () => {
+      stopCpu = await startCpuWindow(serverPid)
+      started = performance.now()
+    },
+    stop: async () => {
+      const end = performance.now()
+      if (stopCpu === undefined) throw new Error("an export round ended before its publishing began")
+      return { millis: end - started, cpu: await stopCpu() }
+    }
+  }
+}
+
 const deleteSubscription = async (topic: string, subscription: string) => {
   const path = topic.replace("://", "/")
   const response = await fetch(
@@ -532,6 +745,7 @@ const frameIdPattern = /^\{"metadata":\{"id":"([^"]+)"/
 
 const gatewayExport = async (
   gateway: Gateway,
+  side: Variant,
   flow: string,
   topic: string,
   payloads: ReadonlyArray<Uint8Array>,
@@ -542,36 +756,27 @@ const gatewayExport = async (
     `ws://127.0.0.1:${gateway.port}/api/v1/flow/${flow}/export/triples?subscription=${subscription}`
   )
   const received: Array<Buffer> = []
-  const done = new Promise<number>((resolve) => {
+  const done = new Promise<void>((resolve) => {
     ws.on("message", (data) => {
       received.push(data as Buffer)
-      if (received.length === payloads.length) resolve(performance.now())
+      if (received.length === payloads.length) resolve()
     })
   })
-  const { started, stopCpu } = await Effect.runPromise(
-    Effect.scoped(
-      Effect.gen(function* () {
-        const producer = yield* broker.producer(topic)
-        const stopCpu = yield* Effect.promise(() => startCpuWindow(gateway.pid))
-        const started = performance.now()
-        yield* sendAll(producer, payloads)
-        return { started, stopCpu }
-      })
-    )
-  )
-  const end = await withTimeout(done, receiveTimeout, `gateway export (${received.length} received)`)
-  const cpu = await stopCpu()
+  const clock = exportClock(gateway.pid)
+  await publishForExport(topic, payloads, clock.start)
+  await withTimeout(done, receiveTimeout, `${side} export (${received.length} received)`)
+  const { millis, cpu } = await clock.stop()
   // Checked after the clock stopped: every record arrived once, as a whole client frame.
   const ids = new Set(received.map((b) => frameIdPattern.exec(b.toString("utf8", 0, 200))?.[1]))
   if (ids.size !== payloads.length || ids.has(undefined)) {
-    throw new Error(`gateway export: ${received.length} frames with ${ids.size} distinct ids`)
+    throw new Error(`${side} export: ${received.length} frames with ${ids.size} distinct ids`)
   }
   const first = JSON.parse(received[0]!.toString()) as { triples?: Array<unknown> }
-  if (first.triples?.length !== triplesPerFrame) throw new Error("gateway export: the first frame is not whole")
+  if (first.triples?.length !== triplesPerFrame) throw new Error(`${side} export: the first frame is not whole`)
   await closeSocket(ws)
   await deleteSubscription(topic, subscription)
   const { rss } = await memoryOf(gateway.pid)
-  return { side: "gateway", millis: end - started, cpu, rss }
+  return { side, millis, cpu, rss }
 }
 
 const bareExport = async (topic: string, payloads: ReadonlyArray<Uint8Array>, subscription: string) => {
@@ -579,23 +784,33 @@ const bareExport = async (topic: string, payloads: ReadonlyArray<Uint8Array>, su
     Effect.scoped(
       Effect.gen(function* () {
         const consumer = yield* broker.consumer({ topic, subscription, initialPosition: "Latest" })
-        const producer = yield* broker.producer(topic)
-        const stopCpu = yield* Effect.promise(() => startCpuWindow(undefined))
-        const started = performance.now()
-        const publishing = yield* Effect.forkChild(sendAll(producer, payloads))
+        const clock = exportClock(undefined)
+        const publishing = yield* Effect.forkChild(Effect.promise(() => publishForExport(topic, payloads, clock.start)))
         for (let i = 0; i < payloads.length; i++) {
           const message = yield* consumer.receive
           yield* consumer.ack(message.id)
         }
-        const end = performance.now()
-        const cpu = yield* Effect.promise(stopCpu)
+        const { millis, cpu } = yield* Effect.promise(clock.stop)
         yield* Fiber.join(publishing)
-        return { side: "bare", millis: end - started, cpu } satisfies Round
+        return { side: "bare", millis, cpu } satisfies Round
       }).pipe(Effect.timeout(receiveTimeout))
     )
   )
   await deleteSubscription(topic, subscription)
   return round
+}
+
+/** Timed in this process like the others: from the first publish to the consumer's last ack. */
+const nativeExport = async (topic: string, payloads: ReadonlyArray<Uint8Array>, subscription: string) => {
+  if (native === undefined) throw new Error("the native client is not running")
+  await native.consumer.call({ op: "subscribe", topic, subscription })
+  const receiving = native.consumer.call({ op: "receive", count: payloads.length })
+  const clock = exportClock(undefined)
+  await publishForExport(topic, payloads, clock.start)
+  await receiving
+  const { millis, cpu } = await clock.stop()
+  await native.consumer.call({ op: "unsubscribe" })
+  return { side: "native", millis, cpu } satisfies Round
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -609,8 +824,9 @@ const microsPerFrame = (millis: number | undefined, count: number) =>
 const describeRound = (label: string, round: Round, count: number) => {
   const { cpu } = round
   const details = [
-    round.side === "bare" ? undefined : `${round.side} ${microsPerFrame(cpu.gateway, count)}`,
+    cpu.gateway === undefined ? undefined : `${round.side} ${microsPerFrame(cpu.gateway, count)}`,
     `bench ${microsPerFrame(cpu.bench, count)}`,
+    !(cpu.native! > 0) ? undefined : `native client ${microsPerFrame(cpu.native, count)}`,
     `pulsar ${microsPerFrame(cpu.pulsar, count)} µs cpu/frame`,
     `machine ${fmt(cpu.machineBusy * 100)} % busy, others ${fmt((cpu.others / round.millis) * 100)} % of a core`,
     round.rss !== undefined ? `${round.side} RSS ${mib(round.rss)}` : undefined
@@ -618,44 +834,70 @@ const describeRound = (label: string, round: Round, count: number) => {
     .filter((x) => x !== undefined)
     .join(", ")
   console.log(
-    `  ${label.padEnd(11)} ${round.side.padEnd(7)} ${fmt(round.millis).padStart(6)} ms ` +
+    `  ${label.padEnd(11)} ${round.side.padEnd(17)} ${fmt(round.millis).padStart(6)} ms ` +
       `${fmt(perSecond(count, round.millis)).padStart(6)} frames/s ` +
       `${fmt(perSecond(count * triplesPerFrame, round.millis)).padStart(8)} triples/s  (${details})`
   )
 }
 
+/** Variants in the order the summaries list them. */
+const reportOrder: ReadonlyArray<Variant> = [
+  "gateway",
+  "gateway-binary",
+  "gateway-websocket",
+  "relay",
+  "bare",
+  "native",
+  "native-batched"
+]
+
+interface VariantSummary {
+  readonly rate: number
+  /** Median CPU ms per frame of the gateway (or relay) process; NaN for clients alone. */
+  readonly serverCpu: number
+}
+
 const summarize = (what: string, measured: ReadonlyArray<Round>, count: number) => {
-  const of = (side: Side) => measured.filter((r) => r.side === side)
-  const rates = (side: Side) => of(side).map((r) => perSecond(count, r.millis))
-  const sides = (["gateway", "relay", "bare"] as const).filter((side) => of(side).length > 0)
-  const bare = median(rates("bare"))
-  const cpu = (side: Side, pick: (c: CpuWindow) => number | undefined) =>
-    microsPerFrame(median(of(side).map((r) => pick(r.cpu) ?? NaN)), count)
+  const of = (side: Variant) => measured.filter((r) => r.side === side)
+  const rates = (side: Variant) => of(side).map((r) => perSecond(count, r.millis))
+  const sides = reportOrder.filter((side) => of(side).length > 0)
+  const cpu = (side: Variant, pick: (c: CpuWindow) => number | undefined) =>
+    median(of(side).map((r) => pick(r.cpu) ?? NaN))
+  const cpuText = (side: Variant, pick: (c: CpuWindow) => number | undefined) => {
+    const millis = cpu(side, pick)
+    return Number.isNaN(millis) ? "–" : microsPerFrame(millis, count)
+  }
   for (const side of sides) {
     console.log(
-      `  ${what}: ${side.padEnd(7)} frames/s per round: ${rates(side)
+      `  ${what}: ${side.padEnd(17)} frames/s per round: ${rates(side)
         .map((x) => fmt(x))
         .join(", ")}`
     )
   }
+  const summaries = new Map<Variant, VariantSummary>()
+  for (const side of sides) summaries.set(side, { rate: median(rates(side)), serverCpu: cpu(side, (c) => c.gateway) })
+  const yardsticks = (["bare", "native"] as const).filter((side) => summaries.has(side))
   for (const side of sides) {
-    const rate = median(rates(side))
-    const ratio = side === "bare" ? "" : `; ratio ${side}/bare ${fmt(rate / bare, 2)}`
-    const server = side === "bare" ? "" : `${side} ${cpu(side, (c) => c.gateway)}, `
+    const { rate } = summaries.get(side)!
+    const ratios = yardsticks
+      .filter((yardstick) => yardstick !== side)
+      .map((yardstick) => `; ratio to ${yardstick} ${fmt(rate / summaries.get(yardstick)!.rate, 2)}`)
+      .join("")
+    const server = of(side)[0]?.cpu.gateway === undefined ? "" : `${side} ${cpuText(side, (c) => c.gateway)}, `
+    const client = cpu(side, (c) => c.native) > 0 ? `, native client ${cpuText(side, (c) => c.native)}` : ""
     console.log(
-      `  ${what}: median ${side.padEnd(7)} ${fmt(rate)} frames/s (${fmt(rate * triplesPerFrame)} triples/s)${ratio}; ` +
-        `cpu µs/frame: ${server}bench ${cpu(side, (c) => c.bench)}, pulsar ${cpu(side, (c) => c.pulsar)}`
+      `  ${what}: median ${side.padEnd(17)} ${fmt(rate)} frames/s (${fmt(rate * triplesPerFrame)} triples/s)${ratios}; ` +
+        `cpu µs/frame: ${server}bench ${cpuText(side, (c) => c.bench)}${client}, pulsar ${cpuText(side, (c) => c.pulsar)}`
     )
   }
-  const gateway = median(rates("gateway"))
-  return { gateway, bare, ratio: gateway / bare }
+  return summaries
 }
 
 /** Warm-up of each side, then `rounds` of each, the order reversed every other round (ABBA). */
 const alternate = async (
   what: string,
   count: number,
-  contenders: ReadonlyArray<readonly [Side, (label: string) => Promise<Round>]>,
+  contenders: ReadonlyArray<readonly [Variant, (label: string) => Promise<Round>]>,
   afterRound: (label: string, round: Round) => Promise<void>
 ) => {
   const measured: Array<Round> = []
@@ -679,53 +921,62 @@ const alternate = async (
 // Phases
 
 const importPhase = async (
-  gateway: Gateway,
+  gateways: ReadonlyMap<Variant, Gateway>,
   relay: Gateway | undefined,
   flow: string,
   topic: string,
-  frames: ReadonlyArray<string>
+  frames: ReadonlyArray<string>,
+  payloads: ReadonlyArray<Uint8Array>
 ) => {
-  const payloads = frames.map((text) => Result.getOrThrow(translateFrame("triples", text)))
   console.log(
     `\nImport: ${fmt(frames.length)} frames × ${triplesPerFrame} triples ` +
       `(client frame ${fmt(Buffer.byteLength(frames[0]!))} B, record ${fmt(payloads[0]!.byteLength)} B); ` +
-      `gateway window ${window} unanswered frames, bare producer concurrency 500` +
+      `gateway window ${window} unanswered frames, bare producer concurrency 500, ` +
+      `native producer at most 1000 unconfirmed` +
       (relay === undefined ? "" : `; relay (${relayMode}) with the same window`)
   )
-  return alternate(
-    "import",
-    frames.length,
-    [
-      ["gateway", () => gatewayImport(gateway, flow, frames)],
-      ...(relay === undefined ? [] : [["relay", () => gatewayImport(relay, flow, frames, "relay")] as const]),
-      ["bare", () => bareImport(topic, payloads)]
-    ],
-    async (label) => {
-      expectedStored += frames.length
-      await checkStored(topic, `import ${label}`)
+  const contenders = variants.flatMap((variant): Array<readonly [Variant, () => Promise<Round>]> => {
+    const gateway = gateways.get(variant)
+    if (gateway !== undefined) return [[variant, () => gatewayImport(gateway, flow, frames, variant)]]
+    if (variant === "bare") return [["bare", () => bareImport(topic, payloads)]]
+    if (variant === "native" || variant === "native-batched") {
+      return [[variant, () => nativeImport(topic, variant === "native-batched")]]
     }
-  )
+    return []
+  })
+  if (relay !== undefined) contenders.splice(1, 0, ["relay", () => gatewayImport(relay, flow, frames, "relay")])
+  return alternate("import", frames.length, contenders, async (label, round) => {
+    expectedStored += round.entries ?? frames.length
+    await checkStored(topic, `import ${label}`)
+  })
 }
 
-const exportPhase = async (gateway: Gateway, flow: string, topic: string, frames: ReadonlyArray<string>) => {
-  const payloads = frames.map((text) => Result.getOrThrow(translateFrame("triples", text)))
+const exportPhase = async (
+  gateways: ReadonlyMap<Variant, Gateway>,
+  flow: string,
+  topic: string,
+  payloads: ReadonlyArray<Uint8Array>
+) => {
   console.log(
-    `\nExport: ${fmt(payloads.length)} records published by a bare producer (concurrency 500) while ` +
-      `a gateway export client / a bare consumer reads them`
+    `\nExport: ${fmt(payloads.length)} records published by ` +
+      (native === undefined ? "a bare producer (concurrency 500)" : "the native producer (at most 1000 unconfirmed)") +
+      ` while a gateway export client / a bare consumer reads them`
   )
   let n = 0
-  return alternate(
-    "export",
-    payloads.length,
-    [
-      ["gateway", () => gatewayExport(gateway, flow, topic, payloads, `bench-${process.pid}-${n++}`)],
-      ["bare", () => bareExport(topic, payloads, `bench-bare-${process.pid}-${n++}`)]
-    ],
-    async (label) => {
-      expectedStored += payloads.length
-      await checkStored(topic, `export ${label}`)
+  const subscription = () => `bench-${process.pid}-${n++}`
+  const contenders = variants.flatMap((variant): Array<readonly [Variant, () => Promise<Round>]> => {
+    const gateway = gateways.get(variant)
+    if (gateway !== undefined) {
+      return [[variant, () => gatewayExport(gateway, variant, flow, topic, payloads, subscription())]]
     }
-  )
+    if (variant === "bare") return [["bare", () => bareExport(topic, payloads, subscription())]]
+    if (variant === "native") return [["native", () => nativeExport(topic, payloads, subscription())]]
+    return []
+  })
+  return alternate("export", payloads.length, contenders, async (label) => {
+    expectedStored += payloads.length
+    await checkStored(topic, `export ${label}`)
+  })
 }
 
 /**
@@ -774,12 +1025,12 @@ const codecPhase = async (frames: ReadonlyArray<string>) => {
   )
 }
 
-const memoryPhase = async (flow: string, topic: string, frames: ReadonlyArray<string>) => {
+const memoryPhase = async (flow: string, topic: string, frames: ReadonlyArray<string>, variant: Variant) => {
   console.log(
-    `\nMemory: a fresh gateway process; ${connections} connections importing for ${floodSeconds} s, ` +
+    `\nMemory (${variant}): a fresh gateway process; ${connections} connections importing for ${floodSeconds} s, ` +
       `each with up to ${connectionWindow} unanswered frames`
   )
-  const gateway = await startGateway(flow)
+  const gateway = await startGateway(flow, variant)
   try {
     await sleep(2000)
     const idle = await memoryOf(gateway.pid)
@@ -847,6 +1098,84 @@ const memoryPhase = async (flow: string, topic: string, frames: ReadonlyArray<st
 
 // ---------------------------------------------------------------------------------------------
 
+/** What the run found, side by side: the figures the targets are about. */
+const finalSummary = (
+  imports: ReadonlyMap<Variant, VariantSummary> | undefined,
+  exports: ReadonlyMap<Variant, VariantSummary> | undefined,
+  peaks: ReadonlyMap<Variant, number>,
+  floods: ReadonlyMap<Variant, { readonly peak: number; readonly rate: number }>
+) => {
+  console.log("\nSummary (medians of the alternating rounds; msgs/s = frames/s = records/s):")
+  const ratio = (of: ReadonlyMap<Variant, VariantSummary> | undefined, a: Variant, b: Variant) => {
+    const x = of?.get(a)?.rate
+    const y = of?.get(b)?.rate
+    return x === undefined || y === undefined ? undefined : x / y
+  }
+  for (const [what, of] of [
+    ["import", imports],
+    ["export", exports]
+  ] as const) {
+    if (of === undefined) continue
+    console.log(`  ${what}: ${[...of].map(([variant, { rate }]) => `${variant} ${fmt(rate)}`).join(", ")} msgs/s`)
+    const toNative = ratio(of, "gateway-binary", "native")
+    if (toNative !== undefined) {
+      console.log(
+        `  ${what}: gateway-binary / native ${fmt(toNative, 2)} (target ≥ 0.5: ${toNative >= 0.5 ? "met" : "missed"})`
+      )
+    }
+    const toWebSocket = ratio(of, "gateway-binary", "gateway-websocket")
+    if (toWebSocket !== undefined) console.log(`  ${what}: gateway-binary / gateway-websocket ${fmt(toWebSocket, 2)}`)
+    for (const [variant, { serverCpu }] of of) {
+      if (!Number.isNaN(serverCpu)) {
+        console.log(`  ${what}: ${variant} cpu ${microsPerFrame(serverCpu, frameCount)} µs per frame`)
+      }
+    }
+  }
+  for (const [variant, peak] of peaks) {
+    console.log(`  ${variant}: peak RSS ${mib(peak)} after the same import and export rounds`)
+  }
+  for (const [variant, flood] of floods) {
+    console.log(
+      `  ${variant}: peak RSS ${mib(flood.peak)} with ${connections} connections importing ` +
+        `(${fmt(flood.rate)} frames/s in total)`
+    )
+  }
+  const binary = peaks.get("gateway-binary")
+  const webSocket = peaks.get("gateway-websocket")
+  if (binary !== undefined && webSocket !== undefined) {
+    const floodBinary = floods.get("gateway-binary")?.peak
+    const floodWebSocket = floods.get("gateway-websocket")?.peak
+    console.log(
+      `  peak RSS binary / websocket: ${fmt(binary / webSocket, 2)} after the rounds` +
+        (floodBinary === undefined || floodWebSocket === undefined
+          ? ""
+          : `, ${fmt(floodBinary / floodWebSocket, 2)} in the memory phase`) +
+        " (target ≤ 1)"
+    )
+  }
+}
+
+const writeChart = async (
+  file: string,
+  imports: ReadonlyMap<Variant, VariantSummary> | undefined,
+  exports: ReadonlyMap<Variant, VariantSummary> | undefined
+) => {
+  const shown = reportOrder.filter((variant) => imports?.has(variant) === true || exports?.has(variant) === true)
+  const svg = barChart({
+    title: `Median msgs/s per variant (frames of ${triplesPerFrame} triples, ${fmt(frameCount)} per round)`,
+    subtitle: `node bench/gateway.ts --variants ${variants.join(",")} --frames ${frameCount} --rounds ${rounds}, ${new Date().toISOString().slice(0, 10)}`,
+    unit: "msgs/s",
+    categories: ["import", "export"],
+    series: shown.map((variant) => ({
+      name: variant,
+      values: [imports?.get(variant)?.rate ?? NaN, exports?.get(variant)?.rate ?? NaN]
+    }))
+  })
+  await mkdir(dirname(file), { recursive: true })
+  await writeFile(file, svg)
+  console.log(`Chart written to ${file}`)
+}
+
 const main = async () => {
   const version = await fetch(`${httpUrl}/admin/v2/brokers/version`).then((r) => r.text())
   const cpuList = cpus()
@@ -856,6 +1185,7 @@ const main = async () => {
         .map((x) => x.toFixed(2))
         .join(" ")}`
   )
+  console.log(`Variants: ${variants.join(", ")}`)
   await ensureNamespace(httpUrl, "tg/flow")
   const flow = `bench-${Date.now().toString(36)}`
   const topic = `persistent://tg/flow/triples-store:default:${flow}`
@@ -863,26 +1193,63 @@ const main = async () => {
   const frames = Array.from({ length: frameCount }, (_, i) =>
     JSON.stringify(triplesFrame(`${flow}-${i}`, triplesPerFrame))
   )
+  const payloads = frames.map((text) => Result.getOrThrow(translateFrame("triples", text)))
 
   if (phases.has("codec")) await codecPhase(frames)
+  let imports: ReadonlyMap<Variant, VariantSummary> | undefined
+  let exports: ReadonlyMap<Variant, VariantSummary> | undefined
+  const peaks = new Map<Variant, number>()
+  const floods = new Map<Variant, { peak: number; rate: number }>()
   if (phases.has("import") || phases.has("export")) {
-    const gateway = await startGateway(flow)
-    console.log(`Gateway pid ${gateway.pid} on port ${gateway.port}`)
-    const relay = relayMode === undefined ? undefined : await startRelay(topic, relayMode)
+    const gateways = new Map<Variant, Gateway>()
+    let relay: Gateway | undefined
+    let payloadFile: string | undefined
     try {
-      if (phases.has("import")) await importPhase(gateway, relay, flow, topic, frames)
-      if (phases.has("export")) await exportPhase(gateway, flow, topic, frames)
-      const memory = await memoryOf(gateway.pid)
-      console.log(`\nGateway after the throughput phases: RSS ${mib(memory.rss)}, peak ${mib(memory.peak)}`)
+      for (const variant of gatewayVariants) {
+        const gateway = await startGateway(flow, variant)
+        gateways.set(variant, gateway)
+        console.log(`Gateway (${variant}) pid ${gateway.pid} on port ${gateway.port}`)
+      }
+      relay = relayMode === undefined ? undefined : await startRelay(topic, relayMode)
+      if (usesNative) {
+        ensureNativeClient()
+        payloadFile = writePayloadFile(payloads)
+        native = { publisher: await startNativeHelper(payloadFile), consumer: await startNativeHelper(payloadFile) }
+        console.log(
+          `Native client: pulsar-client ${nativeClientVersion} (Python, C++ core) at ${pulsarUrl}, ` +
+            `pids ${native.publisher.pid} and ${native.consumer.pid}`
+        )
+      }
+      if (phases.has("import")) imports = await importPhase(gateways, relay, flow, topic, frames, payloads)
+      if (phases.has("export")) exports = await exportPhase(gateways, flow, topic, payloads)
+      console.log("")
+      for (const [variant, gateway] of gateways) {
+        const memory = await memoryOf(gateway.pid)
+        peaks.set(variant, memory.peak)
+        console.log(
+          `Gateway (${variant}) after the throughput phases: RSS ${mib(memory.rss)}, peak ${mib(memory.peak)}`
+        )
+      }
     } catch (error) {
-      console.log(`The gateway's last output:\n${gateway.output()}`)
+      for (const [variant, gateway] of gateways)
+        console.log(`The ${variant} gateway's last output:\n${gateway.output()}`)
       throw error
     } finally {
-      await gateway.stop()
+      for (const gateway of gateways.values()) await gateway.stop()
       await relay?.stop()
+      for (const helper of nativeHelpers.splice(0)) await helper.stop()
+      native = undefined
+      if (payloadFile !== undefined) await rm(dirname(payloadFile), { recursive: true, force: true })
     }
   }
-  if (phases.has("memory")) await memoryPhase(flow, topic, frames)
+  if (phases.has("memory")) {
+    for (const variant of gatewayVariants) {
+      const { after, total, seconds } = await memoryPhase(flow, topic, frames, variant)
+      floods.set(variant, { peak: after.peak, rate: total / seconds })
+    }
+  }
+  finalSummary(imports, exports, peaks, floods)
+  if (chartFile !== undefined) await writeChart(chartFile, imports, exports)
   console.log(
     `\nLoad average at the end: ${loadavg()
       .map((x) => x.toFixed(2))

@@ -1,0 +1,103 @@
+/**
+ * A grouped bar chart as plain SVG text, for benchmark results in docs/charts/: one group of bars
+ * per category (e.g. import, export), one bar per series in each, its value written above it.
+ * No scripts, fonts or styles from elsewhere, so it shows the same on GitHub and in a file viewer.
+ */
+
+export interface BarSeries {
+  readonly name: string
+  /** One value per category, in the order of `categories`; NaN leaves the bar out. */
+  readonly values: ReadonlyArray<number>
+}
+
+export interface BarChart {
+  readonly title: string
+  /** Under the title, e.g. the command and the date. */
+  readonly subtitle?: string
+  readonly unit: string
+  readonly categories: ReadonlyArray<string>
+  readonly series: ReadonlyArray<BarSeries>
+}
+
+// Distinguishable in colour and in grey.
+const palette = ["#1f4e79", "#4f81bd", "#9bbb59", "#f79646", "#8064a2", "#c0504d", "#4bacc6"]
+
+const escape = (text: string) =>
+  text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;")
+
+const label = (value: number) =>
+  value.toLocaleString("en-US", { maximumFractionDigits: value >= 100 ? 0 : value >= 10 ? 1 : 2 })
+
+/** A round upper bound for the axis: 1, 2 or 5 times a power of ten, at or above `max`. */
+const niceCeiling = (max: number) => {
+  if (!(max > 0)) return 1
+  const power = 10 ** Math.floor(Math.log10(max))
+  return ([1, 2, 5, 10].find((step) => step * power >= max) ?? 10) * power
+}
+
+export const barChart = (chart: BarChart): string => {
+  const barWidth = 34
+  const barGap = 6
+  const groupGap = 40
+  const left = 70
+  const top = chart.subtitle === undefined ? 50 : 68
+  const plotHeight = 260
+  const legendRowHeight = 20
+  const groupWidth = chart.series.length * (barWidth + barGap) - barGap
+  const plotWidth = chart.categories.length * (groupWidth + groupGap) + groupGap
+  const width = Math.max(left + plotWidth + 20, 420)
+  const height = top + plotHeight + 40 + chart.series.length * legendRowHeight + 10
+  const values = chart.series.flatMap((s) => s.values).filter((v) => Number.isFinite(v))
+  const ceiling = niceCeiling(Math.max(0, ...values))
+  const y = (value: number) => top + plotHeight - (value / ceiling) * plotHeight
+
+  const parts: Array<string> = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" ` +
+      `viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`,
+    `<rect width="${width}" height="${height}" fill="#ffffff"/>`,
+    `<text x="${width / 2}" y="24" text-anchor="middle" font-size="15" font-weight="bold">${escape(chart.title)}</text>`
+  ]
+  if (chart.subtitle !== undefined) {
+    parts.push(`<text x="${width / 2}" y="44" text-anchor="middle" fill="#555555">${escape(chart.subtitle)}</text>`)
+  }
+  for (let i = 0; i <= 5; i++) {
+    const value = (ceiling * i) / 5
+    parts.push(
+      `<line x1="${left}" x2="${left + plotWidth}" y1="${y(value)}" y2="${y(value)}" stroke="#dddddd"/>`,
+      `<text x="${left - 6}" y="${y(value) + 4}" text-anchor="end" fill="#555555">${label(value)}</text>`
+    )
+  }
+  parts.push(
+    `<text x="16" y="${top + plotHeight / 2}" text-anchor="middle" fill="#555555" ` +
+      `transform="rotate(-90 16 ${top + plotHeight / 2})">${escape(chart.unit)}</text>`
+  )
+  chart.categories.forEach((category, c) => {
+    const groupLeft = left + groupGap + c * (groupWidth + groupGap)
+    chart.series.forEach((series, s) => {
+      const value = series.values[c]
+      if (value === undefined || !Number.isFinite(value)) return
+      const x = groupLeft + s * (barWidth + barGap)
+      parts.push(
+        `<rect x="${x}" y="${y(value)}" width="${barWidth}" height="${top + plotHeight - y(value)}" ` +
+          `fill="${palette[s % palette.length]}"><title>${escape(`${series.name}, ${category}: ${label(value)} ${chart.unit}`)}</title></rect>`,
+        `<text x="${x + barWidth / 2}" y="${y(value) - 4}" text-anchor="middle" font-size="10">${label(value)}</text>`
+      )
+    })
+    parts.push(
+      `<text x="${groupLeft + groupWidth / 2}" y="${top + plotHeight + 18}" text-anchor="middle" ` +
+        `font-weight="bold">${escape(category)}</text>`
+    )
+  })
+  parts.push(
+    `<line x1="${left}" x2="${left + plotWidth}" y1="${top + plotHeight}" y2="${top + plotHeight}" stroke="#555555"/>`
+  )
+  chart.series.forEach((series, s) => {
+    const rowY = top + plotHeight + 40 + s * legendRowHeight
+    parts.push(
+      `<rect x="${left}" y="${rowY - 10}" width="12" height="12" fill="${palette[s % palette.length]}"/>`,
+      `<text x="${left + 18}" y="${rowY}">${escape(series.name)}</text>`
+    )
+  })
+  parts.push("</svg>")
+  return parts.join("\n") + "\n"
+}
