@@ -1,8 +1,9 @@
 # tg-gateway's container image: `docker build -t tg-gateway .`
 #
-# Two stages: the first installs every dependency and compiles src/ into dist/, then drops the
-# development dependencies; the second holds only what the installed command runs (dist/, bin/,
-# package.json and the production node_modules), as a user that is not root.
+# Two stages: the first installs every dependency and builds src/ into dist/ (tsc's output and the
+# command's bundle, dist/command/, which bin/tg-gateway.js runs), then drops the development
+# dependencies; the second holds only what the installed command runs (dist/, bin/, package.json
+# and the production node_modules), as a user that is not root.
 # test/deploy.test.ts reads this file: it assembles the runtime stage's files as the COPY lines
 # below name them and runs the ENTRYPOINT as PID 1, so keep those lines plain.
 
@@ -10,7 +11,8 @@ FROM node:24-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 # No install scripts: `prepare` would build before the sources are copied, and nothing the gateway
-# uses needs one (bufferutil ships prebuilt binaries, and ws works without it).
+# uses needs one (bufferutil ships prebuilt binaries, and ws works without it; esbuild's binary
+# comes in its platform's package, its own script only checks it).
 RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY scripts/build.js scripts/

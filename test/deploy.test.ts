@@ -360,9 +360,12 @@ describe("the Dockerfile", () => {
     let port = 0
 
     beforeAll(async () => {
-      if (!existsSync(join(root, "dist", "programs", "main.js")))
+      if (
+        !existsSync(join(root, "dist", "programs", "main.js")) ||
+        !existsSync(join(root, "dist", "command", "main.js"))
+      )
         throw new Error("dist/ is not built: run 'npm run build' first (npm test does)")
-      // The build stage's result: dist/ compiled from src/ (npm test has just built it) and the
+      // The build stage's result: dist/ built from src/ (npm test has just built it) and the
       // production dependencies of the lock file, installed without scripts as the Dockerfile does.
       mkdirSync(build)
       for (const file of ["package.json", "package-lock.json"]) cpSync(join(root, file), join(build, file))
@@ -393,6 +396,7 @@ describe("the Dockerfile", () => {
         assert.deepStrictEqual(readdirSync(image).sort(), ["bin", "dist", "node_modules", "package.json"])
         assert.isTrue(existsSync(join(image, "node_modules", "effect")))
         assert.isFalse(existsSync(join(image, "node_modules", "vitest")), "no development dependencies")
+        assert.isTrue(existsSync(join(image, "dist", "command", "main.js")), "the command's bundle, which bin/ runs")
       })
     )
 

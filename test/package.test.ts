@@ -6,7 +6,7 @@
  * package that points its exports or its command at TypeScript sources.
  */
 import { spawn } from "node:child_process"
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs"
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join, relative, sep } from "node:path"
 import { fileURLToPath } from "node:url"
@@ -55,10 +55,11 @@ const notCopied = new Set(["node_modules", ".git", "dist", "tmp", "scratch", "co
 
 describe("the packed package", () => {
   const app = join(directory, "app")
+  // The work tree's copy, where `npm pack` ran `prepare`: dist/ is built there.
+  const copy = join(directory, "repo")
   let packed: ReadonlyArray<string> = []
 
   beforeAll(async () => {
-    const copy = join(directory, "repo")
     cpSync(root, copy, {
       recursive: true,
       filter: (source) => !notCopied.has(relative(root, source).split(sep)[0] ?? "")
@@ -91,8 +92,10 @@ describe("the packed package", () => {
     for (const file of [
       "dist/index.js",
       "dist/index.d.ts",
-      "dist/programs/main.js",
+      "dist/command/main.js",
+      "dist/command/main.js.lines.json",
       "bin/tg-gateway.js",
+      "bin/sourceMaps.js",
       "bin/require-node.js",
       "scripts/node-env.sh",
       "README.md"
@@ -146,6 +149,42 @@ describe("the packed package", () => {
     assert.strictEqual(spanishHelp.code, 0, spanishHelp.stdout + spanishHelp.stderr)
     assert.include(spanishHelp.stdout, spanish["serve.usage"] ?? "serve.usage")
   }, 120_000)
+
+  // The command reads its package.json with JSON.parse at the top of src/programs/main.ts; made to
+  // throw there, the frame under it shows which file ran and what the stack trace names.
+  const throwOnPackageJson = `data:text/javascript,${encodeURIComponent(
+    [
+      "const parse = JSON.parse",
+      "JSON.parse = (text, ...rest) => {",
+      `  if (String(text).includes('"bin"')) throw new Error("thrown for the stack trace")`,
+      "  return parse(text, ...rest)",
+      "}"
+    ].join("\n")
+  )}`
+  const mainFrame = /^ {4}at (.*[/\\]src[/\\]programs[/\\]main\.ts):\d+:\d+$/m
+  const stackOf = async (command: string, cwd: string) => {
+    const ran = await run(process.execPath, ["--import", throwOnPackageJson, command, "--version"], cwd)
+    assert.notStrictEqual(ran.code, 0, ran.stdout + ran.stderr)
+    assert.include(ran.stderr, "thrown for the stack trace")
+    return ran.stderr
+  }
+
+  it("names the src/*.ts line in a stack trace from the installed command, which runs the bundle", async () => {
+    const stack = await stackOf(join(app, "node_modules", manifest.name, "bin", "tg-gateway.js"), app)
+    assert.match(stack, mainFrame, stack)
+    assert.notMatch(stack, /dist[/\\]command/, stack)
+  }, 60_000)
+
+  it("runs the bundle in a repository until a source is newer than it, then the sources", async () => {
+    const command = join(copy, "bin", "tg-gateway.js")
+    // From the bundle, the frame is mapped to a path; run by type stripping, it is the file's URL.
+    const built = mainFrame.exec(await stackOf(command, copy))?.[1] ?? ""
+    assert.notMatch(built, /^file:/, built)
+    const later = new Date(Date.now() + 60_000)
+    utimesSync(join(copy, "src", "programs", "serve.ts"), later, later)
+    const edited = mainFrame.exec(await stackOf(command, copy))?.[1] ?? ""
+    assert.match(edited, /^file:/, edited)
+  }, 60_000)
 
   it("type-checks a program against the package's declarations, which are precise enough to refuse a misuse", async () => {
     writeFileSync(
@@ -220,7 +259,7 @@ describe("prepare", () => {
     for (const npmCommand of ["pack", "publish"]) {
       const pack = await prepare({ npm_lifecycle_event: "prepare", npm_command: npmCommand })
       assert.strictEqual(pack.code, 1, npmCommand)
-      assert.include(pack.stderr, "TypeScript is not installed", npmCommand)
+      assert.include(pack.stderr, "TypeScript or esbuild is not installed", npmCommand)
     }
     const build = await prepare({ npm_lifecycle_event: "build", npm_command: "run" })
     assert.strictEqual(build.code, 1)
