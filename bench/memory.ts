@@ -22,7 +22,7 @@
  *
  *   source scripts/node-env.sh
  *   node bench/memory.ts [--scenarios idle,import1,export1,import100,close1000,stalled]
- *     [--transport binary|websocket] [--node-flags "--max-semi-space-size=1 --trace-gc"]
+ *     [--transport binary|websocket] [--entry src/programs/main.ts|dist/command/main.js] [--node-flags="--max-semi-space-size=1 --trace-gc"]
  *     [--seconds 20] [--idle-seconds 10] [--window 64] [--connections 100] [--connection-window 16]
  *     [--close-connections 1000] [--export-records 20000] [--stalled-messages 200000]
  *     [--sample-ms 100] [--charts docs/charts] [--snapshots /tmp/DIR] [--out /tmp/DIR]
@@ -62,6 +62,7 @@ const { values: flags } = parseArgs({
   options: {
     scenarios: { type: "string", default: "idle,import1,export1,import100,close1000,stalled" },
     transport: { type: "string", default: "binary" },
+    entry: { type: "string", default: "src/programs/main.ts" },
     "node-flags": { type: "string", default: "" },
     seconds: { type: "string", default: "20" },
     "idle-seconds": { type: "string", default: "10" },
@@ -144,7 +145,14 @@ interface ScenarioRun {
   readonly settledT: number
   readonly notes: ReadonlyArray<string>
   /** For the stalled exporter: RSS range while messages were published, against the RSS before. */
-  readonly flatness?: { readonly beforeKb: number; readonly minKb: number; readonly maxKb: number }
+  readonly flatness?: {
+    readonly beforeKb: number
+    readonly minKb: number
+    readonly maxKb: number
+    /** The second half of the publishing: does RSS still grow with the backlog, or has it levelled off? */
+    readonly laterMinKb: number
+    readonly laterMaxKb: number
+  }
 }
 
 interface Scenario {
@@ -388,6 +396,7 @@ const runScenario = async (name: string, scenario: Scenario): Promise<ScenarioRu
     httpUrl,
     pulsarUrl: transport === "binary" ? binaryUrl : undefined,
     nodeFlags,
+    entry: flags.entry ?? "src/programs/main.ts",
     env: { MEMORY_REPORT_FILE: reportFile, MEMORY_REPORT_INTERVAL: "250", ...scenario.env },
     logFile: join(outDir, `${name}.gateway.log`)
   })
@@ -456,7 +465,14 @@ const runScenario = async (name: string, scenario: Scenario): Promise<ScenarioRu
   if (flatFrom !== undefined && flatTo !== undefined) {
     const before = samples.filter((s) => s.t < flatFrom!).at(-1)?.rss ?? NaN
     const during = samples.filter((s) => s.t >= flatFrom! && s.t <= flatTo!).map((s) => s.rss)
-    flatness = { beforeKb: before, minKb: Math.min(...during), maxKb: Math.max(...during) }
+    const later = during.slice(Math.floor(during.length / 2))
+    flatness = {
+      beforeKb: before,
+      minKb: Math.min(...during),
+      maxKb: Math.max(...during),
+      laterMinKb: Math.min(...later),
+      laterMaxKb: Math.max(...later)
+    }
   }
   const run: ScenarioRun = {
     name,
@@ -527,7 +543,8 @@ const describeRun = (scenario: Scenario, run: ScenarioRun) => {
   if (run.flatness !== undefined) {
     console.log(
       `  while publishing: RSS before ${fmt(mibOfKb(run.flatness.beforeKb), 1)} MiB, ` +
-        `min ${fmt(mibOfKb(run.flatness.minKb), 1)}, max ${fmt(mibOfKb(run.flatness.maxKb), 1)} MiB`
+        `min ${fmt(mibOfKb(run.flatness.minKb), 1)}, max ${fmt(mibOfKb(run.flatness.maxKb), 1)} MiB; ` +
+        `in its second half min ${fmt(mibOfKb(run.flatness.laterMinKb), 1)}, max ${fmt(mibOfKb(run.flatness.laterMaxKb), 1)} MiB`
     )
   }
 }
@@ -581,7 +598,7 @@ const main = async () => {
   const cpuList = cpus()
   console.log(
     `Machine: ${cpuList.length} cores (${cpuList[0]?.model ?? "?"}), ${fmt(totalmem() / 2 ** 30, 1)} GiB, ` +
-      `Node ${process.version}; gateway on the ${transport} adapter; node flags ${extraNodeFlags.join(" ") || "none"}; ` +
+      `Node ${process.version}; gateway ${flags.entry} on the ${transport} adapter; node flags ${extraNodeFlags.join(" ") || "none"}; ` +
       `load average ${loadavg()
         .map((x) => x.toFixed(2))
         .join(" ")}; records in ${outDir}`

@@ -63,7 +63,8 @@ export const renderLineChart = (chart: LineChart): string => {
     parts.push(
       `<rect x="${x0.toFixed(1)}" y="${top}" width="${Math.max(0, x1 - x0).toFixed(1)}" height="${plotHeight}" ` +
         `fill="${i % 2 === 0 ? "#f0f4fa" : "#faf6ee"}"/>`,
-      `<text x="${(x0 + 3).toFixed(1)}" y="${top + 12}" fill="#555">${escape(phase.name)}</text>`
+      // Short phases sit side by side: their names go on three staggered lines.
+      `<text x="${(x0 + 3).toFixed(1)}" y="${top + 12 + (i % 3) * 12}" fill="#555">${escape(phase.name)}</text>`
     )
   })
   for (let y = 0; y <= yMax; y += yStep) {

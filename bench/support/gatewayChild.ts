@@ -63,6 +63,8 @@ export interface GatewayChildOptions {
   /** `pulsar://…` for the binary adapter; none for the WebSocket adapter. */
   readonly pulsarUrl?: string | undefined
   readonly nodeFlags?: ReadonlyArray<string>
+  /** What Node runs: the sources (default `src/programs/main.ts`) or a build such as `dist/command/main.js`. */
+  readonly entry?: string
   readonly env?: NodeJS.ProcessEnv
   /** Everything the gateway prints is appended here too. */
   readonly logFile?: string | undefined
@@ -82,11 +84,15 @@ export const startGateway = async (options: GatewayChildOptions): Promise<Gatewa
   // The bench's own environment may name a binary port; the WebSocket adapter is chosen by its absence.
   delete env["PULSAR_URL"]
   if (options.pulsarUrl !== undefined) env["PULSAR_URL"] = options.pulsarUrl
-  const child: ChildProcess = spawn(process.execPath, [...(options.nodeFlags ?? []), "src/programs/main.ts", "serve"], {
-    cwd: repoRoot,
-    env,
-    stdio: ["ignore", "pipe", "pipe"]
-  })
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [...(options.nodeFlags ?? []), options.entry ?? "src/programs/main.ts", "serve"],
+    {
+      cwd: repoRoot,
+      env,
+      stdio: ["ignore", "pipe", "pipe"]
+    }
+  )
   const tail: Array<string> = []
   const ready = new Promise<void>((resolve, reject) => {
     const onData = (chunk: Buffer) => {
