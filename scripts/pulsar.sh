@@ -23,16 +23,18 @@
 # PULSAR_AUTH_TOKEN_FILE (role tg-gateway, allowed to produce and consume on tg/flow and nothing
 # else), PULSAR_TLS_CA_FILE, PULSAR_TLS_CERT_FILE, PULSAR_TLS_KEY_FILE, and for tests
 # TG_PULSAR_ADMIN_TOKEN_FILE (the super-user), TG_PULSAR_UNGRANTED_TOKEN_FILE (a valid token
-# whose role has no permission anywhere) and TG_PULSAR_BINARY_URL (the broker's binary port, plain,
-# where tokens are checked as on the web port). Clients of the web port must present a certificate
-# the CA signed.
+# whose role has no permission anywhere), TG_PULSAR_BINARY_URL (the broker's binary port, plain,
+# where tokens are checked as on the web port) and TG_PULSAR_BINARY_TLS_URL (its binary port over
+# TLS, PULSAR_BROKER_TLS_PORT). Clients of the web port and the TLS binary port must present a
+# certificate the CA signed.
 #
 # Environment: PULSAR_VERSION (4.0.6), TG_CACHE_DIR (~/.cache/tg-gateway),
 # PULSAR_HTTP_URL (http://127.0.0.1:8080), PULSAR_BROKER_PORT (6650), PULSAR_PLAIN_WEB_PORT (the
 # secured broker's plain web port for its own clients, default the TLS port + 1), PULSAR_WS_PORT
 # (the secured broker's WebSocket proxy, default the TLS port + 2), PULSAR_ZK_PORT and
 # PULSAR_BOOKIE_PORT (the secured broker's ZooKeeper and bookie, default the broker port + 1 and
-# + 2), PULSAR_READY_TIMEOUT
+# + 2), PULSAR_BROKER_TLS_PORT (the secured broker's binary port over TLS, default the broker port
+# + 3), PULSAR_READY_TIMEOUT
 # seconds (180), TG_PULSAR_STATE (the run's state dir, default $TG_CACHE_DIR/pulsar-run),
 # PULSAR_WS_IDLE_TIMEOUT_MS (Pulsar's webSocketSessionIdleTimeoutMillis, 300000 as shipped: the
 # broker closes a WebSocket session that has been idle this long).
@@ -52,6 +54,7 @@ plain_web_port="${PULSAR_PLAIN_WEB_PORT:-$((web_port + 1))}"
 ws_port="${PULSAR_WS_PORT:-$((web_port + 2))}"
 zk_port="${PULSAR_ZK_PORT:-$((broker_port + 1))}"
 bookie_port="${PULSAR_BOOKIE_PORT:-$((broker_port + 2))}"
+broker_tls_port="${PULSAR_BROKER_TLS_PORT:-$((broker_port + 3))}"
 
 log() { echo "pulsar.sh: $*" >&2; }
 
@@ -150,6 +153,7 @@ PULSAR_TLS_KEY_FILE=$secrets/client.key
 TG_PULSAR_ADMIN_TOKEN_FILE=$secrets/admin.token
 TG_PULSAR_UNGRANTED_TOKEN_FILE=$secrets/nobody.token
 TG_PULSAR_BINARY_URL=pulsar://127.0.0.1:$broker_port
+TG_PULSAR_BINARY_TLS_URL=pulsar+ssl://127.0.0.1:$broker_tls_port
 ENV
 }
 
@@ -181,6 +185,7 @@ secure_conf() {
   # (the proxy's client has no setting for one), so they keep the plain ports on 127.0.0.1: the
   # binary port and a web port of their own, which require the token too.
   set_key "$conf" webServicePort "$plain_web_port"
+  set_key "$conf" brokerServicePortTls "$broker_tls_port"
   security_keys "$conf"
   # The WebSocket proxy's role may act for others: the broker then checks that role only, for a
   # proxy's stand-in originalPrincipal, and the proxy checks the socket's own role itself.

@@ -178,6 +178,10 @@ const setting = <A, const D extends string | undefined>(
   secret
 })
 
+/** How producers and consumers reach Pulsar: its binary protocol, or its WebSocket API on the web port. */
+export const pulsarTransports = ["binary", "websocket"] as const
+export type PulsarTransport = (typeof pulsarTransports)[number]
+
 export const settings = {
   port: setting("GATEWAY_PORT", "8888", parseInteger(0, 65535), "PORT"),
   host: setting("GATEWAY_HOST", "0.0.0.0", parseText, "HOST"),
@@ -188,6 +192,7 @@ export const settings = {
   broker: setting("BROKER", "memory", parseChoice(["memory", "pulsar"] as const), "memory|pulsar"),
   pulsarHttpUrl: setting("PULSAR_HTTP_URL", "http://127.0.0.1:8080", parseUrl, "URL"),
   pulsarAdminUrl: setting("PULSAR_ADMIN_URL", undefined, parseUrl, "URL"),
+  pulsarTransport: setting("PULSAR_TRANSPORT", "binary", parseChoice(pulsarTransports), "binary|websocket"),
   pulsarUrl: setting("PULSAR_URL", undefined, parsePulsarUrl, "URL"),
   pulsarPingInterval: setting("PULSAR_PING_INTERVAL", "30s", parseInterval, "DURATION|off"),
   pulsarMaxMessageSize: setting("PULSAR_MAX_MESSAGE_SIZE", "auto", parseAutoBytes, "BYTES|auto"),

@@ -42,12 +42,26 @@ export const pulsarConfigOf = (settings: SettingValues): PulsarBrokerConfig => (
   })
 })
 
-export const layerBroker = (settings: SettingValues): Layer.Layer<Broker> =>
-  settings.broker !== "pulsar"
-    ? layerMemoryBroker
-    : settings.pulsarUrl === undefined
-      ? layerPulsarBroker(pulsarConfigOf(settings))
-      : layerPulsarBinaryBroker({ ...pulsarConfigOf(settings), serviceUrl: settings.pulsarUrl })
+/**
+ * The binary port producers and consumers reach: PULSAR_URL, else the admin API's host on Pulsar's
+ * standard port (6650, or 6651 over TLS when the admin API is https) — where a standalone broker
+ * and a cluster's brokers listen — or undefined with PULSAR_TRANSPORT=websocket.
+ */
+export const pulsarServiceUrlOf = (settings: SettingValues): string | undefined => {
+  if (settings.pulsarTransport === "websocket") return undefined
+  if (settings.pulsarUrl !== undefined) return settings.pulsarUrl
+  const admin = new URL(settings.pulsarAdminUrl ?? settings.pulsarHttpUrl)
+  return admin.protocol === "https:" ? `pulsar+ssl://${admin.hostname}:6651` : `pulsar://${admin.hostname}:6650`
+}
+
+/** The broker BROKER names, built from settings already checked (tests, embedding apps). */
+export const layerBroker = (settings: SettingValues): Layer.Layer<Broker> => {
+  if (settings.broker !== "pulsar") return layerMemoryBroker
+  const serviceUrl = pulsarServiceUrlOf(settings)
+  return serviceUrl === undefined
+    ? layerPulsarBroker(pulsarConfigOf(settings))
+    : layerPulsarBinaryBroker({ ...pulsarConfigOf(settings), serviceUrl })
+}
 
 /** The object without its undefined fields: the broker's options are optional, not undefined. */
 const definedOnly = <A extends Record<string, unknown>>(value: A): { [K in keyof A]?: Exclude<A[K], undefined> } =>
@@ -65,8 +79,16 @@ export const layerConfiguredBroker: Layer.Layer<Broker, BrokerConfigError, Gatew
     const settings = yield* GatewaySettings
     if (settings.broker !== "pulsar") return layerMemoryBroker
     const config = pulsarConfigOf(settings)
-    // PULSAR_URL set: producers and consumers over the binary protocol, the admin API as before.
-    const binary = settings.pulsarUrl === undefined ? undefined : { ...config, serviceUrl: settings.pulsarUrl }
+    if (settings.pulsarTransport === "websocket" && settings.pulsarUrl !== undefined) {
+      return yield* new BrokerConfigError({
+        source: "the PULSAR_* settings",
+        problem:
+          `PULSAR_URL (${settings.pulsarUrl}) is the binary port, and PULSAR_TRANSPORT=websocket sends ` +
+          `everything through PULSAR_HTTP_URL's WebSocket API instead: unset one of the two`
+      })
+    }
+    const serviceUrl = pulsarServiceUrlOf(settings)
+    const binary = serviceUrl === undefined ? undefined : { ...config, serviceUrl }
     const problem =
       binary === undefined ? securityProblem(config.httpUrl, config.auth, config.tls) : binarySecurityProblem(binary)
     if (problem !== undefined) return yield* new BrokerConfigError({ source: "the PULSAR_* settings", problem })

@@ -5,7 +5,7 @@
  * refused or never answered.
  */
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Exit, Fiber, Redacted } from "effect"
+import { Effect, Exit, Fiber, Option, Redacted } from "effect"
 import { CommandType, encodeMetadata } from "../../src/layers/broker/binary/commands.ts"
 import { payloadFrame } from "../../src/layers/broker/binary/frames.ts"
 import { makePulsarBinaryBroker } from "../../src/layers/broker/binary/PulsarBinaryBroker.ts"
@@ -218,6 +218,24 @@ describe("Pulsar binary adapter against a stand-in broker", () => {
       )
       assert.strictEqual(error._tag, "BrokerUnavailable")
       assert.include(error.message, `broker unreachable at ${broker.url}: the lookup of ${topic} had no answer within`)
+    })
+  )
+
+  it.live("a ping from the broker is answered with a pong, so an idle connection stays open", () =>
+    Effect.gen(function* () {
+      const broker = yield* fakeBroker()
+      const consumer = yield* adapterFor(broker.url, { pingInterval: "0 millis" }).consumer({
+        topic,
+        subscription: "s"
+      })
+      const subscribed = yield* broker.next(CommandType.SUBSCRIBE)
+      broker.reply(
+        subscribed.connection,
+        command(CommandType.PING, () => {})
+      )
+      const pong = yield* broker.next(CommandType.PONG)
+      assert.strictEqual(pong.connection, subscribed.connection)
+      assert.isTrue(Option.isNone(yield* Effect.timeoutOption(consumer.lost, "200 millis")), "not lost")
     })
   )
 

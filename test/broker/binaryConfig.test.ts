@@ -1,16 +1,18 @@
 /**
- * PULSAR_URL: set, BROKER=pulsar runs the binary-protocol adapter (producers and consumers on the
- * broker's binary port, the admin API still at PULSAR_HTTP_URL); unset, the WebSocket adapter as
- * before. Settings that cannot work together are named.
+ * PULSAR_TRANSPORT and PULSAR_URL: BROKER=pulsar runs the binary-protocol adapter by default
+ * (producers and consumers on the broker's binary port, PULSAR_URL or the admin API's host on
+ * 6650, the admin API still at PULSAR_HTTP_URL); PULSAR_TRANSPORT=websocket runs the WebSocket
+ * adapter. Settings that cannot work together are named.
  */
 import { createServer } from "node:http"
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Redacted } from "effect"
+import { Effect, Layer, Redacted } from "effect"
 import { WebSocketServer } from "ws"
 import { resolveSettings } from "../../src/domain/Settings.ts"
 import { CommandType } from "../../src/layers/broker/binary/commands.ts"
 import { binarySecurityProblem, makePulsarBinaryBroker } from "../../src/layers/broker/binary/PulsarBinaryBroker.ts"
-import { layerBroker } from "../../src/layers/GatewayLayer.ts"
+import { layerBroker, layerConfiguredBroker, pulsarServiceUrlOf } from "../../src/layers/GatewayLayer.ts"
+import { GatewaySettings } from "../../src/services/GatewaySettings.ts"
 import { Broker } from "../../src/services/Broker.ts"
 import { fakeBroker, selfSignedCertificate } from "../support/binaryBroker.ts"
 import { listenLocally } from "../support/localServer.ts"
@@ -29,7 +31,7 @@ const readyAdmin = Effect.gen(function* () {
   return { url, paths }
 })
 
-describe("PULSAR_URL", () => {
+describe("PULSAR_TRANSPORT and PULSAR_URL", () => {
   it("is unset by default; a value that is not pulsar:// or pulsar+ssl:// is named", () => {
     assert.isUndefined(resolveSettings({}, {}).values.pulsarUrl)
     for (const good of ["pulsar://127.0.0.1:6650", "pulsar+ssl://broker.example:6651/", "pulsar://[::1]:6650"]) {
@@ -47,22 +49,71 @@ describe("PULSAR_URL", () => {
     }
   })
 
-  it.live("set, BROKER=pulsar opens producers on the binary port; unset, the WebSocket adapter is used", () =>
+  it.live(
+    "BROKER=pulsar opens producers on the binary port; PULSAR_TRANSPORT=websocket uses the WebSocket adapter",
+    () =>
+      Effect.gen(function* () {
+        const binary = yield* fakeBroker()
+        const withUrl = resolveSettings(
+          { BROKER: "pulsar", PULSAR_URL: binary.url, PULSAR_HTTP_URL: "http://127.0.0.1:9" },
+          {}
+        )
+        assert.deepStrictEqual(withUrl.problems, [])
+        const broker = yield* Effect.service(Broker).pipe(Effect.provide(layerBroker(withUrl.values)))
+        assert.include(broker.description, `${binary.url} (binary protocol`)
+        yield* broker.producer(topic)
+        assert.isTrue(binary.received.some((r) => r.type === CommandType.PRODUCER))
+        const websocketSettings = resolveSettings(
+          { BROKER: "pulsar", PULSAR_TRANSPORT: "websocket", PULSAR_HTTP_URL: "http://127.0.0.1:9" },
+          {}
+        )
+        const websocket = yield* Effect.service(Broker).pipe(Effect.provide(layerBroker(websocketSettings.values)))
+        assert.strictEqual(websocket.description, "Pulsar at http://127.0.0.1:9")
+      }).pipe(Effect.scoped)
+  )
+
+  it("unset, the binary port is the admin API's host on Pulsar's standard port; none with PULSAR_TRANSPORT=websocket", () => {
+    const serviceUrl = (env: Record<string, string>) => {
+      const { values, problems } = resolveSettings(env, {})
+      assert.deepStrictEqual(problems, [], JSON.stringify(env))
+      return pulsarServiceUrlOf(values)
+    }
+    assert.strictEqual(resolveSettings({}, {}).values.pulsarTransport, "binary")
+    assert.strictEqual(serviceUrl({}), "pulsar://127.0.0.1:6650")
+    assert.strictEqual(serviceUrl({ PULSAR_HTTP_URL: "http://pulsar:8080" }), "pulsar://pulsar:6650")
+    assert.strictEqual(
+      serviceUrl({ PULSAR_HTTP_URL: "https://pulsar.example:8443" }),
+      "pulsar+ssl://pulsar.example:6651"
+    )
+    // Behind a WebSocket proxy the broker is the admin API's host, not the proxy's.
+    assert.strictEqual(
+      serviceUrl({ PULSAR_HTTP_URL: "http://ws-proxy:8080", PULSAR_ADMIN_URL: "http://broker-0:8080" }),
+      "pulsar://broker-0:6650"
+    )
+    assert.strictEqual(
+      serviceUrl({ PULSAR_HTTP_URL: "http://pulsar:8080", PULSAR_URL: "pulsar://other:16650" }),
+      "pulsar://other:16650"
+    )
+    assert.isUndefined(serviceUrl({ PULSAR_TRANSPORT: "websocket" }))
+    assert.deepStrictEqual(
+      resolveSettings({ PULSAR_TRANSPORT: "http" }, {}).problems.map((p) => [p.source, p.problem.key]),
+      [["PULSAR_TRANSPORT", "notChoice"]]
+    )
+  })
+
+  it.effect("PULSAR_URL with PULSAR_TRANSPORT=websocket stops the gateway before it starts, naming both", () =>
     Effect.gen(function* () {
-      const binary = yield* fakeBroker()
-      const withUrl = resolveSettings(
-        { BROKER: "pulsar", PULSAR_URL: binary.url, PULSAR_HTTP_URL: "http://127.0.0.1:9" },
+      const { values } = resolveSettings(
+        { BROKER: "pulsar", PULSAR_TRANSPORT: "websocket", PULSAR_URL: "pulsar://127.0.0.1:6650" },
         {}
       )
-      assert.deepStrictEqual(withUrl.problems, [])
-      const broker = yield* Effect.service(Broker).pipe(Effect.provide(layerBroker(withUrl.values)))
-      assert.include(broker.description, `${binary.url} (binary protocol`)
-      yield* broker.producer(topic)
-      assert.isTrue(binary.received.some((r) => r.type === CommandType.PRODUCER))
-      const without = resolveSettings({ BROKER: "pulsar", PULSAR_HTTP_URL: "http://127.0.0.1:9" }, {})
-      const websocket = yield* Effect.service(Broker).pipe(Effect.provide(layerBroker(without.values)))
-      assert.strictEqual(websocket.description, "Pulsar at http://127.0.0.1:9")
-    }).pipe(Effect.scoped)
+      const error = yield* Effect.flip(
+        Layer.build(layerConfiguredBroker).pipe(Effect.provideService(GatewaySettings, values), Effect.scoped)
+      )
+      assert.strictEqual(error._tag, "BrokerConfigError")
+      assert.include(error.message, "PULSAR_URL (pulsar://127.0.0.1:6650)")
+      assert.include(error.message, "PULSAR_TRANSPORT=websocket")
+    })
   )
 
   it("TLS files need a pulsar+ssl:// PULSAR_URL or an https:// PULSAR_HTTP_URL; the other checks are the WebSocket adapter's", () => {

@@ -84,7 +84,7 @@ describe("the admin API apart from the WebSocket API", () => {
       const proxy = yield* stub({ sockets: true, admin: false })
       const admin = yield* stub({ sockets: false, admin: true })
       const { values, problems } = resolveSettings(
-        { BROKER: "pulsar", PULSAR_HTTP_URL: proxy.url, PULSAR_ADMIN_URL: admin.url },
+        { BROKER: "pulsar", PULSAR_TRANSPORT: "websocket", PULSAR_HTTP_URL: proxy.url, PULSAR_ADMIN_URL: admin.url },
         {}
       )
       assert.deepStrictEqual(problems, [])

@@ -16,9 +16,11 @@ import { assert, describe, it } from "@effect/vitest"
 import { ConfigProvider, Effect, Fiber } from "effect"
 import { TestClock } from "effect/testing"
 import { WebSocketServer } from "ws"
-import { pulsarConfigOf } from "../../src/layers/GatewayLayer.ts"
+import { pulsarConfigOf, pulsarServiceUrlOf } from "../../src/layers/GatewayLayer.ts"
+import { binarySecurityProblem, makePulsarBinaryBroker } from "../../src/layers/broker/binary/PulsarBinaryBroker.ts"
 import { securityProblem } from "../../src/layers/broker/PulsarAccess.ts"
 import { makePulsarBroker } from "../../src/layers/broker/PulsarBroker.ts"
+import type { BrokerShape } from "../../src/services/Broker.ts"
 import { settingsConfig } from "../../src/services/GatewaySettings.ts"
 import { bytes, freshTopic, text } from "../support/brokers.ts"
 import { refusal, startGateway } from "../support/gateway.ts"
@@ -161,6 +163,7 @@ const gatewayEnv = (issuerUrl: string): Record<string, string> => {
   const files = secured()
   return {
     BROKER: "pulsar",
+    PULSAR_TRANSPORT: "websocket",
     PULSAR_HTTP_URL: files.httpUrl,
     PULSAR_ADMIN_URL: files.adminUrl,
     PULSAR_PING_INTERVAL: testPulsarPingInterval,
@@ -184,8 +187,24 @@ const brokerFrom = (env: Record<string, string>) =>
     return makePulsarBroker(config)
   })
 
+/**
+ * The binary adapter `tg-gateway serve` would build from `env` on the secured broker's binary port
+ * over TLS (or its plain binary port where an older secure.env does not name the TLS one).
+ */
+const binaryBrokerFrom = (env: Record<string, string>) =>
+  Effect.gen(function* () {
+    const files = secured()
+    const serviceUrl = files.tlsServiceUrl ?? files.serviceUrl ?? assert.fail("secure.env names no binary port")
+    const settings = yield* settingsConfig
+      .parse(ConfigProvider.fromUnknown({ ...env, PULSAR_TRANSPORT: "binary", PULSAR_URL: serviceUrl }))
+      .pipe(Effect.orDie)
+    const config = { ...pulsarConfigOf(settings), serviceUrl: pulsarServiceUrlOf(settings) ?? serviceUrl }
+    assert.isUndefined(binarySecurityProblem(config))
+    return makePulsarBinaryBroker(config)
+  })
+
 /** One message through a fresh topic: a consumer from the earliest, a producer, the message back. */
-const roundTrip = (broker: ReturnType<typeof makePulsarBroker>, label: string, payload: string) =>
+const roundTrip = (broker: BrokerShape, label: string, payload: string) =>
   Effect.scoped(
     Effect.gen(function* () {
       const topic = freshTopic(label)
@@ -217,6 +236,40 @@ describe("OAuth2 client credentials against a secured Pulsar broker", () => {
           issuer.grants.map((grant) => grant.form),
           [{ grant_type: "client_credentials", client_id: clientId, client_secret: clientSecret, audience }]
         )
+      }).pipe(Effect.scoped)
+  )
+
+  it.live(
+    "pulsar-binary: the issuer's access token is accepted on the binary port over TLS: the ping, /readyz, and a message produced and consumed",
+    () =>
+      Effect.gen(function* () {
+        const issuer = yield* localIssuer({ key: brokerSigningKey(), lifetime: 3600 })
+        const env = gatewayEnv(issuer.url)
+        const broker = yield* binaryBrokerFrom(env)
+        yield* broker.ping
+        const gateway = yield* startGateway(broker, env)
+        const ready = yield* Effect.promise(() => fetch(`http://127.0.0.1:${gateway.port}/readyz`))
+        assert.strictEqual(ready.status, 200)
+        assert.strictEqual(
+          yield* roundTrip(broker, "oauth2-binary", "through OAuth2 on the binary port"),
+          "through OAuth2 on the binary port"
+        )
+        assert.lengthOf(issuer.grants, 1, "one grant shared by the admin API and the binary connections")
+      }).pipe(Effect.scoped)
+  )
+
+  it.live(
+    "pulsar-binary: a token signed with a key the broker does not know is refused at the binary handshake, naming the credentials",
+    () =>
+      Effect.gen(function* () {
+        const issuer = yield* localIssuer({ key: randomBytes(32), lifetime: 3600 })
+        const broker = yield* binaryBrokerFrom(gatewayEnv(issuer.url))
+        const producer = yield* Effect.flip(Effect.scoped(broker.producer(freshTopic("oauth2-binary-wrong-key"))))
+        assert.strictEqual(producer._tag, "TopicRefused", producer.message)
+        assert.include(producer.message, "the broker refused the gateway's credentials")
+        assert.include(producer.message, "PULSAR_AUTH_OAUTH2_*")
+        assert.lengthOf(issuer.grants, 1)
+        assert.isDefined(issuer.grants[0]?.token, "the issuer granted the token")
       }).pipe(Effect.scoped)
   )
 

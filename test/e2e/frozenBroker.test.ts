@@ -48,6 +48,9 @@ describe("tg-gateway serve with a frozen broker", () => {
         const port = yield* freePort
         const { child, output } = yield* serveProcess({
           BROKER: "pulsar",
+          // The WebSocket transport, whose every byte goes through the proxy: a binary lookup
+          // answers with the broker's own address, which would bypass it.
+          PULSAR_TRANSPORT: "websocket",
           PULSAR_HTTP_URL: `http://127.0.0.1:${proxy.port}`,
           PULSAR_PING_INTERVAL: testPulsarPingInterval,
           GATEWAY_PORT: String(port),

@@ -103,6 +103,9 @@ describe("connections idle longer than Pulsar's idle timeout", () => {
         const flow = `idle-${process.pid}-${Date.now().toString(36)}`
         const url = yield* startGateway({
           BROKER: "pulsar",
+          // Pulsar's idle timeout is its WebSocket API's; on the binary port the broker pings and
+          // the adapter answers (test/broker/binaryAdapter.test.ts).
+          PULSAR_TRANSPORT: "websocket",
           PULSAR_HTTP_URL: httpUrl,
           PULSAR_PING_INTERVAL: testPulsarPingInterval,
           WS_PING_INTERVAL: "200ms",

@@ -15,6 +15,7 @@ const onUnreachableBroker = (env: Record<string, string>) =>
         GATEWAY_HOST: "127.0.0.1",
         BROKER: "pulsar",
         // Port 9 (discard) is closed on test machines: the connection is refused at once.
+        PULSAR_URL: "pulsar://127.0.0.1:9",
         PULSAR_HTTP_URL: "http://127.0.0.1:9",
         ...env
       },
@@ -36,7 +37,7 @@ describe("tg-gateway serve at start-up", () => {
       const { code, text } = yield* stopped(yield* onUnreachableBroker({ FLOWS: "alpha,beta" }))
       assert.match(
         text,
-        /listening on 127\.0\.0\.1:\d+, on Pulsar at http:\/\/127\.0\.0\.1:9, serving flows default, alpha, beta/
+        /listening on 127\.0\.0\.1:\d+, on Pulsar at pulsar:\/\/127\.0\.0\.1:9 \(binary protocol; admin API at http:\/\/127\.0\.0\.1:9\), serving flows default, alpha, beta/
       )
       assert.match(
         text,

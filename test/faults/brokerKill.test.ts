@@ -49,6 +49,7 @@ const importRetries = 20
 let broker: Awaited<ReturnType<typeof ownBroker>> | undefined
 const gateway = keptGateway(() => ({
   httpUrl: broker!.httpUrl,
+  serviceUrl: broker!.serviceUrl,
   flows: [...importPlans, ...exportPlans].map((plan) => plan.flow),
   topicTemplate: dedupTemplate,
   env: { SUBSCRIBER_NACK_DELAY: "0" }

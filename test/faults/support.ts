@@ -15,6 +15,7 @@ import { fileURLToPath } from "node:url"
 import { Effect } from "effect"
 import { afterAll, afterEach, assert, beforeAll, inject } from "vitest"
 import { makePulsarBroker } from "../../src/layers/broker/PulsarBroker.ts"
+import { pulsarServiceUrl } from "../support/binaryBrokers.ts"
 import { linesIn } from "../support/outputLines.ts"
 import { adminRequest, storedOnTopic } from "../support/pulsarAdmin.ts"
 import { freeTcpPort, testIdleTimeoutMillis, testPulsarPingInterval } from "../support/pulsarScript.ts"
@@ -166,6 +167,8 @@ export const freePort = freeTcpPort
 
 export interface GatewayOptions {
   readonly httpUrl: string
+  /** The broker's binary port; by default the one the tests' broker at `httpUrl` has. */
+  readonly serviceUrl?: string
   readonly port: number
   readonly flows: ReadonlyArray<string>
   readonly topicTemplate?: string
@@ -177,6 +180,7 @@ export const serve = async (options: GatewayOptions): Promise<Proc> => {
   const proc = start(["serve", "--lang", "en"], {
     BROKER: "pulsar",
     PULSAR_HTTP_URL: options.httpUrl,
+    PULSAR_URL: options.serviceUrl ?? pulsarServiceUrl(options.httpUrl),
     PULSAR_PING_INTERVAL: testPulsarPingInterval,
     GATEWAY_PORT: String(options.port),
     GATEWAY_HOST: "127.0.0.1",
@@ -617,6 +621,7 @@ export const ownBroker = async () => {
   console.log(await script("start").catch((error: unknown) => script("stop").then(() => Promise.reject(error))))
   return {
     httpUrl,
+    serviceUrl: `pulsar://127.0.0.1:${brokerPort}`,
     kill: () => script("kill"),
     restart: () => script("restart"),
     stop: () => script("stop")

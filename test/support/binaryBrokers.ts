@@ -17,14 +17,15 @@ export const pulsarServiceUrl = (httpUrl: string = inject("pulsarHttpUrl")): str
   process.env["PULSAR_URL"] ?? `pulsar://${new URL(httpUrl).hostname}:${process.env["PULSAR_BROKER_PORT"] ?? "6650"}`
 
 /**
- * In the secured broker's run, its plain binary port (secure.env's TG_PULSAR_BINARY_URL) with the
- * gateway's token, and its admin API with the CA and client certificate, as the WebSocket adapter
- * reaches it.
+ * In the secured broker's run, its binary port over TLS with the CA and client certificate
+ * (secure.env's TG_PULSAR_BINARY_TLS_URL; its plain binary port, TG_PULSAR_BINARY_URL, where a
+ * secure.env written before does not name it) and the gateway's token, and its admin API with the
+ * same files, as the WebSocket adapter reaches it.
  */
 export const pulsarBinaryBroker = (): BrokerUnderTest => {
   const httpUrl = inject("pulsarHttpUrl")
   const security = pulsarSecurity()
-  const serviceUrl = security?.serviceUrl ?? pulsarServiceUrl(httpUrl)
+  const serviceUrl = security?.tlsServiceUrl ?? security?.serviceUrl ?? pulsarServiceUrl(httpUrl)
   return {
     name: "pulsar-binary",
     make: Effect.sync(() => ({

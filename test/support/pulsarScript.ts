@@ -33,6 +33,7 @@ export interface PulsarScriptEnv {
     readonly wsPort: number
     readonly zkPort: number
     readonly bookiePort: number
+    readonly brokerTlsPort: number
   }
 }
 
@@ -48,7 +49,8 @@ const envOf = (options: PulsarScriptEnv) => ({
         PULSAR_PLAIN_WEB_PORT: String(options.secure.plainWebPort),
         PULSAR_WS_PORT: String(options.secure.wsPort),
         PULSAR_ZK_PORT: String(options.secure.zkPort),
-        PULSAR_BOOKIE_PORT: String(options.secure.bookiePort)
+        PULSAR_BOOKIE_PORT: String(options.secure.bookiePort),
+        PULSAR_BROKER_TLS_PORT: String(options.secure.brokerTlsPort)
       })
 })
 

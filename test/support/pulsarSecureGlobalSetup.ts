@@ -29,7 +29,8 @@ export default async function setup(project: TestProject) {
       plainWebPort: await freeTcpPort(),
       wsPort: await freeTcpPort(),
       zkPort: await freeTcpPort(),
-      bookiePort: await freeTcpPort()
+      bookiePort: await freeTcpPort(),
+      brokerTlsPort: await freeTcpPort()
     },
     idleTimeoutMillis: Number(process.env["PULSAR_WS_IDLE_TIMEOUT_MS"] ?? testIdleTimeoutMillis)
   }

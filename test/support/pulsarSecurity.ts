@@ -14,6 +14,8 @@ export interface PulsarSecurityFiles {
   readonly adminUrl: string
   /** The broker's binary port (TG_PULSAR_BINARY_URL); absent from a secure.env written before it was named there. */
   readonly serviceUrl: string | undefined
+  /** Its binary port over TLS, client certificate required (TG_PULSAR_BINARY_TLS_URL); absent likewise. */
+  readonly tlsServiceUrl: string | undefined
   /** The gateway's role, allowed to produce and consume on tg/flow. */
   readonly tokenFile: string
   readonly caFile: string
@@ -42,6 +44,7 @@ export const readSecureEnv = (state: string): PulsarSecurityFiles => {
     httpUrl: get("PULSAR_HTTP_URL"),
     adminUrl: get("PULSAR_ADMIN_URL"),
     serviceUrl: values.get("TG_PULSAR_BINARY_URL"),
+    tlsServiceUrl: values.get("TG_PULSAR_BINARY_TLS_URL"),
     tokenFile: get("PULSAR_AUTH_TOKEN_FILE"),
     caFile: get("PULSAR_TLS_CA_FILE"),
     certFile: get("PULSAR_TLS_CERT_FILE"),

@@ -150,8 +150,10 @@ export const catalog: Catalog = {
     "منفذ الويب في Pulsar (واجهة WebSocket البرمجية وواجهة الإدارة البرمجية)، مع BROKER=pulsar",
   "setting.PULSAR_ADMIN_URL":
     "واجهة الإدارة البرمجية في Pulsar، إن لم تكن على PULSAR_HTTP_URL (وكيل WebSocket يعمل منفصلًا عن الوسطاء)؛ الافتراضي PULSAR_HTTP_URL",
+  "setting.PULSAR_TRANSPORT":
+    "كيف يصل المنتجون والمستهلكون إلى Pulsar: binary (بروتوكوله الخاص على المنفذ الثنائي في PULSAR_URL، وهو الأسرع) أو websocket (واجهة WebSocket على PULSAR_HTTP_URL، لعمليات النشر التي لا تصل إلا إلى منفذ الويب، كما خلف وكيل WebSocket لـ Pulsar)",
   "setting.PULSAR_URL":
-    "المنفذ الثنائي لـ Pulsar (pulsar://host:6650، أو pulsar+ssl:// عبر TLS)؛ عند ضبطه يستخدم المنتجون والمستهلكون بروتوكول Pulsar الخاص بدلًا من واجهة WebSocket، ويبقى PULSAR_HTTP_URL واجهة الإدارة",
+    "المنفذ الثنائي لـ Pulsar (pulsar://host:6650، أو pulsar+ssl:// عبر TLS) لـ PULSAR_TRANSPORT=binary؛ إن لم يُضبط: مضيف واجهة الإدارة على المنفذ 6650 (pulsar+ssl:// على 6651 إذا كانت واجهة الإدارة https)؛ ويبقى PULSAR_HTTP_URL واجهة الإدارة",
   "setting.PULSAR_PING_INTERVAL":
     "عدد مرات إرسال ping إلى كل جلسة Pulsar كي لا يغلقها الوسيط لخمولها (أقل من قيمة webSocketSessionIdleTimeoutMillis لديه)؛ 0 أو off: أبدًا",
   "setting.PULSAR_MAX_MESSAGE_SIZE":

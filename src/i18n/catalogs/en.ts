@@ -158,8 +158,10 @@ export const en = {
   "setting.PULSAR_HTTP_URL": "Pulsar web port (WebSocket API and admin API), with BROKER=pulsar",
   "setting.PULSAR_ADMIN_URL":
     "Pulsar admin API, when it is not at PULSAR_HTTP_URL (a WebSocket proxy apart from the brokers); default PULSAR_HTTP_URL",
+  "setting.PULSAR_TRANSPORT":
+    "how producers and consumers reach Pulsar: binary (its own protocol on PULSAR_URL's binary port, the fastest) or websocket (its WebSocket API on PULSAR_HTTP_URL, for deployments that can reach only the web port, such as behind a Pulsar WebSocket proxy)",
   "setting.PULSAR_URL":
-    "Pulsar binary port (pulsar://host:6650, or pulsar+ssl:// over TLS); when set, producers and consumers use Pulsar's own protocol instead of its WebSocket API, and PULSAR_HTTP_URL stays the admin API",
+    "Pulsar binary port (pulsar://host:6650, or pulsar+ssl:// over TLS) for PULSAR_TRANSPORT=binary; unset: the admin API's host on port 6650 (pulsar+ssl:// on 6651 when the admin API is https); PULSAR_HTTP_URL stays the admin API",
   "setting.PULSAR_PING_INTERVAL":
     "how often each Pulsar session is pinged so that the broker does not close it as idle (keep it below the broker's webSocketSessionIdleTimeoutMillis); 0 or off: never",
   "setting.PULSAR_MAX_MESSAGE_SIZE":

@@ -161,8 +161,10 @@ export const catalog: Catalog = {
   "setting.PULSAR_HTTP_URL": "puerto web de Pulsar (API WebSocket y API de administración), con BROKER=pulsar",
   "setting.PULSAR_ADMIN_URL":
     "API de administración de Pulsar, si no está en PULSAR_HTTP_URL (un proxy WebSocket aparte de los brokers); por defecto PULSAR_HTTP_URL",
+  "setting.PULSAR_TRANSPORT":
+    "cómo llegan productores y consumidores a Pulsar: binary (su propio protocolo en el puerto binario de PULSAR_URL, lo más rápido) o websocket (su API WebSocket en PULSAR_HTTP_URL, para despliegues que solo alcanzan el puerto web, como tras un proxy WebSocket de Pulsar)",
   "setting.PULSAR_URL":
-    "puerto binario de Pulsar (pulsar://host:6650, o pulsar+ssl:// con TLS); si se indica, productores y consumidores usan el protocolo propio de Pulsar en lugar de su API WebSocket, y PULSAR_HTTP_URL sigue siendo la API de administración",
+    "puerto binario de Pulsar (pulsar://host:6650, o pulsar+ssl:// con TLS) para PULSAR_TRANSPORT=binary; sin indicar: el host de la API de administración en el puerto 6650 (pulsar+ssl:// en 6651 si la API de administración es https); PULSAR_HTTP_URL sigue siendo la API de administración",
   "setting.PULSAR_PING_INTERVAL":
     "cada cuánto se envía un ping a cada sesión de Pulsar para que el broker no la cierre por inactividad (menos que su webSocketSessionIdleTimeoutMillis); 0 u off: nunca",
   "setting.PULSAR_MAX_MESSAGE_SIZE":

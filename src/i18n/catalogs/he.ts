@@ -153,8 +153,10 @@ export const catalog: Catalog = {
   "setting.PULSAR_HTTP_URL": "פורט ה-HTTP של Pulsar (ממשק ה-WebSocket וממשק הניהול), כאשר BROKER=pulsar",
   "setting.PULSAR_ADMIN_URL":
     "ממשק הניהול של Pulsar, כאשר אינו ב-PULSAR_HTTP_URL (WebSocket proxy שרץ בנפרד מה-brokers); ברירת המחדל PULSAR_HTTP_URL",
+  "setting.PULSAR_TRANSPORT":
+    "איך יצרנים וצרכנים מגיעים ל-Pulsar: binary (הפרוטוקול של Pulsar עצמו בפורט הבינארי של PULSAR_URL, המהיר ביותר) או websocket (ממשק ה-WebSocket ב-PULSAR_HTTP_URL, לפריסות שמגיעות רק לפורט ה-web, כמו מאחורי פרוקסי WebSocket של Pulsar)",
   "setting.PULSAR_URL":
-    "הפורט הבינארי של Pulsar (pulsar://host:6650, או pulsar+ssl:// מעל TLS); כאשר מוגדר, יצרנים וצרכנים משתמשים בפרוטוקול של Pulsar עצמו במקום בממשק ה-WebSocket, ו-PULSAR_HTTP_URL נשאר ממשק הניהול",
+    "הפורט הבינארי של Pulsar (pulsar://host:6650, או pulsar+ssl:// מעל TLS) עבור PULSAR_TRANSPORT=binary; כשאינו מוגדר: המארח של ממשק הניהול בפורט 6650 (pulsar+ssl:// בפורט 6651 כשממשק הניהול ב-https); PULSAR_HTTP_URL נשאר ממשק הניהול",
   "setting.PULSAR_PING_INTERVAL":
     "באיזו תדירות נשלח ping לכל סשן של Pulsar כדי שהברוקר לא יסגור אותו כלא פעיל (פחות מ-webSocketSessionIdleTimeoutMillis שלו); 0 או off: אף פעם",
   "setting.PULSAR_MAX_MESSAGE_SIZE":

@@ -146,8 +146,10 @@ export const catalog: Catalog = {
   "setting.PULSAR_HTTP_URL": "Pulsar का वेब पोर्ट (WebSocket API और एडमिन API), BROKER=pulsar के साथ",
   "setting.PULSAR_ADMIN_URL":
     "Pulsar का एडमिन API, जब वह PULSAR_HTTP_URL पर न हो (brokers से अलग चलने वाला WebSocket प्रॉक्सी); डिफ़ॉल्ट PULSAR_HTTP_URL",
+  "setting.PULSAR_TRANSPORT":
+    "producer और consumer Pulsar तक कैसे पहुँचते हैं: binary (PULSAR_URL के बाइनरी पोर्ट पर Pulsar का अपना प्रोटोकॉल, सबसे तेज़) या websocket (PULSAR_HTTP_URL पर उसका WebSocket API, उन डिप्लॉयमेंट के लिए जो केवल वेब पोर्ट तक पहुँच सकते हैं, जैसे Pulsar WebSocket प्रॉक्सी के पीछे)",
   "setting.PULSAR_URL":
-    "Pulsar का बाइनरी पोर्ट (pulsar://host:6650, या TLS पर pulsar+ssl://); सेट होने पर producer और consumer WebSocket API की जगह Pulsar का अपना प्रोटोकॉल इस्तेमाल करते हैं, और PULSAR_HTTP_URL एडमिन API बना रहता है",
+    "PULSAR_TRANSPORT=binary के लिए Pulsar का बाइनरी पोर्ट (pulsar://host:6650, या TLS पर pulsar+ssl://); सेट न हो तो: एडमिन API का होस्ट, पोर्ट 6650 पर (एडमिन API https हो तो 6651 पर pulsar+ssl://); PULSAR_HTTP_URL एडमिन API बना रहता है",
   "setting.PULSAR_PING_INTERVAL":
     "हर Pulsar सत्र को कितनी बार ping भेजा जाए ताकि ब्रोकर उसे निष्क्रिय मानकर बंद न करे (ब्रोकर के webSocketSessionIdleTimeoutMillis से कम रखें); 0 या off: कभी नहीं",
   "setting.PULSAR_MAX_MESSAGE_SIZE":

@@ -160,8 +160,10 @@ export const catalog: Catalog = {
   "setting.PULSAR_HTTP_URL": "porta web do Pulsar (API WebSocket e API de administração), com BROKER=pulsar",
   "setting.PULSAR_ADMIN_URL":
     "API de administração do Pulsar, quando não está em PULSAR_HTTP_URL (um proxy WebSocket à parte dos brokers); por padrão PULSAR_HTTP_URL",
+  "setting.PULSAR_TRANSPORT":
+    "como produtores e consumidores chegam ao Pulsar: binary (o protocolo próprio na porta binária de PULSAR_URL, o mais rápido) ou websocket (a API WebSocket em PULSAR_HTTP_URL, para implantações que só alcançam a porta web, como atrás de um proxy WebSocket do Pulsar)",
   "setting.PULSAR_URL":
-    "porta binária do Pulsar (pulsar://host:6650, ou pulsar+ssl:// com TLS); definida, produtores e consumidores usam o protocolo próprio do Pulsar em vez da API WebSocket, e PULSAR_HTTP_URL continua sendo a API de administração",
+    "porta binária do Pulsar (pulsar://host:6650, ou pulsar+ssl:// com TLS) para PULSAR_TRANSPORT=binary; não definida: o host da API de administração na porta 6650 (pulsar+ssl:// na 6651 quando a API de administração é https); PULSAR_HTTP_URL continua sendo a API de administração",
   "setting.PULSAR_PING_INTERVAL":
     "com que frequência cada sessão do Pulsar recebe um ping para que o broker não a feche por inatividade (abaixo do webSocketSessionIdleTimeoutMillis dele); 0 ou off: nunca",
   "setting.PULSAR_MAX_MESSAGE_SIZE":

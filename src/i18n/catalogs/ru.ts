@@ -155,8 +155,10 @@ export const catalog: Catalog = {
   "setting.PULSAR_HTTP_URL": "веб-порт Pulsar (WebSocket API и API администрирования), при BROKER=pulsar",
   "setting.PULSAR_ADMIN_URL":
     "API администрирования Pulsar, если он не на PULSAR_HTTP_URL (WebSocket-прокси отдельно от брокеров); по умолчанию PULSAR_HTTP_URL",
+  "setting.PULSAR_TRANSPORT":
+    "как производители и потребители обращаются к Pulsar: binary (собственный протокол на двоичном порту PULSAR_URL, быстрее всего) или websocket (WebSocket API на PULSAR_HTTP_URL, для развёртываний, где доступен только веб-порт, например за WebSocket-прокси Pulsar)",
   "setting.PULSAR_URL":
-    "двоичный порт Pulsar (pulsar://host:6650 или pulsar+ssl:// поверх TLS); если задан, производители и потребители работают по собственному протоколу Pulsar вместо его WebSocket API, а PULSAR_HTTP_URL остаётся API администрирования",
+    "двоичный порт Pulsar (pulsar://host:6650 или pulsar+ssl:// поверх TLS) для PULSAR_TRANSPORT=binary; если не задан: хост API администрирования на порту 6650 (pulsar+ssl:// на 6651, если API администрирования по https); PULSAR_HTTP_URL остаётся API администрирования",
   "setting.PULSAR_PING_INTERVAL":
     "как часто каждой сессии Pulsar отправляется ping, чтобы брокер не закрыл её как простаивающую (меньше его webSocketSessionIdleTimeoutMillis); 0 или off: никогда",
   "setting.PULSAR_MAX_MESSAGE_SIZE":

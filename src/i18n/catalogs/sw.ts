@@ -159,8 +159,10 @@ export const catalog: Catalog = {
     "bandari ya wavuti ya Pulsar (API ya WebSocket na API ya usimamizi), pamoja na BROKER=pulsar",
   "setting.PULSAR_ADMIN_URL":
     "API ya usimamizi ya Pulsar, isipokuwa kwenye PULSAR_HTTP_URL (proksi ya WebSocket inayoendeshwa kando na broker); chaguo-msingi PULSAR_HTTP_URL",
+  "setting.PULSAR_TRANSPORT":
+    "jinsi wazalishaji na watumiaji wanavyofikia Pulsar: binary (itifaki yake yenyewe kwenye bandari ya binary ya PULSAR_URL, njia ya haraka zaidi) au websocket (API yake ya WebSocket kwenye PULSAR_HTTP_URL, kwa usambazaji unaofikia bandari ya wavuti tu, kama nyuma ya proksi ya WebSocket ya Pulsar)",
   "setting.PULSAR_URL":
-    "bandari ya binary ya Pulsar (pulsar://host:6650, au pulsar+ssl:// juu ya TLS); ikiwekwa, wazalishaji na watumiaji hutumia itifaki ya Pulsar yenyewe badala ya API yake ya WebSocket, na PULSAR_HTTP_URL hubaki API ya usimamizi",
+    "bandari ya binary ya Pulsar (pulsar://host:6650, au pulsar+ssl:// juu ya TLS) kwa PULSAR_TRANSPORT=binary; isipowekwa: seva ya API ya usimamizi kwenye bandari 6650 (pulsar+ssl:// kwenye 6651 API ya usimamizi ikiwa https); PULSAR_HTTP_URL hubaki API ya usimamizi",
   "setting.PULSAR_PING_INTERVAL":
     "mara ngapi kila kikao cha Pulsar kinatumiwa ping ili broker isikifunge kwa kukaa bila kazi (chini ya webSocketSessionIdleTimeoutMillis yake); 0 au off: kamwe",
   "setting.PULSAR_MAX_MESSAGE_SIZE":

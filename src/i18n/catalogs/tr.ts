@@ -157,8 +157,10 @@ export const catalog: Catalog = {
   "setting.PULSAR_HTTP_URL": "Pulsar web portu (WebSocket API'si ve yönetim API'si); BROKER=pulsar ile kullanılır",
   "setting.PULSAR_ADMIN_URL":
     "Pulsar yönetim API'si, PULSAR_HTTP_URL üzerinde değilse (brokerlardan ayrı çalışan bir WebSocket proxy'si); varsayılan PULSAR_HTTP_URL",
+  "setting.PULSAR_TRANSPORT":
+    "üreticilerin ve tüketicilerin Pulsar'a nasıl ulaştığı: binary (PULSAR_URL ikili portunda kendi protokolü, en hızlısı) ya da websocket (PULSAR_HTTP_URL üzerindeki WebSocket API'si; yalnızca web portuna ulaşabilen kurulumlar için, örneğin bir Pulsar WebSocket proxy'sinin arkasında)",
   "setting.PULSAR_URL":
-    "Pulsar ikili portu (pulsar://host:6650 ya da TLS üzerinden pulsar+ssl://); ayarlanırsa üreticiler ve tüketiciler WebSocket API'si yerine Pulsar'ın kendi protokolünü kullanır ve PULSAR_HTTP_URL yönetim API'si olarak kalır",
+    "PULSAR_TRANSPORT=binary için Pulsar ikili portu (pulsar://host:6650 ya da TLS üzerinden pulsar+ssl://); ayarlanmazsa yönetim API'sinin sunucusunda 6650 portu (yönetim API'si https ise 6651'de pulsar+ssl://); PULSAR_HTTP_URL yönetim API'si olarak kalır",
   "setting.PULSAR_PING_INTERVAL":
     "her Pulsar oturumuna ne sıklıkla ping gönderileceği, böylece aracı onu boşta diye kapatmaz (aracının webSocketSessionIdleTimeoutMillis değerinden kısa olmalı); 0 veya off: hiç",
   "setting.PULSAR_MAX_MESSAGE_SIZE":

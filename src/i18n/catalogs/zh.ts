@@ -142,8 +142,10 @@ export const catalog: Catalog = {
   "setting.PULSAR_HTTP_URL": "Pulsar 的 Web 端口（WebSocket API 和管理 API），用于 BROKER=pulsar",
   "setting.PULSAR_ADMIN_URL":
     "Pulsar 管理 API，当它不在 PULSAR_HTTP_URL 时（与 broker 分开运行的 WebSocket 代理）；默认为 PULSAR_HTTP_URL",
+  "setting.PULSAR_TRANSPORT":
+    "生产者和消费者如何连接 Pulsar：binary（在 PULSAR_URL 的二进制端口上使用 Pulsar 自己的协议，最快）或 websocket（使用 PULSAR_HTTP_URL 上的 WebSocket API，适用于只能访问 Web 端口的部署，例如位于 Pulsar WebSocket 代理之后）",
   "setting.PULSAR_URL":
-    "Pulsar 二进制端口（pulsar://host:6650，或经 TLS 的 pulsar+ssl://）；设置后，生产者和消费者使用 Pulsar 自己的协议而不是其 WebSocket API，PULSAR_HTTP_URL 仍为管理 API",
+    "PULSAR_TRANSPORT=binary 时的 Pulsar 二进制端口（pulsar://host:6650，或经 TLS 的 pulsar+ssl://）；未设置时：管理 API 所在主机的 6650 端口（管理 API 为 https 时为 6651 端口上的 pulsar+ssl://）；PULSAR_HTTP_URL 仍为管理 API",
   "setting.PULSAR_PING_INTERVAL":
     "向每个 Pulsar 会话发送 ping 的间隔，使代理不会因空闲而关闭它（应小于代理的 webSocketSessionIdleTimeoutMillis）；0 或 off：从不",
   "setting.PULSAR_MAX_MESSAGE_SIZE":

@@ -232,6 +232,8 @@ const makeOAuth2 = (brokerUrl: string, config: PulsarOAuth2Config) => {
 }
 
 export interface BrokerAccess {
+  /** The token presented (PULSAR_AUTH_TOKEN, its file, or an OAuth2 access token), or undefined. */
+  readonly token: Effect.Effect<string | undefined, BrokerUnavailable | CredentialsRefused>
   /** The headers and TLS options of the next connection or request, files read afresh. */
   readonly options: Effect.Effect<BrokerConnectionOptions, BrokerUnavailable | CredentialsRefused>
   /** GET on the admin REST API with those options: its status and body, whatever the status. */
@@ -247,35 +249,42 @@ export interface BrokerAccess {
   ) => Effect.Effect<{ readonly status: number; readonly body: string }, BrokerUnavailable | CredentialsRefused>
 }
 
+/**
+ * `sharedToken`: another access's token, for a second way into the same broker (the binary port
+ * beside the admin API), so that an OAuth2 token is granted and renewed once for both.
+ */
 export const makeBrokerAccess = (
   httpUrl: string,
   auth: PulsarAuthConfig = {},
-  tls: PulsarTlsConfig = {}
+  tls: PulsarTlsConfig = {},
+  sharedToken?: BrokerAccess["token"]
 ): BrokerAccess => {
   const problem = securityProblem(httpUrl, auth, tls)
   const oauth2 =
-    auth.oauth2?.issuerUrl !== undefined && auth.oauth2.credentialsFile !== undefined
+    sharedToken === undefined && auth.oauth2?.issuerUrl !== undefined && auth.oauth2.credentialsFile !== undefined
       ? makeOAuth2(httpUrl, auth.oauth2)
       : undefined
 
   const token: Effect.Effect<string | undefined, BrokerUnavailable | CredentialsRefused> =
-    auth.token !== undefined
-      ? Effect.succeed(Redacted.value(auth.token))
-      : auth.tokenFile !== undefined
-        ? readSetting(httpUrl, "PULSAR_AUTH_TOKEN_FILE", auth.tokenFile).pipe(
-            Effect.flatMap((bytes) => {
-              const text = bytes.toString("utf8").trim()
-              return text === ""
-                ? Effect.fail(
-                    new BrokerUnavailable({
-                      url: httpUrl,
-                      reason: `PULSAR_AUTH_TOKEN_FILE (${auth.tokenFile}) is empty`
-                    })
-                  )
-                : Effect.succeed(text)
-            })
-          )
-        : (oauth2 ?? Effect.succeed(undefined))
+    sharedToken !== undefined
+      ? sharedToken
+      : auth.token !== undefined
+        ? Effect.succeed(Redacted.value(auth.token))
+        : auth.tokenFile !== undefined
+          ? readSetting(httpUrl, "PULSAR_AUTH_TOKEN_FILE", auth.tokenFile).pipe(
+              Effect.flatMap((bytes) => {
+                const text = bytes.toString("utf8").trim()
+                return text === ""
+                  ? Effect.fail(
+                      new BrokerUnavailable({
+                        url: httpUrl,
+                        reason: `PULSAR_AUTH_TOKEN_FILE (${auth.tokenFile}) is empty`
+                      })
+                    )
+                  : Effect.succeed(text)
+              })
+            )
+          : (oauth2 ?? Effect.succeed(undefined))
 
   const optional = (variable: string, path: string | undefined) =>
     path === undefined ? Effect.succeed(undefined) : readSetting(httpUrl, variable, path)
@@ -348,7 +357,7 @@ export const makeBrokerAccess = (
       )
     )
 
-  return { options, get, post }
+  return { token, options, get, post }
 }
 
 /** The warning a broker reached with `PULSAR_TLS_INSECURE` logs at start-up, or undefined. */

@@ -31,6 +31,7 @@ import {
   type ReceivedMessage
 } from "../../services/Broker.ts"
 import {
+  type BrokerAccess,
   insecureWarning,
   makeBrokerAccess,
   type PulsarAuthConfig,
@@ -99,7 +100,11 @@ interface PushedMessage {
 /** Bound on the close handshake of a broker socket. */
 export const brokerCloseBound = "1 second"
 
-export const makePulsarBroker = (config: PulsarBrokerConfig): BrokerShape => {
+/** `shared.token`: the credentials of another adapter on the same broker, presented here too. */
+export const makePulsarBroker = (
+  config: PulsarBrokerConfig,
+  shared: { readonly token?: BrokerAccess["token"] } = {}
+): BrokerShape => {
   const base = config.httpUrl.replace(/\/+$/, "")
   const wsBase = base.replace(/^http/, "ws")
   const connectTimeout = config.connectTimeout ?? "10 seconds"
@@ -108,7 +113,7 @@ export const makePulsarBroker = (config: PulsarBrokerConfig): BrokerShape => {
   const sendTimeoutMillis = Duration.toMillis(Duration.fromInputUnsafe(config.sendTimeout ?? "30 seconds"))
   const adminBase = (config.adminUrl ?? config.httpUrl).replace(/\/+$/, "")
   // The same credentials reach both; the sockets take their options from here too.
-  const access = makeBrokerAccess(adminBase, config.auth, config.tls)
+  const access = makeBrokerAccess(adminBase, config.auth, config.tls, shared.token)
 
   // Learned once, when the first producer opens; a configured limit is taken as it is.
   // Learned from the broker when the first producer opens, and kept once read; a guess made when

@@ -136,11 +136,13 @@ export const makePulsarBinaryBroker = (config: PulsarBinaryBrokerConfig): Broker
     ? makeBrokerAccess(serviceUrl.replace(/^pulsar\+ssl:/, "https:"), config.auth, config.tls)
     : makeBrokerAccess(serviceUrl, config.auth)
   // Readiness and deduplication stay on the admin REST API, exactly as the WebSocket adapter asks
-  // it; TLS files set for a pulsar+ssl:// binary port are not the admin API's when it is http://.
+  // it, with the same token (one OAuth2 grant for both); TLS files set for a pulsar+ssl:// binary
+  // port are not the admin API's when it is http://.
   const admin = makePulsarBroker(
     (config.adminUrl ?? config.httpUrl).startsWith("https:") || config.tls === undefined
       ? config
-      : { ...config, tls: {} }
+      : { ...config, tls: {} },
+    { token: access.token }
   )
 
   const nameOf = (topic: string): Effect.Effect<void, TopicRefused> =>
