@@ -1036,6 +1036,7 @@ const memoryPhase = async (flow: string, topic: string, frames: ReadonlyArray<st
       `each with up to ${connectionWindow} unanswered frames`
   )
   const gateway = await startGateway(flow, variant)
+  let sampler: NodeJS.Timeout | undefined
   try {
     await sleep(2000)
     const idle = await memoryOf(gateway.pid)
@@ -1046,8 +1047,12 @@ const memoryPhase = async (flow: string, topic: string, frames: ReadonlyArray<st
     console.log(`  ${connections} connections open, idle: RSS ${mib(connected.rss)}`)
 
     let sampledMax = 0
-    const sampler = setInterval(() => {
-      void memoryOf(gateway.pid).then((m) => (sampledMax = Math.max(sampledMax, m.rss)))
+    sampler = setInterval(() => {
+      // A sample taken as the gateway stops finds no /proc entry: nothing to record.
+      void memoryOf(gateway.pid).then(
+        (m) => (sampledMax = Math.max(sampledMax, m.rss)),
+        () => undefined
+      )
     }, 250)
     const stopCpu = await startCpuWindow(gateway.pid)
     const started = performance.now()
@@ -1097,6 +1102,7 @@ const memoryPhase = async (flow: string, topic: string, frames: ReadonlyArray<st
     console.log(`The gateway's last output:\n${gateway.output()}`)
     throw error
   } finally {
+    clearInterval(sampler)
     await gateway.stop()
   }
 }
