@@ -39,17 +39,21 @@ export const barChart = (chart: BarChart): string => {
   const barWidth = 34
   const barGap = 6
   const groupGap = 40
-  const left = 70
+  const axisRoom = 70
   const top = chart.subtitle === undefined ? 50 : 68
   const plotHeight = 260
   const legendRowHeight = 20
   const groupWidth = chart.series.length * (barWidth + barGap) - barGap
   const plotWidth = chart.categories.length * (groupWidth + groupGap) + groupGap
-  const width = Math.max(left + plotWidth + 20, 420)
-  const height = top + plotHeight + 40 + chart.series.length * legendRowHeight + 10
+  // Wide enough for the titles too: about 0.55 em per character in a sans-serif face.
+  const titleWidth = Math.max(chart.title.length * 15 * 0.55, (chart.subtitle?.length ?? 0) * 12 * 0.55) + 40
+  const width = Math.ceil(Math.max(axisRoom + plotWidth + 20, titleWidth, 420))
+  // The plot sits in the middle when the titles make the picture wider than it.
+  const left = Math.round(Math.max(axisRoom, (width - plotWidth) / 2))
+  const height = top + plotHeight + 36 + chart.series.length * legendRowHeight
   const values = chart.series.flatMap((s) => s.values).filter((v) => Number.isFinite(v))
   const ceiling = niceCeiling(Math.max(0, ...values))
-  const y = (value: number) => top + plotHeight - (value / ceiling) * plotHeight
+  const y = (value: number) => Math.round((top + plotHeight - (value / ceiling) * plotHeight) * 10) / 10
 
   const parts: Array<string> = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" ` +
@@ -68,8 +72,8 @@ export const barChart = (chart: BarChart): string => {
     )
   }
   parts.push(
-    `<text x="16" y="${top + plotHeight / 2}" text-anchor="middle" fill="#555555" ` +
-      `transform="rotate(-90 16 ${top + plotHeight / 2})">${escape(chart.unit)}</text>`
+    `<text x="${left - 54}" y="${top + plotHeight / 2}" text-anchor="middle" fill="#555555" ` +
+      `transform="rotate(-90 ${left - 54} ${top + plotHeight / 2})">${escape(chart.unit)}</text>`
   )
   chart.categories.forEach((category, c) => {
     const groupLeft = left + groupGap + c * (groupWidth + groupGap)
@@ -92,7 +96,7 @@ export const barChart = (chart: BarChart): string => {
     `<line x1="${left}" x2="${left + plotWidth}" y1="${top + plotHeight}" y2="${top + plotHeight}" stroke="#555555"/>`
   )
   chart.series.forEach((series, s) => {
-    const rowY = top + plotHeight + 40 + s * legendRowHeight
+    const rowY = top + plotHeight + 44 + s * legendRowHeight
     parts.push(
       `<rect x="${left}" y="${rowY - 10}" width="12" height="12" fill="${palette[s % palette.length]}"/>`,
       `<text x="${left + 18}" y="${rowY}">${escape(series.name)}</text>`
