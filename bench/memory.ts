@@ -26,6 +26,7 @@
  *     [--seconds 20] [--idle-seconds 10] [--window 64] [--connections 100] [--connection-window 16]
  *     [--close-connections 1000] [--export-records 20000] [--stalled-messages 200000]
  *     [--sample-ms 100] [--charts docs/charts] [--snapshots /tmp/DIR] [--out /tmp/DIR]
+ *   node bench/memory.ts --replot /tmp/DIR --charts docs/charts   (charts again from a run's --out)
  *
  * `--snapshots DIR` also takes heap snapshots (SIGUSR2 with --heapsnapshot-signal): at the end of
  * idle, and at the busiest moment of the other scenarios; writing one stops the gateway for
@@ -76,7 +77,8 @@ const { values: flags } = parseArgs({
     "sample-ms": { type: "string", default: "100" },
     charts: { type: "string" },
     snapshots: { type: "string" },
-    out: { type: "string" }
+    out: { type: "string" },
+    replot: { type: "string" }
   }
 })
 
@@ -594,7 +596,15 @@ const writeChart = (run: ScenarioRun) => {
 
 // ---------------------------------------------------------------------------------------------
 
+/** Charts again from the records of an earlier run (`--replot DIR`, the `--out` of that run). */
+const replot = (dir: string) => {
+  for (const file of readdirSync(dir).filter((f) => f.endsWith(".run.json"))) {
+    writeChart(JSON.parse(readFileSync(join(dir, file), "utf8")) as ScenarioRun)
+  }
+}
+
 const main = async () => {
+  if (flags.replot !== undefined) return replot(flags.replot)
   const cpuList = cpus()
   console.log(
     `Machine: ${cpuList.length} cores (${cpuList[0]?.model ?? "?"}), ${fmt(totalmem() / 2 ** 30, 1)} GiB, ` +

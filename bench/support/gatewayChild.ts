@@ -81,8 +81,9 @@ export const startGateway = async (options: GatewayChildOptions): Promise<Gatewa
     FLOWS: options.flow,
     ...options.env
   }
-  // The bench's own environment may name a binary port; the WebSocket adapter is chosen by its absence.
+  // The bench's own environment may name a binary port; without one the WebSocket adapter is asked for.
   delete env["PULSAR_URL"]
+  env["PULSAR_TRANSPORT"] = options.pulsarUrl === undefined ? "websocket" : "binary"
   if (options.pulsarUrl !== undefined) env["PULSAR_URL"] = options.pulsarUrl
   const child: ChildProcess = spawn(
     process.execPath,
