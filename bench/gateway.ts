@@ -56,7 +56,7 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process"
 import { once } from "node:events"
 import { appendFileSync, existsSync, mkdtempSync, writeFileSync } from "node:fs"
-import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises"
+import { mkdir, readdir, readFile, readlink, rm, writeFile } from "node:fs/promises"
 import { createServer } from "node:net"
 import { cpus, homedir, loadavg, tmpdir, totalmem } from "node:os"
 import { dirname, join } from "node:path"
@@ -203,12 +203,33 @@ const machineTicks = async (): Promise<{ busy: number; total: number }> => {
   return { busy: total - (fields[3] ?? 0) - (fields[4] ?? 0), total }
 }
 
-/** The local standalone broker's process, when there is one, to count its CPU time too. */
+/**
+ * The local broker's process, to count its CPU time too: the one listening on the admin API's
+ * port, since other brokers (a secured one, tests' own) may run on the same machine.
+ */
 const findPulsarPid = async (): Promise<number | undefined> => {
+  const port = Number(new URL(httpUrl).port || (httpUrl.startsWith("https:") ? 443 : 80))
+  const portHex = port.toString(16).toUpperCase().padStart(4, "0")
+  const listening = new Set<string>()
+  for (const table of ["/proc/net/tcp", "/proc/net/tcp6"]) {
+    const lines = (await readFile(table, "utf8").catch(() => "")).split("\n").slice(1)
+    for (const line of lines) {
+      // local address, remote address, state (0A: listening), …, inode (the tenth field)
+      const fields = line.trim().split(/\s+/)
+      if (fields[1]?.endsWith(`:${portHex}`) === true && fields[3] === "0A" && fields[9] !== undefined) {
+        listening.add(`socket:[${fields[9]}]`)
+      }
+    }
+  }
   for (const entry of await readdir("/proc")) {
     if (!/^\d+$/.test(entry)) continue
     const cmdline = await readFile(`/proc/${entry}/cmdline`, "utf8").catch(() => "")
-    if (cmdline.includes("org.apache.pulsar.PulsarStandaloneStarter")) return Number(entry)
+    if (!cmdline.includes("java")) continue
+    const fds = await readdir(`/proc/${entry}/fd`).catch(() => [] as Array<string>)
+    for (const fd of fds) {
+      const target = await readlink(`/proc/${entry}/fd/${fd}`).catch(() => "")
+      if (listening.has(target)) return Number(entry)
+    }
   }
   return undefined
 }
@@ -1201,6 +1222,7 @@ const main = async () => {
         .join(" ")}`
   )
   console.log(`Variants: ${variants.join(", ")}`)
+  console.log(`Broker process (its CPU is counted as pulsar): ${pulsarPid ?? "not found"}`)
   await ensureNamespace(httpUrl, "tg/flow")
   const flow = `bench-${Date.now().toString(36)}`
   const topic = `persistent://tg/flow/triples-store:default:${flow}`
