@@ -115,6 +115,34 @@ describe("Pulsar binary adapter: readiness on the real broker", () => {
   )
 })
 
+describe("Pulsar binary adapter: partitioned topics on the real broker", () => {
+  it.live(
+    "pulsar: a partitioned topic is refused for producers and consumers, naming its partitions and the WebSocket transport, and nothing is written beside its partitions",
+    () =>
+      Effect.gen(function* () {
+        const topic = freshTopic("binary-partitioned")
+        const created = yield* Effect.promise(() =>
+          adminRequest(httpUrl, `/admin/v2/${topic.replace("://", "/")}/partitions`, null, { method: "PUT", body: "2" })
+        )
+        assert.isTrue(created.ok, `partitioned topic not created: HTTP ${created.status} ${created.text}`)
+        const broker = adapter()
+        const producer = yield* Effect.flip(Effect.scoped(broker.producer(topic)))
+        const consumer = yield* Effect.flip(Effect.scoped(broker.consumer({ topic, subscription: "s" })))
+        for (const error of [producer, consumer]) {
+          assert.strictEqual(error._tag, "TopicRefused")
+          assert.include(error.message, "partitioned (2 partitions)")
+          assert.include(error.message, "PULSAR_TRANSPORT=websocket")
+        }
+        const listed = yield* Effect.promise(() => adminRequest(httpUrl, "/admin/v2/persistent/tg/flow"))
+        assert.notInclude(
+          JSON.parse(listed.text) as Array<string>,
+          topic,
+          "no topic of the partitioned topic's own name"
+        )
+      })
+  )
+})
+
 describe("Pulsar binary adapter: subscription types on the real broker", () => {
   it.live("pulsar: Exclusive refuses a second consumer with 409; Failover keeps it as a standby that takes over", () =>
     Effect.gen(function* () {

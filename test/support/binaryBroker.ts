@@ -76,7 +76,8 @@ export interface FakeBroker {
 export interface FakeBrokerOptions {
   /**
    * Answers a command itself; return true when it did. Commands it leaves are answered as a
-   * broker would: CONNECT, LOOKUP (served here), PRODUCER, SUBSCRIBE, CLOSE_*, PING.
+   * broker would: CONNECT, PARTITIONED_METADATA (not partitioned), LOOKUP (served here),
+   * PRODUCER, SUBSCRIBE, CLOSE_*, PING.
    */
   readonly handle?: (received: Received, broker: FakeBroker) => boolean
   /** When false, pings are not answered: a broker that has stopped. Default true. */
@@ -132,7 +133,11 @@ export const fakeBroker = (
     const standard = (r: Received) => {
       const requestId = numberField(
         r.fields,
-        r.type === CommandType.LOOKUP ? 2 : r.type === CommandType.PRODUCER ? 3 : 5
+        r.type === CommandType.LOOKUP || r.type === CommandType.PARTITIONED_METADATA
+          ? 2
+          : r.type === CommandType.PRODUCER
+            ? 3
+            : 5
       )
       switch (r.type) {
         case CommandType.CONNECT:
@@ -144,6 +149,12 @@ export const fakeBroker = (
                 .uint(2, 19)
                 .uint(3, 5 * 1024 * 1024)
             )
+          )
+        case CommandType.PARTITIONED_METADATA:
+          // Not partitioned.
+          return broker.reply(
+            r.connection,
+            command(CommandType.PARTITIONED_METADATA_RESPONSE, (w) => w.uint(1, 0).uint(2, requestId ?? 0))
           )
         case CommandType.LOOKUP:
           return broker.reply(

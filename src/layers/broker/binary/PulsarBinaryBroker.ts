@@ -173,36 +173,78 @@ export const makePulsarBinaryBroker = (config: PulsarBinaryBrokerConfig): Broker
     )
 
   /**
+   * A request about `topic` on a connection opened for it: refusals are the topic's, and a broker
+   * that takes the connection and never answers does not hold the caller past the connect timeout.
+   */
+  const ask = (topic: string, connection: BinaryConnection, what: string, build: (requestId: number) => Uint8Array) =>
+    connection.request(build).pipe(
+      Effect.mapError((failure) =>
+        failure.error === "ConnectionClosed"
+          ? new BrokerUnavailable({ url: connection.url, reason: failure.reason })
+          : refused(topic, failure)
+      ),
+      Effect.timeoutOrElse({
+        duration: connectTimeout,
+        orElse: () =>
+          Effect.fail(
+            new BrokerUnavailable({
+              url: connection.url,
+              reason: `${what} of ${topic} had no answer within ${Duration.format(Duration.fromInputUnsafe(connectTimeout))}`
+            })
+          )
+      }),
+      Effect.onError(() => connection.close(connectionCloseBound))
+    )
+
+  /**
+   * Fails for a partitioned topic, whose messages live in its partitions (`…-partition-N`): a
+   * producer or consumer on the topic's own name would get a topic of that name beside them, which
+   * the partitioned topic's other clients never read. Partitions are not served by this transport.
+   */
+  const notPartitioned = (topic: string, connection: BinaryConnection) =>
+    ask(topic, connection, "the partition count", (requestId) => encode.partitionedMetadata(topic, requestId)).pipe(
+      Effect.flatMap((answer) =>
+        answer.type !== CommandType.PARTITIONED_METADATA_RESPONSE
+          ? Effect.void
+          : answer.failed
+            ? Effect.fail(
+                refused(
+                  topic,
+                  new RequestRefused({
+                    error: serverErrorName(answer.error ?? 0),
+                    reason: answer.message ?? "the partition count could not be read"
+                  })
+                )
+              )
+            : answer.partitions > 0
+              ? Effect.fail(
+                  new TopicRefused({
+                    topic,
+                    status: 501,
+                    reason:
+                      `the topic is partitioned (${answer.partitions} partitions), which the binary transport does not serve: ` +
+                      "use a topic that is not partitioned, or PULSAR_TRANSPORT=websocket"
+                  })
+                )
+              : Effect.void
+      ),
+      Effect.tapError(() => connection.close(connectionCloseBound))
+    )
+
+  /**
    * A connection to the broker that owns the topic: asked of the service URL, and of each broker
    * it redirects to, until one says it serves the topic.
    */
   const connectFor = (topic: string): Effect.Effect<BinaryConnection, BrokerUnavailable | TopicRefused> =>
     Effect.gen(function* () {
       let connection = yield* open(topic, serviceUrl)
+      yield* notPartitioned(topic, connection)
       let authoritative = false
       for (let hop = 0; hop <= maxRedirects; hop++) {
         const current = connection
-        const answer = yield* current
-          .request((requestId) => encode.lookup(topic, requestId, authoritative))
-          .pipe(
-            Effect.mapError((failure) =>
-              failure.error === "ConnectionClosed"
-                ? new BrokerUnavailable({ url: current.url, reason: failure.reason })
-                : refused(topic, failure)
-            ),
-            // A broker that takes the connection and never answers must not hold the caller.
-            Effect.timeoutOrElse({
-              duration: connectTimeout,
-              orElse: () =>
-                Effect.fail(
-                  new BrokerUnavailable({
-                    url: current.url,
-                    reason: `the lookup of ${topic} had no answer within ${Duration.format(Duration.fromInputUnsafe(connectTimeout))}`
-                  })
-                )
-            }),
-            Effect.onError(() => current.close(connectionCloseBound))
-          )
+        const answer = yield* ask(topic, current, "the lookup", (requestId) =>
+          encode.lookup(topic, requestId, authoritative)
+        )
         if (answer.type !== CommandType.LOOKUP_RESPONSE) continue
         if (answer.response === LookupResponse.Failed) {
           yield* current.close(connectionCloseBound)

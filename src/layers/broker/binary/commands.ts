@@ -25,6 +25,8 @@ export const CommandType = {
   PING: 18,
   PONG: 19,
   REDELIVER_UNACKNOWLEDGED_MESSAGES: 20,
+  PARTITIONED_METADATA: 21,
+  PARTITIONED_METADATA_RESPONSE: 22,
   LOOKUP: 23,
   LOOKUP_RESPONSE: 24,
   REACHED_END_OF_TOPIC: 27,
@@ -144,6 +146,15 @@ export type Incoming =
       readonly error: number | undefined
       readonly message: string | undefined
       readonly proxyThroughServiceUrl: boolean
+    }
+  | {
+      readonly type: typeof CommandType.PARTITIONED_METADATA_RESPONSE
+      readonly requestId: number
+      /** 0 for a topic that is not partitioned. */
+      readonly partitions: number
+      readonly failed: boolean
+      readonly error: number | undefined
+      readonly message: string | undefined
     }
   | { readonly type: typeof CommandType.REACHED_END_OF_TOPIC; readonly consumerId: number }
   | { readonly type: typeof CommandType.AUTH_CHALLENGE }
@@ -318,6 +329,23 @@ export const decodeCommand = (bytes: Uint8Array): Incoming | undefined => {
         proxyThroughServiceUrl
       }
     }
+    case CommandType.PARTITIONED_METADATA_RESPONSE: {
+      let requestId = 0
+      let partitions = 0
+      let failed = false
+      let error: number | undefined
+      let message: string | undefined
+      for (let tag = r.tag(); tag !== undefined; tag = r.tag()) {
+        if (tag.field === 1) partitions = r.uint()
+        else if (tag.field === 2) requestId = r.uint()
+        // LookupType: 0 Success, 1 Failed.
+        else if (tag.field === 3) failed = r.uint() === 1
+        else if (tag.field === 4) error = r.uint()
+        else if (tag.field === 5) message = r.string()
+        else r.skip(tag.wire)
+      }
+      return { type, requestId, partitions, failed, error, message }
+    }
     default:
       return undefined
   }
@@ -348,6 +376,11 @@ export const encode = {
 
   ping: () => base(CommandType.PING, () => {}),
   pong: () => base(CommandType.PONG, () => {}),
+
+  partitionedMetadata: (topic: string, requestId: number) =>
+    base(CommandType.PARTITIONED_METADATA, (w) => {
+      w.string(1, topic).uint(2, requestId)
+    }),
 
   lookup: (topic: string, requestId: number, authoritative: boolean) =>
     base(CommandType.LOOKUP, (w) => {

@@ -321,6 +321,7 @@ export class BinaryConnection {
       case CommandType.SUCCESS:
       case CommandType.PRODUCER_SUCCESS:
       case CommandType.LOOKUP_RESPONSE:
+      case CommandType.PARTITIONED_METADATA_RESPONSE:
         this.answer(command.requestId, command)
         return
       case CommandType.ERROR: {
