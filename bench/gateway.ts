@@ -420,9 +420,8 @@ const profileCategories: ReadonlyArray<readonly [string, (frames: ReadonlyArray<
     (f) => f.some((x) => /^send@.*ws\/lib\/websocket/.test(x)) && f.some((x) => x.includes("/PulsarBroker.ts"))
   ],
   ["Pulsar adapter: envelope JSON, base64, answers/deliveries", (f) => f.some((x) => x.includes("/PulsarBroker.ts"))],
-  ["Pulsar binary adapter: CRC32C of each message", (f) => f.some((x) => x.startsWith("crc32c@"))],
   [
-    "Pulsar binary adapter: frames, protobuf, producers and consumers",
+    "Pulsar binary adapter: frames, CRC32C, protobuf, producers and consumers",
     (f) => f.some((x) => x.includes("/broker/binary/"))
   ],
   ["client socket: ws framing (acks, export frames)", (f) => f.some((x) => /^send@.*ws\/lib\/websocket/.test(x))],

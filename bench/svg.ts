@@ -28,11 +28,11 @@ const escape = (text: string) =>
 const label = (value: number) =>
   value.toLocaleString("en-US", { maximumFractionDigits: value >= 100 ? 0 : value >= 10 ? 1 : 2 })
 
-/** A round upper bound for the axis: 1, 2 or 5 times a power of ten, at or above `max`. */
+/** A round upper bound for the axis at or above `max`, fifths of which are round too. */
 const niceCeiling = (max: number) => {
   if (!(max > 0)) return 1
   const power = 10 ** Math.floor(Math.log10(max))
-  return ([1, 2, 5, 10].find((step) => step * power >= max) ?? 10) * power
+  return ([1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10].find((step) => step * power >= max) ?? 10) * power
 }
 
 export const barChart = (chart: BarChart): string => {
