@@ -24,7 +24,7 @@
  *   node bench/memory.ts [--scenarios idle,import1,export1,import100,close1000,stalled]
  *     [--transport binary|websocket] [--entry src/programs/main.ts|dist/command/main.js] [--node-flags="--max-semi-space-size=1 --trace-gc"]
  *     [--seconds 20] [--idle-seconds 10] [--window 64] [--connections 100] [--connection-window 16]
- *     [--close-connections 1000] [--export-records 20000] [--stalled-messages 200000]
+ *     [--close-connections 1000] [--export-records 20000] [--stalled-messages 1000000]
  *     [--sample-ms 100] [--charts docs/charts] [--snapshots /tmp/DIR] [--out /tmp/DIR]
  *   node bench/memory.ts --replot /tmp/DIR --charts docs/charts   (charts again from a run's --out)
  *
@@ -73,7 +73,7 @@ const { values: flags } = parseArgs({
     "connection-window": { type: "string", default: "16" },
     "close-connections": { type: "string", default: "1000" },
     "export-records": { type: "string", default: "20000" },
-    "stalled-messages": { type: "string", default: "200000" },
+    "stalled-messages": { type: "string", default: "1000000" },
     "sample-ms": { type: "string", default: "100" },
     charts: { type: "string" },
     snapshots: { type: "string" },
