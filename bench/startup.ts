@@ -18,16 +18,19 @@
  *   bundle-min      the same, minified
  *   bundle-maps     the bundle with --enable-source-maps
  *   bundle-cache    the bundle with Node's compile cache (NODE_COMPILE_CACHE, warmed before round 1)
- *   bin             node bin/tg-gateway.js: the command as it is installed and started
- * The bundles are built by this script into dist/bench-* and removed at the end; `tsc` and `bin`
- * use what `npm run build` left in dist/. Usage:
+ *   installed       bin/tg-gateway.js as an installed package or the image runs it: bin/, the bundle
+ *                   in dist/command/ and package.json copied to a directory without src/ (so it
+ *                   never falls back to the sources while someone edits them), with its compile
+ *                   cache and stack trace mapping
+ * The bundles are built by this script into dist/bench-* and removed at the end; `tsc` uses what
+ * `npm run build` left in dist/. Usage:
  *
  *   source scripts/node-env.sh && npm run build
  *   node bench/startup.ts [--rounds 15] [--warmup 1] [--ways src,tsc,bundle,...]
  *     [--cases help,serve,import] [--json FILE] [--chart docs/charts/startup.svg]
  */
 import { spawn } from "node:child_process"
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs"
+import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { parseArgs } from "node:util"
@@ -44,7 +47,7 @@ const { values: options } = parseArgs({
   options: {
     rounds: { type: "string", default: "15" },
     warmup: { type: "string", default: "1" },
-    ways: { type: "string", default: "src,tsc,bundle-index,bundle,bundle-min,bundle-maps,bundle-cache,bin" },
+    ways: { type: "string", default: "src,tsc,bundle-index,bundle,bundle-min,bundle-maps,bundle-cache,installed" },
     cases: { type: "string", default: "help,serve,import" },
     json: { type: "string" },
     chart: { type: "string" }
@@ -71,7 +74,7 @@ const allWays: ReadonlyArray<Way> = [
   { name: "bundle-min", nodeArgs: [bundleMain("bench-min")] },
   { name: "bundle-maps", nodeArgs: ["--enable-source-maps", bundleMain("bench-bundle")] },
   { name: "bundle-cache", nodeArgs: [bundleMain("bench-bundle")], env: { NODE_COMPILE_CACHE: compileCache } },
-  { name: "bin", nodeArgs: [join(root, "bin/tg-gateway.js")] }
+  { name: "installed", nodeArgs: [join(scratch, "installed/bin/tg-gateway.js")] }
 ]
 const ways = options.ways.split(",").map((name) => {
   const way = allWays.find((candidate) => candidate.name === name)
@@ -86,8 +89,17 @@ const builds: Record<string, { outdir: string; moduleImports?: boolean; minify?:
   "bench-bundle": { outdir: "dist/bench-bundle" },
   "bench-min": { outdir: "dist/bench-min", minify: true }
 }
+const installing = ways.some((way) => way.name === "installed")
 for (const [directory, build] of Object.entries(builds)) {
-  if (ways.some((way) => way.nodeArgs.includes(bundleMain(directory)))) await bundleCommand(build)
+  const used = ways.some((way) => way.nodeArgs.includes(bundleMain(directory)))
+  if (used || (installing && directory === "bench-bundle")) await bundleCommand(build)
+}
+if (installing) {
+  const installed = join(scratch, "installed")
+  cpSync(join(root, "bin"), join(installed, "bin"), { recursive: true })
+  cpSync(join(root, "dist/bench-bundle"), join(installed, "dist/command"), { recursive: true })
+  cpSync(join(root, "package.json"), join(installed, "package.json"))
+  symlinkSync(join(root, "node_modules"), join(installed, "node_modules"))
 }
 
 // The environment every run gets: no compile cache unless the way asks for it, English, quiet.
@@ -242,21 +254,6 @@ rmSync(scratch, { recursive: true, force: true })
 // Not left in dist/, which `npm pack` would take whole.
 for (const build of Object.values(builds)) rmSync(join(root, build.outdir), { recursive: true, force: true })
 
-// bin/tg-gateway.js runs the sources instead of the bundle while a file under src/ is newer.
-const newestSource = Math.max(
-  ...readdirSync(join(root, "src"), { recursive: true, withFileTypes: true })
-    .filter((entry) => entry.isFile())
-    .map((entry) => statSync(join(entry.parentPath, entry.name)).mtimeMs)
-)
-const bundleBuilt = existsSync(join(root, "dist/command/main.js"))
-  ? statSync(join(root, "dist/command/main.js")).mtimeMs
-  : 0
-if (ways.some((way) => way.name === "bin") && newestSource > bundleBuilt) {
-  console.warn(
-    "\nwarning: a file under src/ is newer than dist/command/: bin ran the sources for part of the run or all of it"
-  )
-}
-
 const cpuAfter = cpuTimes()
 const busy = 1 - (cpuAfter.idle - cpuBefore.idle) / (cpuAfter.total - cpuBefore.total)
 const loadAfter = readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ")
@@ -318,7 +315,7 @@ const targets: ReadonlyArray<[string, keyof StartupResult, number, string]> = [
   ["serve idle RSS", "serveIdleMib", 64, "MiB"],
   ["import first frame", "importFirstFrameMs", 250, "ms"]
 ]
-const chosen = results.find((r) => r.way === "bin") ?? results.at(-1)!
+const chosen = results.find((r) => r.way === "installed") ?? results.at(-1)!
 console.log(`\nTargets, for ${chosen.way}:`)
 for (const [title, field, limit, unit] of targets) {
   const value = chosen[field] as number
