@@ -42,6 +42,9 @@
  *       so that the publisher is never what limits a consumer; otherwise by the bare producer.
  *       The memory phase runs once per gateway variant, each on a fresh process.)
  *     [--chart FILE]     (an SVG bar chart of the median msgs/s per variant, import and export)
+ *     [--json FILE]      (the figures the targets need, for bench/all.ts: per variant the msgs/s of
+ *                         every round, how busy the machine was in it, the medians and CPU per frame;
+ *                         per gateway variant its peak RSS after the rounds and its memory phase)
  *
  * The native client is the `pulsar-client` wheel from PyPI (its C++ core inside), installed on
  * first use into a venv at ~/.cache/tg-gateway/bench-venv. It runs as a long-lived helper, so its
@@ -96,7 +99,8 @@ const { values: flags } = parseArgs({
     "node-flags": { type: "string", default: "" },
     "server-log": { type: "string" },
     variants: { type: "string", default: "gateway,bare" },
-    chart: { type: "string" }
+    chart: { type: "string" },
+    json: { type: "string" }
   }
 })
 
@@ -126,6 +130,7 @@ if (relayMode !== undefined && relayMode !== "translate" && relayMode !== "forwa
 const repoRoot = fileURLToPath(new URL("..", import.meta.url))
 const pulsarUrl = process.env["PULSAR_URL"] ?? "pulsar://127.0.0.1:6650"
 const chartFile = flags.chart
+const jsonFile = flags.json
 
 const knownVariants = ["gateway", "gateway-binary", "gateway-websocket", "bare", "native", "native-batched"] as const
 type Variant = (typeof knownVariants)[number] | "relay"
@@ -880,6 +885,11 @@ interface VariantSummary {
   readonly rate: number
   /** Median CPU ms per frame of the gateway (or relay) process; NaN for clients alone. */
   readonly serverCpu: number
+  /** Frames per second of each measured round, in the order they ran. */
+  readonly rates: ReadonlyArray<number>
+  /** Share of both cores busy during each round, and cores used by other processes in it. */
+  readonly machineBusy: ReadonlyArray<number>
+  readonly otherCores: ReadonlyArray<number>
 }
 
 const summarize = (what: string, measured: ReadonlyArray<Round>, count: number) => {
@@ -900,7 +910,15 @@ const summarize = (what: string, measured: ReadonlyArray<Round>, count: number) 
     )
   }
   const summaries = new Map<Variant, VariantSummary>()
-  for (const side of sides) summaries.set(side, { rate: median(rates(side)), serverCpu: cpu(side, (c) => c.gateway) })
+  for (const side of sides) {
+    summaries.set(side, {
+      rate: median(rates(side)),
+      serverCpu: cpu(side, (c) => c.gateway),
+      rates: rates(side),
+      machineBusy: of(side).map((r) => r.cpu.machineBusy),
+      otherCores: of(side).map((r) => r.cpu.others / r.millis)
+    })
+  }
   const yardsticks = (["bare", "native"] as const).filter((side) => summaries.has(side))
   for (const side of sides) {
     const { rate } = summaries.get(side)!
@@ -1211,6 +1229,63 @@ const writeChart = async (
   console.log(`Chart written to ${file}`)
 }
 
+const kibToMib = (kb: number) => kb / 1024
+
+/** `--json FILE`: rates in frames/s, CPU in µs per frame, memory in MiB, busy as a share 0..1. */
+const writeResults = async (
+  file: string,
+  imports: ReadonlyMap<Variant, VariantSummary> | undefined,
+  exports: ReadonlyMap<Variant, VariantSummary> | undefined,
+  peaks: ReadonlyMap<Variant, number>,
+  floods: ReadonlyMap<
+    Variant,
+    { readonly peak: number; readonly rate: number; readonly idle: number; readonly connected: number }
+  >,
+  floodFailures: ReadonlyMap<Variant, string>
+) => {
+  const phase = (of: ReadonlyMap<Variant, VariantSummary> | undefined) =>
+    of === undefined
+      ? undefined
+      : Object.fromEntries(
+          [...of].map(([variant, summary]) => [
+            variant,
+            {
+              medianRate: summary.rate,
+              serverCpuMicrosPerFrame: (summary.serverCpu * 1000) / frameCount,
+              rates: summary.rates,
+              machineBusy: summary.machineBusy,
+              otherCores: summary.otherCores
+            }
+          ])
+        )
+  const results = {
+    frames: frameCount,
+    triplesPerFrame,
+    rounds,
+    warmup,
+    connections,
+    variants,
+    import: phase(imports),
+    export: phase(exports),
+    peakMibAfterRounds: Object.fromEntries([...peaks].map(([variant, kb]) => [variant, kibToMib(kb)])),
+    memoryPhase: Object.fromEntries(
+      [...floods].map(([variant, flood]) => [
+        variant,
+        {
+          idleMib: kibToMib(flood.idle),
+          connectedMib: kibToMib(flood.connected),
+          peakMib: kibToMib(flood.peak),
+          rate: flood.rate
+        }
+      ])
+    ),
+    memoryPhaseFailures: Object.fromEntries(floodFailures)
+  }
+  await mkdir(dirname(file), { recursive: true })
+  await writeFile(file, JSON.stringify(results, null, 2) + "\n")
+  console.log(`Results written to ${file}`)
+}
+
 const main = async () => {
   const version = await fetch(`${httpUrl}/admin/v2/brokers/version`).then((r) => r.text())
   const cpuList = cpus()
@@ -1235,7 +1310,7 @@ const main = async () => {
   let imports: ReadonlyMap<Variant, VariantSummary> | undefined
   let exports: ReadonlyMap<Variant, VariantSummary> | undefined
   const peaks = new Map<Variant, number>()
-  const floods = new Map<Variant, { peak: number; rate: number }>()
+  const floods = new Map<Variant, { peak: number; rate: number; idle: number; connected: number }>()
   if (phases.has("import") || phases.has("export")) {
     const gateways = new Map<Variant, Gateway>()
     let relay: Gateway | undefined
@@ -1285,8 +1360,8 @@ const main = async () => {
   if (phases.has("memory")) {
     for (const variant of gatewayVariants) {
       try {
-        const { after, total, seconds } = await memoryPhase(flow, topic, frames, variant)
-        floods.set(variant, { peak: after.peak, rate: total / seconds })
+        const { idle, connected, after, total, seconds } = await memoryPhase(flow, topic, frames, variant)
+        floods.set(variant, { peak: after.peak, rate: total / seconds, idle: idle.rss, connected: connected.rss })
       } catch (error) {
         // One adapter failing under the load is a result to report, not a reason to lose the others.
         const message = error instanceof Error ? error.message : String(error)
@@ -1297,6 +1372,7 @@ const main = async () => {
     }
   }
   finalSummary(imports, exports, peaks, floods, floodFailures)
+  if (jsonFile !== undefined) await writeResults(jsonFile, imports, exports, peaks, floods, floodFailures)
   console.log(
     `\nLoad average at the end: ${loadavg()
       .map((x) => x.toFixed(2))

@@ -25,13 +25,15 @@
  *     [--transport binary|websocket] [--entry src/programs/main.ts|dist/command/main.js] [--node-flags="--max-semi-space-size=1 --trace-gc"]
  *     [--seconds 20] [--idle-seconds 10] [--window 64] [--connections 100] [--connection-window 16]
  *     [--close-connections 1000] [--export-records 20000] [--stalled-messages 1000000]
- *     [--sample-ms 100] [--charts docs/charts] [--snapshots /tmp/DIR] [--out /tmp/DIR]
+ *     [--sample-ms 100] [--charts docs/charts] [--snapshots /tmp/DIR] [--out /tmp/DIR] [--json FILE]
  *   node bench/memory.ts --replot /tmp/DIR --charts docs/charts   (charts again from a run's --out)
  *
  * `--snapshots DIR` also takes heap snapshots (SIGUSR2 with --heapsnapshot-signal): at the end of
  * idle, and at the busiest moment of the other scenarios; writing one stops the gateway for
  * seconds and holds a copy of the heap, so RSS figures of such a run are not the ones to quote.
  * `--charts DIR` writes memory-<scenario>.svg for import1, import100, close1000 and stalled.
+ * `--json FILE` writes each scenario's figures for bench/all.ts: peak RSS, RSS when settled, its
+ * target, the stalled exporter's RSS range, and how busy the machine was meanwhile.
  * PULSAR_HTTP_URL (default http://127.0.0.1:8080) and PULSAR_URL (default pulsar://127.0.0.1:6650).
  */
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs"
@@ -78,6 +80,7 @@ const { values: flags } = parseArgs({
     charts: { type: "string" },
     snapshots: { type: "string" },
     out: { type: "string" },
+    json: { type: "string" },
     replot: { type: "string" }
   }
 })
@@ -551,6 +554,41 @@ const describeRun = (scenario: Scenario, run: ScenarioRun) => {
   }
 }
 
+/** Busy and total jiffies of the whole machine, from /proc/stat. */
+const machineTicks = () => {
+  const fields = readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/).slice(1, 9).map(Number)
+  const total = fields.reduce((a, b) => a + b, 0)
+  // idle and iowait
+  return { busy: total - (fields[3] ?? 0) - (fields[4] ?? 0), total }
+}
+
+/** `--json FILE`: sizes in MiB; `machineBusy` is the share of all cores busy during the scenario, 0..1. */
+const resultOf = (run: ScenarioRun, machineBusy: number) => {
+  const scenario = scenarios[run.name]!
+  const settled = run.samples.length === 0 ? undefined : nearest(run.samples, run.settledT)
+  const last = run.samples.at(-1)
+  return {
+    name: run.name,
+    title: scenario.title,
+    targetMib: scenario.targetMib ?? null,
+    peakMib: mibOfKb(run.peakKb),
+    settledMib: settled === undefined ? null : mibOfKb(settled.rss),
+    lastMib: last === undefined ? null : mibOfKb(last.rss),
+    flatness:
+      run.flatness === undefined
+        ? null
+        : {
+            beforeMib: mibOfKb(run.flatness.beforeKb),
+            minMib: mibOfKb(run.flatness.minKb),
+            maxMib: mibOfKb(run.flatness.maxKb),
+            growth: (run.flatness.maxKb - run.flatness.beforeKb) / run.flatness.beforeKb
+          },
+    failed: run.notes.some((note) => note.startsWith("failed:")),
+    notes: run.notes,
+    machineBusy
+  }
+}
+
 const summaryTable = (runs: ReadonlyArray<ScenarioRun>) => {
   const lines = [
     "| scenario | peak RSS (VmHWM) | target | verdict | heap used / total at peak | external | arrayBuffers | code space | RSS anonymous / file-backed at peak |",
@@ -614,15 +652,23 @@ const main = async () => {
         .join(" ")}; records in ${outDir}`
   )
   const runs: Array<ScenarioRun> = []
+  const results: Array<ReturnType<typeof resultOf>> = []
   for (const name of scenarioNames) {
     const scenario = scenarios[name]
     if (scenario === undefined) throw new Error(`no scenario ${name}; there are ${Object.keys(scenarios).join(", ")}`)
+    const before = machineTicks()
     const run = await runScenario(name, scenario)
+    const after = machineTicks()
     runs.push(run)
+    results.push(resultOf(run, (after.busy - before.busy) / (after.total - before.total)))
     writeFileSync(join(outDir, `${name}.run.json`), JSON.stringify(run))
     if (["import1", "import100", "close1000", "stalled", "export1"].includes(name)) writeChart(run)
   }
   console.log(`\n${summaryTable(runs)}`)
+  if (flags.json !== undefined) {
+    writeFileSync(flags.json, JSON.stringify({ transport, entry: flags.entry, scenarios: results }, null, 2) + "\n")
+    console.log(`results: ${flags.json}`)
+  }
   for (const run of runs) {
     for (const entry of run.notes.filter((n) => n.startsWith("heap snapshot "))) {
       const path = entry.slice(entry.indexOf(":") + 1)

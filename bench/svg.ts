@@ -105,3 +105,106 @@ export const barChart = (chart: BarChart): string => {
   parts.push("</svg>")
   return parts.join("\n") + "\n"
 }
+
+export interface RoundsPanel {
+  /** E.g. import or export. */
+  readonly name: string
+  /** One value per round, in the order the rounds ran; NaN leaves the point out. */
+  readonly series: ReadonlyArray<BarSeries>
+}
+
+export interface RoundsChart {
+  readonly title: string
+  readonly subtitle?: string
+  readonly unit: string
+  readonly panels: ReadonlyArray<RoundsPanel>
+}
+
+/**
+ * One line per series over the rounds of a run, a panel per category side by side on one scale,
+ * so that the spread of single rounds shows beside the medians a bar chart gives. A series keeps
+ * its colour in every panel.
+ */
+export const roundsChart = (chart: RoundsChart): string => {
+  const panelWidth = 340
+  const panelGap = 30
+  const axisRoom = 70
+  // Room for the panels' names under the titles.
+  const top = chart.subtitle === undefined ? 70 : 88
+  const plotHeight = 240
+  const legendRowHeight = 20
+  const names = [...new Set(chart.panels.flatMap((panel) => panel.series.map((s) => s.name)))]
+  const plotsWidth = chart.panels.length * (panelWidth + panelGap) - panelGap
+  const titleWidth = Math.max(chart.title.length * 15 * 0.55, (chart.subtitle?.length ?? 0) * 12 * 0.55) + 40
+  const width = Math.ceil(Math.max(axisRoom + plotsWidth + 20, titleWidth))
+  const left = Math.round(Math.max(axisRoom, (width - plotsWidth) / 2))
+  const height = top + plotHeight + 60 + names.length * legendRowHeight
+  const values = chart.panels.flatMap((panel) => panel.series.flatMap((s) => s.values)).filter(Number.isFinite)
+  const ceiling = niceCeiling(Math.max(0, ...values))
+  const y = (value: number) => Math.round((top + plotHeight - (value / ceiling) * plotHeight) * 10) / 10
+  const colourOf = (name: string) => palette[names.indexOf(name) % palette.length]
+
+  const parts: Array<string> = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" ` +
+      `viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`,
+    `<rect width="${width}" height="${height}" fill="#ffffff"/>`,
+    `<text x="${width / 2}" y="24" text-anchor="middle" font-size="15" font-weight="bold">${escape(chart.title)}</text>`
+  ]
+  if (chart.subtitle !== undefined) {
+    parts.push(`<text x="${width / 2}" y="44" text-anchor="middle" fill="#555555">${escape(chart.subtitle)}</text>`)
+  }
+  parts.push(
+    `<text x="${left - 54}" y="${top + plotHeight / 2}" text-anchor="middle" fill="#555555" ` +
+      `transform="rotate(-90 ${left - 54} ${top + plotHeight / 2})">${escape(chart.unit)}</text>`
+  )
+  chart.panels.forEach((panel, p) => {
+    const panelLeft = left + p * (panelWidth + panelGap)
+    const rounds = Math.max(1, ...panel.series.map((s) => s.values.length))
+    // Rounds sit in the middle of equal slots, so that one round alone is not on the axis.
+    const x = (round: number) => Math.round(panelLeft + ((round + 0.5) / rounds) * panelWidth)
+    for (let i = 0; i <= 5; i++) {
+      const value = (ceiling * i) / 5
+      parts.push(
+        `<line x1="${panelLeft}" x2="${panelLeft + panelWidth}" y1="${y(value)}" y2="${y(value)}" stroke="#dddddd"/>`
+      )
+      if (p === 0) {
+        parts.push(`<text x="${left - 6}" y="${y(value) + 4}" text-anchor="end" fill="#555555">${label(value)}</text>`)
+      }
+    }
+    for (let round = 0; round < rounds; round++) {
+      parts.push(
+        `<text x="${x(round)}" y="${top + plotHeight + 16}" text-anchor="middle" fill="#555555">${round + 1}</text>`
+      )
+    }
+    parts.push(
+      `<line x1="${panelLeft}" x2="${panelLeft + panelWidth}" y1="${top + plotHeight}" y2="${top + plotHeight}" stroke="#555555"/>`,
+      `<text x="${panelLeft + panelWidth / 2}" y="${top - 12}" text-anchor="middle" font-weight="bold">${escape(panel.name)}</text>`,
+      `<text x="${panelLeft + panelWidth / 2}" y="${top + plotHeight + 32}" text-anchor="middle" fill="#555555">round</text>`
+    )
+    for (const series of panel.series) {
+      const points = series.values.flatMap((value, round) => (Number.isFinite(value) ? [[x(round), y(value)]] : []))
+      const colour = colourOf(series.name)
+      if (points.length > 1) {
+        parts.push(
+          `<polyline points="${points.map(([px, py]) => `${px},${py}`).join(" ")}" fill="none" stroke="${colour}" stroke-width="2"/>`
+        )
+      }
+      series.values.forEach((value, round) => {
+        if (!Number.isFinite(value)) return
+        parts.push(
+          `<circle cx="${x(round)}" cy="${y(value)}" r="3.5" fill="${colour}">` +
+            `<title>${escape(`${series.name}, ${panel.name} round ${round + 1}: ${label(value)} ${chart.unit}`)}</title></circle>`
+        )
+      })
+    }
+  })
+  names.forEach((name, s) => {
+    const rowY = top + plotHeight + 60 + s * legendRowHeight
+    parts.push(
+      `<rect x="${left}" y="${rowY - 10}" width="12" height="12" fill="${colourOf(name)}"/>`,
+      `<text x="${left + 18}" y="${rowY}">${escape(name)}</text>`
+    )
+  })
+  parts.push("</svg>")
+  return parts.join("\n") + "\n"
+}
