@@ -116,6 +116,29 @@ describe("PULSAR_TRANSPORT and PULSAR_URL", () => {
     })
   )
 
+  it.live("a binary port that does not answer while the admin API does names PULSAR_TRANSPORT=websocket", () =>
+    Effect.gen(function* () {
+      const admin = yield* readyAdmin
+      const error = yield* Effect.flip(
+        makePulsarBinaryBroker({ serviceUrl: "pulsar://127.0.0.1:9", httpUrl: admin.url, connectTimeout: "5 seconds" })
+          .ping
+      )
+      assert.strictEqual(error._tag, "BrokerUnavailable")
+      assert.include(error.message, "broker unreachable at pulsar://127.0.0.1:9")
+      assert.include(error.message, `the admin API at ${admin.url} answers`)
+      assert.include(error.message, "set PULSAR_TRANSPORT=websocket")
+      // Neither answers: no such advice.
+      const neither = yield* Effect.flip(
+        makePulsarBinaryBroker({
+          serviceUrl: "pulsar://127.0.0.1:9",
+          httpUrl: "http://127.0.0.1:9",
+          connectTimeout: "5 seconds"
+        }).ping
+      )
+      assert.notInclude(neither.message, "PULSAR_TRANSPORT")
+    }).pipe(Effect.scoped)
+  )
+
   it("TLS files need a pulsar+ssl:// PULSAR_URL or an https:// PULSAR_HTTP_URL; the other checks are the WebSocket adapter's", () => {
     const base = { httpUrl: "http://127.0.0.1:8080", tls: { caFile: "/ca.pem" } }
     const plain = binarySecurityProblem({ ...base, serviceUrl: "pulsar://127.0.0.1:6650" })

@@ -703,6 +703,24 @@ export const makePulsarBinaryBroker = (config: PulsarBinaryBrokerConfig): Broker
       })
     ),
     Effect.flatMap((connection) => connection.close(connectionCloseBound)),
+    // A deployment that reaches only the broker's web port (a Pulsar WebSocket proxy in front)
+    // is told which setting fits it, rather than only that the binary port did not answer.
+    Effect.catchTag("BrokerUnavailable", (unreachable) =>
+      admin.ping.pipe(
+        Effect.matchEffect({
+          onFailure: () => Effect.fail(unreachable),
+          onSuccess: () =>
+            Effect.fail(
+              new BrokerUnavailable({
+                url: unreachable.url,
+                reason:
+                  `${unreachable.reason}, while the admin API at ${config.adminUrl ?? config.httpUrl} answers: ` +
+                  "where only the web port can be reached (as behind a Pulsar WebSocket proxy), set PULSAR_TRANSPORT=websocket"
+              })
+            )
+        })
+      )
+    ),
     Effect.andThen(admin.ping)
   )
 
