@@ -19,6 +19,9 @@
  *   npm run bench                       # the full set, about 20 minutes (see docs/benchmarks.md)
  *   npm run bench -- --quick            # a smoke run of a few minutes: few rounds, short loads
  *   node bench/all.ts [--quick] [--steps startup,gateway,memory] [--charts DIR] [--out DIR]
+ *     [--entry bin/tg-gateway.js]   (what the memory step's gateway runs: by default the command's
+ *                                    launcher, which runs the bundle in dist/command/ when it is
+ *                                    newer than every file under src/, else the sources)
  *   node bench/all.ts --summarize DIR   (the table and the per-round chart again from a run's --out)
  *
  * `--charts DIR` (default docs/charts; with --quick, <out>/charts, so that a smoke run never
@@ -28,7 +31,16 @@
  * step's JSON results and its full output (<step>.log), and summary.md.
  */
 import { spawn } from "node:child_process"
-import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs"
+import {
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync
+} from "node:fs"
 import { loadavg } from "node:os"
 import { join, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
@@ -41,6 +53,7 @@ const { values: flags } = parseArgs({
     steps: { type: "string", default: "startup,gateway,memory" },
     charts: { type: "string" },
     out: { type: "string" },
+    entry: { type: "string", default: "bin/tg-gateway.js" },
     summarize: { type: "string" }
   }
 })
@@ -52,6 +65,20 @@ const quick = flags.quick === true
 const outDir = resolve(flags.summarize ?? flags.out ?? `/tmp/tg-bench-${Date.now().toString(36)}`)
 const chartDir = resolve(repoRoot, flags.charts ?? (quick ? join(outDir, "charts") : "docs/charts"))
 const stepNames = (flags.steps ?? "").split(",").map((step) => step.trim())
+const memoryEntry = flags.entry ?? "bin/tg-gateway.js"
+
+/** What bin/tg-gateway.js runs, by its own rule: the bundle when no source is newer. */
+const launcherRuns = () => {
+  const bundle = join(repoRoot, "dist/command/main.js")
+  if (!existsSync(bundle)) return "the sources (no bundle; npm run build makes one)"
+  let newestSource = 0
+  for (const entry of readdirSync(join(repoRoot, "src"), { recursive: true, withFileTypes: true })) {
+    if (entry.isFile()) newestSource = Math.max(newestSource, statSync(join(entry.parentPath, entry.name)).mtimeMs)
+  }
+  return statSync(bundle).mtimeMs >= newestSource
+    ? "the bundle in dist/command/"
+    : "the sources (a file under src/ is newer than the bundle; npm run build makes it current)"
+}
 
 // ---------------------------------------------------------------------------------------------
 // What each step runs
@@ -116,6 +143,8 @@ const steps: ReadonlyArray<Step> = [
             ["--stalled-messages", "20000"]
           ].flat()
         : []),
+      "--entry",
+      memoryEntry,
       "--out",
       join(outDir, "memory"),
       "--json",
@@ -145,6 +174,7 @@ interface StepRun {
   readonly machineBusy: number
   readonly loadBefore: string
   readonly loadAfter: string
+  readonly note?: string
 }
 
 const loadText = () =>
@@ -155,6 +185,15 @@ const loadText = () =>
 const runStep = async (step: Step): Promise<StepRun> => {
   const args = [step.script, ...step.args()]
   console.log(`\n=== ${step.name}: node ${args.join(" ")}`)
+  const note =
+    step.name !== "memory"
+      ? undefined
+      : memoryEntry === "bin/tg-gateway.js"
+        ? `the gateway ran bin/tg-gateway.js, which ran ${launcherRuns()}`
+        : `the gateway ran ${memoryEntry}`
+  if (note !== undefined) console.log(`=== ${note}`)
+  // A failed step must not leave an earlier run's figures to be summarized as its own.
+  rmSync(resultFile(step.name), { force: true })
   const log = createWriteStream(join(outDir, `${step.name}.log`))
   const before = machineTicks()
   const loadBefore = loadText()
@@ -175,7 +214,8 @@ const runStep = async (step: Step): Promise<StepRun> => {
       show(Buffer.from(`${String(error)}\n`))
       done(null)
     })
-    child.once("exit", (code) => done(code))
+    // "close", not "exit": the output has been read to its end too.
+    child.once("close", (code) => done(code))
   })
   log.end()
   const after = machineTicks()
@@ -185,7 +225,8 @@ const runStep = async (step: Step): Promise<StepRun> => {
     seconds: (performance.now() - started) / 1000,
     machineBusy: (after.busy - before.busy) / (after.total - before.total),
     loadBefore,
-    loadAfter: loadText()
+    loadAfter: loadText(),
+    ...(note === undefined ? {} : { note })
   }
   console.log(`=== ${step.name}: exit ${exitCode} after ${run.seconds.toFixed(0)} s`)
   return run
@@ -453,7 +494,8 @@ const summarize = (runs: ReadonlyArray<StepRun>) => {
       (run) =>
         `- ${run.name}: ${run.exitCode === 0 ? "finished" : `**failed** (exit ${run.exitCode})`} in ` +
         `${fmt(run.seconds / 60, 1)} min; machine ${busyText(run.machineBusy)} meanwhile, ` +
-        `load average ${run.loadBefore} before, ${run.loadAfter} after`
+        `load average ${run.loadBefore} before, ${run.loadAfter} after` +
+        (run.note === undefined ? "" : `; ${run.note}`)
     )
   ]
   const text = lines.join("\n") + "\n"
