@@ -19,6 +19,7 @@ import { connect } from "../support/gateway.ts"
 import { linesIn } from "../support/outputLines.ts"
 import { exitOf, freePort, serveProcess } from "../support/process.ts"
 import { testPulsarPingInterval } from "../support/pulsarScript.ts"
+import { pulsarServiceUrl } from "../support/binaryBrokers.ts"
 
 const bin = fileURLToPath(new URL("../../bin/tg-gateway.js", import.meta.url))
 const directory = mkdtempSync(join(tmpdir(), "tg-export-reconnect-"))
@@ -37,6 +38,7 @@ describe("export through a gateway killed and started again", () => {
         const env = {
           BROKER: "pulsar",
           PULSAR_HTTP_URL: inject("pulsarHttpUrl"),
+          PULSAR_URL: pulsarServiceUrl(),
           PULSAR_PING_INTERVAL: testPulsarPingInterval,
           GATEWAY_PORT: String(port),
           GATEWAY_HOST: "127.0.0.1",

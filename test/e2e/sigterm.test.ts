@@ -11,6 +11,7 @@ import { connect } from "../support/gateway.ts"
 import { storedOnTopic } from "../support/pulsarAdmin.ts"
 import { exitOf, freePort, serveProcess } from "../support/process.ts"
 import { testPulsarPingInterval } from "../support/pulsarScript.ts"
+import { pulsarServiceUrl } from "../support/binaryBrokers.ts"
 
 describe("tg-gateway serve and SIGTERM", () => {
   it.live(
@@ -24,6 +25,7 @@ describe("tg-gateway serve and SIGTERM", () => {
         const { child, output } = yield* serveProcess({
           BROKER: "pulsar",
           PULSAR_HTTP_URL: httpUrl,
+          PULSAR_URL: pulsarServiceUrl(httpUrl),
           PULSAR_PING_INTERVAL: testPulsarPingInterval,
           GATEWAY_PORT: String(port),
           GATEWAY_HOST: "127.0.0.1",
