@@ -192,8 +192,7 @@ export const makePulsarBinaryBroker = (config: PulsarBinaryBrokerConfig): Broker
               reason: `${what} of ${topic} had no answer within ${Duration.format(Duration.fromInputUnsafe(connectTimeout))}`
             })
           )
-      }),
-      Effect.onError(() => connection.close(connectionCloseBound))
+      })
     )
 
   /**
@@ -228,7 +227,7 @@ export const makePulsarBinaryBroker = (config: PulsarBinaryBrokerConfig): Broker
                 )
               : Effect.void
       ),
-      Effect.tapError(() => connection.close(connectionCloseBound))
+      Effect.onError(() => connection.close(connectionCloseBound))
     )
 
   /**
@@ -244,7 +243,7 @@ export const makePulsarBinaryBroker = (config: PulsarBinaryBrokerConfig): Broker
         const current = connection
         const answer = yield* ask(topic, current, "the lookup", (requestId) =>
           encode.lookup(topic, requestId, authoritative)
-        )
+        ).pipe(Effect.onError(() => current.close(connectionCloseBound)))
         if (answer.type !== CommandType.LOOKUP_RESPONSE) continue
         if (answer.response === LookupResponse.Failed) {
           yield* current.close(connectionCloseBound)
