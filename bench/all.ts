@@ -294,6 +294,8 @@ interface Row {
   readonly unit: string
   /** The limit and which side of it meets the target; undefined: reported, no target. */
   readonly target?: { readonly limit: number; readonly atMost: boolean }
+  /** What the figure comes from, e.g. the two rates of a ratio. */
+  readonly detail?: string
   readonly machine: string
 }
 
@@ -311,7 +313,8 @@ const digitsFor = (unit: string) => (unit === "" ? 2 : unit === "%" || unit === 
 
 const measuredText = (row: Row) =>
   Number.isFinite(row.value)
-    ? `${fmt(row.value, digitsFor(row.unit))}${row.unit === "" ? "" : ` ${row.unit}`}`
+    ? `${fmt(row.value, digitsFor(row.unit))}${row.unit === "" ? "" : ` ${row.unit}`}` +
+      (row.detail === undefined ? "" : ` (${row.detail})`)
     : "not measured"
 
 const targetText = (row: Row) =>
@@ -324,7 +327,9 @@ const verdictText = (row: Row) => {
   if (!Number.isFinite(row.value)) return "–"
   const { limit, atMost } = row.target
   const margin = atMost ? limit - row.value : row.value - limit
-  const by = `${fmt(Math.abs(margin), digitsFor(row.unit))}${row.unit === "" ? "" : ` ${row.unit}`}`
+  // A margin to a percentage is in points, not a percentage of it.
+  const unit = row.unit === "%" ? "points" : row.unit
+  const by = `${fmt(Math.abs(margin), digitsFor(row.unit))}${unit === "" ? "" : ` ${unit}`}`
   // A relative miss says how far off the target is; a percentage target is relative already.
   const share = row.unit === "%" || limit === 0 ? "" : ` (${fmt((Math.abs(margin) / limit) * 100, 0)} %)`
   return margin >= 0 ? `met by ${by}` : `**missed** by ${by}${share}`
@@ -379,26 +384,29 @@ const gatewayRows = (gateway: GatewayResults | undefined): Array<Row> => {
       const others = median(variants.flatMap((v) => rounds(v)?.otherCores ?? []))
       return Number.isFinite(busy) ? `${busyText(busy)}, others ${fmt(others, 1)} cores (median round)` : ""
     }
-    const ratio = (a: string, b: string) => (rounds(a)?.medianRate ?? NaN) / (rounds(b)?.medianRate ?? NaN)
+    const ratio = (a: string, b: string) => {
+      const [x, y] = [rounds(a)?.medianRate ?? NaN, rounds(b)?.medianRate ?? NaN]
+      return { value: x / y, detail: `${fmt(x, 0)} / ${fmt(y, 0)} msgs/s` }
+    }
     const client = phase === "import" ? "producer" : "consumer"
     rows.push(
       {
         figure: `${phase}: gateway (binary adapter) / bare WebSocket-API ${client}`,
-        value: ratio("gateway-binary", "bare"),
+        ...ratio("gateway-binary", "bare"),
         unit: "",
         target: { limit: 0.9, atMost: false },
         machine: machine("gateway-binary", "bare")
       },
       {
         figure: `${phase}: gateway (WebSocket adapter) / bare WebSocket-API ${client}`,
-        value: ratio("gateway-websocket", "bare"),
+        ...ratio("gateway-websocket", "bare"),
         unit: "",
         target: { limit: 0.9, atMost: false },
         machine: machine("gateway-websocket", "bare")
       },
       {
         figure: `${phase}: gateway (binary adapter) / native ${client}`,
-        value: ratio("gateway-binary", "native"),
+        ...ratio("gateway-binary", "native"),
         unit: "",
         target: { limit: 0.5, atMost: false },
         machine: machine("gateway-binary", "native")
