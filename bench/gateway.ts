@@ -60,14 +60,12 @@ import { type ChildProcess, execFileSync, spawn } from "node:child_process"
 import { once } from "node:events"
 import { appendFileSync, existsSync, mkdtempSync, writeFileSync } from "node:fs"
 import { mkdir, readdir, readFile, readlink, rm, writeFile } from "node:fs/promises"
-import { createServer } from "node:net"
 import { cpus, homedir, loadavg, tmpdir, totalmem } from "node:os"
 import { dirname, join } from "node:path"
 import { createInterface } from "node:readline"
 import { fileURLToPath } from "node:url"
 import { parseArgs } from "node:util"
 import { Effect, Fiber, Result } from "effect"
-import WebSocket from "ws"
 import {
   encodeFrame,
   encodeRecord,
@@ -81,6 +79,7 @@ import { makePulsarBroker } from "../src/layers/broker/PulsarBroker.ts"
 import type { Producer } from "../src/services/Broker.ts"
 import { triplesFrame } from "../test/support/frames.ts"
 import { ensureNamespace, storedOnTopic } from "../test/support/pulsarAdmin.ts"
+import { closeSocket, freePort, memoryOf, openSocket, pump, sleep, withTimeout } from "./support/gatewayChild.ts"
 import { barChart } from "./svg.ts"
 
 const { values: flags } = parseArgs({
@@ -156,27 +155,6 @@ const median = (xs: ReadonlyArray<number>): number => {
 const fmt = (n: number, digits = 0) =>
   n.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits })
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
-
-const withTimeout = <A>(promise: Promise<A>, ms: number, what: string): Promise<A> => {
-  let timer: NodeJS.Timeout | undefined
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what}: no result after ${ms} ms`)), ms)
-  })
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
-}
-
-const freePort = async (): Promise<number> => {
-  const server = createServer()
-  server.listen(0, "127.0.0.1")
-  await once(server, "listening")
-  const address = server.address()
-  const port = typeof address === "object" && address !== null ? address.port : 0
-  server.close()
-  await once(server, "close")
-  return port
-}
-
 const clockTicks = (() => {
   try {
     return Number(execFileSync("getconf", ["CLK_TCK"]).toString().trim()) || 100
@@ -184,13 +162,6 @@ const clockTicks = (() => {
     return 100
   }
 })()
-
-/** Kilobytes of VmRSS and VmHWM (peak RSS) from /proc. */
-const memoryOf = async (pid: number): Promise<{ rss: number; peak: number }> => {
-  const status = await readFile(`/proc/${pid}/status`, "utf8")
-  const field = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, "m").exec(status)?.[1] ?? NaN)
-  return { rss: field("VmRSS"), peak: field("VmHWM") }
-}
 
 /** CPU milliseconds (user + system) a process has used so far, from /proc/<pid>/stat. */
 const cpuMillisOf = async (pid: number): Promise<number> => {
@@ -468,75 +439,6 @@ const summarizeProfile = async (dir: string, pid: number) => {
     console.log(`    ${fmt((micros / busy) * 100, 1).padStart(5)} %  ${category}`)
   }
 }
-
-// ---------------------------------------------------------------------------------------------
-// Client sockets
-
-const openSocket = async (url: string): Promise<WebSocket> => {
-  const ws = new WebSocket(url, { perMessageDeflate: false })
-  await withTimeout(
-    new Promise<void>((resolve, reject) => {
-      ws.once("open", () => resolve())
-      ws.once("error", reject)
-      ws.once("unexpected-response", (_request, response) =>
-        reject(new Error(`${url}: HTTP ${response.statusCode} instead of an upgrade`))
-      )
-    }),
-    30_000,
-    `opening ${url}`
-  )
-  return ws
-}
-
-const closeSocket = async (ws: WebSocket) => {
-  if (ws.readyState === WebSocket.CLOSED) return
-  const closed = once(ws, "close")
-  ws.close(1000)
-  await withTimeout(closed, 30_000, "closing a client socket").catch(() => ws.terminate())
-}
-
-// ---------------------------------------------------------------------------------------------
-// Import: one client with a window of unanswered frames
-
-interface Answer {
-  readonly ack?: number
-  readonly nack?: number
-  readonly error?: { readonly message?: string }
-}
-
-/**
- * Sends frames over an open import socket, keeping at most `limit` unanswered, until `more()`
- * says stop; resolves with the number acked and the time of the last ack.
- */
-const pump = (
-  ws: WebSocket,
-  frames: ReadonlyArray<string>,
-  limit: number,
-  more: (sent: number) => boolean
-): Promise<{ acked: number; end: number }> =>
-  new Promise((resolve, reject) => {
-    let sent = 0
-    let acked = 0
-    const fill = () => {
-      while (sent - acked < limit && more(sent)) ws.send(frames[sent++ % frames.length]!)
-      if (acked === sent && !more(sent)) {
-        ws.off("message", onMessage)
-        resolve({ acked, end: performance.now() })
-      }
-    }
-    const onMessage = (data: WebSocket.RawData) => {
-      const answer = JSON.parse(data.toString()) as Answer
-      if (answer.ack === undefined) {
-        ws.off("message", onMessage)
-        return reject(new Error(`the gateway answered ${data.toString().slice(0, 300)}`))
-      }
-      acked++
-      fill()
-    }
-    ws.on("message", onMessage)
-    ws.once("close", (code) => reject(new Error(`the gateway closed the socket (${code}) after ${acked} acks`)))
-    fill()
-  })
 
 // ---------------------------------------------------------------------------------------------
 // The native client: `bench/native.py`, Pulsar's Python client, as a long-lived helper process
