@@ -92,7 +92,7 @@ export const layerConfiguredBroker: Layer.Layer<Broker, BrokerConfigError, Gatew
     const problem =
       binary === undefined ? securityProblem(config.httpUrl, config.auth, config.tls) : binarySecurityProblem(binary)
     if (problem !== undefined) return yield* new BrokerConfigError({ source: "the PULSAR_* settings", problem })
-    return binary === undefined ? layerPulsarBroker(config) : layerPulsarBinaryBroker(binary)
+    return layerBroker(settings)
   })
 )
 

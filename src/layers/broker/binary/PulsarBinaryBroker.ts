@@ -173,9 +173,26 @@ export const makePulsarBinaryBroker = (config: PulsarBinaryBrokerConfig): Broker
     )
 
   /**
-   * A request about `topic` on a connection opened for it: refusals are the topic's, and a broker
-   * that takes the connection and never answers does not hold the caller past the connect timeout.
+   * A broker that takes the connection and never answers does not hold the caller past the
+   * connect timeout: it is unavailable at `url`, and `what` says what did not happen in time.
    */
+  const withinConnectTimeout =
+    (url: string, what: string) =>
+    <A, E>(request: Effect.Effect<A, E>): Effect.Effect<A, E | BrokerUnavailable> =>
+      request.pipe(
+        Effect.timeoutOrElse({
+          duration: connectTimeout,
+          orElse: () =>
+            Effect.fail(
+              new BrokerUnavailable({
+                url,
+                reason: `${what} within ${Duration.format(Duration.fromInputUnsafe(connectTimeout))}`
+              })
+            )
+        })
+      )
+
+  /** A request about `topic` on a connection opened for it: refusals are the topic's. */
   const ask = (topic: string, connection: BinaryConnection, what: string, build: (requestId: number) => Uint8Array) =>
     connection.request(build).pipe(
       Effect.mapError((failure) =>
@@ -183,16 +200,7 @@ export const makePulsarBinaryBroker = (config: PulsarBinaryBrokerConfig): Broker
           ? new BrokerUnavailable({ url: connection.url, reason: failure.reason })
           : refused(topic, failure)
       ),
-      Effect.timeoutOrElse({
-        duration: connectTimeout,
-        orElse: () =>
-          Effect.fail(
-            new BrokerUnavailable({
-              url: connection.url,
-              reason: `${what} of ${topic} had no answer within ${Duration.format(Duration.fromInputUnsafe(connectTimeout))}`
-            })
-          )
-      })
+      withinConnectTimeout(connection.url, `${what} of ${topic} had no answer`)
     )
 
   /**
@@ -291,16 +299,7 @@ export const makePulsarBinaryBroker = (config: PulsarBinaryBrokerConfig): Broker
     conn.request(build).pipe(
       Effect.retry({ while: isPassingRefusal, schedule: createRetries }),
       Effect.mapError((failure) => refused(topic, failure)),
-      Effect.timeoutOrElse({
-        duration: connectTimeout,
-        orElse: () =>
-          Effect.fail(
-            new BrokerUnavailable({
-              url: conn.url,
-              reason: `${what} within ${Duration.format(Duration.fromInputUnsafe(connectTimeout))}`
-            })
-          )
-      })
+      withinConnectTimeout(conn.url, what)
     )
 
   const producer = (
