@@ -36,6 +36,7 @@
  *         gateway-binary     a gateway on the binary adapter (PULSAR_TRANSPORT=binary, PULSAR_URL)
  *         gateway-websocket  a gateway on the WebSocket adapter (PULSAR_TRANSPORT=websocket)
  *         bare               the project's WebSocket-API client (`makePulsarBroker`), no gateway
+ *         bare-binary        the project's binary-protocol client (`makePulsarBinaryBroker`), no gateway
  *         native             Pulsar's own client over the binary protocol (`bench/native.py`)
  *         native-batched     the same producer with batching on (import rounds only)
  *       With a native variant, every export round's records are published by the native producer,
@@ -75,6 +76,7 @@ import {
   translateFrame,
   translateRecord
 } from "../src/domain/Codec.ts"
+import { makePulsarBinaryBroker } from "../src/layers/broker/binary/PulsarBinaryBroker.ts"
 import { makePulsarBroker } from "../src/layers/broker/PulsarBroker.ts"
 import type { Producer } from "../src/services/Broker.ts"
 import { triplesFrame } from "../test/support/frames.ts"
@@ -131,7 +133,15 @@ const pulsarUrl = process.env["PULSAR_URL"] ?? "pulsar://127.0.0.1:6650"
 const chartFile = flags.chart
 const jsonFile = flags.json
 
-const knownVariants = ["gateway", "gateway-binary", "gateway-websocket", "bare", "native", "native-batched"] as const
+const knownVariants = [
+  "gateway",
+  "gateway-binary",
+  "gateway-websocket",
+  "bare",
+  "bare-binary",
+  "native",
+  "native-batched"
+] as const
 type Variant = (typeof knownVariants)[number] | "relay"
 const variants = (flags.variants ?? "").split(",").map((v) => v.trim()) as Array<Variant>
 for (const variant of variants) {
@@ -554,6 +564,9 @@ interface Round {
 }
 
 const broker = makePulsarBroker({ httpUrl })
+const binaryBroker = makePulsarBinaryBroker({ serviceUrl: pulsarUrl, httpUrl })
+/** The project's own client on one transport or the other, with no gateway in between. */
+const bareBroker = (side: "bare" | "bare-binary") => (side === "bare" ? broker : binaryBroker)
 const pulsarPid = await findPulsarPid()
 /** The native producer (import rounds, and every export round's publishing) and consumer. */
 let native: { readonly publisher: NativeHelper; readonly consumer: NativeHelper } | undefined
@@ -591,17 +604,21 @@ const gatewayImport = async (
   return { side, millis: end - started, cpu, rss }
 }
 
-const bareImport = (topic: string, payloads: ReadonlyArray<Uint8Array>): Promise<Round> =>
+const bareImport = (
+  topic: string,
+  payloads: ReadonlyArray<Uint8Array>,
+  side: "bare" | "bare-binary" = "bare"
+): Promise<Round> =>
   Effect.runPromise(
     Effect.scoped(
       Effect.gen(function* () {
-        const producer = yield* broker.producer(topic)
+        const producer = yield* bareBroker(side).producer(topic)
         const stopCpu = yield* Effect.promise(() => startCpuWindow(undefined))
         const started = performance.now()
         yield* sendAll(producer, payloads)
         const end = performance.now()
         const cpu = yield* Effect.promise(stopCpu)
-        return { side: "bare", millis: end - started, cpu } satisfies Round
+        return { side, millis: end - started, cpu } satisfies Round
       })
     )
   )
@@ -711,11 +728,16 @@ const gatewayExport = async (
   return { side, millis, cpu, rss }
 }
 
-const bareExport = async (topic: string, payloads: ReadonlyArray<Uint8Array>, subscription: string) => {
+const bareExport = async (
+  topic: string,
+  payloads: ReadonlyArray<Uint8Array>,
+  subscription: string,
+  side: "bare" | "bare-binary" = "bare"
+) => {
   const round = await Effect.runPromise(
     Effect.scoped(
       Effect.gen(function* () {
-        const consumer = yield* broker.consumer({ topic, subscription, initialPosition: "Latest" })
+        const consumer = yield* bareBroker(side).consumer({ topic, subscription, initialPosition: "Latest" })
         const clock = exportClock(undefined)
         const publishing = yield* Effect.forkChild(Effect.promise(() => publishForExport(topic, payloads, clock.start)))
         for (let i = 0; i < payloads.length; i++) {
@@ -724,7 +746,7 @@ const bareExport = async (topic: string, payloads: ReadonlyArray<Uint8Array>, su
         }
         const { millis, cpu } = yield* Effect.promise(clock.stop)
         yield* Fiber.join(publishing)
-        return { side: "bare", millis, cpu } satisfies Round
+        return { side, millis, cpu } satisfies Round
       }).pipe(Effect.timeout(receiveTimeout))
     )
   )
@@ -779,6 +801,7 @@ const reportOrder: ReadonlyArray<Variant> = [
   "gateway-websocket",
   "relay",
   "bare",
+  "bare-binary",
   "native",
   "native-batched"
 ]
@@ -883,7 +906,7 @@ const importPhase = async (
   const contenders = variants.flatMap((variant): Array<readonly [Variant, () => Promise<Round>]> => {
     const gateway = gateways.get(variant)
     if (gateway !== undefined) return [[variant, () => gatewayImport(gateway, flow, frames, variant)]]
-    if (variant === "bare") return [["bare", () => bareImport(topic, payloads)]]
+    if (variant === "bare" || variant === "bare-binary") return [[variant, () => bareImport(topic, payloads, variant)]]
     if (variant === "native" || variant === "native-batched") {
       return [[variant, () => nativeImport(topic, variant === "native-batched")]]
     }
@@ -914,7 +937,9 @@ const exportPhase = async (
     if (gateway !== undefined) {
       return [[variant, () => gatewayExport(gateway, variant, flow, topic, payloads, subscription())]]
     }
-    if (variant === "bare") return [["bare", () => bareExport(topic, payloads, subscription())]]
+    if (variant === "bare" || variant === "bare-binary") {
+      return [[variant, () => bareExport(topic, payloads, subscription(), variant)]]
+    }
     if (variant === "native") return [["native", () => nativeExport(topic, payloads, subscription())]]
     return []
   })

@@ -268,22 +268,22 @@ export const recordToFrame = <K extends KindName>(kind: K, record: RecordOf<K>):
 }
 
 /**
- * The export path in one step: Pulsar payload → client frame text, or why not. Never throws:
- * whatever goes wrong is this record's `RecordRejected`.
+ * The export path in one step: Pulsar payload → client frame, as text or as its UTF-8 bytes, or
+ * why not. Never throws: whatever goes wrong is this record's `RecordRejected`.
  */
 export const translateRecord = <K extends KindName>(
   kind: K,
   payload: string | Uint8Array
-): Result.Result<string, RecordRejected> => guardRecord(translateRecordUnguarded, kind, payload)
+): Result.Result<string | Uint8Array, RecordRejected> => guardRecord(translateRecordUnguarded, kind, payload)
 
 const translateRecordUnguarded = <K extends KindName>(
   kind: K,
   payload: string | Uint8Array
-): Result.Result<string, RecordRejected> => {
+): Result.Result<string | Uint8Array, RecordRejected> => {
   const fastPath = kinds[kind].fastPath
-  const text = fastPath === undefined ? undefined : textOf(payload)
-  const compact = text === undefined ? undefined : fastPath?.frameTextOfText(text)
+  const compact = fastPath === undefined || typeof payload === "string" ? undefined : fastPath.frameBytes(payload)
   if (compact !== undefined) return Result.succeed(compact)
+  const text = fastPath === undefined ? undefined : textOf(payload)
   const unchecked = text === undefined ? parseJson(payload) : parseUnchecked(text)
   if (Result.isFailure(unchecked)) return Result.fail(rejectRecord(kind, unchecked.failure))
   // The parsed fast path checks the nesting of what it reads itself; only the general path

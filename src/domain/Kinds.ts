@@ -25,12 +25,9 @@ import {
 } from "./GraphEmbeddings.ts"
 import { ExtractedObject, rowsFromRecord, RowsFrame, rowsToRecord } from "./Rows.ts"
 import { Triples, triplesFromRecord, TriplesFrame, triplesToRecord } from "./Triples.ts"
+import { compactTriplesRecordToFrame } from "./CompactTriples.ts"
 import { triplesRecordText } from "./TriplesText.ts"
-import {
-  triplesFrameToRecordText,
-  triplesRecordTextToFrameText,
-  triplesRecordToFrameText
-} from "./TriplesTranscoder.ts"
+import { triplesFrameToRecordText, triplesRecordToFrameText } from "./TriplesTranscoder.ts"
 
 /** Frame and record type of each kind, keyed by the kind's name in the route. */
 export interface KindTypes {
@@ -71,8 +68,8 @@ export interface Kind<K extends KindName> {
   readonly fastPath?: {
     /** Client frame text → record text, never building either as objects. */
     readonly recordText: (frameText: string) => string | undefined
-    /** Record text → client frame text, for records in the compact layout, without parsing. */
-    readonly frameTextOfText: (recordText: string) => string | undefined
+    /** Record bytes in the compact layout → client frame bytes, never decoded or parsed. */
+    readonly frameBytes: (record: Uint8Array) => Uint8Array | undefined
     /** Parsed record → client frame text, in one walk. */
     readonly frameText: (record: unknown) => string | undefined
   }
@@ -104,7 +101,7 @@ export const kinds: { readonly [K in KindName]: Kind<K> } = {
     recordText: triplesRecordText,
     fastPath: {
       recordText: triplesFrameToRecordText,
-      frameTextOfText: triplesRecordTextToFrameText,
+      frameBytes: compactTriplesRecordToFrame,
       frameText: triplesRecordToFrameText
     },
     topicInterface: "triples-store",

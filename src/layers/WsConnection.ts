@@ -11,8 +11,17 @@
  */
 import { Cause, Deferred, Duration, Effect, Exit, Latch, Queue } from "effect"
 import WebSocket from "ws"
-import { type Connection, type InboundFrame, SocketWriteFailed, type Written } from "../services/Connection.ts"
+import {
+  type Connection,
+  type InboundFrame,
+  type OutboundText,
+  SocketWriteFailed,
+  type Written
+} from "../services/Connection.ts"
 import { keepAlive } from "./Keepalive.ts"
+
+/** Bytes handed to `send` go out as a text frame too: they are the text's UTF-8. */
+const textFrame = { binary: false } as const
 
 export interface WsConnectionOptions {
   readonly highWaterFrames?: number
@@ -51,7 +60,8 @@ export const makeWsConnection = (socket: WebSocket, options: WsConnectionOptions
 
     socket.on("message", (data, isBinary) => {
       const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data)
-      const frame = { data: isBinary ? bytes : bytes.toString("utf8"), isBinary }
+      // Text stays bytes: the translators read them as they are, and decode only what they must.
+      const frame = { data: bytes, isBinary }
       if (!Queue.offerUnsafe(inbound, frame)) return
       bufferedBytes += bytes.byteLength
       if ((Queue.sizeUnsafe(inbound) >= highWater || bufferedBytes >= readBufferBytes) && !socket.isPaused) {
@@ -83,7 +93,7 @@ export const makeWsConnection = (socket: WebSocket, options: WsConnectionOptions
       return Effect.andThen(room.await, roomToWrite)
     })
 
-    const write = (texts: ReadonlyArray<string>) =>
+    const write = (texts: ReadonlyArray<OutboundText>) =>
       Effect.andThen(
         roomToWrite,
         Effect.suspend(() => {
@@ -106,7 +116,7 @@ export const makeWsConnection = (socket: WebSocket, options: WsConnectionOptions
             }
           }
           options.transport?.cork()
-          for (const text of texts) socket.send(text, confirm)
+          for (const text of texts) socket.send(text, textFrame, confirm)
           options.transport?.uncork()
           if (texts.length === 0) Deferred.doneUnsafe(done, Exit.succeed({ written: 0 }))
           return Effect.succeed(Deferred.await(done))

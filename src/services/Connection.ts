@@ -7,10 +7,16 @@ import { type Cause, type Duration, type Effect, Schema } from "effect"
 import type { NonEmptyReadonlyArray } from "effect/Array"
 
 export interface InboundFrame {
-  /** Text frames as text (the socket has checked their UTF-8), binary frames as bytes. */
+  /**
+   * The frame's bytes (a text frame's UTF-8 checked by the socket), or its text where a caller
+   * has it as text already.
+   */
   readonly data: string | Buffer
   readonly isBinary: boolean
 }
+
+/** A text frame to send: its text, or its UTF-8 bytes (sent as a text frame all the same). */
+export type OutboundText = string | Uint8Array
 
 export class SocketWriteFailed extends Schema.TaggedError<SocketWriteFailed>()("SocketWriteFailed", {
   reason: Schema.String
@@ -41,7 +47,7 @@ export interface Connection {
    * callbacks), saying how many went out; those are always the first ones. Fails at once if the
    * socket is closed. Callers with nothing to wait for (acks, error frames) drop that effect.
    */
-  readonly write: (texts: ReadonlyArray<string>) => Effect.Effect<Effect.Effect<Written>, SocketWriteFailed>
+  readonly write: (texts: ReadonlyArray<OutboundText>) => Effect.Effect<Effect.Effect<Written>, SocketWriteFailed>
   /** Completes when the peer has closed (or the connection broke), with the close code. */
   readonly peerClosed: Effect.Effect<number>
   readonly isOpen: () => boolean

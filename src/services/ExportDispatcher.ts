@@ -20,7 +20,7 @@ import { translateRecord } from "../domain/Codec.ts"
 import { toErrorFrame } from "../domain/errors.ts"
 import { readAck } from "../domain/ExportAcks.ts"
 import type { ExportableKindName } from "../domain/Kinds.ts"
-import type { Connection, Written } from "./Connection.ts"
+import type { Connection, OutboundText, Written } from "./Connection.ts"
 import * as Metrics from "./Metrics.ts"
 import type { ReceivedMessage } from "./Broker.ts"
 import type { Delivery } from "./Subscriber.ts"
@@ -157,7 +157,7 @@ const exportLoop = Effect.fn("ExportDispatcher.run")(function* (
   const writer = Effect.forever(
     Effect.gen(function* () {
       const taken = yield* take
-      const texts: Array<string> = []
+      const texts: Array<OutboundText> = []
       const sent: Array<Delivery> = []
       for (const delivery of taken) {
         const frame = translateRecord(options.kind, delivery.message.payload)

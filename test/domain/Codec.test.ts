@@ -11,6 +11,7 @@ import {
 } from "../../src/domain/Codec.ts"
 import { FrameRejected, RecordRejected, toErrorFrame } from "../../src/domain/errors.ts"
 import type { ExportableKindName, KindName } from "../../src/domain/Kinds.ts"
+import { textOf } from "../support/connection.ts"
 import { pythonJson } from "./fixtures.ts"
 
 const utf8 = new TextDecoder()
@@ -210,7 +211,7 @@ describe("Codec", () => {
         `"p":${iri("http://xmlns.com/foaf/0.1/name")},` +
         `"o":{"type":"l","iri":"","id":"","value":"Alice","datatype":"","language":"en","triple":null},` +
         `"g":null}]}`
-      const text = Result.getOrThrow(translateRecord("triples", bytes(record)))
+      const text = textOf(Result.getOrThrow(translateRecord("triples", bytes(record))))
       assert.strictEqual(
         text,
         `{"metadata":{"id":"doc1","root":"","collection":"default"},"triples":[{` +
@@ -226,6 +227,7 @@ describe("Codec", () => {
         `{"s":${iri("a")},"p":${iri("b")},"o":{"type":"l","iri":"","id":"","value":"1","datatype":"xsd:int","language":"","triple":null},"g":null}}`
       const record = `{"metadata":{"id":"d","root":"r","collection":"c"},"triples":[{"s":${quoted},"p":${iri("p")},"o":${iri("o")},"g":"G"}]}`
       const text = Result.getOrThrow(translateRecord("triples", record))
+      assert.strictEqual(textOf(Result.getOrThrow(translateRecord("triples", bytes(record)))), text)
       assert.strictEqual(
         text,
         `{"metadata":{"id":"d","root":"r","collection":"c"},"triples":[{` +
@@ -304,16 +306,18 @@ describe("Codec", () => {
 
     /** The record `translateFrame` publishes for a frame, as a JSON value. */
     const publishedValue = (kind: KindName, frame: string): unknown => {
-      const result = translateFrame(kind, frame, 1)
+      // As the socket hands it over: bytes.
+      const result = translateFrame(kind, Buffer.from(frame), 1)
       if (Result.isFailure(result)) throw new Error(result.failure.message)
       return JSON.parse(utf8.decode(result.success))
     }
 
     /** The frame `translateRecord` sends for a record, as a JSON value. */
     const exportedValue = (kind: ExportableKindName, record: string): unknown => {
-      const result = translateRecord(kind, record)
+      // As the broker hands it over: bytes.
+      const result = translateRecord(kind, Buffer.from(record))
       if (Result.isFailure(result)) throw new Error(result.failure.message)
-      return JSON.parse(result.success)
+      return JSON.parse(textOf(result.success))
     }
 
     const cases: ReadonlyArray<{

@@ -16,11 +16,8 @@ import {
 import { formatPath } from "../../src/domain/errors.ts"
 import { type Kind, type KindName, kindNames, kinds } from "../../src/domain/Kinds.ts"
 import { findNonFinite, MAX_NESTING_DEPTH, nestingProblem } from "../../src/domain/Limits.ts"
-import {
-  triplesFrameToRecordText,
-  triplesRecordTextToFrameText,
-  triplesRecordToFrameText
-} from "../../src/domain/TriplesTranscoder.ts"
+import { triplesFrameToRecordText, triplesRecordToFrameText } from "../../src/domain/TriplesTranscoder.ts"
+import { compactFrameText } from "../support/compactTriples.ts"
 import { canonicalRecords, pythonJson, type Random, seeded, seedOf } from "./fixtures.ts"
 
 const utf8 = new TextDecoder()
@@ -110,7 +107,7 @@ describe("Limits", () => {
       assert.isTrue(Result.isSuccess(parsed))
       if (Result.isSuccess(parsed)) assert.strictEqual(fast, utf8.decode(encodeRecord("triples", parsed.success)))
       // …and its record comes back as the same frame on both export paths.
-      const frameText = triplesRecordTextToFrameText(fast!)
+      const frameText = compactFrameText(fast!)
       assert.isDefined(frameText)
       assert.deepStrictEqual(
         JSON.parse(frameText!),
@@ -123,7 +120,7 @@ describe("Limits", () => {
       const beyond = triplesFrameWith(quotedFrameTerm(31))
       assert.isUndefined(triplesFrameToRecordText(beyond))
       assert.isTrue(Result.isFailure(parseFrame("triples", beyond)))
-      assert.isUndefined(triplesRecordTextToFrameText(triplesRecordWith(quotedRecordTerm(31))))
+      assert.isUndefined(compactFrameText(triplesRecordWith(quotedRecordTerm(31))))
       assert.isTrue(Result.isFailure(parseRecord("triples", triplesRecordWith(quotedRecordTerm(31)))))
     })
 
@@ -299,7 +296,7 @@ describe("Limits", () => {
                 const generalText = Result.isSuccess(general)
                   ? JSON.stringify(recordToFrame("triples", general.success))
                   : undefined
-                const compact = triplesRecordTextToFrameText(sample.text)
+                const compact = compactFrameText(sample.text)
                 if (compact !== undefined)
                   assert.strictEqual(compact, generalText, `the compact path accepted ${sample.path}`)
                 const parsed = triplesRecordToFrameText(JSON.parse(sample.text))

@@ -34,7 +34,8 @@ class ScriptedSocket extends EventEmitter {
   resume() {
     this.isPaused = false
   }
-  send(text: string, done: (error?: Error) => void) {
+  send(text: string | Uint8Array, options: { readonly binary: boolean }, done: (error?: Error) => void) {
+    if (options.binary) throw new Error("a text frame was sent as binary")
     this.bufferedAmount += text.length
     this.sent.push({ size: text.length, done })
   }

@@ -13,6 +13,7 @@ import { type ExportOptions, makeExport } from "../../src/services/ExportDispatc
 import * as Metrics from "../../src/services/Metrics.ts"
 import { makeSubscriber } from "../../src/services/Subscriber.ts"
 import { bytes, freshTopic } from "../support/brokers.ts"
+import { textOf } from "../support/connection.ts"
 import { triplesFrame } from "../support/frames.ts"
 import { makeScriptedBroker } from "../support/scriptedBroker.ts"
 import { withSettled } from "../support/settled.ts"
@@ -28,7 +29,7 @@ const scriptedConnection = (fromClient: Queue.Queue<InboundFrame, Cause.Done>) =
     write: (texts) =>
       Effect.sync(() => {
         const outcome = Deferred.makeUnsafe<Written>()
-        writes.push({ texts, outcome })
+        writes.push({ texts: texts.map(textOf), outcome })
         return Deferred.await(outcome)
       }),
     stopReading: Effect.void,

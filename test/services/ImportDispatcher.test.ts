@@ -13,7 +13,7 @@ import { makeImport } from "../../src/services/ImportDispatcher.ts"
 import { makePublisher } from "../../src/services/Publisher.ts"
 import { freshTopic } from "../support/brokers.ts"
 import { triplesFrame } from "../support/frames.ts"
-import { makeTestConnection } from "../support/connection.ts"
+import { makeTestConnection, textOf } from "../support/connection.ts"
 import { makeScriptedBroker, type Script } from "../support/scriptedBroker.ts"
 import { withSettled } from "../support/settled.ts"
 
@@ -25,7 +25,7 @@ const scriptedConnection = Effect.gen(function* () {
     receive: Queue.take(batches),
     write: (texts) =>
       Effect.sync(() => {
-        sent.push(...texts.map((text) => JSON.parse(text)))
+        sent.push(...texts.map((text) => JSON.parse(textOf(text))))
         return Effect.succeed({ written: texts.length })
       }),
     stopReading: Queue.end(batches).pipe(Effect.asVoid),

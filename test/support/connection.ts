@@ -5,7 +5,16 @@
 import { type Cause, Deferred, type Duration, Effect, Latch, Queue } from "effect"
 import * as Arr from "effect/Array"
 import type { NonEmptyReadonlyArray } from "effect/Array"
-import { type Connection, type InboundFrame, SocketWriteFailed } from "../../src/services/Connection.ts"
+import {
+  type Connection,
+  type InboundFrame,
+  type OutboundText,
+  SocketWriteFailed
+} from "../../src/services/Connection.ts"
+
+/** A frame written to the client, as text whichever way the dispatcher handed it over. */
+export const textOf = (frame: OutboundText): string =>
+  typeof frame === "string" ? frame : Buffer.from(frame.buffer, frame.byteOffset, frame.byteLength).toString("utf8")
 
 export const makeTestConnection = Effect.gen(function* () {
   const batches = yield* Queue.unbounded<NonEmptyReadonlyArray<InboundFrame>, Cause.Done>()
@@ -25,7 +34,7 @@ export const makeTestConnection = Effect.gen(function* () {
         Effect.sync(() => {
           // As a socket whose peer has gone: the writes fail, the close itself is noticed later.
           if (!open) return Effect.succeed({ written: 0, failure: new SocketWriteFailed({ reason: "socket closed" }) })
-          sent.push(...texts.map((text) => JSON.parse(text)))
+          sent.push(...texts.map((text) => JSON.parse(textOf(text))))
           return Effect.succeed({ written: texts.length })
         })
       ),

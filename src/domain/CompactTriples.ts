@@ -1,0 +1,371 @@
+/**
+ * Triples records in the compact layout, rewritten byte for byte into client frames: the export
+ * fast path.
+ *
+ * The compact layout is one exact way of writing the JSON: no whitespace, keys in the reference's
+ * order, a record's empty fields written out — what tg-gateway's own record writer and
+ * TrustGraph's processors produce, so what nearly every record is. Its bytes are matched piece by
+ * piece against constant byte strings and its string values copied as they are, so a record is
+ * never decoded into a JavaScript string, never built as objects, and its frame never encoded:
+ * done on text, flattening and encoding the frame cost nearly as much as the rewriting. (Import
+ * goes the other way, from a frame to a record twice its size, and stays on text: see
+ * `TriplesTranscoder.ts`.)
+ *
+ * It gives up (`undefined`) on anything it is not sure of — whitespace, another key
+ * order, a key written with escapes, a value of an unexpected type, nesting deeper than
+ * `MAX_NESTING_DEPTH`, bytes that are not UTF-8 — and the caller takes the general path, which
+ * decides and explains. Where it answers, it answers exactly what the general path would: property
+ * tests hold the two equal.
+ */
+import { isUtf8 } from "node:buffer"
+import { MAX_NESTING_DEPTH } from "./Limits.ts"
+
+const QUOTE = 0x22
+const BACKSLASH = 0x5c
+const SPACE = 0x20
+const TAB = 0x09
+const LF = 0x0a
+const CR = 0x0d
+const COLON = 0x3a
+const COMMA = 0x2c
+const LEFT_BRACE = 0x7b
+const RIGHT_BRACE = 0x7d
+
+// Nesting levels as `MAX_NESTING_DEPTH` counts them: the document is level 1, its metadata and
+// triples array level 2, each triple level 3, its terms level 4; a quoted triple is one level
+// below its term.
+const TRIPLE_LEVEL = 3
+
+/** The output buffer starts at this size and, after a larger document, goes back to it. */
+const SCRATCH_BYTES = 256 * 1024
+
+/** The layouts' pieces are ASCII: one byte per character. */
+const bytes = (text: string): Uint8Array => Uint8Array.from(text, (c) => c.charCodeAt(0))
+
+const isHex = (c: number) => (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66)
+
+/** `\" \\ \/ \b \f \n \r \t`: the escapes JSON allows besides `\uXXXX`. */
+const isShortEscape = (c: number) =>
+  c === QUOTE || c === BACKSLASH || c === 0x2f || c === 0x62 || c === 0x66 || c === 0x6e || c === 0x72 || c === 0x74
+
+/**
+ * Reads the input and writes the output at the same time. One instance serves every call: the
+ * rewriting is synchronous, and its output buffer is reused.
+ */
+class Rewriter {
+  input: Uint8Array = new Uint8Array(0)
+  at = 0
+  out = new Uint8Array(SCRATCH_BYTES)
+  length = 0
+  /** Whether the last string scanned held an escape. */
+  escaped = false
+
+  start(input: Uint8Array): void {
+    this.input = input
+    this.at = 0
+    this.length = 0
+  }
+
+  /** The output so far, as a buffer of its own; the scratch buffer shrinks back after a large one. */
+  result(): Buffer {
+    const result = Buffer.allocUnsafe(this.length)
+    result.set(this.out.subarray(0, this.length))
+    this.release()
+    return result
+  }
+
+  release(): void {
+    this.input = new Uint8Array(0)
+    if (this.out.length > SCRATCH_BYTES) this.out = new Uint8Array(SCRATCH_BYTES)
+  }
+
+  private reserve(count: number): void {
+    if (this.length + count <= this.out.length) return
+    const grown = new Uint8Array(Math.max(this.out.length * 2, this.length + count))
+    grown.set(this.out.subarray(0, this.length))
+    this.out = grown
+  }
+
+  /** Consumes `piece` if the input continues with exactly it. */
+  expect(piece: Uint8Array): boolean {
+    const input = this.input
+    const at = this.at
+    const count = piece.length
+    if (at + count > input.length) return false
+    for (let i = 0; i < count; i++) if (input[at + i] !== piece[i]) return false
+    this.at = at + count
+    return true
+  }
+
+  /** Consumes one byte if it is `code`. */
+  eat(code: number): boolean {
+    if (this.input[this.at] !== code) return false
+    this.at++
+    return true
+  }
+
+  /** Whether only whitespace is left. */
+  end(): boolean {
+    const input = this.input
+    let at = this.at
+    for (let c = input[at]; c === SPACE || c === LF || c === CR || c === TAB; c = input[++at]);
+    return at === input.length
+  }
+
+  /** Index just past the JSON string at the cursor (consumed), or -1 if there is none. */
+  string(): number {
+    const input = this.input
+    const length = input.length
+    let at = this.at
+    if (input[at] !== QUOTE) return -1
+    this.escaped = false
+    for (at++; at < length;) {
+      const c = input[at] as number
+      if (c === QUOTE) return (this.at = at + 1)
+      if (c < SPACE) return -1
+      if (c !== BACKSLASH) {
+        at++
+        continue
+      }
+      this.escaped = true
+      const e = input[at + 1] as number
+      if (e === 0x75) {
+        // \uXXXX
+        if (!isHex(input[at + 2] as number) || !isHex(input[at + 3] as number)) return -1
+        if (!isHex(input[at + 4] as number) || !isHex(input[at + 5] as number)) return -1
+        at += 6
+      } else if (isShortEscape(e)) at += 2
+      else return -1
+    }
+    return -1
+  }
+
+  /** Writes `piece`. (A loop: here it measured faster than `set` for pieces this short.) */
+  write(piece: Uint8Array): void {
+    const count = piece.length
+    this.reserve(count)
+    const out = this.out
+    let length = this.length
+    for (let i = 0; i < count; i++) out[length++] = piece[i] as number
+    this.length = length
+  }
+
+  /** Copies the input from `from` to `to`. */
+  copy(from: number, to: number): void {
+    const count = to - from
+    this.reserve(count)
+    const out = this.out
+    let length = this.length
+    if (count < 48) {
+      const input = this.input
+      for (let i = from; i < to; i++) out[length++] = input[i] as number
+    } else {
+      out.set(this.input.subarray(from, to), length)
+      length += count
+    }
+    this.length = length
+  }
+
+  /** Copies the string at the cursor; false if there is none. */
+  copyString(): boolean {
+    const from = this.at
+    const to = this.string()
+    if (to < 0) return false
+    this.copy(from, to)
+    return true
+  }
+}
+
+const rewriter = new Rewriter()
+
+// ---------------------------------------------------------------------------------------------
+// The document and its metadata, the same both ways
+
+const DOCUMENT_START = bytes('{"metadata":')
+const TRIPLES_START = bytes(',"triples":[')
+const DOCUMENT_END = bytes("]}")
+const ID = bytes("id")
+const ROOT = bytes("root")
+const COLLECTION = bytes("collection")
+const METADATA_ID = bytes('{"id":')
+const METADATA_ROOT = bytes(',"root":')
+const METADATA_COLLECTION = bytes(',"collection":')
+const EMPTY_STRING = bytes('""')
+const CLOSE = bytes("}")
+const COMMA_PIECE = bytes(",")
+
+const keyIs = (r: Rewriter, from: number, to: number, name: Uint8Array): boolean => {
+  if (to - from !== name.length) return false
+  for (let i = 0; i < name.length; i++) if (r.input[from + i] !== name[i]) return false
+  return true
+}
+
+/**
+ * `metadata`: an object of string members, `id` and `collection` required, `root` optional,
+ * others ignored (legacy clients send `user` and `metadata`); the last of a repeated key wins,
+ * as in `JSON.parse`. Written as `{"id":…,"root":…,"collection":…}`.
+ */
+const metadata = (r: Rewriter): boolean => {
+  if (!r.eat(LEFT_BRACE)) return false
+  let id = -1
+  let idEnd = -1
+  let root = -1
+  let rootEnd = -1
+  let collection = -1
+  let collectionEnd = -1
+  for (;;) {
+    const key = r.at
+    const keyEnd = r.string()
+    if (keyEnd < 0 || r.escaped || !r.eat(COLON)) return false
+    const value = r.at
+    const valueEnd = r.string()
+    if (valueEnd < 0) return false
+    // Key bytes without the quotes.
+    if (keyIs(r, key + 1, keyEnd - 1, ID)) [id, idEnd] = [value, valueEnd]
+    else if (keyIs(r, key + 1, keyEnd - 1, ROOT)) [root, rootEnd] = [value, valueEnd]
+    else if (keyIs(r, key + 1, keyEnd - 1, COLLECTION)) [collection, collectionEnd] = [value, valueEnd]
+    if (r.eat(COMMA)) continue
+    if (r.eat(RIGHT_BRACE)) break
+    return false
+  }
+  if (id < 0 || collection < 0) return false
+  r.write(METADATA_ID)
+  r.copy(id, idEnd)
+  r.write(METADATA_ROOT)
+  if (root < 0) r.write(EMPTY_STRING)
+  else r.copy(root, rootEnd)
+  r.write(METADATA_COLLECTION)
+  r.copy(collection, collectionEnd)
+  r.write(CLOSE)
+  return true
+}
+
+/** Rewrites one triple at the given nesting level. */
+type Triple = (r: Rewriter, level: number) => boolean
+
+/** `{"metadata":…,"triples":[…]}` and nothing after it but whitespace, each triple rewritten. */
+const document = (input: Uint8Array, triple: Triple): Buffer | undefined => {
+  // Bytes that are not UTF-8 are the general path's to report.
+  if (!isUtf8(input)) return undefined
+  const r = rewriter
+  r.start(input)
+  let done = false
+  try {
+    if (!r.expect(DOCUMENT_START)) return undefined
+    r.write(DOCUMENT_START)
+    if (!metadata(r) || !r.expect(TRIPLES_START)) return undefined
+    r.write(TRIPLES_START)
+    if (!r.expect(DOCUMENT_END)) {
+      for (;;) {
+        if (!triple(r, TRIPLE_LEVEL)) return undefined
+        if (r.eat(COMMA)) {
+          r.write(COMMA_PIECE)
+          continue
+        }
+        if (r.expect(DOCUMENT_END)) break
+        return undefined
+      }
+    }
+    if (!r.end()) return undefined
+    r.write(DOCUMENT_END)
+    done = true
+    return r.result()
+  } finally {
+    if (!done) r.release()
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Export: processor record → client frame
+
+const FRAME_IRI = bytes('{"t":"i","i":')
+const FRAME_LITERAL = bytes('{"t":"l","v":')
+const FRAME_BLANK = bytes('{"t":"b","d":')
+const FRAME_QUOTED = bytes('{"t":"t","tr":')
+const FRAME_DATATYPE = bytes(',"dt":')
+const FRAME_LANGUAGE = bytes(',"ln":')
+
+const RECORD_TERM = bytes('{"type":"')
+const RECORD_IRI_REST = bytes('i","iri":')
+const RECORD_AFTER_IRI = bytes(',"id":"","value":"","datatype":"","language":"","triple":null}')
+const RECORD_LITERAL_REST = bytes('l","iri":"","id":"","value":')
+const RECORD_DATATYPE = bytes(',"datatype":')
+const RECORD_LANGUAGE = bytes(',"language":')
+const RECORD_AFTER_LANGUAGE = bytes(',"triple":null}')
+const RECORD_BLANK_REST = bytes('b","iri":"","id":')
+const RECORD_AFTER_ID = bytes(',"value":"","datatype":"","language":"","triple":null}')
+const RECORD_QUOTED_REST = bytes('t","iri":"","id":"","value":"","datatype":"","language":"","triple":')
+
+const TRIPLE_S = bytes('{"s":')
+const TRIPLE_P = bytes(',"p":')
+const TRIPLE_O = bytes(',"o":')
+const TRIPLE_G = bytes(',"g":')
+const QUOTED_CLOSE = bytes("}")
+const NULL_CLOSE = bytes("null}")
+
+const termToFrame = (r: Rewriter, level: number): boolean => {
+  if (level > MAX_NESTING_DEPTH || !r.expect(RECORD_TERM)) return false
+  if (r.expect(RECORD_IRI_REST)) {
+    r.write(FRAME_IRI)
+    if (!r.copyString() || !r.expect(RECORD_AFTER_IRI)) return false
+    r.write(CLOSE)
+    return true
+  }
+  if (r.expect(RECORD_LITERAL_REST)) {
+    r.write(FRAME_LITERAL)
+    if (!r.copyString() || !r.expect(RECORD_DATATYPE)) return false
+    // An empty datatype or language is left out of the frame.
+    const datatype = r.at
+    const datatypeEnd = r.string()
+    if (datatypeEnd < 0) return false
+    if (datatypeEnd - datatype > 2) {
+      r.write(FRAME_DATATYPE)
+      r.copy(datatype, datatypeEnd)
+    }
+    if (!r.expect(RECORD_LANGUAGE)) return false
+    const language = r.at
+    const languageEnd = r.string()
+    if (languageEnd < 0 || !r.expect(RECORD_AFTER_LANGUAGE)) return false
+    if (languageEnd - language > 2) {
+      r.write(FRAME_LANGUAGE)
+      r.copy(language, languageEnd)
+    }
+    r.write(CLOSE)
+    return true
+  }
+  if (r.expect(RECORD_BLANK_REST)) {
+    r.write(FRAME_BLANK)
+    if (!r.copyString() || !r.expect(RECORD_AFTER_ID)) return false
+    r.write(CLOSE)
+    return true
+  }
+  if (r.expect(RECORD_QUOTED_REST)) {
+    r.write(FRAME_QUOTED)
+    if (!tripleToFrame(r, level + 1) || !r.expect(QUOTED_CLOSE)) return false
+    r.write(CLOSE)
+    return true
+  }
+  return false
+}
+
+const tripleToFrame = (r: Rewriter, level: number): boolean => {
+  if (level > MAX_NESTING_DEPTH || !r.expect(TRIPLE_S)) return false
+  r.write(TRIPLE_S)
+  if (!termToFrame(r, level + 1) || !r.expect(TRIPLE_P)) return false
+  r.write(TRIPLE_P)
+  if (!termToFrame(r, level + 1) || !r.expect(TRIPLE_O)) return false
+  r.write(TRIPLE_O)
+  if (!termToFrame(r, level + 1) || !r.expect(TRIPLE_G)) return false
+  // A triple in the default graph has no `g` in the frame.
+  if (r.expect(NULL_CLOSE)) {
+    r.write(CLOSE)
+    return true
+  }
+  r.write(TRIPLE_G)
+  if (!r.copyString() || !r.eat(RIGHT_BRACE)) return false
+  r.write(CLOSE)
+  return true
+}
+
+/** A triples record's client frame, when the record is in the compact layout. */
+export const compactTriplesRecordToFrame = (record: Uint8Array): Buffer | undefined => document(record, tripleToFrame)
