@@ -3,8 +3,9 @@
  * fast path.
  *
  * The compact layout is one exact way of writing the JSON: no whitespace, keys in the reference's
- * order, a record's empty fields written out — what tg-gateway's own record writer and
- * TrustGraph's processors produce, so what nearly every record is. Its bytes are matched piece by
+ * order, a record's empty fields written out — what tg-gateway's own record writer produces
+ * (records written by Python's `json.dumps` have spaces after separators and take the other
+ * paths, in `TriplesTranscoder.ts`). Its bytes are matched piece by
  * piece against constant byte strings and its string values copied as they are, so a record is
  * never decoded into a JavaScript string, never built as objects, and its frame never encoded:
  * done on text, flattening and encoding the frame cost nearly as much as the rewriting. (Import
@@ -300,7 +301,6 @@ const TRIPLE_S = bytes('{"s":')
 const TRIPLE_P = bytes(',"p":')
 const TRIPLE_O = bytes(',"o":')
 const TRIPLE_G = bytes(',"g":')
-const QUOTED_CLOSE = bytes("}")
 const NULL_CLOSE = bytes("null}")
 
 const termToFrame = (r: Rewriter, level: number): boolean => {
@@ -341,7 +341,7 @@ const termToFrame = (r: Rewriter, level: number): boolean => {
   }
   if (r.expect(RECORD_QUOTED_REST)) {
     r.write(FRAME_QUOTED)
-    if (!tripleToFrame(r, level + 1) || !r.expect(QUOTED_CLOSE)) return false
+    if (!tripleToFrame(r, level + 1) || !r.expect(CLOSE)) return false
     r.write(CLOSE)
     return true
   }
