@@ -2,8 +2,9 @@
 # Runs a real Apache Pulsar standalone broker for tests and benchmarks, with no Docker: the
 # server distribution comes from Maven Central and is cached outside the repository.
 #
-#   scripts/pulsar.sh start    download if needed, start on 127.0.0.1, wait until ready,
-#                              create tenant tg and namespace tg/flow
+#   scripts/pulsar.sh start    download if needed, start on 127.0.0.1, wait until ready (the
+#                              admin API answers and a new topic can be stored), create tenant
+#                              tg and namespace tg/flow
 #   scripts/pulsar.sh start-secure
 #                              the same with token authentication, authorization and TLS (and
 #                              client certificates) on the web port; PULSAR_SECURE=1 start too
@@ -71,6 +72,17 @@ admin_curl() {
 }
 
 answers() { admin_curl -fsS --max-time 2 "$http_url/admin/v2/namespaces/public" 2>/dev/null | grep -q 'public/default'; }
+
+# Whether a new topic can be stored: creating one opens a ledger on the bookie. The admin API
+# answers before that works (after a crash, the bookie recovers its journal first), and a
+# producer created meanwhile is refused ("Not enough non-faulty bookies available"). The topic
+# is created afresh each time and deleted again.
+stores() {
+  local topic="$http_url/admin/v2/persistent/public/default/tg-ready-check"
+  admin_curl -sS -o /dev/null --max-time 10 -X DELETE "$topic?force=true" 2>/dev/null || true
+  admin_curl -fsS -o /dev/null --max-time 10 -X PUT "$topic" 2>/dev/null || return 1
+  admin_curl -sS -o /dev/null --max-time 10 -X DELETE "$topic?force=true" 2>/dev/null || true
+}
 
 fetch() {
   [ -x "$home/bin/pulsar" ] && return 0
@@ -284,6 +296,13 @@ start() {
     fi
     if [ $SECONDS -ge $deadline ]; then
       log "not ready after ${PULSAR_READY_TIMEOUT:-180}s; last lines of $state/pulsar.out:"; tail -30 "$state/pulsar.out" >&2; stop; exit 1
+    fi
+    sleep 1
+  done
+  until stores; do
+    if [ $SECONDS -ge $deadline ]; then
+      log "the broker answers but cannot store a new topic after ${PULSAR_READY_TIMEOUT:-180}s; last lines of $state/pulsar.out:"
+      tail -30 "$state/pulsar.out" >&2; stop; exit 1
     fi
     sleep 1
   done

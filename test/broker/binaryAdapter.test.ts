@@ -210,6 +210,44 @@ describe("Pulsar binary adapter against a stand-in broker", () => {
       })
   )
 
+  it.live(
+    "a producer refused with PersistenceError (storage recovering after a crash) is asked again and made; one refused until the connect timeout is a 503",
+    () =>
+      Effect.gen(function* () {
+        let refusals = 0
+        const broker = yield* fakeBroker({
+          handle: (r, self) => {
+            if (r.type !== CommandType.PRODUCER) return false
+            const always = stringField(r.fields, 4) === "never"
+            if (!always && refusals++ > 0) return false
+            self.reply(
+              r.connection,
+              command(CommandType.ERROR, (w) =>
+                w
+                  .uint(1, numberField(r.fields, 3) ?? 0)
+                  .uint(2, 2)
+                  .string(
+                    3,
+                    "org.apache.bookkeeper.mledger.ManagedLedgerException: Not enough non-faulty bookies available"
+                  )
+              )
+            )
+            return true
+          }
+        })
+        const producer = yield* adapterFor(broker.url).producer(topic)
+        assert.isDefined(producer.send)
+        assert.strictEqual(broker.received.filter((r) => r.type === CommandType.PRODUCER).length, 2)
+
+        const refused = yield* Effect.flip(
+          adapterFor(broker.url, { connectTimeout: "300 millis" }).producer(topic, { name: "never" })
+        )
+        assert.strictEqual(refused._tag, "TopicRefused")
+        if (refused._tag === "TopicRefused") assert.strictEqual(refused.status, 503)
+        assert.include(refused.message, "non-faulty bookies")
+      })
+  )
+
   it.live("a lookup the broker never answers fails after the connect timeout, naming the broker", () =>
     Effect.gen(function* () {
       const broker = yield* fakeBroker({ handle: (r) => r.type === CommandType.LOOKUP })

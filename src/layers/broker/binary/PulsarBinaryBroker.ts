@@ -83,6 +83,7 @@ const refusalStatus = (error: string): number => {
       return 400
     case "ServiceNotReady":
     case "TooManyRequests":
+    case "PersistenceError":
     case "ConnectionClosed":
       return 503
     default:
@@ -90,9 +91,13 @@ const refusalStatus = (error: string): number => {
   }
 }
 
-/** A refusal the broker gives while a state passes (see `create`). */
+/**
+ * A refusal the broker gives while a state passes (see `create`): a bundle still loading, too
+ * many lookups at once, or its storage not taking a new ledger yet (`PersistenceError`, as while
+ * the bookie recovers after a crash).
+ */
 export const isPassingRefusal = (failure: RequestRefused) =>
-  failure.error === "ServiceNotReady" || failure.error === "TooManyRequests"
+  failure.error === "ServiceNotReady" || failure.error === "TooManyRequests" || failure.error === "PersistenceError"
 
 /** 50 ms, doubling, at most 1 s between attempts; the connect timeout bounds them all. */
 export const createRetries = Schedule.exponential("50 millis").pipe(
@@ -125,6 +130,10 @@ const parseId = (id: MessageId): ParsedId | undefined => {
 export const makePulsarBinaryBroker = (config: PulsarBinaryBrokerConfig): BrokerShape => {
   const serviceUrl = config.serviceUrl.replace(/\/+$/, "")
   const connectTimeout = config.connectTimeout ?? "10 seconds"
+  // Refusals that pass are asked again while the last wait (at most 1 s) and its answer still fit
+  // in the connect timeout, so that the answer is the broker's last refusal, not a timeout.
+  const connectMillis = Duration.toMillis(Duration.fromInputUnsafe(connectTimeout))
+  const retryWindow = Duration.millis(Math.max(connectMillis / 2, connectMillis - 1500))
   const closeTimeout = config.closeTimeout ?? "10 seconds"
   const pingInterval = config.pingInterval ?? "30 seconds"
   const sendTimeoutMillis = Duration.toMillis(Duration.fromInputUnsafe(config.sendTimeout ?? "30 seconds"))
@@ -287,8 +296,10 @@ export const makePulsarBinaryBroker = (config: PulsarBinaryBrokerConfig): Broker
   /**
    * Creates a producer or a subscription with the command `build` makes. A broker that has just
    * taken the topic's bundle (right after it starts, or after a move) refuses with ServiceNotReady
-   * until it is loaded, and a busy one with TooManyRequests: those are asked again after a short
-   * wait, as Pulsar's own clients do, all within the connect timeout; anything else is final.
+   * until it is loaded, a busy one with TooManyRequests, one whose storage is recovering with
+   * PersistenceError: those are asked again after a short wait, as Pulsar's own clients do, for
+   * most of the connect timeout, after which the last refusal is the answer (a 503: worth trying
+   * again later); anything else is final.
    */
   const create = (
     conn: BinaryConnection,
@@ -297,7 +308,7 @@ export const makePulsarBinaryBroker = (config: PulsarBinaryBrokerConfig): Broker
     what: string
   ): Effect.Effect<Incoming, BrokerUnavailable | TopicRefused> =>
     conn.request(build).pipe(
-      Effect.retry({ while: isPassingRefusal, schedule: createRetries }),
+      Effect.retry({ while: isPassingRefusal, schedule: createRetries.pipe(Schedule.upTo({ duration: retryWindow })) }),
       Effect.mapError((failure) => refused(topic, failure)),
       withinConnectTimeout(conn.url, what)
     )
