@@ -76,6 +76,7 @@ import {
   translateFrame,
   translateRecord
 } from "../src/domain/Codec.ts"
+import { gatewayNodeFlags, setsSemiSpace } from "../bin/gatewayNodeFlags.js"
 import { makePulsarBinaryBroker } from "../src/layers/broker/binary/PulsarBinaryBroker.ts"
 import { makePulsarBroker } from "../src/layers/broker/PulsarBroker.ts"
 import type { Producer } from "../src/services/Broker.ts"
@@ -305,7 +306,9 @@ const startGateway = async (flow: string, variant: Variant = "gateway"): Promise
   if (variant === "gateway-websocket") env["PULSAR_TRANSPORT"] = "websocket"
   // The WebSocket adapter refuses a PULSAR_URL it would not use.
   const without = variant === "gateway-websocket" ? ["PULSAR_URL"] : []
-  return startServer(port, ["src/programs/main.ts", "serve"], env, "tg-gateway listening", without)
+  // With the flags bin/tg-gateway.js gives `serve` (the sources run here, so that a profile names their files).
+  const launcherFlags = setsSemiSpace(nodeFlags) ? [] : gatewayNodeFlags
+  return startServer(port, [...launcherFlags, "src/programs/main.ts", "serve"], env, "tg-gateway listening", without)
 }
 
 /** `bench/relay.ts`: the yardstick a gateway is compared with in `--relay` rounds. */

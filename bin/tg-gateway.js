@@ -11,6 +11,19 @@ import module from "node:module"
 
 await import("./require-node.js")
 
+// V8 takes the young generation's size only at start, so `serve` starts again with the gateway's
+// flags, as the same process (same pid, for signals), unless the size is given already, on the
+// command line or in NODE_OPTIONS.
+const { gatewayNodeFlags, setsSemiSpace } = await import("./gatewayNodeFlags.js")
+const flagGiven = setsSemiSpace([...process.execArgv, ...(process.env.NODE_OPTIONS ?? "").split(/\s+/)])
+if (process.argv.slice(2).includes("serve") && !flagGiven && typeof process.execve === "function") {
+  process.execve(
+    process.execPath,
+    [process.execPath, ...gatewayNodeFlags, ...process.execArgv, ...process.argv.slice(1)],
+    process.env
+  )
+}
+
 const bundleDirectory = new URL("../dist/command/", import.meta.url)
 const bundle = new URL("main.js", bundleDirectory)
 const sourceDirectory = new URL("../src/", import.meta.url)

@@ -2,8 +2,8 @@
  * `tg-gateway serve` refuses what it does not understand instead of running with defaults:
  * `--brokr pulsar` must not quietly start the in-memory broker.
  */
-import { execFile } from "node:child_process"
-import { writeFileSync } from "node:fs"
+import { execFile, spawn } from "node:child_process"
+import { readFileSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
@@ -70,5 +70,43 @@ describe("tg-gateway serve: usage errors", () => {
       assert.include(help.output, "-u, --url, --api-url URL")
       assert.include(help.output, "env TG_GATEWAY_TOKEN, TRUSTGRAPH_TOKEN")
     })
+  )
+})
+
+/** Starts `tg-gateway serve` on the in-memory broker; once it listens, the command line its pid runs. */
+const servingCommandLine = (env: Record<string, string>) =>
+  Effect.acquireRelease(
+    Effect.sync(() =>
+      spawn(process.execPath, [bin, "serve", "--lang", "en"], {
+        env: { PATH: process.env["PATH"] ?? "", BROKER: "memory", GATEWAY_PORT: "0", ...env },
+        stdio: "pipe"
+      })
+    ),
+    (child) => Effect.sync(() => child.kill("SIGKILL"))
+  ).pipe(
+    Effect.flatMap((child) =>
+      Effect.callback<ReadonlyArray<string>, Error>((resume) => {
+        let output = ""
+        const collect = (chunk: Buffer) => {
+          output += chunk.toString()
+          if (output.includes("tg-gateway listening")) {
+            resume(Effect.succeed(readFileSync(`/proc/${child.pid}/cmdline`, "utf8").split("\0")))
+          }
+        }
+        child.stdout.on("data", collect)
+        child.stderr.on("data", collect)
+        child.once("exit", (code) => resume(Effect.fail(new Error(`serve exited with ${code}: ${output}`))))
+      })
+    )
+  )
+
+describe("tg-gateway serve: the young generation", () => {
+  it.live("runs with 8 MiB semi-spaces, as the same process; a size given in NODE_OPTIONS is kept", () =>
+    Effect.gen(function* () {
+      const capped = yield* servingCommandLine({})
+      assert.include(capped, "--max-semi-space-size=8", capped.join(" "))
+      const given = yield* servingCommandLine({ NODE_OPTIONS: "--max-semi-space-size=2" })
+      assert.notInclude(given, "--max-semi-space-size=8", given.join(" "))
+    }).pipe(Effect.scoped)
   )
 })
