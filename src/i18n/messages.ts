@@ -28,14 +28,25 @@ export const languageOf = (locale: string | undefined): string | undefined => {
 }
 
 /** Fills `{name}` and `{name, plural, one {…} other {…}}` (with `#` for the number) from params. */
+// Made once per language, and only when a message needs one: creating them (ICU's data for the
+// locale) costs far more than formatting with them, and `--help` alone fills dozens of messages.
+const numberFormats = new Map<Language, Intl.NumberFormat>()
+const pluralRules = new Map<Language, Intl.PluralRules>()
+const cached = <A>(made: Map<Language, A>, language: Language, make: () => A): A => {
+  let value = made.get(language)
+  if (value === undefined) made.set(language, (value = make()))
+  return value
+}
+const numbersOf = (language: Language) =>
+  cached(numberFormats, language, () => new Intl.NumberFormat(locale(language), { maximumFractionDigits: 1 }))
+const pluralsOf = (language: Language) => cached(pluralRules, language, () => new Intl.PluralRules(locale(language)))
+
 export const fill = (
   template: string,
   params: Readonly<Record<string, string | number>> = {},
   language: Language = "en"
 ): string => {
-  const numbers = new Intl.NumberFormat(locale(language), { maximumFractionDigits: 1 })
-  const plurals = new Intl.PluralRules(locale(language))
-  const shown = (value: string | number) => (typeof value === "number" ? numbers.format(value) : value)
+  const shown = (value: string | number) => (typeof value === "number" ? numbersOf(language).format(value) : value)
   let out = ""
   let at = 0
   while (at < template.length) {
@@ -62,8 +73,8 @@ export const fill = (
     if (typeof value !== "number" || forms.other === undefined) {
       out += template.slice(open, end + 1)
     } else {
-      const form = (value === 0 ? forms["=0"] : undefined) ?? forms[plurals.select(value)] ?? forms.other
-      out += fill(form.replaceAll("#", numbers.format(value)), params, language)
+      const form = (value === 0 ? forms["=0"] : undefined) ?? forms[pluralsOf(language).select(value)] ?? forms.other
+      out += fill(form.replaceAll("#", numbersOf(language).format(value)), params, language)
     }
     at = end + 1
   }
