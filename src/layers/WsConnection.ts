@@ -29,6 +29,12 @@ export interface WsConnectionOptions {
   readonly readBufferBytes?: number
   /** Bytes queued in the socket above which writers wait. Default 4 MiB. */
   readonly highWaterBytes?: number
+  /**
+   * Frames handed to the socket and not yet taken by the kernel at which writers wait. Default
+   * 1,024. Each holds its bookkeeping until then, a few KiB: small frames reach this bound long
+   * before the byte bound.
+   */
+  readonly highWaterUnconfirmed?: number
   /** Bound on waiting for the peer's close frame. Default 2 s. */
   readonly closeTimeout?: number
   /**
@@ -49,11 +55,15 @@ export const makeWsConnection = (socket: WebSocket, options: WsConnectionOptions
     const inbound = yield* Queue.unbounded<InboundFrame, Cause.Done>()
     const closed = yield* Deferred.make<number>()
     const highWaterBytes = options.highWaterBytes ?? 4 * 1024 * 1024
+    const highWaterUnconfirmed = options.highWaterUnconfirmed ?? 1024
     let unconfirmed = 0
-    // Writers wait while the socket holds more than `highWaterBytes`. Only a write callback (or the
-    // close) can follow the moment bufferedAmount falls, and with no write unconfirmed none will
-    // come: then there is nothing to wait for.
-    const full = () => unconfirmed > 0 && socket.bufferedAmount > highWaterBytes && socket.readyState === WebSocket.OPEN
+    // Writers wait while the socket holds more than `highWaterBytes`, or `highWaterUnconfirmed`
+    // frames. Only a write callback (or the close) can follow the moment either falls, and with no
+    // write unconfirmed none will come: then there is nothing to wait for.
+    const full = () =>
+      unconfirmed > 0 &&
+      (socket.bufferedAmount > highWaterBytes || unconfirmed >= highWaterUnconfirmed) &&
+      socket.readyState === WebSocket.OPEN
     // Open while there is room to write; a writer that finds the socket full closes it, and the
     // write callback after which it is no longer full opens it.
     const room = Latch.makeUnsafe(true)

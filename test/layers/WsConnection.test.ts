@@ -136,6 +136,29 @@ describe("WsConnection", () => {
     )
   }
 
+  it.effect(
+    "a client that does not read holds a writer of small frames back at 1,024 frames handed over and not taken, far below the byte mark",
+    () =>
+      Effect.gen(function* () {
+        const socket = new ScriptedSocket()
+        const connection = yield* makeWsConnection(socket.asWebSocket())
+        // One-triple frames: 1,024 of them are 200 KiB, nowhere near the 4 MiB byte mark.
+        const frame = "x".repeat(200)
+        const writer = yield* Effect.forkChild(
+          Effect.gen(function* () {
+            for (;;) yield* connection.write(Array.from({ length: 16 }, () => frame))
+          }),
+          { startImmediately: true }
+        )
+        assert.strictEqual(socket.sent.length, 1024, "the writer waits once 1,024 frames are unconfirmed")
+        assert.isBelow(socket.bufferedAmount, 4 * 1024 * 1024)
+        socket.confirm(16)
+        yield* Effect.yieldNow
+        assert.strictEqual(socket.sent.length, 1040, "and goes on as the socket takes them")
+        yield* Fiber.interrupt(writer)
+      })
+  )
+
   it.effect("a writer held at the high-water mark is let go when the socket closes, and told that it is closed", () =>
     Effect.gen(function* () {
       const socket = new ScriptedSocket()
