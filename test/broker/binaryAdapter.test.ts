@@ -56,6 +56,34 @@ describe("Pulsar binary adapter against a stand-in broker", () => {
     })
   )
 
+  it.live(
+    "a consumer lets the broker push about 8 MiB of large messages ahead, not its whole window, and its window again for small ones",
+    () =>
+      Effect.gen(function* () {
+        const broker = yield* fakeBroker()
+        const consumer = yield* adapterFor(broker.url).consumer({ topic, subscription: "s", receiverQueueSize: 1000 })
+        const first = yield* broker.next(CommandType.FLOW)
+        assert.strictEqual(numberField(first.fields, 2), 100, "before any message's size is known")
+        // 256 KiB each: 32 fit in 8 MiB. As they are taken, permits go back only below 16 at the
+        // broker, up to 32 again.
+        const large = "x".repeat(256 * 1024)
+        for (let entry = 1; entry <= 100; entry++) pushMessage(broker, first.connection, entry, large)
+        for (let i = 0; i < 100; i++) yield* consumer.receive
+        const topUps = [yield* broker.next(CommandType.FLOW), yield* broker.next(CommandType.FLOW)]
+        assert.deepStrictEqual(
+          topUps.map((flow) => numberField(flow.fields, 2)),
+          [16, 16]
+        )
+        // Small messages: the mean size falls, and the window grows back to 1,000.
+        for (let entry = 101; entry <= 200; entry++) pushMessage(broker, first.connection, entry, "small")
+        for (let i = 0; i < 100; i++) yield* consumer.receive
+        let largest = 0
+        while (largest <= 32)
+          largest = Math.max(largest, numberField((yield* broker.next(CommandType.FLOW)).fields, 2) ?? 0)
+        assert.isAbove(largest, 32)
+      })
+  )
+
   it.live("acknowledgements held together reach the broker as one command, sent before the consumer closes", () =>
     Effect.gen(function* () {
       const broker = yield* fakeBroker()

@@ -51,6 +51,17 @@ export interface PulsarBinaryBrokerConfig extends PulsarBrokerConfig {
   readonly ackGroupTime?: Duration.Input
 }
 
+/**
+ * Bytes of messages a consumer lets the broker push ahead of `receive`: its window in messages
+ * (`receiverQueueSize`) shrinks to fit when messages are large, down to one. Without it a window
+ * of 1,000 messages of 36 KB let 36 MB arrive in one burst, and 1,000 of the broker's 5 MB
+ * limit would be 5 GB.
+ */
+const receiveBudgetBytes = 8 * 1024 * 1024
+
+/** Permits a consumer gives before it has seen a message's size. */
+const firstGrant = 100
+
 /** Bound on the close of a broker connection once its producer or consumer is closed. */
 const connectionCloseBound = "1 second"
 
@@ -490,18 +501,31 @@ export const makePulsarBinaryBroker = (config: PulsarBinaryBrokerConfig): Broker
 
       let paused = false
       let closing = false
-      // Messages taken by `receive` (or passed over) whose permits have not been returned yet.
-      let owed = 0
-      const grant = (count: number) => {
-        if (count > 0) conn.command(encode.flow(consumerId, count))
+      // Permits given to the broker and not yet returned by `receive` taking (or passing over) their
+      // message: messages the broker may still push, on their way, or waiting in the buffer.
+      let granted = 0
+      // The mean size of the messages received so far, unknown before the first.
+      let meanBytes: number | undefined
+      const goal = () =>
+        meanBytes === undefined
+          ? Math.min(window, firstGrant)
+          : Math.max(1, Math.min(window, Math.floor(receiveBudgetBytes / meanBytes)))
+      const topUp = () => {
+        if (paused) return
+        const target = goal()
+        const shortfall = target - granted
+        // In batches of half the window: fewer commands, and the pipe never runs dry.
+        if (shortfall > 0 && (shortfall * 2 >= target || granted === 0)) {
+          conn.command(encode.flow(consumerId, shortfall))
+          granted += shortfall
+        }
       }
       const returnPermits = (count: number) => {
-        owed += count
-        // In batches of half the window: fewer commands, and the pipe never runs dry.
-        if (!paused && owed * 2 >= window) {
-          grant(owed)
-          owed = 0
-        }
+        granted -= count
+        topUp()
+      }
+      const observe = (bytes: number) => {
+        meanBytes = meanBytes === undefined ? bytes : meanBytes + (bytes - meanBytes) / 16
       }
       const buffer = yield* makeReceiveBuffer<ReceivedMessage, ConnectionClosed>(() => returnPermits(1))
 
@@ -583,6 +607,7 @@ export const makePulsarBinaryBroker = (config: PulsarBinaryBrokerConfig): Broker
             })
           }
           for (const message of handed) {
+            observe(message.payload.byteLength)
             buffer.push({
               id: formatId(ledgerId, entryId, message.batchIndex, entry.size),
               payload: message.payload,
@@ -633,7 +658,7 @@ export const makePulsarBinaryBroker = (config: PulsarBinaryBrokerConfig): Broker
           )
         )
       )
-      grant(window)
+      topUp()
 
       const ack = (id: MessageId) =>
         Effect.sync(() => {
@@ -689,8 +714,7 @@ export const makePulsarBinaryBroker = (config: PulsarBinaryBrokerConfig): Broker
         resume: Effect.sync(() => {
           paused = false
           buffer.resume()
-          grant(owed)
-          owed = 0
+          topUp()
         }),
         lost: Deferred.await(lost)
       } satisfies Consumer
