@@ -341,37 +341,19 @@ const startupRows = (startup: StartupResults | undefined): Array<Row> => {
   const chosen = startup?.results.find((r) => r.way === "installed") ?? startup?.results.at(-1)
   const machine =
     startup === undefined ? "" : `${busyText(startup.busy)} (${chosen?.way ?? "?"}, ${startup.rounds} rounds)`
-  const value = (n: number | null | undefined) => n ?? NaN
-  return [
-    {
-      figure: "`tg-gateway --help` wall time",
-      value: value(chosen?.helpMs),
-      unit: "ms",
-      target: { limit: 150, atMost: true },
-      machine
-    },
-    {
-      figure: "`tg-gateway --help` peak RSS",
-      value: value(chosen?.helpPeakMib),
-      unit: "MiB",
-      target: { limit: 64, atMost: true },
-      machine
-    },
-    {
-      figure: "`tg-gateway serve` idle RSS (in-memory broker)",
-      value: value(chosen?.serveIdleMib),
-      unit: "MiB",
-      target: { limit: 64, atMost: true },
-      machine
-    },
-    {
-      figure: "`tg-gateway import`: first frame after start",
-      value: value(chosen?.importFirstFrameMs),
-      unit: "ms",
-      target: { limit: 250, atMost: true },
-      machine
-    }
-  ]
+  const targets = [
+    ["`tg-gateway --help` wall time", chosen?.helpMs, "ms", 150],
+    ["`tg-gateway --help` peak RSS", chosen?.helpPeakMib, "MiB", 64],
+    ["`tg-gateway serve` idle RSS (in-memory broker)", chosen?.serveIdleMib, "MiB", 64],
+    ["`tg-gateway import`: first frame after start", chosen?.importFirstFrameMs, "ms", 250]
+  ] as const
+  return targets.map(([figure, value, unit, limit]) => ({
+    figure,
+    value: value ?? NaN,
+    unit,
+    target: { limit, atMost: true },
+    machine
+  }))
 }
 
 const gatewayRows = (gateway: GatewayResults | undefined): Array<Row> => {

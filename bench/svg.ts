@@ -35,6 +35,24 @@ const niceCeiling = (max: number) => {
   return ([1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10].find((step) => step * power >= max) ?? 10) * power
 }
 
+/** The drawing's element, its white ground, and the chart's title and subtitle centred on top. */
+const opening = (
+  width: number,
+  height: number,
+  chart: { readonly title: string; readonly subtitle?: string | undefined }
+): Array<string> => {
+  const parts = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" ` +
+      `viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`,
+    `<rect width="${width}" height="${height}" fill="#ffffff"/>`,
+    `<text x="${width / 2}" y="24" text-anchor="middle" font-size="15" font-weight="bold">${escape(chart.title)}</text>`
+  ]
+  if (chart.subtitle !== undefined) {
+    parts.push(`<text x="${width / 2}" y="44" text-anchor="middle" fill="#555555">${escape(chart.subtitle)}</text>`)
+  }
+  return parts
+}
+
 export const barChart = (chart: BarChart): string => {
   const barWidth = 34
   const barGap = 6
@@ -55,15 +73,7 @@ export const barChart = (chart: BarChart): string => {
   const ceiling = niceCeiling(Math.max(0, ...values))
   const y = (value: number) => Math.round((top + plotHeight - (value / ceiling) * plotHeight) * 10) / 10
 
-  const parts: Array<string> = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" ` +
-      `viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`,
-    `<rect width="${width}" height="${height}" fill="#ffffff"/>`,
-    `<text x="${width / 2}" y="24" text-anchor="middle" font-size="15" font-weight="bold">${escape(chart.title)}</text>`
-  ]
-  if (chart.subtitle !== undefined) {
-    parts.push(`<text x="${width / 2}" y="44" text-anchor="middle" fill="#555555">${escape(chart.subtitle)}</text>`)
-  }
+  const parts = opening(width, height, chart)
   for (let i = 0; i <= 5; i++) {
     const value = (ceiling * i) / 5
     parts.push(
@@ -144,15 +154,7 @@ export const roundsChart = (chart: RoundsChart): string => {
   const y = (value: number) => Math.round((top + plotHeight - (value / ceiling) * plotHeight) * 10) / 10
   const colourOf = (name: string) => palette[names.indexOf(name) % palette.length]
 
-  const parts: Array<string> = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" ` +
-      `viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`,
-    `<rect width="${width}" height="${height}" fill="#ffffff"/>`,
-    `<text x="${width / 2}" y="24" text-anchor="middle" font-size="15" font-weight="bold">${escape(chart.title)}</text>`
-  ]
-  if (chart.subtitle !== undefined) {
-    parts.push(`<text x="${width / 2}" y="44" text-anchor="middle" fill="#555555">${escape(chart.subtitle)}</text>`)
-  }
+  const parts = opening(width, height, chart)
   parts.push(
     `<text x="${left - 54}" y="${top + plotHeight / 2}" text-anchor="middle" fill="#555555" ` +
       `transform="rotate(-90 ${left - 54} ${top + plotHeight / 2})">${escape(chart.unit)}</text>`

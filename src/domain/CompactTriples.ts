@@ -37,6 +37,9 @@ const RIGHT_BRACE = 0x7d
 // below its term.
 const TRIPLE_LEVEL = 3
 
+/** What the rewriter reads between calls: nothing, so that it holds no document alive. */
+const NO_INPUT = new Uint8Array(0)
+
 /** The output buffer starts at this size and, after a larger document, goes back to it. */
 const SCRATCH_BYTES = 256 * 1024
 
@@ -54,7 +57,7 @@ const isShortEscape = (c: number) =>
  * rewriting is synchronous, and its output buffer is reused.
  */
 class Rewriter {
-  input: Uint8Array = new Uint8Array(0)
+  input: Uint8Array = NO_INPUT
   at = 0
   out = new Uint8Array(SCRATCH_BYTES)
   length = 0
@@ -76,7 +79,7 @@ class Rewriter {
   }
 
   release(): void {
-    this.input = new Uint8Array(0)
+    this.input = NO_INPUT
     if (this.out.length > SCRATCH_BYTES) this.out = new Uint8Array(SCRATCH_BYTES)
   }
 
