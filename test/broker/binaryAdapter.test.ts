@@ -4,6 +4,7 @@
  * at the handshake, a broker that stops answering, a producer the broker closes, sends that are
  * refused or never answered.
  */
+import { Socket } from "node:net"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Exit, Fiber, Option, Redacted } from "effect"
 import { CommandType, encodeMetadata } from "../../src/layers/broker/binary/commands.ts"
@@ -120,6 +121,47 @@ describe("Pulsar binary adapter against a stand-in broker", () => {
       )
       const order = broker.received.map((r) => r.type)
       assert.isBelow(order.indexOf(CommandType.ACK), order.indexOf(CommandType.CLOSE_CONSUMER))
+    })
+  )
+
+  it.live("sends made in one turn of the event loop reach the broker's socket in one write, not one each", () =>
+    Effect.gen(function* () {
+      const broker = yield* fakeBroker()
+      // The stand-in never confirms: nothing to wait for when the producer closes.
+      const producer = yield* adapterFor(broker.url).producer(topic, { closeTimeout: 0 })
+      const port = Number(new URL(broker.url).port)
+      // Every write a socket makes to the kernel goes through `_writev` (several chunks) or
+      // `_write` (one): counted for the adapter's socket to the stand-in broker.
+      const writes = yield* Effect.acquireRelease(
+        Effect.sync(() => {
+          const count = { made: 0 }
+          const original = { writev: Socket.prototype._writev!, write: Socket.prototype._write }
+          Socket.prototype._writev = function (this: Socket, ...args) {
+            if (this.remotePort === port) count.made++
+            return original.writev.apply(this, args)
+          }
+          Socket.prototype._write = function (this: Socket, ...args) {
+            if (this.remotePort === port) count.made++
+            return original.write.apply(this, args)
+          }
+          return { count, original }
+        }),
+        ({ original }) =>
+          Effect.sync(() => {
+            Socket.prototype._writev = original.writev
+            Socket.prototype._write = original.write
+          })
+      )
+      for (let i = 0; i < 20; i++) {
+        yield* Effect.forkChild(producer.send({ payload: bytes(`m${i}`) }), { startImmediately: true })
+      }
+      yield* Effect.promise(() => new Promise((resolve) => setImmediate(resolve)))
+      assert.strictEqual(writes.count.made, 1)
+      const sent = yield* Effect.forEach(Array.from({ length: 20 }), () => broker.next(CommandType.SEND))
+      assert.deepStrictEqual(
+        sent.map((send) => (send.payload === undefined ? undefined : text(send.payload.data))),
+        Array.from({ length: 20 }, (_, i) => `m${i}`)
+      )
     })
   )
 
