@@ -589,7 +589,7 @@ const sendAll = (producer: Producer, payloads: ReadonlyArray<Uint8Array>) =>
 const gatewayImport = async (
   gateway: Gateway,
   flow: string,
-  frames: ReadonlyArray<string>,
+  frames: ReadonlyArray<Uint8Array>,
   side: Variant = "gateway"
 ): Promise<Round> => {
   const ws = await openSocket(`ws://127.0.0.1:${gateway.port}/api/v1/flow/${flow}/import/triples?ack=true`)
@@ -906,16 +906,17 @@ const importPhase = async (
       `native producer at most 1000 unconfirmed` +
       (relay === undefined ? "" : `; relay (${relayMode}) with the same window`)
   )
+  const frameBytes = frames.map((text) => Buffer.from(text))
   const contenders = variants.flatMap((variant): Array<readonly [Variant, () => Promise<Round>]> => {
     const gateway = gateways.get(variant)
-    if (gateway !== undefined) return [[variant, () => gatewayImport(gateway, flow, frames, variant)]]
+    if (gateway !== undefined) return [[variant, () => gatewayImport(gateway, flow, frameBytes, variant)]]
     if (variant === "bare" || variant === "bare-binary") return [[variant, () => bareImport(topic, payloads, variant)]]
     if (variant === "native" || variant === "native-batched") {
       return [[variant, () => nativeImport(topic, variant === "native-batched")]]
     }
     return []
   })
-  if (relay !== undefined) contenders.splice(1, 0, ["relay", () => gatewayImport(relay, flow, frames, "relay")])
+  if (relay !== undefined) contenders.splice(1, 0, ["relay", () => gatewayImport(relay, flow, frameBytes, "relay")])
   return alternate("import", frames.length, contenders, async (label, round) => {
     expectedStored += round.entries ?? frames.length
     await checkStored(topic, `import ${label}`)
@@ -998,7 +999,7 @@ const codecPhase = async (frames: ReadonlyArray<string>) => {
   )
 }
 
-const memoryPhase = async (flow: string, topic: string, frames: ReadonlyArray<string>, variant: Variant) => {
+const memoryPhase = async (flow: string, topic: string, frames: ReadonlyArray<Uint8Array>, variant: Variant) => {
   console.log(
     `\nMemory (${variant}): a fresh gateway process; ${connections} connections importing for ${floodSeconds} s, ` +
       `each with up to ${connectionWindow} unanswered frames`
@@ -1290,7 +1291,12 @@ const main = async () => {
   if (phases.has("memory")) {
     for (const variant of gatewayVariants) {
       try {
-        const { idle, connected, after, total, seconds } = await memoryPhase(flow, topic, frames, variant)
+        const { idle, connected, after, total, seconds } = await memoryPhase(
+          flow,
+          topic,
+          frames.map((text) => Buffer.from(text)),
+          variant
+        )
         floods.set(variant, { peak: after.peak, rate: total / seconds, idle: idle.rss, connected: connected.rss })
       } catch (error) {
         // One adapter failing under the load is a result to report, not a reason to lose the others.

@@ -188,6 +188,8 @@ interface ScenarioContext {
 const framesOf = (flow: string, count: number, triples: number) =>
   Array.from({ length: count }, (_, i) => JSON.stringify(triplesFrame(`${flow}-${i}`, triples)))
 
+const bytesOf = (frames: ReadonlyArray<string>) => frames.map((text) => Buffer.from(text))
+
 const recordsOf = (frames: ReadonlyArray<string>) =>
   frames.map((text) => Result.getOrThrow(translateFrame("triples", text)))
 
@@ -226,7 +228,7 @@ const importUrl = (gateway: GatewayChild, flow: string) =>
 
 const importing = async (context: ScenarioContext, sockets: number, limit: number) => {
   const { gateway, flow } = context
-  const frames = framesOf(flow, 2000, triplesPerFrame)
+  const frames = bytesOf(framesOf(flow, 2000, triplesPerFrame))
   context.phase(`opening ${sockets}`)
   const opened: Array<WebSocket> = []
   for (let i = 0; i < sockets; i += 50) {
@@ -315,7 +317,7 @@ const scenarios: Record<string, Scenario> = {
     title: `${closeConnections} connections closing at once`,
     run: async (context) => {
       const { gateway, flow } = context
-      const frames = framesOf(flow, 1, triplesPerFrame)
+      const frames = bytesOf(framesOf(flow, 1, triplesPerFrame))
       context.phase(`opening ${closeConnections}`)
       const opened: Array<WebSocket> = []
       for (let i = 0; i < closeConnections; i += 50) {

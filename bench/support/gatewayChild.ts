@@ -158,13 +158,16 @@ export const closeSocket = async (ws: WebSocket) => {
   await withTimeout(closed, 30_000, "closing a client socket").catch(() => ws.terminate())
 }
 
+/** Frames go out as prepared bytes in text frames: the client's own encoding is not what is measured. */
+const textFrame = { binary: false } as const
+
 /**
  * Sends frames over an open import socket (`?ack=true`), keeping at most `limit` unanswered,
  * until `more()` says stop; resolves with the number acked and the time of the last ack.
  */
 export const pump = (
   ws: WebSocket,
-  frames: ReadonlyArray<string>,
+  frames: ReadonlyArray<Uint8Array>,
   limit: number,
   more: (sent: number) => boolean
 ): Promise<{ acked: number; end: number }> =>
@@ -172,7 +175,7 @@ export const pump = (
     let sent = 0
     let acked = 0
     const fill = () => {
-      while (sent - acked < limit && more(sent)) ws.send(frames[sent++ % frames.length]!)
+      while (sent - acked < limit && more(sent)) ws.send(frames[sent++ % frames.length]!, textFrame)
       if (acked === sent && !more(sent)) {
         ws.off("message", onMessage)
         resolve({ acked, end: performance.now() })
