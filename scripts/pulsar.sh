@@ -125,6 +125,11 @@ write_conf() {
   # The gateway's largest frame (50 MiB) base64-encoded, plus the JSON around it.
   set_key "$conf" webSocketMaxTextFrameSize 73400320
   set_key "$conf" transactionCoordinatorEnabled false
+  # A benchmark writes about a gigabyte a minute: rolled journals (2 GiB each) are not kept, and
+  # entry logs whose ledgers are gone are reclaimed every minute, so that the disk does not fill
+  # (the bookie turns read-only at 99 %, and every producer is then refused).
+  set_key "$conf" journalMaxBackups 0
+  set_key "$conf" gcWaitTime 60000
 }
 
 # A throwaway CA, a certificate for the broker (127.0.0.1 and localhost) and one for its clients,
