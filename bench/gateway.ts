@@ -896,27 +896,26 @@ const importPhase = async (
   relay: Gateway | undefined,
   flow: string,
   topic: string,
-  frames: ReadonlyArray<string>,
+  frames: ReadonlyArray<Uint8Array>,
   payloads: ReadonlyArray<Uint8Array>
 ) => {
   console.log(
     `\nImport: ${fmt(frames.length)} frames × ${triplesPerFrame} triples ` +
-      `(client frame ${fmt(Buffer.byteLength(frames[0]!))} B, record ${fmt(payloads[0]!.byteLength)} B); ` +
+      `(client frame ${fmt(frames[0]!.byteLength)} B, record ${fmt(payloads[0]!.byteLength)} B); ` +
       `gateway window ${window} unanswered frames, bare producer concurrency 500, ` +
       `native producer at most 1000 unconfirmed` +
       (relay === undefined ? "" : `; relay (${relayMode}) with the same window`)
   )
-  const frameBytes = frames.map((text) => Buffer.from(text))
   const contenders = variants.flatMap((variant): Array<readonly [Variant, () => Promise<Round>]> => {
     const gateway = gateways.get(variant)
-    if (gateway !== undefined) return [[variant, () => gatewayImport(gateway, flow, frameBytes, variant)]]
+    if (gateway !== undefined) return [[variant, () => gatewayImport(gateway, flow, frames, variant)]]
     if (variant === "bare" || variant === "bare-binary") return [[variant, () => bareImport(topic, payloads, variant)]]
     if (variant === "native" || variant === "native-batched") {
       return [[variant, () => nativeImport(topic, variant === "native-batched")]]
     }
     return []
   })
-  if (relay !== undefined) contenders.splice(1, 0, ["relay", () => gatewayImport(relay, flow, frameBytes, "relay")])
+  if (relay !== undefined) contenders.splice(1, 0, ["relay", () => gatewayImport(relay, flow, frames, "relay")])
   return alternate("import", frames.length, contenders, async (label, round) => {
     expectedStored += round.entries ?? frames.length
     await checkStored(topic, `import ${label}`)
@@ -1236,6 +1235,8 @@ const main = async () => {
     JSON.stringify(triplesFrame(`${flow}-${i}`, triplesPerFrame))
   )
   const payloads = frames.map((text) => Result.getOrThrow(translateFrame("triples", text)))
+  // Clients send prepared bytes: the client's own encoding is not what is measured.
+  const frameBytes = frames.map((text) => Buffer.from(text))
 
   if (phases.has("codec")) await codecPhase(frames)
   let imports: ReadonlyMap<Variant, VariantSummary> | undefined
@@ -1262,7 +1263,7 @@ const main = async () => {
             `pids ${native.publisher.pid} and ${native.consumer.pid}`
         )
       }
-      if (phases.has("import")) imports = await importPhase(gateways, relay, flow, topic, frames, payloads)
+      if (phases.has("import")) imports = await importPhase(gateways, relay, flow, topic, frameBytes, payloads)
       if (phases.has("export")) exports = await exportPhase(gateways, flow, topic, payloads)
       console.log("")
       for (const [variant, gateway] of gateways) {
@@ -1291,12 +1292,7 @@ const main = async () => {
   if (phases.has("memory")) {
     for (const variant of gatewayVariants) {
       try {
-        const { idle, connected, after, total, seconds } = await memoryPhase(
-          flow,
-          topic,
-          frames.map((text) => Buffer.from(text)),
-          variant
-        )
+        const { idle, connected, after, total, seconds } = await memoryPhase(flow, topic, frameBytes, variant)
         floods.set(variant, { peak: after.peak, rate: total / seconds, idle: idle.rss, connected: connected.rss })
       } catch (error) {
         // One adapter failing under the load is a result to report, not a reason to lose the others.
