@@ -174,8 +174,17 @@ export const pump = (
   new Promise((resolve, reject) => {
     let sent = 0
     let acked = 0
+    let fillQueued = false
+    // Answers arrive several to a read; the frames they make room for go out together, in one
+    // write, once the read's answers are counted — as the gateway writes to the broker.
     const fill = () => {
-      while (sent - acked < limit && more(sent)) ws.send(frames[sent++ % frames.length]!, textFrame)
+      fillQueued = false
+      if (sent - acked < limit && more(sent)) {
+        const socket = (ws as unknown as { _socket: import("node:net").Socket })._socket
+        socket.cork()
+        while (sent - acked < limit && more(sent)) ws.send(frames[sent++ % frames.length]!, textFrame)
+        socket.uncork()
+      }
       if (acked === sent && !more(sent)) {
         ws.off("message", onMessage)
         resolve({ acked, end: performance.now() })
@@ -188,7 +197,10 @@ export const pump = (
         return reject(new Error(`the gateway answered ${data.toString().slice(0, 300)}`))
       }
       acked++
-      fill()
+      if (!fillQueued) {
+        fillQueued = true
+        process.nextTick(fill)
+      }
     }
     ws.on("message", onMessage)
     ws.once("close", (code) => reject(new Error(`the gateway closed the socket (${code}) after ${acked} acks`)))
