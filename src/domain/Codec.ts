@@ -212,6 +212,8 @@ const translateFrameUnguarded = <K extends KindName>(
 ): Result.Result<Uint8Array, FrameRejected> => {
   const fastPath = kinds[kind].fastPath
   if (fastPath !== undefined) {
+    const compact = typeof input === "string" ? undefined : fastPath.recordBytes(input)
+    if (compact !== undefined) return Result.succeed(compact)
     const text = textOf(input)
     const record = text === undefined ? undefined : fastPath.recordText(text)
     if (record !== undefined) return Result.succeed(utf8Encoder.encode(record))

@@ -58,12 +58,6 @@ export class JsonCursor {
     this.noControls = !controlCharacter.test(text)
   }
 
-  /** Back to the start of the text, to read it another way. */
-  rewind(): void {
-    this.at = 0
-    this.nextBackslash = -1
-  }
-
   /** Skips the whitespace JSON allows between tokens. */
   space(): void {
     const text = this.text
@@ -127,13 +121,6 @@ export class JsonCursor {
       }
       at++
     }
-  }
-
-  /** Consumes `literal` if the text continues with exactly it, whitespace and all. */
-  expect(literal: string): boolean {
-    if (!this.text.startsWith(literal, this.at)) return false
-    this.at += literal.length
-    return true
   }
 
   /** A string's raw JSON form, quotes included. */

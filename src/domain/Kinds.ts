@@ -25,7 +25,7 @@ import {
 } from "./GraphEmbeddings.ts"
 import { ExtractedObject, rowsFromRecord, RowsFrame, rowsToRecord } from "./Rows.ts"
 import { Triples, triplesFromRecord, TriplesFrame, triplesToRecord } from "./Triples.ts"
-import { compactTriplesRecordToFrame } from "./CompactTriples.ts"
+import { compactTriplesFrameToRecord, compactTriplesRecordToFrame } from "./CompactTriples.ts"
 import { triplesRecordText } from "./TriplesText.ts"
 import { triplesFrameToRecordText, triplesRecordToFrameText } from "./TriplesTranscoder.ts"
 
@@ -66,6 +66,8 @@ export interface Kind<K extends KindName> {
    * `undefined` from either means "not sure": the general path decides, and explains.
    */
   readonly fastPath?: {
+    /** Client frame bytes in the compact layout → record bytes, never decoded or encoded. */
+    readonly recordBytes: (frame: Uint8Array) => Uint8Array | undefined
     /** Client frame text → record text, never building either as objects. */
     readonly recordText: (frameText: string) => string | undefined
     /** Record bytes in the compact layout → client frame bytes, never decoded or parsed. */
@@ -100,6 +102,7 @@ export const kinds: { readonly [K in KindName]: Kind<K> } = {
     fromRecord: triplesFromRecord,
     recordText: triplesRecordText,
     fastPath: {
+      recordBytes: compactTriplesFrameToRecord,
       recordText: triplesFrameToRecordText,
       frameBytes: compactTriplesRecordToFrame,
       frameText: triplesRecordToFrameText

@@ -1,16 +1,13 @@
 /**
- * The fast path for triples, the bulk of what is imported and exported: parsing a frame of 100
- * triples into objects, checking them and building the other shape as objects only to write it
- * out again costs more than everything else the gateway does with the frame.
+ * The triples fast path on text, for frames and records not in the compact layout (which
+ * `CompactTriples.ts` rewrites on their bytes): parsing a frame of 100 triples into objects,
+ * checking them and building the other shape as objects only to write it out again costs more
+ * than everything else the gateway does with the frame.
  *
- * - import frames in the compact layout (no whitespace, keys in the usual order — what
- *   `JSON.stringify` produces) are matched piece by piece and rewritten without parsing; records
- *   in it, on export, are rewritten on their bytes (`CompactTriples.ts`);
- * - other import frames: frame text → record text in one pass over the text (`JsonCursor`),
- *   nothing built;
- * - other export records: the parsed record → frame text in one walk, checking as it goes. (A
- *   record is mostly field names, which `JSON.parse` steps over natively faster than a general
- *   scanner could.)
+ * - import: frame text → record text in one pass over the text (`JsonCursor`), nothing built —
+ *   frames with whitespace or keys in another order, as Python's `json.dumps` writes them;
+ * - export: the parsed record → frame text in one walk, checking as it goes. (A record is mostly
+ *   field names, which `JSON.parse` steps over natively faster than a general scanner could.)
  *
  * Strings are copied in their raw JSON form, so where the input escapes a character the output
  * does too: the same value.
@@ -88,17 +85,14 @@ const metadataText = (cursor: JsonCursor): string | undefined => {
   return `{"id":${id},"root":${root ?? EMPTY},"collection":${collection}}`
 }
 
-/** Rewrites one triple, read as an object at the given nesting level. */
-type TripleText = (cursor: JsonCursor, level: number) => string | undefined
-
 /** The triples array, each triple rewritten. */
-const triplesText = (cursor: JsonCursor, tripleText: TripleText) => {
+const triplesText = (cursor: JsonCursor) => {
   if (!cursor.eat(LEFT_BRACKET)) return undefined
   if (cursor.eat(RIGHT_BRACKET)) return ""
-  let out = tripleText(cursor, TRIPLE_LEVEL)
+  let out = tripleRecordText(cursor, TRIPLE_LEVEL)
   if (out === undefined) return undefined
   while (cursor.eat(COMMA)) {
-    const triple = tripleText(cursor, TRIPLE_LEVEL)
+    const triple = tripleRecordText(cursor, TRIPLE_LEVEL)
     if (triple === undefined) return undefined
     out += "," + triple
   }
@@ -109,7 +103,7 @@ const triplesText = (cursor: JsonCursor, tripleText: TripleText) => {
  * `{"metadata":…,"triples":[…]}` with the metadata and each triple rewritten; other keys
  * ignored. The last occurrence of a repeated key wins, as in `JSON.parse`.
  */
-const documentText = (cursor: JsonCursor, tripleText: TripleText): string | undefined => {
+const documentText = (cursor: JsonCursor): string | undefined => {
   let metadata: string | undefined
   let triples: string | undefined
   let more = openObject(cursor)
@@ -121,7 +115,7 @@ const documentText = (cursor: JsonCursor, tripleText: TripleText): string | unde
         if ((metadata = metadataText(cursor)) === undefined) return undefined
         break
       case 1: // triples
-        if ((triples = triplesText(cursor, tripleText)) === undefined) return undefined
+        if ((triples = triplesText(cursor)) === undefined) return undefined
         break
       case OTHER_KEY:
         if (!cursor.value(METADATA_LEVEL)) return undefined
@@ -232,14 +226,7 @@ const tripleRecordText = (cursor: JsonCursor, level: number): string | undefined
 }
 
 /** A triples frame's record, or `undefined` when the general path must decide. */
-export const triplesFrameToRecordText = (frame: string): string | undefined => {
-  // One cursor, so the text is checked for control characters once whichever way it is read.
-  const cursor = new JsonCursor(frame)
-  const compact = compactDocumentText(cursor, compactTripleRecordText)
-  if (compact !== undefined) return compact
-  cursor.rewind()
-  return documentText(cursor, tripleRecordText)
-}
+export const triplesFrameToRecordText = (frame: string): string | undefined => documentText(new JsonCursor(frame))
 
 // ---------------------------------------------------------------------------------------------
 // Export: processor record → client frame
@@ -312,86 +299,4 @@ export const triplesRecordToFrameText = (record: unknown): string | undefined =>
     out += i === 0 ? triple : "," + triple
   }
   return `{"metadata":${metadata},"triples":[${out}]}`
-}
-
-// ---------------------------------------------------------------------------------------------
-// The compact layout, on import
-//
-// Frames written by `JSON.stringify` — as tg-gateway's own client and most JavaScript clients
-// send them — have one exact layout: no whitespace, keys in the reference's order. Such text is
-// checked piece by piece with native string comparisons and needs no parsing at all; anything
-// else (Python's `json.dumps` puts spaces after separators) takes the paths above. The pieces are
-// written as constants on purpose: reading them from a table of layouts made this path 20 %
-// slower. A record is more than twice its frame's size, and JavaScript writes bytes one at a
-// time far slower than the engine joins and encodes strings, so this direction stays on text
-// (measured: the byte-level rewrite of `CompactTriples.ts` took more CPU per imported frame);
-// export, which shrinks the text, is the other way round.
-
-const compactTermRecordText = (cursor: JsonCursor, level: number): string | undefined => {
-  if (level > MAX_NESTING_DEPTH) return undefined
-  if (cursor.expect('{"t":"i","i":')) {
-    const i = cursor.string()
-    return i !== undefined && cursor.expect("}")
-      ? `{"type":"i","iri":${i},"id":"","value":"","datatype":"","language":"","triple":null}`
-      : undefined
-  }
-  if (cursor.expect('{"t":"l","v":')) {
-    const v = cursor.string()
-    if (v === undefined) return undefined
-    const dt = cursor.expect(',"dt":') ? cursor.string() : EMPTY
-    const ln = dt !== undefined && cursor.expect(',"ln":') ? cursor.string() : EMPTY
-    if (dt === undefined || ln === undefined || !cursor.expect("}")) return undefined
-    return `{"type":"l","iri":"","id":"","value":${v},"datatype":${dt},"language":${ln},"triple":null}`
-  }
-  if (cursor.expect('{"t":"b","d":')) {
-    const d = cursor.string()
-    return d !== undefined && cursor.expect("}")
-      ? `{"type":"b","iri":"","id":${d},"value":"","datatype":"","language":"","triple":null}`
-      : undefined
-  }
-  if (cursor.expect('{"t":"t","tr":')) {
-    const tr = compactTripleRecordText(cursor, level + 1)
-    return tr !== undefined && cursor.expect("}")
-      ? `{"type":"t","iri":"","id":"","value":"","datatype":"","language":"","triple":${tr}}`
-      : undefined
-  }
-  return undefined
-}
-
-const compactTripleRecordText = (cursor: JsonCursor, level: number): string | undefined => {
-  if (level > MAX_NESTING_DEPTH || !cursor.expect('{"s":')) return undefined
-  const s = compactTermRecordText(cursor, level + 1)
-  if (s === undefined || !cursor.expect(',"p":')) return undefined
-  const p = compactTermRecordText(cursor, level + 1)
-  if (p === undefined || !cursor.expect(',"o":')) return undefined
-  const o = compactTermRecordText(cursor, level + 1)
-  if (o === undefined) return undefined
-  if (cursor.expect("}")) return `{"s":${s},"p":${p},"o":${o},"g":null}`
-  if (!cursor.expect(',"g":')) return undefined
-  const g = cursor.expect("null") ? "null" : cursor.string()
-  return g !== undefined && cursor.expect("}") ? `{"s":${s},"p":${p},"o":${o},"g":${g}}` : undefined
-}
-
-/**
- * `{"metadata":…,"triples":[…]}` in the compact layout, each triple rewritten. The metadata, one
- * small object per document, is read by the general reader, so that legacy keys such as
- * `"user"` or a missing `root` do not turn a frame away.
- */
-const compactDocumentText = (cursor: JsonCursor, tripleText: TripleText): string | undefined => {
-  if (!cursor.expect('{"metadata":')) return undefined
-  const metadata = metadataText(cursor)
-  if (metadata === undefined || !cursor.expect(',"triples":[')) return undefined
-  let triples = ""
-  if (!cursor.expect("]")) {
-    for (;;) {
-      const triple = tripleText(cursor, TRIPLE_LEVEL)
-      if (triple === undefined) return undefined
-      triples += triples === "" ? triple : "," + triple
-      if (cursor.expect(",")) continue
-      if (cursor.expect("]")) break
-      return undefined
-    }
-  }
-  if (!cursor.expect("}") || !cursor.end()) return undefined
-  return `{"metadata":${metadata},"triples":[${triples}]}`
 }

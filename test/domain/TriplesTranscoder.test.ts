@@ -12,13 +12,14 @@ import {
   parseFrame,
   parseRecord,
   recordToFrame,
+  translateFrame,
   translateRecord
 } from "../../src/domain/Codec.ts"
-import { compactTriplesRecordToFrame } from "../../src/domain/CompactTriples.ts"
+import { compactTriplesFrameToRecord, compactTriplesRecordToFrame } from "../../src/domain/CompactTriples.ts"
 import { Triples, TriplesFrame, triplesToRecord } from "../../src/domain/Triples.ts"
 import { triplesRecordText } from "../../src/domain/TriplesText.ts"
 import { triplesFrameToRecordText, triplesRecordToFrameText } from "../../src/domain/TriplesTranscoder.ts"
-import { compactFrameText, wellFormed } from "../support/compactTriples.ts"
+import { compactFrameText, compactRecordText, wellFormed } from "../support/compactTriples.ts"
 import { triplesFrame } from "../support/frames.ts"
 import { pythonJson, type Random, seeded, seedOf } from "./fixtures.ts"
 
@@ -194,6 +195,102 @@ describe("TriplesTranscoder", () => {
       }
       const text = JSON.stringify(frame)
       assert.strictEqual(triplesFrameToRecordText(text), generalRecord(text))
+    })
+  })
+
+  describe("import: frame bytes in the compact layout → record bytes", () => {
+    it.effect.prop(
+      "takes every frame as JSON.stringify writes it and writes exactly the general path's record",
+      [TriplesFrame],
+      ([frame]) =>
+        Effect.sync(() => {
+          // The bytes carry the text's UTF-8, in which a lone surrogate has become U+FFFD.
+          const text = wellFormed(JSON.stringify(frame))
+          const fast = compactRecordText(text)
+          assert.isDefined(fast, `the compact path gave up on ${text}`)
+          assert.strictEqual(fast, generalRecord(text))
+        }),
+      { arbitrary: { runs: 300 } }
+    )
+
+    it.effect.prop(
+      "never accepts a damaged or mistyped frame the general path rejects, and agrees where it accepts",
+      [TriplesFrame],
+      ([frame]) =>
+        Effect.sync(() => {
+          const random = seeded(seedOf(JSON.stringify(frame)) ^ 0xb17e)
+          const compact = JSON.stringify(frame)
+          const texts = [
+            ...Array.from({ length: 12 }, () => damage(compact, random)),
+            ...Array.from({ length: 6 }, () => JSON.stringify(mistype(frame, random)))
+          ].map(wellFormed)
+          for (const text of texts) {
+            const fast = compactRecordText(text)
+            if (fast === undefined) continue
+            const general = generalRecord(text)
+            assert.isDefined(general, `the compact path accepted what the general path rejects: ${text}`)
+            // Where the damage made an escape, the compact path keeps it: the same value.
+            assert.deepStrictEqual(JSON.parse(fast), JSON.parse(general!), `from ${text}`)
+          }
+        }),
+      { arbitrary: { runs: 200 } }
+    )
+
+    it("takes every kind of term, a graph, escapes and characters outside ASCII as they are", () => {
+      const text = JSON.stringify({
+        metadata: { id: "dökümän\u00e9", root: "r", collection: "c" },
+        triples: [
+          {
+            s: { t: "b", d: "_:b1" },
+            p: { t: "i", i: 'http://example.org/"quoted"/日本' },
+            o: { t: "l", v: "line\nbreak \\ tab\t 😀", dt: "http://www.w3.org/2001/XMLSchema#string", ln: "en" },
+            g: "http://example.org/g"
+          },
+          {
+            s: { t: "t", tr: { s: { t: "i", i: "s" }, p: { t: "i", i: "p" }, o: { t: "l", v: "o" } } },
+            p: { t: "i", i: "http://example.org/q" },
+            o: { t: "l", v: "w", ln: "de" },
+            g: null
+          }
+        ]
+      })
+      assert.strictEqual(compactRecordText(text), generalRecord(text))
+    })
+
+    it("leaves frames in another layout to the text path, which writes the same record", () => {
+      const frame = triplesFrame("doc-1", 3)
+      const python = pythonJson(frame)
+      const reordered = JSON.stringify(frame).replace(
+        '{"t":"i","i":"http://example.org/doc-1/s0"}',
+        '{"i":"http://example.org/doc-1/s0","t":"i"}'
+      )
+      for (const text of [python, `${JSON.stringify(frame)} x`, reordered, `\ufeff${JSON.stringify(frame)}`]) {
+        assert.isUndefined(compactRecordText(text), text)
+      }
+      // The legacy TrustGraph metadata, `metadata: []` among it, is not a compact frame either.
+      const legacy = { metadata: { id: "d", metadata: [], user: "u", collection: "c" }, triples: frame.triples }
+      assert.isUndefined(compactRecordText(JSON.stringify(legacy)))
+      for (const text of [python, JSON.stringify(legacy)]) {
+        const translated = translateFrame("triples", Buffer.from(text, "utf8"))
+        assert.strictEqual(utf8.decode(Result.getOrThrow(translated)), generalRecord(text))
+      }
+    })
+
+    it("gives bytes that are not UTF-8 to the general path, which says so", () => {
+      const bytes = Buffer.from(JSON.stringify(triplesFrame("doc-1", 2)), "utf8")
+      bytes[bytes.indexOf("http") + 4] = 0x80
+      assert.isUndefined(compactTriplesFrameToRecord(bytes))
+      const translated = translateFrame("triples", bytes)
+      assert.isTrue(Result.isFailure(translated))
+      if (Result.isFailure(translated)) assert.include(translated.failure.message, "not valid UTF-8")
+    })
+
+    it("rewrites a frame many times its scratch buffer, and the next one as well", () => {
+      const big = JSON.stringify(triplesFrame("doc-big", 5_000))
+      assert.isAbove(big.length * 2, 256 * 1024)
+      assert.strictEqual(compactRecordText(big), generalRecord(big))
+      const small = JSON.stringify(triplesFrame("doc-small", 3))
+      assert.strictEqual(compactRecordText(small), generalRecord(small))
     })
   })
 
