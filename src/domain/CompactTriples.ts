@@ -150,7 +150,7 @@ class Rewriter {
     this.reserve(count)
     const out = this.out
     let length = this.length
-    if (count < 32) for (let i = 0; i < count; i++) out[length++] = piece[i] as number
+    if (count < 16) for (let i = 0; i < count; i++) out[length++] = piece[i] as number
     else {
       out.set(piece, length)
       length += count
@@ -412,7 +412,10 @@ const RECORD_IRI = bytes('{"type":"i","iri":')
 const RECORD_LITERAL = bytes('{"type":"l","iri":"","id":"","value":')
 const RECORD_BLANK = bytes('{"type":"b","iri":"","id":')
 const RECORD_QUOTED = bytes('{"type":"t","iri":"","id":"","value":"","datatype":"","language":"","triple":')
-const NULL_PIECE = bytes("null")
+const RECORD_NO_DATATYPE = bytes(',"datatype":"","language":')
+const RECORD_NO_LANGUAGE = bytes('"","triple":null}')
+const TRIPLE_G_NULL = bytes(',"g":null')
+const TRIPLE_G_NULL_CLOSE = bytes(',"g":null}')
 
 const termToRecord = (r: Rewriter, level: number): boolean => {
   if (level > MAX_NESTING_DEPTH || !r.expect(FRAME_TERM)) return false
@@ -442,13 +445,17 @@ const termToRecord = (r: Rewriter, level: number): boolean => {
       }
     }
     if (!r.eat(RIGHT_BRACE)) return false
-    r.write(RECORD_DATATYPE)
-    if (datatype < 0) r.write(EMPTY_STRING)
-    else r.copy(datatype, datatypeEnd)
-    r.write(RECORD_LANGUAGE)
-    if (language < 0) r.write(EMPTY_STRING)
-    else r.copy(language, languageEnd)
-    r.write(RECORD_AFTER_LANGUAGE)
+    if (datatype < 0) r.write(RECORD_NO_DATATYPE)
+    else {
+      r.write(RECORD_DATATYPE)
+      r.copy(datatype, datatypeEnd)
+      r.write(RECORD_LANGUAGE)
+    }
+    if (language < 0) r.write(RECORD_NO_LANGUAGE)
+    else {
+      r.copy(language, languageEnd)
+      r.write(RECORD_AFTER_LANGUAGE)
+    }
     return true
   }
   if (type === 0x62 /* b */ && r.expect(FRAME_BLANK_KEY)) {
@@ -474,15 +481,14 @@ const tripleToRecord = (r: Rewriter, level: number): boolean => {
   if (!termToRecord(r, level + 1) || !r.expect(TRIPLE_O)) return false
   r.write(TRIPLE_O)
   if (!termToRecord(r, level + 1)) return false
-  r.write(TRIPLE_G)
-  if (r.eat(RIGHT_BRACE)) {
-    r.write(NULL_CLOSE)
+  // The default graph, whether `g` is absent or null, is written as null.
+  if (r.eat(RIGHT_BRACE) || (r.expect(TRIPLE_G_NULL) && r.eat(RIGHT_BRACE))) {
+    r.write(TRIPLE_G_NULL_CLOSE)
     return true
   }
   if (!r.expect(TRIPLE_G)) return false
-  if (r.expect(NULL_PIECE)) r.write(NULL_PIECE)
-  else if (!r.copyString()) return false
-  if (!r.eat(RIGHT_BRACE)) return false
+  r.write(TRIPLE_G)
+  if (!r.copyString() || !r.eat(RIGHT_BRACE)) return false
   r.write(CLOSE)
   return true
 }
