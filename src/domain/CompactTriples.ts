@@ -39,12 +39,30 @@ const TRIPLE_LEVEL = 3
 
 /** What the rewriter reads between calls: nothing, so that it holds no document alive. */
 const NO_INPUT = new Uint8Array(0)
+const NO_VIEW = new DataView(NO_INPUT.buffer)
 
 /** The output buffer starts at this size and, after a larger document, goes back to it. */
 const SCRATCH_BYTES = 256 * 1024
 
 /** The layouts' pieces are ASCII: one byte per character. */
 const bytes = (text: string): Uint8Array => Uint8Array.from(text, (c) => c.charCodeAt(0))
+
+/**
+ * A piece long enough to be compared four bytes at a time: the record's runs of empty fields,
+ * which an export must check in every term.
+ */
+interface LongPiece {
+  readonly bytes: Uint8Array
+  /** The piece's whole 4-byte words, big-endian. */
+  readonly words: Uint32Array
+}
+
+const longPiece = (text: string): LongPiece => {
+  const pieceBytes = bytes(text)
+  const view = new DataView(pieceBytes.buffer)
+  const words = Uint32Array.from({ length: pieceBytes.length >> 2 }, (_, i) => view.getUint32(4 * i))
+  return { bytes: pieceBytes, words }
+}
 
 const isHex = (c: number) => (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66)
 
@@ -58,6 +76,7 @@ const isShortEscape = (c: number) =>
  */
 class Rewriter {
   input: Uint8Array = NO_INPUT
+  view: DataView = NO_VIEW
   at = 0
   out = new Uint8Array(SCRATCH_BYTES)
   length = 0
@@ -66,6 +85,7 @@ class Rewriter {
 
   start(input: Uint8Array): void {
     this.input = input
+    this.view = new DataView(input.buffer, input.byteOffset, input.byteLength)
     this.at = 0
     this.length = 0
   }
@@ -80,6 +100,7 @@ class Rewriter {
 
   release(): void {
     this.input = NO_INPUT
+    this.view = NO_VIEW
     if (this.out.length > SCRATCH_BYTES) this.out = new Uint8Array(SCRATCH_BYTES)
   }
 
@@ -97,6 +118,21 @@ class Rewriter {
     const count = piece.length
     if (at + count > input.length) return false
     for (let i = 0; i < count; i++) if (input[at + i] !== piece[i]) return false
+    this.at = at + count
+    return true
+  }
+
+  /** `expect` for a long piece, four bytes at a time. */
+  expectLong(piece: LongPiece): boolean {
+    const at = this.at
+    const count = piece.bytes.length
+    if (at + count > this.input.length) return false
+    const view = this.view
+    const words = piece.words
+    for (let i = 0; i < words.length; i++) if (view.getUint32(at + 4 * i) !== words[i]) return false
+    const input = this.input
+    const pieceBytes = piece.bytes
+    for (let i = words.length * 4; i < count; i++) if (input[at + i] !== pieceBytes[i]) return false
     this.at = at + count
     return true
   }
@@ -318,14 +354,14 @@ const FRAME_LANGUAGE = bytes(',"ln":')
 
 const RECORD_TERM = bytes('{"type":"')
 const RECORD_IRI_REST = bytes('i","iri":')
-const RECORD_AFTER_IRI = bytes(',"id":"","value":"","datatype":"","language":"","triple":null}')
-const RECORD_LITERAL_REST = bytes('l","iri":"","id":"","value":')
+const RECORD_AFTER_IRI = longPiece(',"id":"","value":"","datatype":"","language":"","triple":null}')
+const RECORD_LITERAL_REST = longPiece('l","iri":"","id":"","value":')
 const RECORD_DATATYPE = bytes(',"datatype":')
 const RECORD_LANGUAGE = bytes(',"language":')
 const RECORD_AFTER_LANGUAGE = bytes(',"triple":null}')
 const RECORD_BLANK_REST = bytes('b","iri":"","id":')
-const RECORD_AFTER_ID = bytes(',"value":"","datatype":"","language":"","triple":null}')
-const RECORD_QUOTED_REST = bytes('t","iri":"","id":"","value":"","datatype":"","language":"","triple":')
+const RECORD_AFTER_ID = longPiece(',"value":"","datatype":"","language":"","triple":null}')
+const RECORD_QUOTED_REST = longPiece('t","iri":"","id":"","value":"","datatype":"","language":"","triple":')
 
 const TRIPLE_S = bytes('{"s":')
 const TRIPLE_P = bytes(',"p":')
@@ -337,11 +373,11 @@ const termToFrame = (r: Rewriter, level: number): boolean => {
   if (level > MAX_NESTING_DEPTH || !r.expect(RECORD_TERM)) return false
   if (r.expect(RECORD_IRI_REST)) {
     r.write(FRAME_IRI)
-    if (!r.copyString() || !r.expect(RECORD_AFTER_IRI)) return false
+    if (!r.copyString() || !r.expectLong(RECORD_AFTER_IRI)) return false
     r.write(CLOSE)
     return true
   }
-  if (r.expect(RECORD_LITERAL_REST)) {
+  if (r.expectLong(RECORD_LITERAL_REST)) {
     r.write(FRAME_LITERAL)
     if (!r.copyString() || !r.expect(RECORD_DATATYPE)) return false
     // An empty datatype or language is left out of the frame.
@@ -365,11 +401,11 @@ const termToFrame = (r: Rewriter, level: number): boolean => {
   }
   if (r.expect(RECORD_BLANK_REST)) {
     r.write(FRAME_BLANK)
-    if (!r.copyString() || !r.expect(RECORD_AFTER_ID)) return false
+    if (!r.copyString() || !r.expectLong(RECORD_AFTER_ID)) return false
     r.write(CLOSE)
     return true
   }
-  if (r.expect(RECORD_QUOTED_REST)) {
+  if (r.expectLong(RECORD_QUOTED_REST)) {
     r.write(FRAME_QUOTED)
     if (!tripleToFrame(r, level + 1) || !r.expect(CLOSE)) return false
     r.write(CLOSE)
@@ -424,7 +460,7 @@ const termToRecord = (r: Rewriter, level: number): boolean => {
   if (type === 0x69 /* i */ && r.expect(FRAME_IRI_KEY)) {
     r.write(RECORD_IRI)
     if (!r.copyString() || !r.eat(RIGHT_BRACE)) return false
-    r.write(RECORD_AFTER_IRI)
+    r.write(RECORD_AFTER_IRI.bytes)
     return true
   }
   if (type === 0x6c /* l */ && r.expect(FRAME_LITERAL_KEY)) {
@@ -461,7 +497,7 @@ const termToRecord = (r: Rewriter, level: number): boolean => {
   if (type === 0x62 /* b */ && r.expect(FRAME_BLANK_KEY)) {
     r.write(RECORD_BLANK)
     if (!r.copyString() || !r.eat(RIGHT_BRACE)) return false
-    r.write(RECORD_AFTER_ID)
+    r.write(RECORD_AFTER_ID.bytes)
     return true
   }
   if (type === 0x74 /* t */ && r.expect(FRAME_QUOTED_KEY)) {

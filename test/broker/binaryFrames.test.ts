@@ -177,6 +177,31 @@ describe("Pulsar binary protobuf fields", () => {
     })
   })
 
+  it.prop(
+    "unsigned varints of every length up to 2^53 and field numbers of every size read back exactly",
+    [
+      Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: 63 })),
+      Schema.Number.check(Schema.isBetween({ minimum: 0, maximum: 1 })),
+      Schema.Int.check(Schema.isBetween({ minimum: 1, maximum: 2 ** 29 - 1 }))
+    ],
+    ([bits, fraction, field]) => {
+      // A value of about `bits` bits, so that every varint length from one byte to eight comes up.
+      const value = Math.min(Number.MAX_SAFE_INTEGER, Math.floor(fraction * 2 ** Math.min(bits, 53)))
+      const reader = new Reader(new Writer().uint(field, value).finish())
+      assert.deepStrictEqual(reader.tag(), { field, wire: 0 })
+      assert.strictEqual(reader.uint(), value)
+      assert.isTrue(reader.done)
+    },
+    { arbitrary: { runs: 500 } }
+  )
+
+  it("a varint longer than ten bytes is refused", () => {
+    const bytes = new Uint8Array([0x08, ...Array.from({ length: 11 }, () => 0xff), 0x01])
+    const reader = new Reader(bytes)
+    reader.tag()
+    assert.throws(() => reader.uint(), ProtocolError, "longer than ten bytes")
+  })
+
   it("a field that runs past its message is refused", () => {
     const bytes = new Writer().string(2, "abc").finish()
     assert.throws(() => {

@@ -149,14 +149,31 @@ export class Reader {
   /** A field's number and wire type, or undefined at the end of the message. */
   tag(): { readonly field: number; readonly wire: number } | undefined {
     if (this.done) return undefined
-    const [low] = this.varint64()
-    return { field: low >>> 3, wire: low & 7 }
+    const value = this.uint()
+    return { field: Math.floor(value / 8), wire: value % 8 }
   }
 
-  /** uint32, uint64 (exact up to 2^53), enum, bool. */
+  /**
+   * uint32, uint64 (exact up to 2^53), enum, bool. Read without `varint64`'s pair: this runs for
+   * every tag and size of every command and message the broker sends.
+   */
   uint(): number {
-    const [low, high] = this.varint64()
-    return high * two32 + low
+    const buffer = this.buffer
+    const end = this.end
+    let at = this.at
+    let value = 0
+    let scale = 1
+    for (let count = 0; count < 10 && at < end; count++) {
+      const byte = buffer[at++] as number
+      value += (byte & 0x7f) * scale
+      if (byte < 0x80) {
+        this.at = at
+        return value
+      }
+      scale *= 128
+    }
+    if (at >= end) throw new ProtocolError({ reason: "a protobuf field runs past the end of its message" })
+    throw new ProtocolError({ reason: "a varint is longer than ten bytes" })
   }
 
   /** int32 and int64, whose negative values are ten-byte two's complements. */
