@@ -3,7 +3,7 @@
  * split, the payload section's CRC32C, the protobuf fields the commands use, and entries that
  * hold a batch of messages, compressed or not. No broker is needed.
  */
-import { deflateSync, zstdCompressSync } from "node:zlib"
+import { constants as zlibConstants, deflateSync, zstdCompressSync } from "node:zlib"
 import { assert, describe, it } from "@effect/vitest"
 import { Schema } from "effect"
 import {
@@ -269,6 +269,20 @@ describe("Pulsar binary entries", () => {
       .finish()
     const entry = unpackEntry(metadata, deflateSync(payload), limit)
     assert.strictEqual(entry.size, 1)
+    assert.strictEqual(Buffer.from(entry.messages[0]!.payload).toString(), payload.toString())
+  })
+
+  it("a zlib message flushed but not finished, as Pulsar's Java client writes it, is decompressed", () => {
+    const payload = Buffer.from("y".repeat(5000))
+    const metadata = new Writer()
+      .string(1, "p")
+      .uint(2, 1)
+      .uint(3, 1)
+      .uint(8, Compression.ZLIB)
+      .uint(9, payload.length)
+      .finish()
+    const unfinished = deflateSync(payload, { finishFlush: zlibConstants.Z_SYNC_FLUSH })
+    const entry = unpackEntry(metadata, unfinished, limit)
     assert.strictEqual(Buffer.from(entry.messages[0]!.payload).toString(), payload.toString())
   })
 

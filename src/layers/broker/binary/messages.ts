@@ -3,7 +3,7 @@
  * with batching on, as TrustGraph's processors run, put many messages in one entry), possibly
  * compressed as a whole.
  */
-import { inflateSync, zstdDecompressSync } from "node:zlib"
+import { constants as zlibConstants, inflateSync, zstdDecompressSync } from "node:zlib"
 import { lz4BlockDecompress, snappyDecompress } from "./codecs.ts"
 import { Compression, compressionName, decodeMetadata, decodeSingleMetadata } from "./commands.ts"
 import { ProtocolError } from "./protobuf.ts"
@@ -39,7 +39,12 @@ const decompress = (compression: number, data: Uint8Array, uncompressedSize: num
   try {
     switch (compression) {
       case Compression.ZLIB:
-        plain = inflateSync(data, { maxOutputLength: Math.max(1, uncompressedSize) })
+        // Pulsar's Java client flushes its zlib stream without finishing it (no last block, no
+        // checksum): read up to where the data ends, as its own consumer does.
+        plain = inflateSync(data, {
+          maxOutputLength: Math.max(1, uncompressedSize),
+          finishFlush: zlibConstants.Z_SYNC_FLUSH
+        })
         break
       case Compression.ZSTD:
         plain = zstdDecompressSync(data, { maxOutputLength: Math.max(1, uncompressedSize) })
