@@ -182,6 +182,10 @@ const setting = <A, const D extends string | undefined>(
 export const pulsarTransports = ["binary", "websocket"] as const
 export type PulsarTransport = (typeof pulsarTransports)[number]
 
+/** How producers compress what they publish; every Pulsar client reads all of these. */
+export const pulsarCompressions = ["none", "zstd", "zlib"] as const
+export type PulsarCompression = (typeof pulsarCompressions)[number]
+
 export const settings = {
   port: setting("GATEWAY_PORT", "8888", parseInteger(0, 65535), "PORT"),
   host: setting("GATEWAY_HOST", "0.0.0.0", parseText, "HOST"),
@@ -194,6 +198,7 @@ export const settings = {
   pulsarAdminUrl: setting("PULSAR_ADMIN_URL", undefined, parseUrl, "URL"),
   pulsarTransport: setting("PULSAR_TRANSPORT", "binary", parseChoice(pulsarTransports), "binary|websocket"),
   pulsarUrl: setting("PULSAR_URL", undefined, parsePulsarUrl, "URL"),
+  pulsarCompression: setting("PULSAR_COMPRESSION", "none", parseChoice(pulsarCompressions), "none|zstd|zlib"),
   pulsarPingInterval: setting("PULSAR_PING_INTERVAL", "30s", parseInterval, "DURATION|off"),
   pulsarMaxMessageSize: setting("PULSAR_MAX_MESSAGE_SIZE", "auto", parseAutoBytes, "BYTES|auto"),
   pulsarAuthToken: setting("PULSAR_AUTH_TOKEN", undefined, parseSecretOf("PULSAR_AUTH_TOKEN"), "TOKEN", true),

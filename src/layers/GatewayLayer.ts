@@ -23,6 +23,7 @@ export const pulsarConfigOf = (settings: SettingValues): PulsarBrokerConfig => (
   httpUrl: settings.pulsarHttpUrl,
   ...(settings.pulsarAdminUrl === undefined ? {} : { adminUrl: settings.pulsarAdminUrl }),
   pingInterval: settings.pulsarPingInterval,
+  compression: settings.pulsarCompression,
   enableDeduplication: settings.pulsarEnableDeduplication,
   ...(settings.pulsarMaxMessageSize === undefined ? {} : { maxMessageSize: settings.pulsarMaxMessageSize }),
   auth: definedOnly({

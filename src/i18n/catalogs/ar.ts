@@ -154,6 +154,8 @@ export const catalog: Catalog = {
     "كيف يصل المنتجون والمستهلكون إلى Pulsar: binary (بروتوكوله الخاص على المنفذ الثنائي في PULSAR_URL، وهو الأسرع) أو websocket (واجهة WebSocket على PULSAR_HTTP_URL، لعمليات النشر التي لا تصل إلا إلى منفذ الويب، كما خلف وكيل WebSocket لـ Pulsar)",
   "setting.PULSAR_URL":
     "المنفذ الثنائي لـ Pulsar (pulsar://host:6650، أو pulsar+ssl:// عبر TLS) لـ PULSAR_TRANSPORT=binary؛ إن لم يُضبط: مضيف واجهة الإدارة على المنفذ 6650 (pulsar+ssl:// على 6651 إذا كانت واجهة الإدارة https)؛ ويبقى PULSAR_HTTP_URL واجهة الإدارة",
+  "setting.PULSAR_COMPRESSION":
+    "كيف يضغط المنتجون كل سجل قبل أن يصل إلى Pulsar: none أو zstd أو zlib؛ يخزّنه الوسيط ويسلّمه مضغوطًا، ويفكّ كل عميل Pulsar ضغطه (بما في ذلك معالجات TrustGraph)؛ يكلّف البوابة وقتًا من المعالج (CPU) لكل سجل، ويوفّر على الوسيط معظم ما كان يستهلكه منه",
   "setting.PULSAR_PING_INTERVAL":
     "عدد مرات إرسال ping إلى كل جلسة Pulsar كي لا يغلقها الوسيط لخمولها (أقل من قيمة webSocketSessionIdleTimeoutMillis لديه)؛ 0 أو off: أبدًا",
   "setting.PULSAR_MAX_MESSAGE_SIZE":

@@ -162,6 +162,8 @@ export const en = {
     "how producers and consumers reach Pulsar: binary (its own protocol on PULSAR_URL's binary port, the fastest) or websocket (its WebSocket API on PULSAR_HTTP_URL, for deployments that can reach only the web port, such as behind a Pulsar WebSocket proxy)",
   "setting.PULSAR_URL":
     "Pulsar binary port (pulsar://host:6650, or pulsar+ssl:// over TLS) for PULSAR_TRANSPORT=binary; unset: the admin API's host on port 6650 (pulsar+ssl:// on 6651 when the admin API is https); PULSAR_HTTP_URL stays the admin API",
+  "setting.PULSAR_COMPRESSION":
+    "how producers compress each record before it reaches Pulsar: none, zstd or zlib; the broker stores and delivers it compressed, and every Pulsar client (TrustGraph's processors included) decompresses it; costs the gateway CPU per record and saves the broker most of its",
   "setting.PULSAR_PING_INTERVAL":
     "how often each Pulsar session is pinged so that the broker does not close it as idle (keep it below the broker's webSocketSessionIdleTimeoutMillis); 0 or off: never",
   "setting.PULSAR_MAX_MESSAGE_SIZE":

@@ -165,6 +165,8 @@ export const catalog: Catalog = {
     "cómo llegan productores y consumidores a Pulsar: binary (su propio protocolo en el puerto binario de PULSAR_URL, lo más rápido) o websocket (su API WebSocket en PULSAR_HTTP_URL, para despliegues que solo alcanzan el puerto web, como tras un proxy WebSocket de Pulsar)",
   "setting.PULSAR_URL":
     "puerto binario de Pulsar (pulsar://host:6650, o pulsar+ssl:// con TLS) para PULSAR_TRANSPORT=binary; sin indicar: el host de la API de administración en el puerto 6650 (pulsar+ssl:// en 6651 si la API de administración es https); PULSAR_HTTP_URL sigue siendo la API de administración",
+  "setting.PULSAR_COMPRESSION":
+    "cómo comprimen los productores cada registro antes de que llegue a Pulsar: none, zstd o zlib; el bróker lo almacena y lo entrega comprimido, y todo cliente de Pulsar (incluidos los procesadores de TrustGraph) lo descomprime; cuesta CPU a la pasarela por cada registro y le ahorra al bróker la mayor parte de la suya",
   "setting.PULSAR_PING_INTERVAL":
     "cada cuánto se envía un ping a cada sesión de Pulsar para que el broker no la cierre por inactividad (menos que su webSocketSessionIdleTimeoutMillis); 0 u off: nunca",
   "setting.PULSAR_MAX_MESSAGE_SIZE":

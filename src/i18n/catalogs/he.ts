@@ -157,6 +157,8 @@ export const catalog: Catalog = {
     "איך יצרנים וצרכנים מגיעים ל-Pulsar: binary (הפרוטוקול של Pulsar עצמו בפורט הבינארי של PULSAR_URL, המהיר ביותר) או websocket (ממשק ה-WebSocket ב-PULSAR_HTTP_URL, לפריסות שמגיעות רק לפורט ה-web, כמו מאחורי פרוקסי WebSocket של Pulsar)",
   "setting.PULSAR_URL":
     "הפורט הבינארי של Pulsar (pulsar://host:6650, או pulsar+ssl:// מעל TLS) עבור PULSAR_TRANSPORT=binary; כשאינו מוגדר: המארח של ממשק הניהול בפורט 6650 (pulsar+ssl:// בפורט 6651 כשממשק הניהול ב-https); PULSAR_HTTP_URL נשאר ממשק הניהול",
+  "setting.PULSAR_COMPRESSION":
+    "איך יצרנים דוחסים כל רשומה לפני שהיא מגיעה ל-Pulsar: none, zstd או zlib; הברוקר שומר ומוסר אותה דחוסה, וכל לקוח של Pulsar (כולל המעבדים של TrustGraph) פורס אותה; עולה לשער זמן CPU על כל רשומה וחוסך לברוקר את רוב זמן ה-CPU שלו",
   "setting.PULSAR_PING_INTERVAL":
     "באיזו תדירות נשלח ping לכל סשן של Pulsar כדי שהברוקר לא יסגור אותו כלא פעיל (פחות מ-webSocketSessionIdleTimeoutMillis שלו); 0 או off: אף פעם",
   "setting.PULSAR_MAX_MESSAGE_SIZE":

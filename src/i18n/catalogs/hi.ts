@@ -150,6 +150,8 @@ export const catalog: Catalog = {
     "producer और consumer Pulsar तक कैसे पहुँचते हैं: binary (PULSAR_URL के बाइनरी पोर्ट पर Pulsar का अपना प्रोटोकॉल, सबसे तेज़) या websocket (PULSAR_HTTP_URL पर उसका WebSocket API, उन डिप्लॉयमेंट के लिए जो केवल वेब पोर्ट तक पहुँच सकते हैं, जैसे Pulsar WebSocket प्रॉक्सी के पीछे)",
   "setting.PULSAR_URL":
     "PULSAR_TRANSPORT=binary के लिए Pulsar का बाइनरी पोर्ट (pulsar://host:6650, या TLS पर pulsar+ssl://); सेट न हो तो: एडमिन API का होस्ट, पोर्ट 6650 पर (एडमिन API https हो तो 6651 पर pulsar+ssl://); PULSAR_HTTP_URL एडमिन API बना रहता है",
+  "setting.PULSAR_COMPRESSION":
+    "producer हर रिकॉर्ड को Pulsar तक पहुँचने से पहले कैसे कंप्रेस करते हैं: none, zstd या zlib; ब्रोकर उसे कंप्रेस्ड रूप में ही रखता और पहुँचाता है, और हर Pulsar क्लाइंट (TrustGraph के प्रोसेसर भी) उसे डीकंप्रेस करता है; इसमें गेटवे का हर रिकॉर्ड पर CPU खर्च होता है, और ब्रोकर का ज़्यादातर CPU बचता है",
   "setting.PULSAR_PING_INTERVAL":
     "हर Pulsar सत्र को कितनी बार ping भेजा जाए ताकि ब्रोकर उसे निष्क्रिय मानकर बंद न करे (ब्रोकर के webSocketSessionIdleTimeoutMillis से कम रखें); 0 या off: कभी नहीं",
   "setting.PULSAR_MAX_MESSAGE_SIZE":

@@ -164,6 +164,8 @@ export const catalog: Catalog = {
     "como produtores e consumidores chegam ao Pulsar: binary (o protocolo próprio na porta binária de PULSAR_URL, o mais rápido) ou websocket (a API WebSocket em PULSAR_HTTP_URL, para implantações que só alcançam a porta web, como atrás de um proxy WebSocket do Pulsar)",
   "setting.PULSAR_URL":
     "porta binária do Pulsar (pulsar://host:6650, ou pulsar+ssl:// com TLS) para PULSAR_TRANSPORT=binary; não definida: o host da API de administração na porta 6650 (pulsar+ssl:// na 6651 quando a API de administração é https); PULSAR_HTTP_URL continua sendo a API de administração",
+  "setting.PULSAR_COMPRESSION":
+    "como os produtores comprimem cada registro antes que ele chegue ao Pulsar: none, zstd ou zlib; o broker o armazena e o entrega comprimido, e todo cliente do Pulsar (inclusive os processadores do TrustGraph) o descomprime; custa CPU ao gateway a cada registro e economiza a maior parte da CPU do broker",
   "setting.PULSAR_PING_INTERVAL":
     "com que frequência cada sessão do Pulsar recebe um ping para que o broker não a feche por inatividade (abaixo do webSocketSessionIdleTimeoutMillis dele); 0 ou off: nunca",
   "setting.PULSAR_MAX_MESSAGE_SIZE":

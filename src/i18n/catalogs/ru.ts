@@ -159,6 +159,8 @@ export const catalog: Catalog = {
     "как производители и потребители обращаются к Pulsar: binary (собственный протокол на двоичном порту PULSAR_URL, быстрее всего) или websocket (WebSocket API на PULSAR_HTTP_URL, для развёртываний, где доступен только веб-порт, например за WebSocket-прокси Pulsar)",
   "setting.PULSAR_URL":
     "двоичный порт Pulsar (pulsar://host:6650 или pulsar+ssl:// поверх TLS) для PULSAR_TRANSPORT=binary; если не задан: хост API администрирования на порту 6650 (pulsar+ssl:// на 6651, если API администрирования по https); PULSAR_HTTP_URL остаётся API администрирования",
+  "setting.PULSAR_COMPRESSION":
+    "как производители сжимают каждую запись до того, как она попадёт в Pulsar: none, zstd или zlib; брокер хранит и доставляет её сжатой, а каждый клиент Pulsar (включая обработчики TrustGraph) её распаковывает; шлюз тратит на каждую запись процессорное время, а брокер экономит большую часть своего",
   "setting.PULSAR_PING_INTERVAL":
     "как часто каждой сессии Pulsar отправляется ping, чтобы брокер не закрыл её как простаивающую (меньше его webSocketSessionIdleTimeoutMillis); 0 или off: никогда",
   "setting.PULSAR_MAX_MESSAGE_SIZE":

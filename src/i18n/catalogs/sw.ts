@@ -163,6 +163,8 @@ export const catalog: Catalog = {
     "jinsi wazalishaji na watumiaji wanavyofikia Pulsar: binary (itifaki yake yenyewe kwenye bandari ya binary ya PULSAR_URL, njia ya haraka zaidi) au websocket (API yake ya WebSocket kwenye PULSAR_HTTP_URL, kwa usambazaji unaofikia bandari ya wavuti tu, kama nyuma ya proksi ya WebSocket ya Pulsar)",
   "setting.PULSAR_URL":
     "bandari ya binary ya Pulsar (pulsar://host:6650, au pulsar+ssl:// juu ya TLS) kwa PULSAR_TRANSPORT=binary; isipowekwa: seva ya API ya usimamizi kwenye bandari 6650 (pulsar+ssl:// kwenye 6651 API ya usimamizi ikiwa https); PULSAR_HTTP_URL hubaki API ya usimamizi",
+  "setting.PULSAR_COMPRESSION":
+    "jinsi wazalishaji wanavyobana kila rekodi kabla haijamfikia Pulsar: none, zstd au zlib; dalali huihifadhi na kuiwasilisha ikiwa imebanwa, na kila mteja wa Pulsar (vichakataji vya TrustGraph vikiwemo) huiondolea mbano; hugharimu lango CPU kwa kila rekodi na huokoa sehemu kubwa ya CPU ya dalali",
   "setting.PULSAR_PING_INTERVAL":
     "mara ngapi kila kikao cha Pulsar kinatumiwa ping ili broker isikifunge kwa kukaa bila kazi (chini ya webSocketSessionIdleTimeoutMillis yake); 0 au off: kamwe",
   "setting.PULSAR_MAX_MESSAGE_SIZE":

@@ -161,6 +161,8 @@ export const catalog: Catalog = {
     "üreticilerin ve tüketicilerin Pulsar'a nasıl ulaştığı: binary (PULSAR_URL ikili portunda kendi protokolü, en hızlısı) ya da websocket (PULSAR_HTTP_URL üzerindeki WebSocket API'si; yalnızca web portuna ulaşabilen kurulumlar için, örneğin bir Pulsar WebSocket proxy'sinin arkasında)",
   "setting.PULSAR_URL":
     "PULSAR_TRANSPORT=binary için Pulsar ikili portu (pulsar://host:6650 ya da TLS üzerinden pulsar+ssl://); ayarlanmazsa yönetim API'sinin sunucusunda 6650 portu (yönetim API'si https ise 6651'de pulsar+ssl://); PULSAR_HTTP_URL yönetim API'si olarak kalır",
+  "setting.PULSAR_COMPRESSION":
+    "üreticilerin her kaydı Pulsar'a ulaşmadan önce nasıl sıkıştırdığı: none, zstd ya da zlib; broker kaydı sıkıştırılmış olarak saklar ve iletir, her Pulsar istemcisi de (TrustGraph'ın işlemcileri dahil) sıkıştırmasını açar; ağ geçidine kayıt başına CPU maliyeti ekler, broker'ın CPU'sunun ise büyük kısmını kurtarır",
   "setting.PULSAR_PING_INTERVAL":
     "her Pulsar oturumuna ne sıklıkla ping gönderileceği, böylece aracı onu boşta diye kapatmaz (aracının webSocketSessionIdleTimeoutMillis değerinden kısa olmalı); 0 veya off: hiç",
   "setting.PULSAR_MAX_MESSAGE_SIZE":

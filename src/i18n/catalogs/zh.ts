@@ -146,6 +146,8 @@ export const catalog: Catalog = {
     "生产者和消费者如何连接 Pulsar：binary（在 PULSAR_URL 的二进制端口上使用 Pulsar 自己的协议，最快）或 websocket（使用 PULSAR_HTTP_URL 上的 WebSocket API，适用于只能访问 Web 端口的部署，例如位于 Pulsar WebSocket 代理之后）",
   "setting.PULSAR_URL":
     "PULSAR_TRANSPORT=binary 时的 Pulsar 二进制端口（pulsar://host:6650，或经 TLS 的 pulsar+ssl://）；未设置时：管理 API 所在主机的 6650 端口（管理 API 为 https 时为 6651 端口上的 pulsar+ssl://）；PULSAR_HTTP_URL 仍为管理 API",
+  "setting.PULSAR_COMPRESSION":
+    "生产者在每条记录到达 Pulsar 之前如何压缩它：none、zstd 或 zlib；代理以压缩形式存储和投递记录，每个 Pulsar 客户端（包括 TrustGraph 的处理器）都会将其解压；网关处理每条记录要多花 CPU，代理则省下大部分 CPU",
   "setting.PULSAR_PING_INTERVAL":
     "向每个 Pulsar 会话发送 ping 的间隔，使代理不会因空闲而关闭它（应小于代理的 webSocketSessionIdleTimeoutMillis）；0 或 off：从不",
   "setting.PULSAR_MAX_MESSAGE_SIZE":

@@ -42,6 +42,7 @@ import { learnLimit } from "./PulsarLimits.ts"
 import { closeSocket, openSocket, refusalReason } from "./PulsarSocket.ts"
 import { makeReceiveBuffer } from "./ReceiveBuffer.ts"
 import { parseTopicName, pathSegment, type TopicName, topicNameProblem, topicPath } from "./topicName.ts"
+import type { PulsarCompression } from "../../domain/Settings.ts"
 
 export interface PulsarBrokerConfig {
   /**
@@ -74,6 +75,11 @@ export interface PulsarBrokerConfig {
    * idle (`webSocketSessionIdleTimeoutMillis`, 300 s by default). Default 30 s; zero sends none.
    */
   readonly pingInterval?: Duration.Input
+  /**
+   * How producers compress each message (PULSAR_COMPRESSION): the broker stores and sends it
+   * compressed, and every Pulsar consumer decompresses it. Default none.
+   */
+  readonly compression?: PulsarCompression
   /**
    * The largest payload to send, in bytes. When absent it is learned from the broker's
    * configuration (`maxMessageSize`, `webSocketMaxTextFrameSize`) the first time a producer opens.
@@ -186,7 +192,11 @@ export const makePulsarBroker = (
           ? ""
           : `&producerName=${encodeURIComponent(options.name)}` +
             (options.initialSequenceId === undefined ? "" : `&initialSequenceId=${options.initialSequenceId}`)
-      const query = `sendTimeoutMillis=${sendTimeoutMillis}&batchingEnabled=false${named}`
+      const compressed =
+        config.compression === undefined || config.compression === "none"
+          ? ""
+          : `&compressionType=${config.compression.toUpperCase()}`
+      const query = `sendTimeoutMillis=${sendTimeoutMillis}&batchingEnabled=false${compressed}${named}`
       const socket = yield* connect(topic, `${wsBase}/ws/v2/producer/${topicPath(name)}?${query}`)
 
       const lost = yield* Deferred.make<ConnectionClosed>()

@@ -8,6 +8,7 @@
  * the WebSocket adapter. The admin REST API (readiness, deduplication) is the WebSocket adapter's,
  * on `httpUrl`.
  */
+import { constants as zlibConstants, deflateSync, zstdCompressSync } from "node:zlib"
 import { Deferred, Duration, Effect, Latch, Layer, Schedule, type Scope } from "effect"
 import {
   BrokerUnavailable,
@@ -34,9 +35,18 @@ import {
 } from "../../../services/Broker.ts"
 import { insecureWarning, makeBrokerAccess, securityProblem } from "../PulsarAccess.ts"
 import { makePulsarBroker, type PulsarBrokerConfig } from "../PulsarBroker.ts"
+import type { PulsarCompression } from "../../../domain/Settings.ts"
 import { makeReceiveBuffer } from "../ReceiveBuffer.ts"
 import { parseTopicName, topicNameProblem } from "../topicName.ts"
-import { CommandType, encode, encodeMetadata, type Incoming, LookupResponse, serverErrorName } from "./commands.ts"
+import {
+  CommandType,
+  Compression,
+  encode,
+  encodeMetadata,
+  type Incoming,
+  LookupResponse,
+  serverErrorName
+} from "./commands.ts"
 import { BinaryConnection, parseServiceUrl, RequestRefused } from "./connection.ts"
 import { type Entry, unpackEntry } from "./messages.ts"
 import { ProtocolError } from "./protobuf.ts"
@@ -58,6 +68,27 @@ export interface PulsarBinaryBrokerConfig extends PulsarBrokerConfig {
  * limit would be 5 GB.
  */
 const receiveBudgetBytes = 8 * 1024 * 1024
+
+/**
+ * Compresses a message as PULSAR_COMPRESSION says, at level 1 either way: on records of 100
+ * triples zstd's level 1 took 67 µs per 36 KB record against 47 at level −5, for half the bytes
+ * (docs/benchmarks.md, "Runs 12 to 14").
+ */
+const compressorOf = (
+  compression: PulsarCompression | undefined
+): ((payload: Uint8Array) => { readonly codec: number; readonly data: Uint8Array }) => {
+  switch (compression) {
+    case "zstd":
+      return (payload) => ({
+        codec: Compression.ZSTD,
+        data: zstdCompressSync(payload, { params: { [zlibConstants.ZSTD_c_compressionLevel]: 1 } })
+      })
+    case "zlib":
+      return (payload) => ({ codec: Compression.ZLIB, data: deflateSync(payload, { level: 1 }) })
+    default:
+      return (payload) => ({ codec: Compression.NONE, data: payload })
+  }
+}
 
 /** Permits a consumer gives before it has seen a message's size. */
 const firstGrant = 100
@@ -148,6 +179,7 @@ export const makePulsarBinaryBroker = (config: PulsarBinaryBrokerConfig): Broker
   const closeTimeout = config.closeTimeout ?? "10 seconds"
   const pingInterval = config.pingInterval ?? "30 seconds"
   const sendTimeoutMillis = Duration.toMillis(Duration.fromInputUnsafe(config.sendTimeout ?? "30 seconds"))
+  const compress = compressorOf(config.compression)
   const ackGroupMillis = Duration.toMillis(Duration.fromInputUnsafe(config.ackGroupTime ?? "10 millis"))
   const tls = parseServiceUrl(serviceUrl)?.tls === true
   // The admin API's credentials serve the binary port too, and its TLS files when the port is TLS
@@ -464,6 +496,7 @@ export const makePulsarBinaryBroker = (config: PulsarBinaryBrokerConfig): Broker
           if (message.payload.byteLength > limit) {
             return resume(Effect.fail(new MessageTooLarge({ topic, size: message.payload.byteLength, limit })))
           }
+          const { codec, data } = compress(message.payload)
           const sequence = ++sequenceId
           pending.set(sequence, { resume, deadline: Date.now() + sendTimeoutMillis })
           idle.closeUnsafe()
@@ -478,9 +511,12 @@ export const makePulsarBinaryBroker = (config: PulsarBinaryBrokerConfig): Broker
               sequenceId: sequence,
               publishTime: Date.now(),
               properties: message.properties,
-              key: message.key
+              key: message.key,
+              ...(codec === Compression.NONE
+                ? {}
+                : { compression: codec, uncompressedSize: message.payload.byteLength })
             }),
-            message.payload
+            data
           )
           // An interrupted caller leaves the send in flight: flush still waits for its answer.
         })

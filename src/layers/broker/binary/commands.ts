@@ -456,6 +456,9 @@ export const encodeMetadata = (fields: {
   readonly publishTime: number
   readonly properties?: Readonly<Record<string, string>> | undefined
   readonly key?: string | undefined
+  /** `Compression`, with the payload's size before it. */
+  readonly compression?: number
+  readonly uncompressedSize?: number
 }): Uint8Array => {
   const w = new Writer(64)
   w.string(1, fields.producerName).uint(2, fields.sequenceId).uint(3, fields.publishTime)
@@ -465,6 +468,7 @@ export const encodeMetadata = (fields: {
     }
   }
   if (fields.key !== undefined) w.string(6, fields.key)
+  if (fields.compression !== undefined) w.uint(8, fields.compression).uint(9, fields.uncompressedSize ?? 0)
   return w.finish()
 }
 
