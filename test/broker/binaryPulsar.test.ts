@@ -6,7 +6,7 @@
  * member's properties and place are known.
  */
 import { execFile } from "node:child_process"
-import { existsSync, mkdtempSync, writeFileSync } from "node:fs"
+import { mkdtempSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { promisify } from "node:util"
@@ -27,6 +27,7 @@ import { bytes, freshTopic, text } from "../support/brokers.ts"
 import { type BatchMember, batchPayload } from "../support/binaryBroker.ts"
 import { pulsarServiceUrl } from "../support/binaryBrokers.ts"
 import { adminRequest } from "../support/pulsarAdmin.ts"
+import { pulsarTool } from "../support/pulsarScript.ts"
 
 const httpUrl = inject("pulsarHttpUrl")
 const serviceUrl = pulsarServiceUrl(httpUrl)
@@ -271,16 +272,7 @@ describe("Pulsar binary adapter: batched and compressed entries on the real brok
       () =>
         Effect.gen(function* () {
           const topic = freshTopic(`binary-pulsar-perf-${codec.toLowerCase()}`)
-          const home = join(
-            process.env["TG_CACHE_DIR"] ?? join(process.env["HOME"] ?? "/root", ".cache/tg-gateway"),
-            "pulsar",
-            `apache-pulsar-${process.env["PULSAR_VERSION"] ?? "4.0.6"}`
-          )
-          const perf = join(home, "bin", "pulsar-perf")
-          assert.isTrue(
-            existsSync(perf),
-            `Pulsar's distribution is not at ${home}: scripts/pulsar.sh start installs it`
-          )
+          const perf = pulsarTool("pulsar-perf")
           const payloads = join(mkdtempSync(join(tmpdir(), "tg-perf-")), "payload.txt")
           writeFileSync(payloads, "perf message\n")
           yield* Effect.promise(() =>

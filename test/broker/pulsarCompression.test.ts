@@ -5,8 +5,6 @@
  * would read it.
  */
 import { execFile } from "node:child_process"
-import { existsSync } from "node:fs"
-import { join } from "node:path"
 import { promisify } from "node:util"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
@@ -18,6 +16,7 @@ import type { BrokerShape } from "../../src/services/Broker.ts"
 import { freshTopic, text } from "../support/brokers.ts"
 import { pulsarServiceUrl } from "../support/binaryBrokers.ts"
 import { adminRequest } from "../support/pulsarAdmin.ts"
+import { pulsarTool } from "../support/pulsarScript.ts"
 
 const httpUrl = inject("pulsarHttpUrl")
 const serviceUrl = pulsarServiceUrl(httpUrl)
@@ -56,17 +55,6 @@ const bytesInOf = (topic: string) =>
     return (JSON.parse(stats.text) as { bytesInCounter: number }).bytesInCounter
   })
 
-const pulsarClient = (): string => {
-  const home = join(
-    process.env["TG_CACHE_DIR"] ?? join(process.env["HOME"] ?? "/root", ".cache/tg-gateway"),
-    "pulsar",
-    `apache-pulsar-${process.env["PULSAR_VERSION"] ?? "4.0.6"}`
-  )
-  const client = join(home, "bin", "pulsar-client")
-  assert.isTrue(existsSync(client), `Pulsar's distribution is not at ${home}: scripts/pulsar.sh start installs it`)
-  return client
-}
-
 describe("PULSAR_COMPRESSION on the real broker", () => {
   for (const [transport, producing, reading] of transports) {
     for (const compression of ["zstd", "zlib"] as const) {
@@ -95,7 +83,7 @@ describe("PULSAR_COMPRESSION on the real broker", () => {
 
             const { stdout } = yield* Effect.promise(() =>
               promisify(execFile)(
-                pulsarClient(),
+                pulsarTool("pulsar-client"),
                 ["--url", serviceUrl, "consume", "-s", "java", "-p", "Earliest", "-n", String(count), topic],
                 { maxBuffer: 64 * 1024 * 1024 }
               )

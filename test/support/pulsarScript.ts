@@ -8,7 +8,9 @@
  * `testPulsarPingInterval`, well inside that.
  */
 import { execFile } from "node:child_process"
+import { existsSync } from "node:fs"
 import { createServer } from "node:net"
+import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { promisify } from "node:util"
 
@@ -16,6 +18,21 @@ export const testIdleTimeoutMillis = 5000
 export const testPulsarPingInterval = "1 second"
 
 const run = promisify(execFile)
+
+/**
+ * A tool of the Pulsar distribution pulsar.sh installed (`pulsar-client`, `pulsar-perf`), or an
+ * error saying where it was looked for.
+ */
+export const pulsarTool = (name: string): string => {
+  const home = join(
+    process.env["TG_CACHE_DIR"] ?? join(process.env["HOME"] ?? "/root", ".cache/tg-gateway"),
+    "pulsar",
+    `apache-pulsar-${process.env["PULSAR_VERSION"] ?? "4.0.6"}`
+  )
+  const tool = join(home, "bin", name)
+  if (!existsSync(tool)) throw new Error(`Pulsar's distribution is not at ${home}: scripts/pulsar.sh start installs it`)
+  return tool
+}
 const script = fileURLToPath(new URL("../../scripts/pulsar.sh", import.meta.url))
 
 export interface PulsarScriptEnv {
