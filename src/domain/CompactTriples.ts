@@ -44,24 +44,37 @@ const NO_VIEW = new DataView(NO_INPUT.buffer)
 /** The output buffer starts at this size and, after a larger document, goes back to it. */
 const SCRATCH_BYTES = 256 * 1024
 
-/** The layouts' pieces are ASCII: one byte per character. */
-const bytes = (text: string): Uint8Array => Uint8Array.from(text, (c) => c.charCodeAt(0))
-
 /**
- * A piece long enough to be compared four bytes at a time: the record's runs of empty fields,
- * which an export must check in every term.
+ * A constant piece of the layouts (ASCII, one byte per character), with its whole 4-byte words:
+ * the rewriter compares and writes four bytes at a time, a byte loop costing about a nanosecond
+ * per byte here.
  */
-interface LongPiece {
+interface Piece {
   readonly bytes: Uint8Array
-  /** The piece's whole 4-byte words, big-endian. */
-  readonly words: Uint32Array
+  /** The piece's whole 4-byte words, little-endian. */
+  readonly words: Int32Array
 }
 
-const longPiece = (text: string): LongPiece => {
-  const pieceBytes = bytes(text)
+const piece = (text: string): Piece => {
+  const pieceBytes = Uint8Array.from(text, (c) => c.charCodeAt(0))
   const view = new DataView(pieceBytes.buffer)
-  const words = Uint32Array.from({ length: pieceBytes.length >> 2 }, (_, i) => view.getUint32(4 * i))
+  const words = Int32Array.from({ length: pieceBytes.length >> 2 }, (_, i) => view.getInt32(4 * i, true))
   return { bytes: pieceBytes, words }
+}
+
+/**
+ * Whether a 4-byte word holds a byte a JSON string cannot copy as it is: a quote, a backslash or
+ * a control character. Each test is the usual "has a zero byte" trick (on the word XORed with the
+ * byte, or less than 0x20); bytes of 0x80 and above, UTF-8 beyond ASCII, never match.
+ */
+const holdsStringEnd = (word: number): boolean => {
+  const quote = word ^ 0x22222222
+  const backslash = word ^ 0x5c5c5c5c
+  return (
+    ((((quote - 0x01010101) & ~quote) | ((backslash - 0x01010101) & ~backslash) | ((word - 0x20202020) & ~word)) &
+      0x80808080) !==
+    0
+  )
 }
 
 const isHex = (c: number) => (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66)
@@ -79,6 +92,7 @@ class Rewriter {
   view: DataView = NO_VIEW
   at = 0
   out = new Uint8Array(SCRATCH_BYTES)
+  outView = new DataView(this.out.buffer)
   length = 0
   /** Whether the last string scanned held an escape. */
   escaped = false
@@ -101,37 +115,31 @@ class Rewriter {
   release(): void {
     this.input = NO_INPUT
     this.view = NO_VIEW
-    if (this.out.length > SCRATCH_BYTES) this.out = new Uint8Array(SCRATCH_BYTES)
+    if (this.out.length > SCRATCH_BYTES) this.useOutput(new Uint8Array(SCRATCH_BYTES))
+  }
+
+  private useOutput(out: Uint8Array<ArrayBuffer>): void {
+    this.out = out
+    this.outView = new DataView(out.buffer)
   }
 
   private reserve(count: number): void {
     if (this.length + count <= this.out.length) return
     const grown = new Uint8Array(Math.max(this.out.length * 2, this.length + count))
     grown.set(this.out.subarray(0, this.length))
-    this.out = grown
+    this.useOutput(grown)
   }
 
   /** Consumes `piece` if the input continues with exactly it. */
-  expect(piece: Uint8Array): boolean {
-    const input = this.input
+  expect(piece: Piece): boolean {
     const at = this.at
-    const count = piece.length
-    if (at + count > input.length) return false
-    for (let i = 0; i < count; i++) if (input[at + i] !== piece[i]) return false
-    this.at = at + count
-    return true
-  }
-
-  /** `expect` for a long piece, four bytes at a time. */
-  expectLong(piece: LongPiece): boolean {
-    const at = this.at
-    const count = piece.bytes.length
+    const pieceBytes = piece.bytes
+    const count = pieceBytes.length
     if (at + count > this.input.length) return false
     const view = this.view
     const words = piece.words
-    for (let i = 0; i < words.length; i++) if (view.getUint32(at + 4 * i) !== words[i]) return false
+    for (let i = 0; i < words.length; i++) if (view.getInt32(at + 4 * i, true) !== words[i]) return false
     const input = this.input
-    const pieceBytes = piece.bytes
     for (let i = words.length * 4; i < count; i++) if (input[at + i] !== pieceBytes[i]) return false
     this.at = at + count
     return true
@@ -180,17 +188,17 @@ class Rewriter {
     return -1
   }
 
-  /** Writes `piece`: short ones in a loop, which measured faster than `set` for them. */
-  write(piece: Uint8Array): void {
-    const count = piece.length
+  /** Writes `piece`. */
+  write(piece: Piece): void {
+    const pieceBytes = piece.bytes
+    const count = pieceBytes.length
     this.reserve(count)
-    const out = this.out
+    const outView = this.outView
+    const words = piece.words
     let length = this.length
-    if (count < 16) for (let i = 0; i < count; i++) out[length++] = piece[i] as number
-    else {
-      out.set(piece, length)
-      length += count
-    }
+    for (let i = 0; i < words.length; i++, length += 4) outView.setInt32(length, words[i] as number, true)
+    const out = this.out
+    for (let i = words.length * 4; i < count; i++) out[length++] = pieceBytes[i] as number
     this.length = length
   }
 
@@ -198,13 +206,17 @@ class Rewriter {
   copy(from: number, to: number): void {
     const count = to - from
     this.reserve(count)
-    const out = this.out
     let length = this.length
-    if (count < 48) {
+    if (count < 64) {
+      const view = this.view
+      const outView = this.outView
+      let at = from
+      for (; at + 4 <= to; at += 4, length += 4) outView.setInt32(length, view.getInt32(at, true), true)
       const input = this.input
-      for (let i = from; i < to; i++) out[length++] = input[i] as number
+      const out = this.out
+      for (; at < to; at++) out[length++] = input[at] as number
     } else {
-      out.set(this.input.subarray(from, to), length)
+      this.out.set(this.input.subarray(from, to), length)
       length += count
     }
     this.length = length
@@ -212,7 +224,8 @@ class Rewriter {
 
   /**
    * Copies the string at the cursor; false if there is none. Strings without escapes, nearly all
-   * of them, are scanned and copied in one pass; one with an escape is checked by `string`.
+   * of them, are scanned and copied in one pass, four bytes at a time up to the word that holds
+   * the closing quote; one with an escape is checked by `string`.
    */
   copyString(): boolean {
     const input = this.input
@@ -221,10 +234,18 @@ class Rewriter {
     const end = input.length
     // A string is at most the rest of the input.
     this.reserve(end - from)
+    const view = this.view
     const out = this.out
+    const outView = this.outView
     let length = this.length
     out[length++] = QUOTE
-    for (let at = from + 1; at < end; at++) {
+    let at = from + 1
+    for (; at + 4 <= end; at += 4, length += 4) {
+      const word = view.getInt32(at, true)
+      if (holdsStringEnd(word)) break
+      outView.setInt32(length, word, true)
+    }
+    for (; at < end; at++) {
       const c = input[at] as number
       out[length++] = c
       if (c === QUOTE) {
@@ -248,22 +269,23 @@ const rewriter = new Rewriter()
 // ---------------------------------------------------------------------------------------------
 // The document and its metadata, the same both ways
 
-const DOCUMENT_START = bytes('{"metadata":')
-const TRIPLES_START = bytes(',"triples":[')
-const DOCUMENT_END = bytes("]}")
-const ID = bytes("id")
-const ROOT = bytes("root")
-const COLLECTION = bytes("collection")
-const METADATA_ID = bytes('{"id":')
-const METADATA_ROOT = bytes(',"root":')
-const METADATA_COLLECTION = bytes(',"collection":')
-const EMPTY_STRING = bytes('""')
-const CLOSE = bytes("}")
-const COMMA_PIECE = bytes(",")
+const DOCUMENT_START = piece('{"metadata":')
+const TRIPLES_START = piece(',"triples":[')
+const DOCUMENT_END = piece("]}")
+const ID = piece("id")
+const ROOT = piece("root")
+const COLLECTION = piece("collection")
+const METADATA_ID = piece('{"id":')
+const METADATA_ROOT = piece(',"root":')
+const METADATA_COLLECTION = piece(',"collection":')
+const EMPTY_STRING = piece('""')
+const CLOSE = piece("}")
+const COMMA_PIECE = piece(",")
 
-const keyIs = (r: Rewriter, from: number, to: number, name: Uint8Array): boolean => {
-  if (to - from !== name.length) return false
-  for (let i = 0; i < name.length; i++) if (r.input[from + i] !== name[i]) return false
+const keyIs = (r: Rewriter, from: number, to: number, name: Piece): boolean => {
+  const nameBytes = name.bytes
+  if (to - from !== nameBytes.length) return false
+  for (let i = 0; i < nameBytes.length; i++) if (r.input[from + i] !== nameBytes[i]) return false
   return true
 }
 
@@ -345,39 +367,39 @@ const document = (input: Uint8Array, triple: Triple): Buffer | undefined => {
 // ---------------------------------------------------------------------------------------------
 // Export: processor record → client frame
 
-const FRAME_IRI = bytes('{"t":"i","i":')
-const FRAME_LITERAL = bytes('{"t":"l","v":')
-const FRAME_BLANK = bytes('{"t":"b","d":')
-const FRAME_QUOTED = bytes('{"t":"t","tr":')
-const FRAME_DATATYPE = bytes(',"dt":')
-const FRAME_LANGUAGE = bytes(',"ln":')
+const FRAME_IRI = piece('{"t":"i","i":')
+const FRAME_LITERAL = piece('{"t":"l","v":')
+const FRAME_BLANK = piece('{"t":"b","d":')
+const FRAME_QUOTED = piece('{"t":"t","tr":')
+const FRAME_DATATYPE = piece(',"dt":')
+const FRAME_LANGUAGE = piece(',"ln":')
 
-const RECORD_TERM = bytes('{"type":"')
-const RECORD_IRI_REST = bytes('i","iri":')
-const RECORD_AFTER_IRI = longPiece(',"id":"","value":"","datatype":"","language":"","triple":null}')
-const RECORD_LITERAL_REST = longPiece('l","iri":"","id":"","value":')
-const RECORD_DATATYPE = bytes(',"datatype":')
-const RECORD_LANGUAGE = bytes(',"language":')
-const RECORD_AFTER_LANGUAGE = bytes(',"triple":null}')
-const RECORD_BLANK_REST = bytes('b","iri":"","id":')
-const RECORD_AFTER_ID = longPiece(',"value":"","datatype":"","language":"","triple":null}')
-const RECORD_QUOTED_REST = longPiece('t","iri":"","id":"","value":"","datatype":"","language":"","triple":')
+const RECORD_TERM = piece('{"type":"')
+const RECORD_IRI_REST = piece('i","iri":')
+const RECORD_AFTER_IRI = piece(',"id":"","value":"","datatype":"","language":"","triple":null}')
+const RECORD_LITERAL_REST = piece('l","iri":"","id":"","value":')
+const RECORD_DATATYPE = piece(',"datatype":')
+const RECORD_LANGUAGE = piece(',"language":')
+const RECORD_AFTER_LANGUAGE = piece(',"triple":null}')
+const RECORD_BLANK_REST = piece('b","iri":"","id":')
+const RECORD_AFTER_ID = piece(',"value":"","datatype":"","language":"","triple":null}')
+const RECORD_QUOTED_REST = piece('t","iri":"","id":"","value":"","datatype":"","language":"","triple":')
 
-const TRIPLE_S = bytes('{"s":')
-const TRIPLE_P = bytes(',"p":')
-const TRIPLE_O = bytes(',"o":')
-const TRIPLE_G = bytes(',"g":')
-const NULL_CLOSE = bytes("null}")
+const TRIPLE_S = piece('{"s":')
+const TRIPLE_P = piece(',"p":')
+const TRIPLE_O = piece(',"o":')
+const TRIPLE_G = piece(',"g":')
+const NULL_CLOSE = piece("null}")
 
 const termToFrame = (r: Rewriter, level: number): boolean => {
   if (level > MAX_NESTING_DEPTH || !r.expect(RECORD_TERM)) return false
   if (r.expect(RECORD_IRI_REST)) {
     r.write(FRAME_IRI)
-    if (!r.copyString() || !r.expectLong(RECORD_AFTER_IRI)) return false
+    if (!r.copyString() || !r.expect(RECORD_AFTER_IRI)) return false
     r.write(CLOSE)
     return true
   }
-  if (r.expectLong(RECORD_LITERAL_REST)) {
+  if (r.expect(RECORD_LITERAL_REST)) {
     r.write(FRAME_LITERAL)
     if (!r.copyString() || !r.expect(RECORD_DATATYPE)) return false
     // An empty datatype or language is left out of the frame.
@@ -401,11 +423,11 @@ const termToFrame = (r: Rewriter, level: number): boolean => {
   }
   if (r.expect(RECORD_BLANK_REST)) {
     r.write(FRAME_BLANK)
-    if (!r.copyString() || !r.expectLong(RECORD_AFTER_ID)) return false
+    if (!r.copyString() || !r.expect(RECORD_AFTER_ID)) return false
     r.write(CLOSE)
     return true
   }
-  if (r.expectLong(RECORD_QUOTED_REST)) {
+  if (r.expect(RECORD_QUOTED_REST)) {
     r.write(FRAME_QUOTED)
     if (!tripleToFrame(r, level + 1) || !r.expect(CLOSE)) return false
     r.write(CLOSE)
@@ -439,19 +461,19 @@ export const compactTriplesRecordToFrame = (record: Uint8Array): Buffer | undefi
 // ---------------------------------------------------------------------------------------------
 // Import: client frame → processor record
 
-const FRAME_TERM = bytes('{"t":"')
-const FRAME_IRI_KEY = bytes('","i":')
-const FRAME_LITERAL_KEY = bytes('","v":')
-const FRAME_BLANK_KEY = bytes('","d":')
-const FRAME_QUOTED_KEY = bytes('","tr":')
-const RECORD_IRI = bytes('{"type":"i","iri":')
-const RECORD_LITERAL = bytes('{"type":"l","iri":"","id":"","value":')
-const RECORD_BLANK = bytes('{"type":"b","iri":"","id":')
-const RECORD_QUOTED = bytes('{"type":"t","iri":"","id":"","value":"","datatype":"","language":"","triple":')
-const RECORD_NO_DATATYPE = bytes(',"datatype":"","language":')
-const RECORD_NO_LANGUAGE = bytes('"","triple":null}')
-const TRIPLE_G_NULL = bytes(',"g":null')
-const TRIPLE_G_NULL_CLOSE = bytes(',"g":null}')
+const FRAME_TERM = piece('{"t":"')
+const FRAME_IRI_KEY = piece('","i":')
+const FRAME_LITERAL_KEY = piece('","v":')
+const FRAME_BLANK_KEY = piece('","d":')
+const FRAME_QUOTED_KEY = piece('","tr":')
+const RECORD_IRI = piece('{"type":"i","iri":')
+const RECORD_LITERAL = piece('{"type":"l","iri":"","id":"","value":')
+const RECORD_BLANK = piece('{"type":"b","iri":"","id":')
+const RECORD_QUOTED = piece('{"type":"t","iri":"","id":"","value":"","datatype":"","language":"","triple":')
+const RECORD_NO_DATATYPE = piece(',"datatype":"","language":')
+const RECORD_NO_LANGUAGE = piece('"","triple":null}')
+const TRIPLE_G_NULL = piece(',"g":null')
+const TRIPLE_G_NULL_CLOSE = piece(',"g":null}')
 
 const termToRecord = (r: Rewriter, level: number): boolean => {
   if (level > MAX_NESTING_DEPTH || !r.expect(FRAME_TERM)) return false
@@ -460,7 +482,7 @@ const termToRecord = (r: Rewriter, level: number): boolean => {
   if (type === 0x69 /* i */ && r.expect(FRAME_IRI_KEY)) {
     r.write(RECORD_IRI)
     if (!r.copyString() || !r.eat(RIGHT_BRACE)) return false
-    r.write(RECORD_AFTER_IRI.bytes)
+    r.write(RECORD_AFTER_IRI)
     return true
   }
   if (type === 0x6c /* l */ && r.expect(FRAME_LITERAL_KEY)) {
@@ -497,7 +519,7 @@ const termToRecord = (r: Rewriter, level: number): boolean => {
   if (type === 0x62 /* b */ && r.expect(FRAME_BLANK_KEY)) {
     r.write(RECORD_BLANK)
     if (!r.copyString() || !r.eat(RIGHT_BRACE)) return false
-    r.write(RECORD_AFTER_ID.bytes)
+    r.write(RECORD_AFTER_ID)
     return true
   }
   if (type === 0x74 /* t */ && r.expect(FRAME_QUOTED_KEY)) {

@@ -110,6 +110,53 @@ const mistype = (value: unknown, random: Random): unknown => {
 }
 
 describe("TriplesTranscoder", () => {
+  // The compact paths scan strings four bytes at a time: whatever ends or escapes a string must be
+  // found at each place in a word, after every length of string before it.
+  describe("compact paths: a string's special bytes at every place in a word", () => {
+    const specials = ['"', "\\", "\u0001", "\u001f", "\u007f", "é", "€", "😀", "\u2028", "\\u0041", "\\/", "\n"]
+    const raw = ["\u0001", "\t", "\u001f"]
+    const values = specials.flatMap((special) =>
+      Array.from({ length: 9 }, (_, before) =>
+        Array.from({ length: 6 }, (_, after) => "x".repeat(before) + special + "y".repeat(after))
+      ).flat()
+    )
+
+    it("writes exactly the general path's record and frame for each value", () => {
+      for (const value of values) {
+        const frame = {
+          metadata: { id: value, root: "", collection: value },
+          triples: [
+            { s: { t: "i", i: value }, p: { t: "b", d: value }, o: { t: "l", v: value, ln: value }, g: value },
+            { s: { t: "i", i: "s" }, p: { t: "i", i: value }, o: { t: "l", v: value, dt: value } }
+          ]
+        }
+        const text = JSON.stringify(frame)
+        const record = compactRecordText(text)
+        assert.isDefined(record, `the compact import path gave up on ${text}`)
+        assert.strictEqual(record, generalRecord(text))
+        const exported = compactFrameText(record!)
+        assert.isDefined(exported, `the compact export path gave up on ${record}`)
+        assert.strictEqual(exported, generalFrame(record!))
+      }
+    })
+
+    it("never accepts a control character written as it is, wherever it stands", () => {
+      for (const control of raw) {
+        for (let before = 0; before < 9; before++) {
+          const text = JSON.stringify(triplesFrame("doc", 1)).replace("label 0", "x".repeat(before) + control)
+          assert.isUndefined(compactRecordText(text), JSON.stringify(text))
+          assert.isUndefined(generalRecord(text))
+          const record = JSON.stringify(JSON.parse(generalRecord(JSON.stringify(triplesFrame("doc", 1)))!)).replace(
+            "label 0",
+            "x".repeat(before) + control
+          )
+          assert.isUndefined(compactFrameText(record), JSON.stringify(record))
+          assert.isUndefined(generalFrame(record))
+        }
+      }
+    })
+  })
+
   describe("import: frame text → record text", () => {
     it.effect.prop(
       "takes every canonical frame and writes exactly the general path's record",
