@@ -583,7 +583,9 @@ const resultOf = (run: ScenarioRun, machineBusy: number) => {
             beforeMib: mibOfKb(run.flatness.beforeKb),
             minMib: mibOfKb(run.flatness.minKb),
             maxMib: mibOfKb(run.flatness.maxKb),
-            growth: (run.flatness.maxKb - run.flatness.beforeKb) / run.flatness.beforeKb
+            growth: (run.flatness.maxKb - run.flatness.beforeKb) / run.flatness.beforeKb,
+            // Once the gateway's bounds are full, whether RSS still follows the backlog.
+            laterGrowth: (run.flatness.laterMaxKb - run.flatness.laterMinKb) / run.flatness.laterMinKb
           },
     failed: run.notes.some((note) => note.startsWith("failed:")),
     notes: run.notes,
