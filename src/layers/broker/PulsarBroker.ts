@@ -16,6 +16,7 @@ import {
   SendFailed,
   TopicRefused
 } from "../../domain/BrokerErrors.ts"
+import type { PulsarCompression } from "../../domain/Settings.ts"
 import {
   Broker,
   type BrokerShape,
@@ -42,7 +43,6 @@ import { learnLimit } from "./PulsarLimits.ts"
 import { closeSocket, openSocket, refusalReason } from "./PulsarSocket.ts"
 import { makeReceiveBuffer } from "./ReceiveBuffer.ts"
 import { parseTopicName, pathSegment, type TopicName, topicNameProblem, topicPath } from "./topicName.ts"
-import type { PulsarCompression } from "../../domain/Settings.ts"
 
 export interface PulsarBrokerConfig {
   /**

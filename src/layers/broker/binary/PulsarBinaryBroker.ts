@@ -18,6 +18,7 @@ import {
   SendFailed,
   TopicRefused
 } from "../../../domain/BrokerErrors.ts"
+import type { PulsarCompression } from "../../../domain/Settings.ts"
 import {
   Broker,
   type BrokerShape,
@@ -35,7 +36,6 @@ import {
 } from "../../../services/Broker.ts"
 import { insecureWarning, makeBrokerAccess, securityProblem } from "../PulsarAccess.ts"
 import { makePulsarBroker, type PulsarBrokerConfig } from "../PulsarBroker.ts"
-import type { PulsarCompression } from "../../../domain/Settings.ts"
 import { makeReceiveBuffer } from "../ReceiveBuffer.ts"
 import { parseTopicName, topicNameProblem } from "../topicName.ts"
 import {
