@@ -41,6 +41,8 @@ import {
 } from "./PulsarAccess.ts"
 import { learnLimit } from "./PulsarLimits.ts"
 import { closeSocket, openSocket, refusalReason } from "./PulsarSocket.ts"
+import { makePermitWindow } from "./PermitWindow.ts"
+import { readPushedMessage } from "./PushedMessage.ts"
 import { makeReceiveBuffer } from "./ReceiveBuffer.ts"
 import { parseTopicName, pathSegment, type TopicName, topicNameProblem, topicPath } from "./topicName.ts"
 
@@ -94,13 +96,6 @@ interface SendAnswer {
   readonly messageId?: string
   readonly context?: string
   readonly errorMsg?: string
-}
-
-interface PushedMessage {
-  readonly messageId?: string
-  readonly payload?: string
-  readonly properties?: Record<string, string>
-  readonly redeliveryCount?: number
 }
 
 /** Bound on the close handshake of a broker socket. */
@@ -301,27 +296,16 @@ export const makePulsarBroker = (
       const url = `${wsBase}/ws/v2/consumer/${topicPath(name)}/${pathSegment(settings.subscription)}?${query}`
       const socket = yield* connect(topic, url)
 
-      let paused = false
-      // Messages taken by `receive` whose permits have not been returned to the broker yet.
-      let owed = 0
-      const grant = (count: number) => {
-        if (count > 0 && socket.readyState === socket.OPEN) {
-          socket.send(`{"type":"permit","permitMessages":${count}}`)
-        }
-      }
-      const buffer = yield* makeReceiveBuffer<ReceivedMessage, ConnectionClosed>(() => {
-        owed++
-        // Return permits in batches of half the window: fewer frames, the pipe never runs dry.
-        if (!paused && owed * 2 >= window) {
-          grant(owed)
-          owed = 0
-        }
+      const permits = makePermitWindow(window, (count) => {
+        if (socket.readyState === socket.OPEN) socket.send(`{"type":"permit","permitMessages":${count}}`)
       })
+      const buffer = yield* makeReceiveBuffer<ReceivedMessage, ConnectionClosed>(() => permits.returned(1))
 
       socket.on("message", (data) => {
-        const pushed = parseJson<PushedMessage>(data)
-        if (pushed?.messageId === undefined || pushed.payload === undefined) return
-        buffer.push(new PulsarMessage(pushed.messageId, pushed.payload, pushed.properties, pushed.redeliveryCount))
+        const message = readPushedMessage(data)
+        if (message === undefined) return
+        permits.observe(message.payloadBytes)
+        buffer.push(message)
       })
       const lost = yield* Deferred.make<ConnectionClosed>()
       let closing = false
@@ -339,7 +323,7 @@ export const makePulsarBroker = (
           buffer.close(new ConnectionClosed({ topic, reason: "the consumer is closed" }))
         })
       )
-      grant(window)
+      permits.resume()
 
       const command = (text: string) =>
         Effect.sync(() => {
@@ -354,15 +338,13 @@ export const makePulsarBroker = (
         ack: (id: MessageId) => command(`{"messageId":${JSON.stringify(id)}}`),
         nack: (id: MessageId) => command(`{"type":"negativeAcknowledge","messageId":${JSON.stringify(id)}}`),
         pause: Effect.sync(() => {
-          paused = true
+          permits.pause()
           buffer.pause()
         }),
         lost: Deferred.await(lost),
         resume: Effect.sync(() => {
-          paused = false
           buffer.resume()
-          grant(owed)
-          owed = 0
+          permits.resume()
         })
       } satisfies Consumer
     })
@@ -450,36 +432,6 @@ export const layerPulsarBroker = (config: PulsarBrokerConfig): Layer.Layer<Broke
       return makePulsarBroker(config)
     })
   )
-
-/**
- * A message as the WebSocket API pushed it. Its payload arrives as base64 text and is decoded on
- * each read (the gateway reads it once, to translate it): a message waiting in a queue holds only
- * ordinary heap memory. Decoded bytes are off-heap, and off-heap buffers that outlive a young-
- * generation collection are freed only by a full one, which a steady stream of queued messages
- * would otherwise trigger again and again.
- */
-class PulsarMessage implements ReceivedMessage {
-  readonly id: MessageId
-  readonly properties: Readonly<Record<string, string>>
-  readonly redeliveryCount: number
-  readonly #base64: string
-
-  constructor(
-    id: MessageId,
-    base64: string,
-    properties: Readonly<Record<string, string>> | undefined,
-    redeliveryCount: number | undefined
-  ) {
-    this.id = id
-    this.#base64 = base64
-    this.properties = properties ?? {}
-    this.redeliveryCount = redeliveryCount ?? 0
-  }
-
-  get payload(): Uint8Array {
-    return Buffer.from(this.#base64, "base64")
-  }
-}
 
 /**
  * The producer's send command, written straight into one buffer: base64 and the decimal context

@@ -36,6 +36,7 @@ import {
 } from "../../../services/Broker.ts"
 import { insecureWarning, makeBrokerAccess, securityProblem } from "../PulsarAccess.ts"
 import { makePulsarBroker, type PulsarBrokerConfig } from "../PulsarBroker.ts"
+import { makePermitWindow } from "../PermitWindow.ts"
 import { makeReceiveBuffer } from "../ReceiveBuffer.ts"
 import { parseTopicName, topicNameProblem } from "../topicName.ts"
 import {
@@ -62,14 +63,6 @@ export interface PulsarBinaryBrokerConfig extends PulsarBrokerConfig {
 }
 
 /**
- * Bytes of messages a consumer lets the broker push ahead of `receive`: its window in messages
- * (`receiverQueueSize`) shrinks to fit when messages are large, down to one. Without it a window
- * of 1,000 messages of 36 KB let 36 MB arrive in one burst, and 1,000 of the broker's 5 MB
- * limit would be 5 GB.
- */
-const receiveBudgetBytes = 8 * 1024 * 1024
-
-/**
  * Compresses a message as PULSAR_COMPRESSION says, at level 1 either way: on records of 100
  * triples zstd's level 1 took 67 µs per 36 KB record against 47 at level −5, for half the bytes
  * (docs/benchmarks.md, "Runs 12 to 14").
@@ -89,9 +82,6 @@ const compressorOf = (
       return (payload) => ({ codec: Compression.NONE, data: payload })
   }
 }
-
-/** Permits a consumer gives before it has seen a message's size. */
-const firstGrant = 100
 
 /** Bound on the close of a broker connection once its producer or consumer is closed. */
 const connectionCloseBound = "1 second"
@@ -535,35 +525,9 @@ export const makePulsarBinaryBroker = (config: PulsarBinaryBrokerConfig): Broker
       const window = Math.max(1, settings.receiverQueueSize)
       const nackDelay = Duration.fromInputUnsafe(settings.nackRedeliveryDelay)
 
-      let paused = false
       let closing = false
-      // Permits given to the broker and not yet returned by `receive` taking (or passing over) their
-      // message: messages the broker may still push, on their way, or waiting in the buffer.
-      let granted = 0
-      // The mean size of the messages received so far, unknown before the first.
-      let meanBytes: number | undefined
-      const goal = () =>
-        meanBytes === undefined
-          ? Math.min(window, firstGrant)
-          : Math.max(1, Math.min(window, Math.floor(receiveBudgetBytes / meanBytes)))
-      const topUp = () => {
-        if (paused) return
-        const target = goal()
-        const shortfall = target - granted
-        // In batches of half the window: fewer commands, and the pipe never runs dry.
-        if (shortfall > 0 && (shortfall * 2 >= target || granted === 0)) {
-          conn.command(encode.flow(consumerId, shortfall))
-          granted += shortfall
-        }
-      }
-      const returnPermits = (count: number) => {
-        granted -= count
-        topUp()
-      }
-      const observe = (bytes: number) => {
-        meanBytes = meanBytes === undefined ? bytes : meanBytes + (bytes - meanBytes) / 16
-      }
-      const buffer = yield* makeReceiveBuffer<ReceivedMessage, ConnectionClosed>(() => returnPermits(1))
+      const permits = makePermitWindow(window, (count) => conn.command(encode.flow(consumerId, count)))
+      const buffer = yield* makeReceiveBuffer<ReceivedMessage, ConnectionClosed>(() => permits.returned(1))
 
       /**
        * The batch members handed out and not yet acknowledged, per entry of a batch: the broker
@@ -608,7 +572,7 @@ export const makePulsarBinaryBroker = (config: PulsarBinaryBrokerConfig): Broker
           if (!payload.checksumMatches) {
             // Damaged on the way: the broker holds it intact and sends it again.
             conn.command(encode.redeliver(consumerId, [{ ledgerId, entryId }]))
-            returnPermits(1)
+            permits.returned(1)
             return
           }
           let entry: Entry
@@ -631,7 +595,7 @@ export const makePulsarBinaryBroker = (config: PulsarBinaryBrokerConfig): Broker
             return word !== undefined && ((word >>> (index & 31)) & 1) === 1
           }
           const handed = entry.messages.filter((message) => message.batchIndex < 0 || due(message.batchIndex))
-          if (handed.length < entry.size) returnPermits(entry.size - handed.length)
+          if (handed.length < entry.size) permits.returned(entry.size - handed.length)
           if (handed.length === 0) {
             conn.command(encode.ack(consumerId, [{ ledgerId, entryId }]))
             return
@@ -643,7 +607,7 @@ export const makePulsarBinaryBroker = (config: PulsarBinaryBrokerConfig): Broker
             })
           }
           for (const message of handed) {
-            observe(message.payload.byteLength)
+            permits.observe(message.payload.byteLength)
             buffer.push({
               id: formatId(ledgerId, entryId, message.batchIndex, entry.size),
               payload: message.payload,
@@ -694,7 +658,7 @@ export const makePulsarBinaryBroker = (config: PulsarBinaryBrokerConfig): Broker
           )
         )
       )
-      topUp()
+      permits.resume()
 
       const ack = (id: MessageId) =>
         Effect.sync(() => {
@@ -744,13 +708,12 @@ export const makePulsarBinaryBroker = (config: PulsarBinaryBrokerConfig): Broker
         ack,
         nack,
         pause: Effect.sync(() => {
-          paused = true
+          permits.pause()
           buffer.pause()
         }),
         resume: Effect.sync(() => {
-          paused = false
           buffer.resume()
-          topUp()
+          permits.resume()
         }),
         lost: Deferred.await(lost)
       } satisfies Consumer
