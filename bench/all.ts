@@ -44,18 +44,16 @@ import {
 import { loadavg } from "node:os"
 import { join, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
-import { parseArgs } from "node:util"
 import { roundsChart } from "./svg.ts"
+import { parseFlags } from "./support/flags.ts"
 
-const { values: flags } = parseArgs({
-  options: {
-    quick: { type: "boolean", default: false },
-    steps: { type: "string", default: "startup,gateway,memory" },
-    charts: { type: "string" },
-    out: { type: "string" },
-    entry: { type: "string", default: "bin/tg-gateway.js" },
-    summarize: { type: "string" }
-  }
+const flags = parseFlags(import.meta.url, {
+  quick: { type: "boolean", default: false },
+  steps: { type: "string", default: "startup,gateway,memory" },
+  charts: { type: "string" },
+  out: { type: "string" },
+  entry: { type: "string", default: "bin/tg-gateway.js" },
+  summarize: { type: "string" }
 })
 
 const repoRoot = fileURLToPath(new URL("..", import.meta.url))

@@ -65,7 +65,6 @@ import { cpus, homedir, loadavg, tmpdir, totalmem } from "node:os"
 import { dirname, join } from "node:path"
 import { createInterface } from "node:readline"
 import { fileURLToPath } from "node:url"
-import { parseArgs } from "node:util"
 import { Effect, Fiber, Result } from "effect"
 import {
   encodeFrame,
@@ -84,26 +83,25 @@ import { triplesFrame } from "../test/support/frames.ts"
 import { ensureNamespace, storedOnTopic } from "../test/support/pulsarAdmin.ts"
 import { closeSocket, freePort, memoryOf, openSocket, pump, sleep, withTimeout } from "./support/gatewayChild.ts"
 import { barChart } from "./svg.ts"
+import { parseFlags } from "./support/flags.ts"
 
-const { values: flags } = parseArgs({
-  options: {
-    frames: { type: "string", default: "2000" },
-    triples: { type: "string", default: "100" },
-    rounds: { type: "string", default: "7" },
-    warmup: { type: "string", default: "1" },
-    window: { type: "string", default: "64" },
-    phases: { type: "string", default: "codec,import,export,memory" },
-    connections: { type: "string", default: "100" },
-    "connection-window": { type: "string", default: "16" },
-    seconds: { type: "string", default: "20" },
-    profile: { type: "string" },
-    relay: { type: "string" },
-    "node-flags": { type: "string", default: "" },
-    "server-log": { type: "string" },
-    variants: { type: "string", default: "gateway,bare" },
-    chart: { type: "string" },
-    json: { type: "string" }
-  }
+const flags = parseFlags(import.meta.url, {
+  frames: { type: "string", default: "2000" },
+  triples: { type: "string", default: "100" },
+  rounds: { type: "string", default: "7" },
+  warmup: { type: "string", default: "1" },
+  window: { type: "string", default: "64" },
+  phases: { type: "string", default: "codec,import,export,memory" },
+  connections: { type: "string", default: "100" },
+  "connection-window": { type: "string", default: "16" },
+  seconds: { type: "string", default: "20" },
+  profile: { type: "string" },
+  relay: { type: "string" },
+  "node-flags": { type: "string", default: "" },
+  "server-log": { type: "string" },
+  variants: { type: "string", default: "gateway,bare" },
+  chart: { type: "string" },
+  json: { type: "string" }
 })
 
 const whole = (name: keyof typeof flags): number => {

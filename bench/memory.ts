@@ -39,7 +39,6 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs"
 import { cpus, loadavg, totalmem } from "node:os"
 import { join } from "node:path"
-import { parseArgs } from "node:util"
 import { Effect, Result } from "effect"
 import type WebSocket from "ws"
 import { translateFrame } from "../src/domain/Codec.ts"
@@ -60,29 +59,28 @@ import {
   startGateway,
   withTimeout
 } from "./support/gatewayChild.ts"
+import { parseFlags } from "./support/flags.ts"
 
-const { values: flags } = parseArgs({
-  options: {
-    scenarios: { type: "string", default: "idle,import1,export1,import100,close1000,stalled" },
-    transport: { type: "string", default: "binary" },
-    entry: { type: "string", default: "src/programs/main.ts" },
-    "node-flags": { type: "string", default: "" },
-    seconds: { type: "string", default: "20" },
-    "idle-seconds": { type: "string", default: "10" },
-    triples: { type: "string", default: "100" },
-    window: { type: "string", default: "64" },
-    connections: { type: "string", default: "100" },
-    "connection-window": { type: "string", default: "16" },
-    "close-connections": { type: "string", default: "1000" },
-    "export-records": { type: "string", default: "20000" },
-    "stalled-messages": { type: "string", default: "1000000" },
-    "sample-ms": { type: "string", default: "100" },
-    charts: { type: "string" },
-    snapshots: { type: "string" },
-    out: { type: "string" },
-    json: { type: "string" },
-    replot: { type: "string" }
-  }
+const flags = parseFlags(import.meta.url, {
+  scenarios: { type: "string", default: "idle,import1,export1,import100,close1000,stalled" },
+  transport: { type: "string", default: "binary" },
+  entry: { type: "string", default: "src/programs/main.ts" },
+  "node-flags": { type: "string", default: "" },
+  seconds: { type: "string", default: "20" },
+  "idle-seconds": { type: "string", default: "10" },
+  triples: { type: "string", default: "100" },
+  window: { type: "string", default: "64" },
+  connections: { type: "string", default: "100" },
+  "connection-window": { type: "string", default: "16" },
+  "close-connections": { type: "string", default: "1000" },
+  "export-records": { type: "string", default: "20000" },
+  "stalled-messages": { type: "string", default: "1000000" },
+  "sample-ms": { type: "string", default: "100" },
+  charts: { type: "string" },
+  snapshots: { type: "string" },
+  out: { type: "string" },
+  json: { type: "string" },
+  replot: { type: "string" }
 })
 
 const whole = (name: keyof typeof flags): number => {

@@ -25,23 +25,21 @@ import { NodeRuntime } from "@effect/platform-node"
 import { execFileSync } from "node:child_process"
 import { readFileSync } from "node:fs"
 import { availableParallelism, cpus, loadavg, totalmem } from "node:os"
-import { parseArgs } from "node:util"
 import { Duration, Effect, Exit, Scope } from "effect"
 import { makePulsarBroker } from "../src/layers/broker/PulsarBroker.ts"
 import { Broker, type BrokerShape, type OutgoingMessage } from "../src/services/Broker.ts"
 import { makePublisher, type ShutdownReport } from "../src/services/Publisher.ts"
 import { ensureNamespace, pulsarAnswers, storedOnTopic } from "../test/support/pulsarAdmin.ts"
+import { parseFlags } from "./support/flags.ts"
 
-const { values: flags } = parseArgs({
-  options: {
-    messages: { type: "string" },
-    rounds: { type: "string" },
-    window: { type: "string" },
-    "drain-messages": { type: "string" },
-    "drain-rounds": { type: "string" },
-    warmup: { type: "string" },
-    occupancy: { type: "boolean" }
-  }
+const flags = parseFlags(import.meta.url, {
+  messages: { type: "string" },
+  rounds: { type: "string" },
+  window: { type: "string" },
+  "drain-messages": { type: "string" },
+  "drain-rounds": { type: "string" },
+  warmup: { type: "string" },
+  occupancy: { type: "boolean" }
 })
 
 const positive = (name: string, flag: string | undefined, env: string, fallback: number): number => {

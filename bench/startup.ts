@@ -33,9 +33,9 @@ import { spawn } from "node:child_process"
 import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { parseArgs } from "node:util"
 import { WebSocketServer } from "ws"
 import { startupChart } from "./startupChart.ts"
+import { parseFlags } from "./support/flags.ts"
 
 // Plain JavaScript without declarations: its one function used here, as it is.
 const { bundleCommand } = (await import("../scripts/build.js" as string)) as {
@@ -43,15 +43,13 @@ const { bundleCommand } = (await import("../scripts/build.js" as string)) as {
 }
 
 const root = new URL("../", import.meta.url).pathname
-const { values: options } = parseArgs({
-  options: {
-    rounds: { type: "string", default: "15" },
-    warmup: { type: "string", default: "1" },
-    ways: { type: "string", default: "src,tsc,bundle-index,bundle,bundle-min,bundle-maps,bundle-cache,installed" },
-    cases: { type: "string", default: "help,serve,import" },
-    json: { type: "string" },
-    chart: { type: "string" }
-  }
+const options = parseFlags(import.meta.url, {
+  rounds: { type: "string", default: "15" },
+  warmup: { type: "string", default: "1" },
+  ways: { type: "string", default: "src,tsc,bundle-index,bundle,bundle-min,bundle-maps,bundle-cache,installed" },
+  cases: { type: "string", default: "help,serve,import" },
+  json: { type: "string" },
+  chart: { type: "string" }
 })
 const rounds = Number(options.rounds)
 const warmup = Number(options.warmup)
