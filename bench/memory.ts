@@ -2,7 +2,7 @@
  * Where the gateway's memory goes: the gateway runs as a child process (`node src/programs/main.ts
  * serve`, BROKER=pulsar, a fresh gateway and a fresh flow for each scenario) while this process
  * samples its VmRSS and VmHWM from /proc every `--sample-ms`, and a small preload of its own
- * (bench/memoryPreload.ts, through Node's `--import`) writes `process.memoryUsage()`, V8's heap
+ * (bench/memoryPreload.js, through Node's `--import`) writes `process.memoryUsage()`, V8's heap
  * spaces and code statistics from inside it every 250 ms. Scenarios:
  *
  *   idle        the gateway started and left alone for `--idle-seconds`
@@ -391,7 +391,7 @@ const runScenario = async (name: string, scenario: Scenario): Promise<ScenarioRu
   const reportFile = join(outDir, `${name}.inside.jsonl`)
   writeFileSync(reportFile, "")
   const nodeFlags = [
-    `--import=${join(repoRoot, "bench/memoryPreload.ts")}`,
+    `--import=${join(repoRoot, "bench/memoryPreload.js")}`,
     ...(snapshotDir === undefined ? [] : ["--heapsnapshot-signal=SIGUSR2", `--diagnostic-dir=${snapshotDir}`]),
     ...extraNodeFlags
   ]

@@ -8,7 +8,7 @@
  * then the listener closes and whatever HTTP connection is left (a keep-alive probe) is dropped,
  * so that closing the server does not wait on a client.
  */
-import { createServer, type Server } from "node:http"
+import type { Server } from "node:http"
 import { createServer as createSecureServer } from "node:https"
 import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
 import { Context, Effect, Layer, type PubSub, Result, Schema } from "effect"
@@ -22,6 +22,7 @@ import { FlowRegistry } from "../services/FlowRegistry.ts"
 import { GatewaySettings } from "../services/GatewaySettings.ts"
 import { layerGatewayRoutes, type RouteServices } from "./GatewayRoutes.ts"
 import { loadTlsPair, type TlsConfigError, tlsFilesOf, watchTlsPair } from "./ListenerTls.ts"
+import { nodeHttp } from "./nodeHttp.ts"
 import type { FileReload } from "./WatchedFiles.ts"
 
 export class ServerStartFailed extends Schema.TaggedError<ServerStartFailed>()("ServerStartFailed", {
@@ -105,7 +106,7 @@ const layerNodeServer: Layer.Layer<
     const pair = tls === undefined ? undefined : yield* loadTlsPair(tls)
     const secure = pair === undefined ? undefined : createSecureServer({ ...pair })
     // An https.Server is an http.Server with TLS underneath: the same requests and upgrades.
-    const server: Server = secure ?? createServer()
+    const server: Server = secure ?? nodeHttp.createServer()
     // Watched before listening: a renewal from here on is not missed.
     const certificateReloads =
       tls === undefined || pair === undefined || secure === undefined

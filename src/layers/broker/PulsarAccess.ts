@@ -15,10 +15,10 @@
  * are a few hundred bytes each, read when a socket opens, never per message.
  */
 import { readFile } from "node:fs/promises"
-import { request as httpRequest } from "node:http"
 import { request as httpsRequest } from "node:https"
 import { Clock, Duration, Effect, Redacted, Schema, Semaphore } from "effect"
 import { BrokerUnavailable, CredentialsRefused } from "../../domain/BrokerErrors.ts"
+import { nodeHttp } from "../nodeHttp.ts"
 
 export interface PulsarOAuth2Config {
   /** The issuer; its token endpoint is found at `{issuerUrl}/.well-known/openid-configuration`. */
@@ -318,7 +318,7 @@ export const makeBrokerAccess = (
       Effect.flatMap((connection) =>
         Effect.callback<{ readonly status: number; readonly body: string }, BrokerUnavailable>((resume) => {
           const url = new URL(`${httpUrl}${path}`)
-          const request = (url.protocol === "https:" ? httpsRequest : httpRequest)(url, {
+          const request = (url.protocol === "https:" ? httpsRequest : nodeHttp.request)(url, {
             method,
             headers: {
               accept: "application/json",
