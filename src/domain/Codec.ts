@@ -197,7 +197,8 @@ const textOf = (input: string | Uint8Array): string | undefined => {
 
 /**
  * The import path in one step: client frame text or bytes → Pulsar payload, or why not. Never
- * throws: whatever goes wrong is this frame's `FrameRejected`.
+ * throws: whatever goes wrong is this frame's `FrameRejected`. The payload is always a new buffer,
+ * the caller's alone.
  */
 export const translateFrame = <K extends KindName>(
   kind: K,
@@ -271,7 +272,8 @@ export const recordToFrame = <K extends KindName>(kind: K, record: RecordOf<K>):
 
 /**
  * The export path in one step: Pulsar payload → client frame, as text or as its UTF-8 bytes, or
- * why not. Never throws: whatever goes wrong is this record's `RecordRejected`.
+ * why not. Never throws: whatever goes wrong is this record's `RecordRejected`. Bytes are always a
+ * new buffer, the caller's alone.
  */
 export const translateRecord = <K extends KindName>(
   kind: K,

@@ -20,6 +20,7 @@
  */
 import { isUtf8 } from "node:buffer"
 import { MAX_NESTING_DEPTH } from "./Limits.ts"
+import { ownedBytes } from "./OwnedBytes.ts"
 
 const QUOTE = 0x22
 const BACKSLASH = 0x5c
@@ -104,9 +105,12 @@ class Rewriter {
     this.length = 0
   }
 
-  /** The output so far, as a buffer of its own; the scratch buffer shrinks back after a large one. */
+  /**
+   * The output so far, in memory of its own (so that its reader can release it when done, see
+   * OwnedBytes.ts); the scratch buffer shrinks back after a large one.
+   */
   result(): Buffer {
-    const result = Buffer.allocUnsafe(this.length)
+    const result = ownedBytes(this.length)
     result.set(this.out.subarray(0, this.length))
     this.release()
     return result

@@ -16,8 +16,10 @@ import {
   type InboundFrame,
   type OutboundText,
   SocketWriteFailed,
+  type WriteOptions,
   type Written
 } from "../services/Connection.ts"
+import { release } from "../domain/OwnedBytes.ts"
 import { keepAlive } from "./Keepalive.ts"
 
 /** Bytes handed to `send` go out as a text frame too: they are the text's UTF-8. */
@@ -103,7 +105,7 @@ export const makeWsConnection = (socket: WebSocket, options: WsConnectionOptions
       return Effect.andThen(room.await, roomToWrite)
     })
 
-    const write = (texts: ReadonlyArray<OutboundText>) =>
+    const write = (texts: ReadonlyArray<OutboundText>, writeOptions?: WriteOptions) =>
       Effect.andThen(
         roomToWrite,
         Effect.suspend(() => {
@@ -126,7 +128,16 @@ export const makeWsConnection = (socket: WebSocket, options: WsConnectionOptions
             }
           }
           options.transport?.cork()
-          for (const text of texts) socket.send(text, textFrame, confirm)
+          if (writeOptions?.releaseWhenWritten === true) {
+            for (const text of texts) {
+              socket.send(text, textFrame, (error) => {
+                if (typeof text !== "string") release(text)
+                confirm(error)
+              })
+            }
+          } else {
+            for (const text of texts) socket.send(text, textFrame, confirm)
+          }
           options.transport?.uncork()
           if (texts.length === 0) Deferred.doneUnsafe(done, Exit.succeed({ written: 0 }))
           return Effect.succeed(Deferred.await(done))

@@ -20,6 +20,12 @@ export interface OutgoingMessage {
   readonly payload: Uint8Array
   readonly properties?: Readonly<Record<string, string>>
   readonly key?: string
+  /**
+   * The payload is the sender's own buffer, made by `ownedBytes` for this message, and nothing
+   * reads it once the broker has it: an adapter that keeps no copy releases it then
+   * (`OwnedBytes.release`). Senders that keep or share their payloads leave this out.
+   */
+  readonly releaseWhenStored?: boolean
 }
 
 export interface ReceivedMessage {
@@ -29,6 +35,12 @@ export interface ReceivedMessage {
   readonly properties: Readonly<Record<string, string>>
   /** How many times this message was handed out before (nack, consumer closed unacked). */
   readonly redeliveryCount: number
+  /**
+   * Gives the payload's memory back at once, when the adapter holds it in memory of its own; the
+   * payload reads as empty after. For the one reader that is done with it (acknowledging and
+   * nacking need only the id). Absent where the memory is shared.
+   */
+  readonly releasePayload?: () => void
 }
 
 export interface Producer {

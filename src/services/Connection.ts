@@ -26,6 +26,14 @@ export class SocketWriteFailed extends Schema.TaggedError<SocketWriteFailed>()("
   }
 }
 
+export interface WriteOptions {
+  /**
+   * The frames are the caller's own buffers (`ownedBytes`) that nothing reads once written: each
+   * one's memory is released when the socket has taken it (`OwnedBytes.release`).
+   */
+  readonly releaseWhenWritten?: boolean
+}
+
 /** How a `write` ended: the first `written` frames went out; `failure` says why the rest did not. */
 export interface Written {
   readonly written: number
@@ -47,7 +55,10 @@ export interface Connection {
    * callbacks), saying how many went out; those are always the first ones. Fails at once if the
    * socket is closed. Callers with nothing to wait for (acks, error frames) drop that effect.
    */
-  readonly write: (texts: ReadonlyArray<OutboundText>) => Effect.Effect<Effect.Effect<Written>, SocketWriteFailed>
+  readonly write: (
+    texts: ReadonlyArray<OutboundText>,
+    options?: WriteOptions
+  ) => Effect.Effect<Effect.Effect<Written>, SocketWriteFailed>
   /** Completes when the peer has closed (or the connection broke), with the close code. */
   readonly peerClosed: Effect.Effect<number>
   readonly isOpen: () => boolean

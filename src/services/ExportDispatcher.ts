@@ -94,6 +94,9 @@ export const runExport = (
   options: ExportOptions
 ): Effect.Effect<never, TooManyWriteErrors> => makeExport(connection, deliveries, options).run
 
+/** The frames `translateRecord` makes are new buffers that nothing else holds. */
+const ownFrames = { releaseWhenWritten: true } as const
+
 const exportLoop = Effect.fn("ExportDispatcher.run")(function* (
   connection: Connection,
   deliveries: Queue.Dequeue<Delivery>,
@@ -165,6 +168,8 @@ const exportLoop = Effect.fn("ExportDispatcher.run")(function* (
           yield* unreadable(delivery, frame.failure.message)
           continue
         }
+        // The frame is a copy: the message's memory can go now, not when a collection finds it.
+        delivery.message.releasePayload?.()
         texts.push(frame.success)
         sent.push(delivery)
       }
@@ -175,7 +180,7 @@ const exportLoop = Effect.fn("ExportDispatcher.run")(function* (
         unacked.push(...sent)
         if (room() <= 0) windowOpen.closeUnsafe()
       }
-      const done = yield* connection.write(texts).pipe(
+      const done = yield* connection.write(texts, ownFrames).pipe(
         Effect.catchTag("SocketWriteFailed", (failure) => Effect.succeed(Effect.succeed({ written: 0, failure }))),
         Effect.onInterrupt(() => reportAll(sent, (delivery) => delivery.failed))
       )

@@ -164,9 +164,11 @@ export const makeImport = Effect.fn("ImportDispatcher.make")(function* (
     if (payload.byteLength > publisher.maxMessageSize) {
       return Effect.sync(() => reject(tooLarge(payload.byteLength, publisher.maxMessageSize, n), n))
     }
-    if (!options.ack) return publisher.publishNotify({ payload }, reportFailureOf(n))
+    // The record is made for this message alone and nothing here reads it again.
+    const message = { payload, releaseWhenStored: true }
+    if (!options.ack) return publisher.publishNotify(message, reportFailureOf(n))
     expectAnswer()
-    return publisher.publishNotify({ payload }, answerAs(n))
+    return publisher.publishNotify(message, answerAs(n))
   }
 
   const run = Effect.gen(function* () {

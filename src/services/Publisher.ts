@@ -126,6 +126,8 @@ export const publisherDefaults = {
 
 interface Entry {
   readonly message: OutgoingMessage
+  /** The payload's size, taken when queued: an adapter may release the payload once stored. */
+  readonly bytes: number
   readonly settled: Settled | undefined
   /** `settled` has been called: it is called once. */
   answered: boolean
@@ -173,7 +175,7 @@ export const makePublisher = Effect.fn("Publisher.make")(function* (
     exit: Exit.Exit<MessageId, SendFailed | MessageTooLarge | ConnectionClosed>
   ): Effect.Effect<void> => {
     inFlight--
-    inFlightBytes -= entry.message.payload.byteLength
+    inFlightBytes -= entry.bytes
     if (!windowFull()) room.openUnsafe()
     entry.answered = true
     entry.settled?.(exit)
@@ -205,7 +207,7 @@ export const makePublisher = Effect.fn("Publisher.make")(function* (
     queueRoom.openUnsafe()
     const left = yield* Queue.clear(queue).pipe(Effect.orElseSucceed(() => []))
     for (const entry of left) {
-      queuedBytes -= entry.message.payload.byteLength
+      queuedBytes -= entry.bytes
       entry.answered = true
       entry.settled?.(Exit.fail(notSent))
     }
@@ -236,7 +238,7 @@ export const makePublisher = Effect.fn("Publisher.make")(function* (
       yield* room.await
       const entries = yield* Queue.takeBetween(queue, 1, settings.maxInFlight - inFlight)
       let bytes = 0
-      for (const entry of entries) bytes += entry.message.payload.byteLength
+      for (const entry of entries) bytes += entry.bytes
       inFlight += entries.length
       inFlightBytes += bytes
       queuedBytes -= bytes
@@ -261,21 +263,28 @@ export const makePublisher = Effect.fn("Publisher.make")(function* (
           )
         }
         Metrics.publisherQueueDepth.modifyUnsafe(1, context)
-        queuedBytes += entry.message.payload.byteLength
+        queuedBytes += entry.bytes
         if (queuedBytes >= settings.maxQueueBytes) queueRoom.closeUnsafe()
         return Effect.void
       })
     )
 
-  const publish = (message: OutgoingMessage) => enqueue({ message, settled: undefined, answered: false })
+  const publish = (message: OutgoingMessage) =>
+    enqueue({ message, bytes: message.payload.byteLength, settled: undefined, answered: false })
 
-  const publishNotify = (message: OutgoingMessage, settled: Settled) => enqueue({ message, settled, answered: false })
+  const publishNotify = (message: OutgoingMessage, settled: Settled) =>
+    enqueue({ message, bytes: message.payload.byteLength, settled, answered: false })
 
   const publishWithReceipt = (message: OutgoingMessage) =>
     Effect.suspend(() => {
       const confirm = Deferred.makeUnsafe<MessageId, PublishError>()
       return Effect.as(
-        enqueue({ message, settled: (exit) => Deferred.doneUnsafe(confirm, exit), answered: false }),
+        enqueue({
+          message,
+          bytes: message.payload.byteLength,
+          settled: (exit) => Deferred.doneUnsafe(confirm, exit),
+          answered: false
+        }),
         Deferred.await(confirm)
       )
     })

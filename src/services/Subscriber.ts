@@ -23,6 +23,13 @@ import type { BrokerUnavailable, ConnectionClosed, TopicRefused } from "../domai
 import { Broker, type ConsumerOptions, type ReceivedMessage } from "./Broker.ts"
 import * as Metrics from "./Metrics.ts"
 
+/** A message handed to more than one queue has several readers: none of them may release its memory. */
+const sharedBy = (readers: number, message: ReceivedMessage): ReceivedMessage => {
+  if (readers <= 1 || message.releasePayload === undefined) return message
+  const { releasePayload: _, ...shared } = message
+  return shared
+}
+
 export interface SubscriberOptions extends ConsumerOptions {
   /** SUBSCRIBER_MAX_QUEUE_SIZE; default 100. */
   readonly maxQueueSize?: number
@@ -217,7 +224,7 @@ export const makeSubscriber = Effect.fn("Subscriber.make")(function* (
       const targets = [...(id !== undefined ? [byId.get(id)] : []), ...everything.values()].filter(
         (queue) => queue !== undefined
       )
-      const tracked: Tracked = { message, holds: 1, done: 0, settled: false }
+      const tracked: Tracked = { message: sharedBy(targets.length, message), holds: 1, done: 0, settled: false }
       pending.set(message.id, tracked)
       idle.closeUnsafe()
       if (targets.length === 0) Metrics.subscriberMessagesOrphaned.updateUnsafe(1, context)

@@ -7,10 +7,13 @@
 import { Socket } from "node:net"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Exit, Fiber, Option, Redacted } from "effect"
+import { ownedBytes } from "../../src/domain/OwnedBytes.ts"
 import { CommandType, encodeMetadata } from "../../src/layers/broker/binary/commands.ts"
 import { payloadFrame } from "../../src/layers/broker/binary/frames.ts"
 import { makePulsarBinaryBroker } from "../../src/layers/broker/binary/PulsarBinaryBroker.ts"
+import { Writer } from "../../src/layers/broker/binary/protobuf.ts"
 import {
+  batchPayload,
   command,
   fakeBroker,
   type FakeBroker,
@@ -82,6 +85,69 @@ describe("Pulsar binary adapter against a stand-in broker", () => {
         while (largest <= 32)
           largest = Math.max(largest, numberField((yield* broker.next(CommandType.FLOW)).fields, 2) ?? 0)
         assert.isAbove(largest, 32)
+      })
+  )
+
+  it.live(
+    "a message alone in its frame can give its memory back once read; the members of a batch, which share one, cannot",
+    () =>
+      Effect.gen(function* () {
+        const broker = yield* fakeBroker()
+        const consumer = yield* adapterFor(broker.url).consumer({ topic, subscription: "s" })
+        const flow = yield* broker.next(CommandType.FLOW)
+        pushMessage(broker, flow.connection, 1, "x".repeat(10_000))
+        const single = yield* consumer.receive
+        assert.strictEqual(text(single.payload), "x".repeat(10_000))
+        assert.isDefined(single.releasePayload)
+        single.releasePayload?.()
+        assert.strictEqual(single.payload.byteLength, 0, "the frame's memory is gone")
+
+        const members = ["first", "second"].map((member) => ({ text: member }))
+        const metadata = new Writer().string(1, "p").uint(2, 2).uint(3, 1).uint(11, members.length).finish()
+        const frame = command(CommandType.MESSAGE, (w) => w.uint(1, 0).message(2, messageId(1, 2)))
+        broker.raw(flow.connection, Buffer.concat([...payloadFrame(frame, metadata, batchPayload(members))]))
+        const batch = [yield* consumer.receive, yield* consumer.receive]
+        assert.deepStrictEqual(
+          batch.map((m) => [text(m.payload), m.releasePayload]),
+          [
+            ["first", undefined],
+            ["second", undefined]
+          ]
+        )
+      })
+  )
+
+  it.live(
+    "a payload sent with releaseWhenStored is released once the broker confirms it; other payloads are left",
+    () =>
+      Effect.gen(function* () {
+        const broker = yield* fakeBroker()
+        const producer = yield* adapterFor(broker.url).producer(topic)
+        const sendConfirmed = (payload: Buffer, releaseWhenStored: boolean) =>
+          Effect.gen(function* () {
+            const sending = yield* Effect.forkChild(producer.send({ payload, releaseWhenStored }), {
+              startImmediately: true
+            })
+            const send = yield* broker.next(CommandType.SEND)
+            assert.strictEqual(payload.byteLength, 8000, "kept until the broker has it")
+            broker.reply(
+              send.connection,
+              command(CommandType.SEND_RECEIPT, (w) =>
+                w
+                  .uint(1, numberField(send.fields, 1) ?? 0)
+                  .uint(2, numberField(send.fields, 2) ?? 0)
+                  .message(3, messageId(3, numberField(send.fields, 2) ?? 0))
+              )
+            )
+            yield* Fiber.join(sending)
+            return text(send.payload?.data ?? new Uint8Array(0))
+          })
+        const released = ownedBytes(8000).fill("a")
+        assert.strictEqual(yield* sendConfirmed(released, true), "a".repeat(8000))
+        assert.strictEqual(released.byteLength, 0)
+        const kept = ownedBytes(8000).fill("b")
+        assert.strictEqual(yield* sendConfirmed(kept, false), "b".repeat(8000))
+        assert.strictEqual(kept.byteLength, 8000)
       })
   )
 

@@ -109,6 +109,39 @@ describe("Pulsar binary frames", () => {
     { arbitrary: { runs: 200 } }
   )
 
+  it.prop(
+    "frames read through one buffer that each read overwrites come out whole, each in memory of its own",
+    [Schema.Array(FrameSpec), Schema.Array(Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: 1_000_000 })))],
+    ([specs, cuts]) => {
+      const stream = Buffer.concat(specs.flatMap(frameOf))
+      const reader = new FrameReader(() => 5 * 1024 * 1024)
+      // As a socket with `onread` delivers: every chunk in the same buffer, filled again at once.
+      const readBuffer = Buffer.alloc(stream.length + 1)
+      const frames = cut(stream, cuts).flatMap((chunk) => {
+        chunk.copy(readBuffer)
+        const read = reader.push(readBuffer.subarray(0, chunk.length))
+        readBuffer.fill(0xaa)
+        return read
+      })
+      assert.strictEqual(frames.length, specs.length)
+      let at = 0
+      specs.forEach((spec, i) => {
+        const frame = frames[i]!
+        const whole = stream.subarray(at, at + frame.bytes.length)
+        at += frame.bytes.length
+        assert.deepStrictEqual(frame.bytes, whole)
+        assert.strictEqual(frame.bytes.buffer.byteLength, frame.bytes.length, "the frame's memory holds it alone")
+        assert.strictEqual(
+          decodeCommand(frame.command)?.type,
+          spec.payload === undefined ? CommandType.SEND_RECEIPT : CommandType.MESSAGE
+        )
+        if (spec.payload !== undefined) assert.deepStrictEqual([...(frame.payload?.data ?? [])], spec.payload)
+      })
+      assert.strictEqual(at, stream.length)
+    },
+    { arbitrary: { runs: 200 } }
+  )
+
   it("a property named __proto__ is read as a property, not as the object's prototype", () => {
     const frame = parseFrame(Buffer.concat(frameOf({ id: 1, payload: [], properties: { ["__proto__"]: "x", a: "b" } })))
     const properties = decodeMetadata(frame.payload!.metadata).properties

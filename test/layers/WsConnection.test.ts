@@ -7,6 +7,7 @@ import { EventEmitter } from "node:events"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Fiber, Schedule } from "effect"
 import WebSocket from "ws"
+import { ownedBytes } from "../../src/domain/OwnedBytes.ts"
 import { makeWsConnection } from "../../src/layers/WsConnection.ts"
 import { SocketWriteFailed } from "../../src/services/Connection.ts"
 import { socketPair } from "../support/socketPair.ts"
@@ -75,6 +76,40 @@ describe("WsConnection", () => {
       )
       assert.isFalse(server.isPaused)
     })
+  )
+
+  it.live(
+    "frames written with releaseWhenWritten reach the client whole, and their memory is released once written",
+    () =>
+      Effect.gen(function* () {
+        const { server, client } = yield* socketPair()
+        const connection = yield* makeWsConnection(server)
+        const received: Array<string> = []
+        client.on("message", (data) => received.push(data.toString()))
+        const frame = (n: number) => {
+          const bytes = ownedBytes(20_000)
+          bytes.fill(" ").write(`{"n":${n}}`)
+          return bytes
+        }
+        const released = [frame(1), frame(2)]
+        const kept = frame(3)
+        const written = yield* connection.write(released, { releaseWhenWritten: true })
+        assert.deepStrictEqual(yield* written, { written: 2 })
+        yield* Effect.flatten(connection.write([kept]))
+        yield* until(() => received.length === 3)
+        assert.deepStrictEqual(
+          received.map((text) => [text.length, text.trim()]),
+          [
+            [20_000, `{"n":1}`],
+            [20_000, `{"n":2}`],
+            [20_000, `{"n":3}`]
+          ]
+        )
+        assert.deepStrictEqual(
+          [...released, kept].map((bytes) => bytes.byteLength),
+          [0, 0, 20_000]
+        )
+      })
   )
 
   it.effect(

@@ -8,7 +8,13 @@ import { assert, describe, it } from "@effect/vitest"
 import { Cause, Deferred, Effect, Exit, Fiber, Metric, Queue, Result, Scope } from "effect"
 import { translateFrame } from "../../src/domain/Codec.ts"
 import { Broker } from "../../src/services/Broker.ts"
-import { type Connection, type InboundFrame, SocketWriteFailed, type Written } from "../../src/services/Connection.ts"
+import {
+  type Connection,
+  type InboundFrame,
+  SocketWriteFailed,
+  type WriteOptions,
+  type Written
+} from "../../src/services/Connection.ts"
 import { type ExportOptions, makeExport } from "../../src/services/ExportDispatcher.ts"
 import * as Metrics from "../../src/services/Metrics.ts"
 import { makeSubscriber } from "../../src/services/Subscriber.ts"
@@ -23,13 +29,17 @@ import { withSettled } from "../support/settled.ts"
  * (acks) the test sends; ending `fromClient` is the client's side closing.
  */
 const scriptedConnection = (fromClient: Queue.Queue<InboundFrame, Cause.Done>) => {
-  const writes: Array<{ readonly texts: ReadonlyArray<string>; readonly outcome: Deferred.Deferred<Written> }> = []
+  const writes: Array<{
+    readonly texts: ReadonlyArray<string>
+    readonly options: WriteOptions | undefined
+    readonly outcome: Deferred.Deferred<Written>
+  }> = []
   const connection: Connection = {
     receive: Queue.takeAll(fromClient),
-    write: (texts) =>
+    write: (texts, options) =>
       Effect.sync(() => {
         const outcome = Deferred.makeUnsafe<Written>()
-        writes.push({ texts: texts.map(textOf), outcome })
+        writes.push({ texts: texts.map(textOf), options, outcome })
         return Deferred.await(outcome)
       }),
     stopReading: Effect.void,
@@ -52,7 +62,7 @@ const setup = (
   clientAcks?: ExportOptions["clientAcks"]
 ) =>
   Effect.gen(function* () {
-    const { broker, events } = yield* makeScriptedBroker()
+    const { broker, events } = yield* makeScriptedBroker({ releasable: true })
     const topic = freshTopic("export")
     const scope = yield* Scope.make()
     const subscriber = yield* makeSubscriber({ topic, subscription: "client" }).pipe(
@@ -129,6 +139,35 @@ describe("ExportDispatcher", () => {
           yield* Deferred.succeed(writes[1]!.outcome, { written: 2 })
           yield* settled
           assert.strictEqual(acked(), 3)
+        })
+      )
+    )
+  )
+
+  it.effect("a message's memory is given back once its frame is made, and the frames are written to be released", () =>
+    withSettled((settled) =>
+      Effect.scoped(
+        Effect.gen(function* () {
+          const { publish, writes, events, acked } = yield* setup()
+          yield* publish("a", "b")
+          yield* settled
+          const sentAt = events.findIndex((e) => e.startsWith("send "))
+          assert.deepStrictEqual(
+            events.filter((e) => e.startsWith("release ")),
+            ["a", "b"].map((id) => `release ${new TextDecoder().decode(record(id))}`)
+          )
+          assert.isAbove(
+            events.findIndex((e) => e.startsWith("release ")),
+            sentAt
+          )
+          assert.deepStrictEqual(
+            writes.map((w) => [w.texts.map(idOf), w.options]),
+            [[["a", "b"], { releaseWhenWritten: true }]],
+            "the frames, made from the records before they were released, are whole"
+          )
+          yield* Deferred.succeed(writes[0]!.outcome, { written: 2 })
+          yield* settled
+          assert.strictEqual(acked(), 2)
         })
       )
     )

@@ -4,9 +4,10 @@
  * nacked as retryable when the publisher no longer accepts messages.
  */
 import { assert, describe, it } from "@effect/vitest"
-import { Cause, Effect, Exit, Fiber, Latch, Queue, Scope } from "effect"
+import { Cause, Effect, Exit, Fiber, Latch, Queue, Result, Scope } from "effect"
 import * as Arr from "effect/Array"
 import type { NonEmptyReadonlyArray } from "effect/Array"
+import { translateFrame } from "../../src/domain/Codec.ts"
 import { Broker } from "../../src/services/Broker.ts"
 import type { Connection, InboundFrame } from "../../src/services/Connection.ts"
 import { makeImport } from "../../src/services/ImportDispatcher.ts"
@@ -78,6 +79,30 @@ describe("ImportDispatcher", () => {
         assert.deepStrictEqual(sent, [{ ack: 1 }, { ack: 2 }, { ack: 3 }, { ack: 4 }])
         assert.strictEqual(dispatcher.frames(), 4)
         assert.strictEqual(stored(), 4)
+      })
+    )
+  )
+
+  it.effect("each record is sent as the dispatcher's own, to be released once stored", () =>
+    Effect.scoped(
+      Effect.gen(function* () {
+        const stored: Array<[boolean | undefined, number]> = []
+        const { dispatcher, reader, deliver, end } = yield* setup({
+          afterStored: (message) => void stored.push([message.releaseWhenStored, message.payload.buffer.byteLength])
+        })
+        yield* deliver(frame("a"), frame("b"))
+        yield* end
+        yield* Fiber.join(reader)
+        yield* dispatcher.answered
+        const size = (id: string) => Result.getOrThrow(translateFrame("triples", frame(id))).byteLength
+        assert.deepStrictEqual(
+          stored,
+          [
+            [true, size("a")],
+            [true, size("b")]
+          ],
+          "memory of its own: the record's size, not a slice of a pool"
+        )
       })
     )
   )

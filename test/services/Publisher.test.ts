@@ -6,6 +6,7 @@ import { assert, describe, it } from "@effect/vitest"
 import { Cause, Effect, Exit, Fiber, Latch, Metric, Scope, Tracer } from "effect"
 import { TestClock } from "effect/testing"
 import { SendFailed } from "../../src/domain/BrokerErrors.ts"
+import { ownedBytes, release } from "../../src/domain/OwnedBytes.ts"
 import { Broker } from "../../src/services/Broker.ts"
 import * as Metrics from "../../src/services/Metrics.ts"
 import { makePublisher, type PublisherOptions } from "../../src/services/Publisher.ts"
@@ -335,6 +336,40 @@ describe("Publisher", () => {
       assert.isAbove(at("send m2"), at("confirmed m0"), "m2 waited for room: 1,200 bytes were in flight")
       for (const gate of gates.values()) yield* gate.open
     })
+  )
+
+  it.effect(
+    "a payload released once stored (releaseWhenStored) still gives its bytes back to the in-flight window",
+    () =>
+      Effect.gen(function* () {
+        const gates = new Map(
+          yield* Effect.forEach(["m0", "m1"], (t) => Effect.map(Latch.make(false), (gate) => [t, gate] as const))
+        )
+        const { publisher, events } = yield* setup(
+          {
+            beforeSend: (t) => gates.get(t.slice(0, 2))?.await ?? Effect.void,
+            // As the binary adapter does once the broker has stored a message.
+            afterStored: (sent) => {
+              if (sent.releaseWhenStored === true) release(sent.payload)
+            }
+          },
+          { maxQueueSize: 10, maxInFlight: 10, maxInFlightBytes: 1000 }
+        )
+        const owned = (t: string) => {
+          const payload = ownedBytes(600)
+          payload.write(t.padEnd(600, "."))
+          return { payload, releaseWhenStored: true }
+        }
+        yield* publisher.publish(owned("m0"))
+        yield* publisher.publish(owned("m1"))
+        yield* until(() => events.some((e) => e.startsWith("send m1")))
+        yield* publisher.publish(owned("m2"))
+        yield* gates.get("m0")!.open
+        // 1,200 bytes were in flight; m0's 600 came back when it was stored, though its payload is gone.
+        yield* until(() => events.some((e) => e.startsWith("send m2")))
+        yield* gates.get("m1")!.open
+        yield* until(() => events.filter((e) => e.startsWith("confirmed")).length === 3)
+      })
   )
 
   it.effect(

@@ -9,16 +9,16 @@ import { Broker } from "../../src/services/Broker.ts"
 import * as Metrics from "../../src/services/Metrics.ts"
 import { makeSubscriber, type SubscriberOptions } from "../../src/services/Subscriber.ts"
 import { bytes, freshTopic, text } from "../support/brokers.ts"
-import { makeScriptedBroker } from "../support/scriptedBroker.ts"
+import { makeScriptedBroker, type Script } from "../support/scriptedBroker.ts"
 import { recordingTracer } from "../support/spans.ts"
 import { withSettled } from "../support/settled.ts"
 
 type Options = Omit<SubscriberOptions, "topic" | "subscription">
 
 /** A subscriber in a scope the test closes itself, and a way to publish to its topic. */
-const setup = (options: Options = {}) =>
+const setup = (options: Options = {}, script: Script = {}) =>
   Effect.gen(function* () {
-    const { broker, events } = yield* makeScriptedBroker()
+    const { broker, events } = yield* makeScriptedBroker(script)
     const topic = freshTopic("subscriber")
     const scope = yield* Scope.make()
     const subscriber = yield* makeSubscriber({ topic, subscription: "export", ...options }).pipe(
@@ -212,6 +212,28 @@ describe("Subscriber", () => {
         )
         assert.strictEqual(yield* Queue.size(a), 0)
         assert.strictEqual(yield* Queue.size(b), 0)
+      })
+    )
+  )
+
+  it.effect("a message one queue takes may release its memory; one that several queues take may not", () =>
+    withSettled((settled) =>
+      Effect.gen(function* () {
+        const { subscriber, sendWithId } = yield* setup({}, { releasable: true })
+        const a = yield* subscriber.subscribe("a")
+        const all = yield* subscriber.subscribeAll("tap")
+        yield* sendWithId("a", "for a and the tap")
+        yield* sendWithId("b", "for the tap alone")
+        yield* settled
+        const [forA, shared, alone] = [yield* Queue.take(a), yield* Queue.take(all), yield* Queue.take(all)]
+        assert.deepStrictEqual(
+          [forA, shared, alone].map((d) => [text(d.message.payload), d.message.releasePayload !== undefined]),
+          [
+            ["for a and the tap", false],
+            ["for a and the tap", false],
+            ["for the tap alone", true]
+          ]
+        )
       })
     )
   )

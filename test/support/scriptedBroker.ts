@@ -12,6 +12,10 @@ import { text } from "./brokers.ts"
 export interface Script {
   /** Runs before each send reaches the broker, with the message's text: hold it, or fail it. */
   readonly beforeSend?: (text: string) => Effect.Effect<void, SendFailed>
+  /** Runs once the broker has confirmed a send, with the message as sent (an adapter that releases it, say). */
+  readonly afterStored?: (message: OutgoingMessage) => void
+  /** Received messages can give their memory back, as the binary adapter's do: recorded as `release <text>`. */
+  readonly releasable?: boolean
 }
 
 export const makeScriptedBroker = (script: Script = {}) =>
@@ -38,7 +42,8 @@ export const recording = (underlying: BrokerShape, script: Script = {}) => {
           return record(`send ${t}`).pipe(
             Effect.andThen(script.beforeSend?.(t) ?? Effect.void),
             Effect.andThen(inner.send(message)),
-            Effect.tap(() => record(`confirmed ${t}`))
+            Effect.tap(() => record(`confirmed ${t}`)),
+            Effect.tap(() => Effect.sync(() => script.afterStored?.(message)))
           )
         }
         return { ...inner, send }
@@ -50,7 +55,12 @@ export const recording = (underlying: BrokerShape, script: Script = {}) => {
         const named = (id: MessageId) => texts.get(id) ?? id
         return {
           ...inner,
-          receive: Effect.tap(inner.receive, (m) => Effect.sync(() => texts.set(m.id, text(m.payload)))),
+          receive: Effect.map(inner.receive, (m) => {
+            texts.set(m.id, text(m.payload))
+            return script.releasable === true
+              ? { ...m, releasePayload: () => void events.push(`release ${named(m.id)}`) }
+              : m
+          }),
           ack: (id) => record(`ack ${named(id)}`).pipe(Effect.andThen(inner.ack(id))),
           nack: (id) => record(`nack ${named(id)}`).pipe(Effect.andThen(inner.nack(id))),
           pause: record("pause").pipe(Effect.andThen(inner.pause))

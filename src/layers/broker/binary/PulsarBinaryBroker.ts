@@ -18,6 +18,7 @@ import {
   SendFailed,
   TopicRefused
 } from "../../../domain/BrokerErrors.ts"
+import { release } from "../../../domain/OwnedBytes.ts"
 import type { PulsarCompression } from "../../../domain/Settings.ts"
 import {
   Broker,
@@ -360,6 +361,8 @@ export const makePulsarBinaryBroker = (config: PulsarBinaryBrokerConfig): Broker
       interface Pending {
         readonly resume: (effect: Effect.Effect<MessageId, SendFailed | MessageTooLarge | ConnectionClosed>) => void
         readonly deadline: number
+        /** The payload to release once the broker has stored it (`releaseWhenStored`). */
+        readonly release: Uint8Array | undefined
       }
       // By sequence id, in the order sent: the first is the oldest.
       const pending = new Map<number, Pending>()
@@ -414,6 +417,7 @@ export const makePulsarBinaryBroker = (config: PulsarBinaryBrokerConfig): Broker
           const send = pending.get(receipt.sequenceId)
           if (send === undefined) return
           pending.delete(receipt.sequenceId)
+          if (send.release !== undefined) release(send.release)
           const id = receipt.messageId
           // The broker's answer to a resend it dropped: the message id -1:-1.
           send.resume(
@@ -488,7 +492,11 @@ export const makePulsarBinaryBroker = (config: PulsarBinaryBrokerConfig): Broker
           }
           const { codec, data } = compress(message.payload)
           const sequence = ++sequenceId
-          pending.set(sequence, { resume, deadline: Date.now() + sendTimeoutMillis })
+          pending.set(sequence, {
+            resume,
+            deadline: Date.now() + sendTimeoutMillis,
+            release: message.releaseWhenStored === true ? message.payload : undefined
+          })
           idle.closeUnsafe()
           if (timer === undefined && sendTimeoutMillis > 0) {
             timer = setTimeout(expire, sendTimeoutMillis)
@@ -567,7 +575,7 @@ export const makePulsarBinaryBroker = (config: PulsarBinaryBrokerConfig): Broker
       }
 
       conn.consumers.set(consumerId, {
-        message: (command, payload) => {
+        message: (command, payload, frame) => {
           const { ledgerId, entryId } = command.messageId
           if (!payload.checksumMatches) {
             // Damaged on the way: the broker holds it intact and sends it again.
@@ -606,13 +614,17 @@ export const makePulsarBinaryBroker = (config: PulsarBinaryBrokerConfig): Broker
               nacked: false
             })
           }
+          // A message alone in its frame may give the frame's memory back once read; the members of
+          // a batch share theirs.
+          const releasable = !isBatch
           for (const message of handed) {
             permits.observe(message.payload.byteLength)
             buffer.push({
               id: formatId(ledgerId, entryId, message.batchIndex, entry.size),
               payload: message.payload,
               properties: message.properties,
-              redeliveryCount: command.redeliveryCount
+              redeliveryCount: command.redeliveryCount,
+              ...(releasable ? { releasePayload: () => release(frame) } : {})
             })
           }
         },

@@ -9,6 +9,7 @@ import { Duration, Effect, Schema } from "effect"
 import { BrokerUnavailable, CredentialsRefused } from "../../../domain/BrokerErrors.ts"
 import type { BrokerConnectionOptions } from "../PulsarAccess.ts"
 import { CommandType, decodeCommand, encode, type Incoming, serverErrorName } from "./commands.ts"
+import { ownedBytes } from "../../../domain/OwnedBytes.ts"
 import { commandFrame, FrameReader, type PayloadSection, payloadFrame } from "./frames.ts"
 import { ProtocolError } from "./protobuf.ts"
 
@@ -20,6 +21,9 @@ export const clientVersion = "tg-gateway"
  * for a message's command and metadata (`Commands.MESSAGE_SIZE_FRAME_PADDING`, 10 KB) and some.
  */
 const framePadding = 64 * 1024
+
+/** The buffer each read of a plain TCP connection lands in, as large as Node's own reads. */
+const readBufferSize = 64 * 1024
 
 /** Until CONNECTED says the broker's limit: Pulsar's default, 5 MB. */
 const defaultMaxMessageSize = 5 * 1024 * 1024
@@ -55,7 +59,12 @@ export interface ProducerRoute {
 }
 
 export interface ConsumerRoute {
-  readonly message: (command: Extract<Incoming, { type: typeof CommandType.MESSAGE }>, payload: PayloadSection) => void
+  /** `frame`: the buffer that holds the whole frame and nothing else, the consumer's to release. */
+  readonly message: (
+    command: Extract<Incoming, { type: typeof CommandType.MESSAGE }>,
+    payload: PayloadSection,
+    frame: Buffer
+  ) => void
   readonly closedByBroker: (reason: string) => void
 }
 
@@ -131,7 +140,19 @@ export class BinaryConnection {
             ...(isIP(target.host) === 0 ? { servername: target.host } : {}),
             ...options.access.tls
           })
-        : netConnect({ host: target.host, port: target.port })
+        : netConnect({
+            host: target.host,
+            port: target.port,
+            // Every read lands in this one buffer: the frame reader copies out what it keeps, so no
+            // buffer is left per read for the garbage collector to find (see OwnedBytes.ts).
+            onread: {
+              buffer: ownedBytes(readBufferSize),
+              callback: (length, buffer) => {
+                connection.received(Buffer.from(buffer.buffer, buffer.byteOffset, length))
+                return true
+              }
+            }
+          })
       socket.setNoDelay(true)
       const connection = new BinaryConnection(options.url, socket, options.refreshAccess)
       let settled = false
@@ -163,7 +184,8 @@ export class BinaryConnection {
       socket.once(target.tls ? "secureConnect" : "connect", () =>
         connection.write(commandFrame(encode.connect(clientVersion, authOf(options.access))))
       )
-      socket.on("data", (chunk: Buffer) => connection.received(chunk))
+      // TLS sockets take no `onread`: their reads come as chunks of their own.
+      if (target.tls) socket.on("data", (chunk: Buffer) => connection.received(chunk))
       socket.on("error", (error) => {
         connection.end(error.message || String(error))
         settle(Effect.fail(new BrokerUnavailable({ url: options.url, reason: error.message || String(error) })))
@@ -302,7 +324,7 @@ export class BinaryConnection {
         this.end(cause instanceof ProtocolError ? cause.message : String(cause))
         return
       }
-      if (command !== undefined) this.dispatch(command, frame.payload)
+      if (command !== undefined) this.dispatch(command, frame.payload, frame.bytes)
     }
   }
 
@@ -313,7 +335,7 @@ export class BinaryConnection {
     waiting(answer)
   }
 
-  private dispatch(command: Incoming, payload: PayloadSection | undefined): void {
+  private dispatch(command: Incoming, payload: PayloadSection | undefined, frame: Buffer): void {
     switch (command.type) {
       case CommandType.CONNECTED:
         this.onConnected?.(command)
@@ -331,7 +353,7 @@ export class BinaryConnection {
         return
       case CommandType.MESSAGE:
         if (payload === undefined) return
-        this.consumers.get(command.consumerId)?.message(command, payload)
+        this.consumers.get(command.consumerId)?.message(command, payload, frame)
         return
       case CommandType.SUCCESS:
       case CommandType.PRODUCER_SUCCESS:

@@ -6,6 +6,7 @@
  * put its own entry metadata (magic 0x0e02, a size, `BrokerEntryMetadata`) before that section.
  */
 import { crc32c } from "@node-rs/crc32"
+import { ownedBytes } from "../../../domain/OwnedBytes.ts"
 import { ProtocolError } from "./protobuf.ts"
 
 const checksumMagic = 0x0e01
@@ -15,6 +16,11 @@ const brokerEntryMagic = 0x0e02
 export interface Frame {
   readonly command: Uint8Array
   readonly payload?: PayloadSection
+}
+
+/** A frame as `FrameReader` hands it out: also the buffer that holds it, all of it and nothing else. */
+export interface ReadFrame extends Frame {
+  readonly bytes: Buffer
 }
 
 export interface PayloadSection {
@@ -99,8 +105,10 @@ export const parseFrame = (frame: Uint8Array): Frame => {
 }
 
 /**
- * Cuts a byte stream into frames, however the network split it: chunks are kept until a frame is
- * whole, and a frame that lies inside one chunk is handed out as a view of it, without a copy.
+ * Cuts a byte stream into frames, however the network split it. Every frame is copied into a
+ * buffer of its own (`ownedBytes`), so that the socket can read into one buffer over and over, and
+ * so that a frame's memory can be released as soon as its message is handled (`Frame.bytes`).
+ * Bytes of a frame not yet whole are kept as copies until it is.
  */
 export class FrameReader {
   private chunks: Array<Buffer> = []
@@ -112,21 +120,31 @@ export class FrameReader {
     this.maxFrameSize = maxFrameSize
   }
 
-  /** Adds bytes read from the socket; returns the frames they complete, in order. */
-  push(chunk: Buffer): Array<Frame> {
+  /**
+   * Adds bytes read from the socket; returns the frames they complete, in order. The reader keeps
+   * no view of `chunk`: its buffer may be filled again at once.
+   */
+  push(chunk: Buffer): Array<ReadFrame> {
     this.chunks.push(chunk)
     this.buffered += chunk.length
-    const frames: Array<Frame> = []
-    for (;;) {
-      if (this.buffered < 4) return frames
-      const size = this.peekSize()
-      if (size > this.maxFrameSize()) {
-        throw new ProtocolError({
-          reason: `a frame of ${size.toLocaleString("en-US")} bytes is above the ${this.maxFrameSize().toLocaleString("en-US")} accepted`
-        })
+    const frames: Array<ReadFrame> = []
+    try {
+      for (;;) {
+        if (this.buffered < 4) return frames
+        const size = this.peekSize()
+        if (size > this.maxFrameSize()) {
+          throw new ProtocolError({
+            reason: `a frame of ${size.toLocaleString("en-US")} bytes is above the ${this.maxFrameSize().toLocaleString("en-US")} accepted`
+          })
+        }
+        if (this.buffered < 4 + size) return frames
+        const bytes = this.take(4 + size)
+        frames.push({ ...parseFrame(bytes), bytes })
       }
-      if (this.buffered < 4 + size) return frames
-      frames.push(parseFrame(this.take(4 + size)))
+    } finally {
+      const last = this.chunks.length - 1
+      if (last >= 0 && this.chunks[last]?.buffer === chunk.buffer)
+        this.chunks[last] = Buffer.from(this.chunks[last] as Buffer)
     }
   }
 
@@ -138,17 +156,8 @@ export class FrameReader {
   }
 
   private take(count: number): Buffer {
-    const first = this.chunks[0] as Buffer
     this.buffered -= count
-    if (first.length > count) {
-      this.chunks[0] = first.subarray(count)
-      return first.subarray(0, count)
-    }
-    if (first.length === count) {
-      this.chunks.shift()
-      return first
-    }
-    const whole = Buffer.allocUnsafe(count)
+    const whole = ownedBytes(count)
     let at = 0
     while (at < count) {
       const chunk = this.chunks[0] as Buffer
