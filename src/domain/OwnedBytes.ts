@@ -4,7 +4,7 @@
  *
  * V8 frees a buffer's memory only once a collection finds the buffer unreachable, and it starts a
  * collection for such memory late. At full speed the gateway makes and drops 50–100 MB of frames
- * and records a second: 35–70 MiB of them waited for the collector at the peaks of one export, and
+ * and records a second: 47–72 MiB of them waited for the collector at the peaks of one export, and
  * malloc's heap kept the size they had made it (docs/benchmarks.md, "Buffers given back when
  * done"). A buffer detached with `ArrayBuffer.prototype.transfer(0)` gives its memory back at once.
  *
