@@ -79,13 +79,21 @@ const cut = (stream: Buffer, cuts: ReadonlyArray<number>): Array<Buffer> => {
   return chunks
 }
 
+/** Where the network cuts a stream of frames. */
+const Cuts = Schema.Array(Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: 1_000_000 })))
+
+/** The frames' byte stream, and a reader for it. */
+const streamOf = (specs: ReadonlyArray<FrameSpec>) => ({
+  stream: Buffer.concat(specs.flatMap(frameOf)),
+  reader: new FrameReader(() => 5 * 1024 * 1024)
+})
+
 describe("Pulsar binary frames", () => {
   it.prop(
     "frames cut anywhere in the byte stream are read back whole, in order, with their checksums matching",
-    [Schema.Array(FrameSpec), Schema.Array(Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: 1_000_000 })))],
+    [Schema.Array(FrameSpec), Cuts],
     ([specs, cuts]) => {
-      const stream = Buffer.concat(specs.flatMap(frameOf))
-      const reader = new FrameReader(() => 5 * 1024 * 1024)
+      const { stream, reader } = streamOf(specs)
       const frames = cut(stream, cuts).flatMap((chunk) => reader.push(chunk))
       assert.strictEqual(frames.length, specs.length)
       specs.forEach((spec, i) => {
@@ -111,10 +119,9 @@ describe("Pulsar binary frames", () => {
 
   it.prop(
     "frames read through one buffer that each read overwrites come out whole, each in memory of its own",
-    [Schema.Array(FrameSpec), Schema.Array(Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: 1_000_000 })))],
+    [Schema.Array(FrameSpec), Cuts],
     ([specs, cuts]) => {
-      const stream = Buffer.concat(specs.flatMap(frameOf))
-      const reader = new FrameReader(() => 5 * 1024 * 1024)
+      const { stream, reader } = streamOf(specs)
       // As a socket with `onread` delivers: every chunk in the same buffer, filled again at once.
       const readBuffer = Buffer.alloc(stream.length + 1)
       const frames = cut(stream, cuts).flatMap((chunk) => {
