@@ -11,6 +11,7 @@
  */
 import { Cause, Deferred, Duration, Effect, Exit, Latch, Queue } from "effect"
 import WebSocket from "ws"
+import { release } from "../domain/OwnedBytes.ts"
 import {
   type Connection,
   type InboundFrame,
@@ -19,7 +20,6 @@ import {
   type WriteOptions,
   type Written
 } from "../services/Connection.ts"
-import { release } from "../domain/OwnedBytes.ts"
 import { keepAlive } from "./Keepalive.ts"
 
 /** Bytes handed to `send` go out as a text frame too: they are the text's UTF-8. */

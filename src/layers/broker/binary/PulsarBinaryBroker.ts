@@ -362,7 +362,7 @@ export const makePulsarBinaryBroker = (config: PulsarBinaryBrokerConfig): Broker
         readonly resume: (effect: Effect.Effect<MessageId, SendFailed | MessageTooLarge | ConnectionClosed>) => void
         readonly deadline: number
         /** The payload to release once the broker has stored it (`releaseWhenStored`). */
-        readonly release: Uint8Array | undefined
+        readonly storedThenReleased: Uint8Array | undefined
       }
       // By sequence id, in the order sent: the first is the oldest.
       const pending = new Map<number, Pending>()
@@ -417,7 +417,7 @@ export const makePulsarBinaryBroker = (config: PulsarBinaryBrokerConfig): Broker
           const send = pending.get(receipt.sequenceId)
           if (send === undefined) return
           pending.delete(receipt.sequenceId)
-          if (send.release !== undefined) release(send.release)
+          if (send.storedThenReleased !== undefined) release(send.storedThenReleased)
           const id = receipt.messageId
           // The broker's answer to a resend it dropped: the message id -1:-1.
           send.resume(
@@ -495,7 +495,7 @@ export const makePulsarBinaryBroker = (config: PulsarBinaryBrokerConfig): Broker
           pending.set(sequence, {
             resume,
             deadline: Date.now() + sendTimeoutMillis,
-            release: message.releaseWhenStored === true ? message.payload : undefined
+            storedThenReleased: message.releaseWhenStored === true ? message.payload : undefined
           })
           idle.closeUnsafe()
           if (timer === undefined && sendTimeoutMillis > 0) {
