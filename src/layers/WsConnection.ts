@@ -128,15 +128,16 @@ export const makeWsConnection = (socket: WebSocket, options: WsConnectionOptions
             }
           }
           options.transport?.cork()
-          if (writeOptions?.releaseWhenWritten === true) {
-            for (const text of texts) {
-              socket.send(text, textFrame, (error) => {
-                if (typeof text !== "string") release(text)
-                confirm(error)
-              })
-            }
-          } else {
-            for (const text of texts) socket.send(text, textFrame, confirm)
+          const releasing = writeOptions?.releaseWhenWritten === true
+          for (const text of texts) {
+            const written =
+              releasing && typeof text !== "string"
+                ? (error?: Error | null) => {
+                    release(text)
+                    confirm(error)
+                  }
+                : confirm
+            socket.send(text, textFrame, written)
           }
           options.transport?.uncork()
           if (texts.length === 0) Deferred.doneUnsafe(done, Exit.succeed({ written: 0 }))

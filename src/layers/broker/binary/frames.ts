@@ -107,7 +107,7 @@ export const parseFrame = (frame: Uint8Array): Frame => {
 /**
  * Cuts a byte stream into frames, however the network split it. Every frame is copied into a
  * buffer of its own (`ownedBytes`), so that the socket can read into one buffer over and over, and
- * so that a frame's memory can be released as soon as its message is handled (`Frame.bytes`).
+ * so that a frame's memory can be released as soon as its message is handled (`ReadFrame.bytes`).
  * Bytes of a frame not yet whole are kept as copies until it is.
  */
 export class FrameReader {
